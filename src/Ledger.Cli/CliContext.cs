@@ -1,0 +1,95 @@
+using Ledger.Core.Events;
+using Ledger.Store;
+using Ledger.Store.Embedded;
+using Serilog;
+
+namespace Ledger.Cli;
+
+/// <summary>
+/// What every command needs: output writers, the environment, the resolved settings and the way
+/// to open the store. Built once per invocation by <see cref="LedgerApp"/>.
+/// </summary>
+internal sealed class CliContext
+{
+    public CliContext(TextWriter output, TextWriter error, Func<string, string?> env, string? db, bool verbose, ILogger log)
+    {
+        Out = output;
+        Err = error;
+        Env = env;
+        ExplicitDb = string.IsNullOrWhiteSpace(db) ? env("LEDGER_DB") : db;
+        Verbose = verbose;
+        Log = log;
+        Home = ResolveHome(env);
+    }
+
+    public TextWriter Out { get; }
+
+    public TextWriter Err { get; }
+
+    public Func<string, string?> Env { get; }
+
+    /// <summary>The connection string from --db or LEDGER_DB; null means the embedded database.</summary>
+    public string? ExplicitDb { get; }
+
+    public bool Verbose { get; }
+
+    public ILogger Log { get; }
+
+    /// <summary>$LEDGER_HOME, else ~/.local/share/ledger, else (as root) /var/lib/ledger.</summary>
+    public string Home { get; }
+
+    /// <summary>Whether this process writes to a real terminal (progress bars, colours).</summary>
+    public bool IsTerminal => ReferenceEquals(Out, Console.Out) && !Console.IsOutputRedirected;
+
+    public string Actor => ActorInfo.Resolve(Env, Environment.UserName);
+
+    public string DefaultHost => Env("LEDGER_HOST") is { Length: > 0 } h ? h : Environment.MachineName;
+
+    public EmbeddedPostgres Embedded => new(Home);
+
+    /// <summary>Opens the store: the given connection string, or the embedded cluster (created and started on first use).</summary>
+    public async Task<LedgerStore> OpenStoreAsync(CancellationToken ct)
+    {
+        if (ExplicitDb is { } cs)
+        {
+            Log.Debug("Opening database from --db/LEDGER_DB");
+            return await LedgerStore.OpenAsync(cs, ct);
+        }
+
+        var embedded = Embedded;
+        if (embedded.State != ClusterState.Running)
+        {
+            Log.Information("Starting the embedded PostgreSQL under {Home}", embedded.Home);
+            if (IsTerminal)
+            {
+                Err.WriteLine($"Starting the embedded PostgreSQL under {embedded.Home} ...");
+            }
+        }
+
+        await embedded.StartAsync(ct);
+        return await LedgerStore.OpenAsync(embedded.ConnectionString(), ct);
+    }
+
+    private static string ResolveHome(Func<string, string?> env)
+    {
+        if (env("LEDGER_HOME") is { Length: > 0 } home)
+        {
+            return Path.GetFullPath(home);
+        }
+
+        // The embedded server runs as an unprivileged user when we are root, and that user cannot
+        // reach into /root: root's ledger lives where system services keep their state.
+        if (EmbeddedPostgres.IsRoot)
+        {
+            return "/var/lib/ledger";
+        }
+
+        var dataHome = env("XDG_DATA_HOME");
+        if (string.IsNullOrWhiteSpace(dataHome))
+        {
+            dataHome = Path.Combine(env("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        }
+
+        return Path.Combine(dataHome, "ledger");
+    }
+}

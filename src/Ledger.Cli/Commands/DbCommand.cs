@@ -1,0 +1,103 @@
+using System.CommandLine;
+using Ledger.Core.Errors;
+using Ledger.Store.Embedded;
+
+namespace Ledger.Cli.Commands;
+
+internal static class DbCommand
+{
+    public static Command Create(Func<ParseResult, CliContext> context)
+    {
+        var status = new Command("status", "Say where the database is and whether it runs (exit 1 when it does not)");
+        status.SetAction(async (r, ct) =>
+        {
+            var ctx = context(r);
+            if (ctx.ExplicitDb is not null)
+            {
+                await using var store = await ctx.OpenStoreAsync(ct);
+                await ctx.Out.WriteLineAsync($"database: {store.Description} (from --db / LEDGER_DB)");
+                await ctx.Out.WriteLineAsync($"state:    reachable, {await store.CountAsync(ct)} events");
+                return ExitCodes.Success;
+            }
+
+            var pg = ctx.Embedded;
+            var state = pg.State;
+            await ctx.Out.WriteLineAsync($"embedded: {pg.Home}");
+            await ctx.Out.WriteLineAsync($"data:     {pg.DataDirectory}");
+            await ctx.Out.WriteLineAsync($"socket:   {pg.SocketDirectory}");
+            await ctx.Out.WriteLineAsync($"log:      {pg.LogFile}");
+            if (pg.ServiceUser is not null)
+            {
+                await ctx.Out.WriteLineAsync($"runs as:  {pg.ServiceUser}");
+            }
+
+            await ctx.Out.WriteLineAsync($"state:    {state.ToString().ToLowerInvariant()}" + state switch
+            {
+                ClusterState.Absent => " (created on first use, or with 'ledger db start')",
+                ClusterState.Stopped => " ('ledger db start' or any command starts it)",
+                _ => "",
+            });
+            if (state == ClusterState.Running)
+            {
+                await using var store = await Ledger.Store.LedgerStore.OpenAsync(pg.ConnectionString(), ct);
+                await ctx.Out.WriteLineAsync($"events:   {await store.CountAsync(ct)}");
+                await ctx.Out.WriteLineAsync($"url:      {pg.Url()}");
+            }
+
+            return state == ClusterState.Running ? ExitCodes.Success : ExitCodes.Failure;
+        });
+
+        var start = new Command("start", "Create (first time) and start the embedded PostgreSQL");
+        start.SetAction(async (r, ct) =>
+        {
+            var pg = EmbeddedOnly(context(r), "start");
+            var was = pg.State;
+            await pg.StartAsync(ct);
+            await using (var store = await Ledger.Store.LedgerStore.OpenAsync(pg.ConnectionString(), ct))
+            {
+                // Opening creates the schema on first use.
+            }
+
+            await context(r).Out.WriteLineAsync(was switch
+            {
+                ClusterState.Running => $"Already running under {pg.Home}.",
+                ClusterState.Absent => $"Created and started the embedded PostgreSQL under {pg.Home}.",
+                _ => $"Started the embedded PostgreSQL under {pg.Home}.",
+            });
+            return ExitCodes.Success;
+        });
+
+        var stop = new Command("stop", "Stop the embedded PostgreSQL (data is kept)");
+        stop.SetAction(async (r, ct) =>
+        {
+            var pg = EmbeddedOnly(context(r), "stop");
+            var was = pg.State;
+            await pg.StopAsync(ct);
+            await context(r).Out.WriteLineAsync(was == ClusterState.Running ? $"Stopped the embedded PostgreSQL under {pg.Home}." : "Not running.");
+            return ExitCodes.Success;
+        });
+
+        var url = new Command("url", "Print a connection URL for psql (starts the embedded database if needed)");
+        url.SetAction(async (r, ct) =>
+        {
+            var ctx = context(r);
+            if (ctx.ExplicitDb is not null)
+            {
+                await ctx.Out.WriteLineAsync(ctx.ExplicitDb);
+                return ExitCodes.Success;
+            }
+
+            var pg = ctx.Embedded;
+            await pg.StartAsync(ct);
+            await ctx.Out.WriteLineAsync(pg.Url());
+            return ExitCodes.Success;
+        });
+
+        return new Command("db", "Manage the database (the embedded PostgreSQL by default)") { status, start, stop, url };
+    }
+
+    private static EmbeddedPostgres EmbeddedOnly(CliContext ctx, string verb) =>
+        ctx.ExplicitDb is null
+            ? ctx.Embedded
+            : throw new LedgerException($"'ledger db {verb}' manages the embedded database; --db / LEDGER_DB points at a server Ledger does not run. Unset it to use the embedded one.");
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Ledger.Capture.Git;
+using Ledger.Core.Errors;
+using Spectre.Console;
+
+namespace Ledger.Cli.Commands;
+
+internal static class ImportGitCommand
+{
+    public static Command Create(Func<ParseResult, CliContext> context)
+    {
+        var repo = CommonOptions.Repo();
+        var host = CommonOptions.RecordHost();
+        var command = new Command("import-git", "Record every commit reachable from HEAD as a config-edit event (re-running adds nothing)") { repo, host };
+        command.SetAction(async (r, ct) =>
+        {
+            var ctx = context(r);
+            using var reader = GitHistoryReader.Open(r.GetValue(repo)!);
+            await using var store = await ctx.OpenStoreAsync(ct);
+            var hostName = r.GetValue(host) ?? ctx.DefaultHost;
+            ctx.Log.Information("Importing {Repo} as host {Host}", reader.RepoKey, hostName);
+
+            ImportResult result;
+            if (ctx.IsTerminal)
+            {
+                result = await AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async p =>
+                    {
+                        var task = p.AddTask("importing commits");
+                        var progress = new Progress<(int Done, int Total)>(x =>
+                        {
+                            task.MaxValue = Math.Max(1, x.Total);
+                            task.Value = x.Done;
+                        });
+                        var outcome = await GitImport.RunAsync(store, reader, hostName, ctx.Actor, progress, ct);
+                        task.Value = task.MaxValue;
+                        return outcome;
+                    });
+            }
+            else
+            {
+                result = await GitImport.RunAsync(store, reader, hostName, ctx.Actor, null, ct);
+            }
+
+            ctx.Log.Information("Imported {Repo}: {Recorded} recorded, {Skipped} skipped in {Elapsed}", result.Repo, result.Recorded, result.Skipped, result.Elapsed);
+            await ctx.Out.WriteLineAsync(
+                $"{result.Repo}: {result.Reachable} commits reachable from HEAD; {result.Recorded} recorded, {result.Skipped} already recorded (skipped) in {result.Elapsed.TotalSeconds:0.0} s.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,20 @@
+using System.CommandLine;
+
+namespace Ledger.Cli.Commands;
+
+/// <summary>Every verb of the <c>ledger</c> command, one file each.</summary>
+internal static class Verbs
+{
+    public static IEnumerable<Command> All(Func<ParseResult, CliContext> context) =>
+    [
+        DemoCommand.Create(context),
+        InitCommand.Create(context),
+        ImportGitCommand.Create(context),
+        RecordCommand.Create(context),
+        AnnotateCommand.Create(context),
+        TimelineCommand.Create(context),
+        ShowCommand.Create(context),
+        DbCommand.Create(context),
+        BenchCommand.Create(context),
+    ];
+}

@@ -1,0 +1,1359 @@
+namespace Ledger.Cli.Demo;
+
+/// <summary>
+/// A small NixOS flake repository for a home media/monitoring server ("mediabox"),
+/// built up over eight commits. Used by the demo mode to seed a realistic history.
+/// </summary>
+internal static class DemoRepository
+{
+    public static IReadOnlyList<DemoCommit> Commits { get; } =
+    [
+        new DemoCommit(
+            "Initial NixOS configuration for mediabox",
+            new DateTimeOffset(2026, 10, 3, 19, 12, 0, TimeSpan.Zero),
+            new Dictionary<string, string?>
+            {
+                ["flake.nix"] = """
+                    # Purpose: Flake entry point for the mediabox NixOS configuration.
+                    # Date: 2026-10-03
+                    # Rollback: ledger restore --to <seq> or git revert <commit>
+                    #
+                    # Deploy:  sudo nixos-rebuild switch --flake .#mediabox
+                    # Update:  nix flake update && sudo nixos-rebuild boot --flake .#mediabox  (stays on 24.11)
+                    {
+                      description = "NixOS configuration for mediabox (home media + monitoring server)";
+
+                      inputs = {
+                        # Stable release. Moving to the next release is a deliberate edit here, not a flake update.
+                        nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+                      };
+
+                      outputs = { self, nixpkgs, ... }: {
+                        nixosConfigurations.mediabox = nixpkgs.lib.nixosSystem {
+                          system = "x86_64-linux";
+                          modules = [
+                            ./configuration.nix
+                            {
+                              # Lets `nixos-version --configuration-revision` show which commit is deployed.
+                              system.configurationRevision = self.rev or self.dirtyRev or "unknown";
+                            }
+                          ];
+                        };
+                      };
+                    }
+
+                    """,
+                ["configuration.nix"] = """
+                    # Purpose: Top-level system configuration for mediabox (home media + monitoring server).
+                    # Date: 2026-10-03
+                    # Rollback: ledger restore --to <seq> or git revert <commit>;
+                    #           older generations are also listed in the systemd-boot menu.
+                    { config, lib, pkgs, ... }:
+
+                    {
+                      imports = [
+                        ./hardware-configuration.nix
+                      ];
+
+                      boot.loader.systemd-boot.enable = true;
+                      boot.loader.systemd-boot.configurationLimit = 20; # keep /boot from filling up
+                      boot.loader.efi.canTouchEfiVariables = true;
+
+                      networking.hostName = "mediabox";
+                      networking.firewall.enable = true;
+
+                      time.timeZone = "Europe/Amsterdam";
+                      i18n.defaultLocale = "en_US.UTF-8";
+
+                      nix.settings = {
+                        experimental-features = [ "nix-command" "flakes" ];
+                        trusted-users = [ "root" "@wheel" ];
+                        auto-optimise-store = true;
+                      };
+                      nix.gc = {
+                        automatic = true;
+                        dates = "weekly";
+                        options = "--delete-older-than 30d";
+                      };
+
+                      users.users.admin = {
+                        isNormalUser = true;
+                        description = "mediabox admin";
+                        extraGroups = [ "wheel" ];
+                        openssh.authorizedKeys.keys = [
+                          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyOnlyReplaceWithYourOwnPublicKey0000 admin@laptop"
+                        ];
+                      };
+
+                      # Key-only SSH; root logs in through `sudo` from admin.
+                      services.openssh = {
+                        enable = true;
+                        settings = {
+                          PasswordAuthentication = false;
+                          KbdInteractiveAuthentication = false;
+                          PermitRootLogin = "no";
+                        };
+                      };
+
+                      environment.systemPackages = with pkgs; [
+                        git
+                        htop
+                        tmux
+                        vim
+                      ];
+
+                      # Set at install time. Do not bump this when upgrading nixpkgs; see `man configuration.nix`.
+                      system.stateVersion = "24.11";
+                    }
+
+                    """,
+                ["hardware-configuration.nix"] = """
+                    # Do not modify this file!  It was generated by 'nixos-generate-config'
+                    # and may be overwritten by future invocations.  Please make changes
+                    # to /etc/nixos/configuration.nix instead.
+                    { config, lib, pkgs, modulesPath, ... }:
+
+                    {
+                      imports =
+                        [ (modulesPath + "/installer/scan/not-detected.nix")
+                        ];
+
+                      boot.initrd.availableKernelModules = [ "nvme" "xhci_pci" "ahci" "usbhid" "usb_storage" "sd_mod" ];
+                      boot.initrd.kernelModules = [ ];
+                      boot.kernelModules = [ "kvm-amd" ];
+                      boot.extraModulePackages = [ ];
+
+                      fileSystems."/" =
+                        { device = "/dev/disk/by-uuid/4f6c2a1e-9b3d-4e8a-a7c5-2d1f0e9b8c7a";
+                          fsType = "ext4";
+                        };
+
+                      fileSystems."/boot" =
+                        { device = "/dev/disk/by-uuid/7C1E-3A9F";
+                          fsType = "vfat";
+                          options = [ "fmask=0077" "dmask=0077" ];
+                        };
+
+                      swapDevices =
+                        [ { device = "/dev/disk/by-uuid/b2e8d4f1-6a0c-4c3b-9e7d-5f1a2b3c4d5e"; }
+                        ];
+
+                      # Enables DHCP on each ethernet and wireless interface. In case of scripted networking
+                      # (the default) this is the recommended approach. When using systemd-networkd it's
+                      # still possible to use this option, but it's recommended to use it in conjunction
+                      # with explicit per-interface declarations with `networking.interfaces.<interface>.useDHCP`.
+                      networking.useDHCP = lib.mkDefault true;
+                      # networking.interfaces.enp5s0.useDHCP = lib.mkDefault true;
+
+                      nixpkgs.hostPlatform = lib.mkDefault "x86_64-linux";
+                      hardware.cpu.amd.updateMicrocode = lib.mkDefault config.hardware.enableRedistributableFirmware;
+                    }
+
+                    """,
+                [".gitignore"] = """
+                    # nixos-rebuild build / nix build output symlinks
+                    result
+                    result-*
+
+                    # direnv / nix-direnv cache
+                    .direnv/
+                    .envrc.local
+
+                    # Secrets are provisioned to /run/secrets on the host and never committed.
+                    secrets/
+                    *.key
+
+                    # Editor scratch
+                    *.swp
+                    *~
+                    .vscode/
+
+                    """,
+            }),
+        new DemoCommit(
+            "Add Jellyfin and the *arr stack in podman",
+            new DateTimeOffset(2026, 10, 5, 20, 41, 0, TimeSpan.Zero),
+            new Dictionary<string, string?>
+            {
+                ["configuration.nix"] = """
+                    # Purpose: Top-level system configuration for mediabox (home media + monitoring server).
+                    # Date: 2026-10-03
+                    # Rollback: ledger restore --to <seq> or git revert <commit>;
+                    #           older generations are also listed in the systemd-boot menu.
+                    { config, lib, pkgs, ... }:
+
+                    {
+                      imports = [
+                        ./hardware-configuration.nix
+                        ./modules/media/containers.nix
+                      ];
+
+                      boot.loader.systemd-boot.enable = true;
+                      boot.loader.systemd-boot.configurationLimit = 20; # keep /boot from filling up
+                      boot.loader.efi.canTouchEfiVariables = true;
+
+                      networking.hostName = "mediabox";
+                      networking.firewall.enable = true;
+
+                      time.timeZone = "Europe/Amsterdam";
+                      i18n.defaultLocale = "en_US.UTF-8";
+
+                      nix.settings = {
+                        experimental-features = [ "nix-command" "flakes" ];
+                        trusted-users = [ "root" "@wheel" ];
+                        auto-optimise-store = true;
+                      };
+                      nix.gc = {
+                        automatic = true;
+                        dates = "weekly";
+                        options = "--delete-older-than 30d";
+                      };
+
+                      users.users.admin = {
+                        isNormalUser = true;
+                        description = "mediabox admin";
+                        extraGroups = [ "wheel" ];
+                        openssh.authorizedKeys.keys = [
+                          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyOnlyReplaceWithYourOwnPublicKey0000 admin@laptop"
+                        ];
+                      };
+
+                      # Key-only SSH; root logs in through `sudo` from admin.
+                      services.openssh = {
+                        enable = true;
+                        settings = {
+                          PasswordAuthentication = false;
+                          KbdInteractiveAuthentication = false;
+                          PermitRootLogin = "no";
+                        };
+                      };
+
+                      environment.systemPackages = with pkgs; [
+                        git
+                        htop
+                        tmux
+                        vim
+                      ];
+
+                      # Set at install time. Do not bump this when upgrading nixpkgs; see `man configuration.nix`.
+                      system.stateVersion = "24.11";
+                    }
+
+                    """,
+                ["modules/media/containers.nix"] = """
+                    # Purpose: Jellyfin and the *arr stack (Sonarr, Radarr, Prowlarr) as podman containers.
+                    # Date: 2026-10-05
+                    # Rollback: ledger restore --to <seq> or git revert <commit>
+                    { config, lib, pkgs, ... }:
+
+                    let
+                      # linuxserver.io images drop to this uid/gid inside the container.
+                      lsioEnv = { PUID = "2000"; PGID = "2000"; TZ = config.time.timeZone; };
+                    in
+                    {
+                      imports = [ ./prowlarr-indexers.nix ];
+
+                      virtualisation.podman = {
+                        enable = true;
+                        defaultNetwork.settings.dns_enabled = true; # containers resolve each other by name
+                        autoPrune.enable = true;
+                      };
+                      virtualisation.oci-containers.backend = "podman";
+
+                      users.groups.media.gid = 2000;
+                      users.users.media = { isSystemUser = true; uid = 2000; group = "media"; };
+
+                      virtualisation.oci-containers.containers = {
+                        jellyfin = {
+                          image = "docker.io/jellyfin/jellyfin:10.10.3";
+                          user = "2000:2000";
+                          ports = [ "8096:8096" ];
+                          volumes = [
+                            "/var/lib/jellyfin/config:/config"
+                            "/var/lib/jellyfin/cache:/cache"
+                            "/srv/media:/media:ro"
+                          ];
+                        };
+
+                        sonarr = {
+                          image = "lscr.io/linuxserver/sonarr:4.0.11";
+                          ports = [ "8989:8989" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/sonarr:/config" "/srv/media:/media" ];
+                        };
+
+                        radarr = {
+                          image = "lscr.io/linuxserver/radarr:5.16.3";
+                          ports = [ "7878:7878" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/radarr:/config" "/srv/media:/media" ];
+                        };
+
+                        prowlarr = {
+                          image = "lscr.io/linuxserver/prowlarr:1.28.2";
+                          ports = [ "9696:9696" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/prowlarr:/config" ];
+                        };
+                      };
+
+                      # podman refuses to bind-mount host paths that do not exist yet.
+                      systemd.tmpfiles.rules = [
+                        "d /srv/media               0775 media media -"
+                        "d /var/lib/jellyfin/config 0750 media media -"
+                        "d /var/lib/jellyfin/cache  0750 media media -"
+                        "d /var/lib/sonarr          0750 media media -"
+                        "d /var/lib/radarr          0750 media media -"
+                        "d /var/lib/prowlarr        0750 media media -"
+                      ];
+
+                      # Only the LAN-facing NIC; nothing here is exposed to the internet.
+                      networking.firewall.interfaces."enp5s0".allowedTCPPorts = [ 8096 8989 7878 9696 ];
+                    }
+
+                    """,
+                ["modules/media/prowlarr-indexers.nix"] = """
+                    # Purpose: Helpers for the Prowlarr indexers (FlareSolverr for Cloudflare-protected sites).
+                    # Date: 2026-10-05
+                    # Rollback: ledger restore --to <seq> or git revert <commit>
+                    #
+                    # The indexers themselves are configured in the Prowlarr UI and synced to
+                    # Sonarr/Radarr via Settings -> Apps. This file only carries what they depend on.
+                    { config, lib, ... }:
+
+                    {
+                      virtualisation.oci-containers.containers.flaresolverr = {
+                        image = "ghcr.io/flaresolverr/flaresolverr:v3.3.21";
+                        # Prowlarr reaches it as http://flaresolverr:8191 on the podman network;
+                        # the host port is bound to loopback only, for debugging.
+                        ports = [ "127.0.0.1:8191:8191" ];
+                        environment = {
+                          LOG_LEVEL = "info";
+                          TZ = config.time.timeZone;
+                        };
+                      };
+
+                      # Start the solver before Prowlarr so the first indexer sync does not fail.
+                      systemd.services.podman-prowlarr = {
+                        after = [ "podman-flaresolverr.service" ];
+                        wants = [ "podman-flaresolverr.service" ];
+                      };
+                    }
+
+                    """,
+            }),
+        new DemoCommit(
+            "Enable NVIDIA GPU for Jellyfin transcoding",
+            new DateTimeOffset(2026, 10, 11, 14, 3, 0, TimeSpan.Zero),
+            new Dictionary<string, string?>
+            {
+                ["configuration.nix"] = """
+                    # Purpose: Top-level system configuration for mediabox (home media + monitoring server).
+                    # Date: 2026-10-03
+                    # Rollback: ledger restore --to <seq> or git revert <commit>;
+                    #           older generations are also listed in the systemd-boot menu.
+                    { config, lib, pkgs, ... }:
+
+                    {
+                      imports = [
+                        ./hardware-configuration.nix
+                        ./modules/gpu/nvidia.nix
+                        ./modules/media/containers.nix
+                      ];
+
+                      boot.loader.systemd-boot.enable = true;
+                      boot.loader.systemd-boot.configurationLimit = 20; # keep /boot from filling up
+                      boot.loader.efi.canTouchEfiVariables = true;
+
+                      networking.hostName = "mediabox";
+                      networking.firewall.enable = true;
+
+                      time.timeZone = "Europe/Amsterdam";
+                      i18n.defaultLocale = "en_US.UTF-8";
+
+                      nix.settings = {
+                        experimental-features = [ "nix-command" "flakes" ];
+                        trusted-users = [ "root" "@wheel" ];
+                        auto-optimise-store = true;
+                      };
+                      nix.gc = {
+                        automatic = true;
+                        dates = "weekly";
+                        options = "--delete-older-than 30d";
+                      };
+
+                      users.users.admin = {
+                        isNormalUser = true;
+                        description = "mediabox admin";
+                        extraGroups = [ "wheel" ];
+                        openssh.authorizedKeys.keys = [
+                          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyOnlyReplaceWithYourOwnPublicKey0000 admin@laptop"
+                        ];
+                      };
+
+                      # Key-only SSH; root logs in through `sudo` from admin.
+                      services.openssh = {
+                        enable = true;
+                        settings = {
+                          PasswordAuthentication = false;
+                          KbdInteractiveAuthentication = false;
+                          PermitRootLogin = "no";
+                        };
+                      };
+
+                      environment.systemPackages = with pkgs; [
+                        git
+                        htop
+                        tmux
+                        vim
+                      ];
+
+                      # Set at install time. Do not bump this when upgrading nixpkgs; see `man configuration.nix`.
+                      system.stateVersion = "24.11";
+                    }
+
+                    """,
+                ["modules/gpu/nvidia.nix"] = """
+                    # Purpose: NVIDIA driver + container toolkit so Jellyfin can use NVENC/NVDEC for transcoding.
+                    # Date: 2026-10-11
+                    # Rollback: ledger restore --to <seq> or git revert <commit>;
+                    #           needs a reboot to unload the nvidia kernel module cleanly.
+                    { config, lib, pkgs, ... }:
+
+                    {
+                      # The proprietary driver is unfree; allow exactly these packages and nothing else.
+                      nixpkgs.config.allowUnfreePredicate = pkg:
+                        builtins.elem (lib.getName pkg) [
+                          "nvidia-x11"
+                          "nvidia-settings"
+                          "nvidia-persistenced"
+                        ];
+
+                      hardware.graphics.enable = true;
+
+                      # Headless box, but this is still the option that loads the nvidia kernel module.
+                      services.xserver.videoDrivers = [ "nvidia" ];
+
+                      hardware.nvidia = {
+                        # GTX 1660 Super (Turing): the open kernel module works, but NVENC was flaky with it.
+                        open = false;
+                        package = config.boot.kernelPackages.nvidiaPackages.stable;
+                        modesetting.enable = true;
+                        nvidiaSettings = false;      # no desktop on this machine
+                        nvidiaPersistenced = true;   # keep the GPU initialised between transcodes
+                        powerManagement.enable = false;
+                      };
+
+                      # Generates the CDI spec (/var/run/cdi/nvidia-container-toolkit.json) that podman
+                      # uses for `--device=nvidia.com/gpu=all`.
+                      hardware.nvidia-container-toolkit.enable = true;
+
+                      environment.systemPackages = [ pkgs.nvtopPackages.nvidia ];
+                    }
+
+                    """,
+                ["modules/media/containers.nix"] = """
+                    # Purpose: Jellyfin and the *arr stack (Sonarr, Radarr, Prowlarr) as podman containers.
+                    # Date: 2026-10-05
+                    # Rollback: ledger restore --to <seq> or git revert <commit>
+                    { config, lib, pkgs, ... }:
+
+                    let
+                      # linuxserver.io images drop to this uid/gid inside the container.
+                      lsioEnv = { PUID = "2000"; PGID = "2000"; TZ = config.time.timeZone; };
+                    in
+                    {
+                      imports = [ ./prowlarr-indexers.nix ];
+
+                      virtualisation.podman = {
+                        enable = true;
+                        defaultNetwork.settings.dns_enabled = true; # containers resolve each other by name
+                        autoPrune.enable = true;
+                      };
+                      virtualisation.oci-containers.backend = "podman";
+
+                      users.groups.media.gid = 2000;
+                      users.users.media = { isSystemUser = true; uid = 2000; group = "media"; };
+
+                      virtualisation.oci-containers.containers = {
+                        jellyfin = {
+                          image = "docker.io/jellyfin/jellyfin:10.10.3";
+                          user = "2000:2000";
+                          ports = [ "8096:8096" ];
+                          volumes = [
+                            "/var/lib/jellyfin/config:/config"
+                            "/var/lib/jellyfin/cache:/cache"
+                            "/srv/media:/media:ro"
+                          ];
+                          # NVENC/NVDEC via the CDI spec generated by nvidia-container-toolkit (modules/gpu/nvidia.nix).
+                          extraOptions = [ "--device=nvidia.com/gpu=all" ];
+                        };
+
+                        sonarr = {
+                          image = "lscr.io/linuxserver/sonarr:4.0.11";
+                          ports = [ "8989:8989" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/sonarr:/config" "/srv/media:/media" ];
+                        };
+
+                        radarr = {
+                          image = "lscr.io/linuxserver/radarr:5.16.3";
+                          ports = [ "7878:7878" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/radarr:/config" "/srv/media:/media" ];
+                        };
+
+                        prowlarr = {
+                          image = "lscr.io/linuxserver/prowlarr:1.28.2";
+                          ports = [ "9696:9696" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/prowlarr:/config" ];
+                        };
+                      };
+
+                      # podman refuses to bind-mount host paths that do not exist yet.
+                      systemd.tmpfiles.rules = [
+                        "d /srv/media               0775 media media -"
+                        "d /var/lib/jellyfin/config 0750 media media -"
+                        "d /var/lib/jellyfin/cache  0750 media media -"
+                        "d /var/lib/sonarr          0750 media media -"
+                        "d /var/lib/radarr          0750 media media -"
+                        "d /var/lib/prowlarr        0750 media media -"
+                      ];
+
+                      # Only the LAN-facing NIC; nothing here is exposed to the internet.
+                      networking.firewall.interfaces."enp5s0".allowedTCPPorts = [ 8096 8989 7878 9696 ];
+                    }
+
+                    """,
+            }),
+        new DemoCommit(
+            "Add Prometheus with node and GPU exporters",
+            new DateTimeOffset(2026, 10, 18, 10, 27, 0, TimeSpan.Zero),
+            new Dictionary<string, string?>
+            {
+                ["configuration.nix"] = """
+                    # Purpose: Top-level system configuration for mediabox (home media + monitoring server).
+                    # Date: 2026-10-03
+                    # Rollback: ledger restore --to <seq> or git revert <commit>;
+                    #           older generations are also listed in the systemd-boot menu.
+                    { config, lib, pkgs, ... }:
+
+                    {
+                      imports = [
+                        ./hardware-configuration.nix
+                        ./modules/gpu/nvidia.nix
+                        ./modules/media/containers.nix
+                        ./modules/monitoring/prometheus.nix
+                      ];
+
+                      boot.loader.systemd-boot.enable = true;
+                      boot.loader.systemd-boot.configurationLimit = 20; # keep /boot from filling up
+                      boot.loader.efi.canTouchEfiVariables = true;
+
+                      networking.hostName = "mediabox";
+                      networking.firewall.enable = true;
+
+                      time.timeZone = "Europe/Amsterdam";
+                      i18n.defaultLocale = "en_US.UTF-8";
+
+                      nix.settings = {
+                        experimental-features = [ "nix-command" "flakes" ];
+                        trusted-users = [ "root" "@wheel" ];
+                        auto-optimise-store = true;
+                      };
+                      nix.gc = {
+                        automatic = true;
+                        dates = "weekly";
+                        options = "--delete-older-than 30d";
+                      };
+
+                      users.users.admin = {
+                        isNormalUser = true;
+                        description = "mediabox admin";
+                        extraGroups = [ "wheel" ];
+                        openssh.authorizedKeys.keys = [
+                          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyOnlyReplaceWithYourOwnPublicKey0000 admin@laptop"
+                        ];
+                      };
+
+                      # Key-only SSH; root logs in through `sudo` from admin.
+                      services.openssh = {
+                        enable = true;
+                        settings = {
+                          PasswordAuthentication = false;
+                          KbdInteractiveAuthentication = false;
+                          PermitRootLogin = "no";
+                        };
+                      };
+
+                      environment.systemPackages = with pkgs; [
+                        git
+                        htop
+                        tmux
+                        vim
+                      ];
+
+                      # Set at install time. Do not bump this when upgrading nixpkgs; see `man configuration.nix`.
+                      system.stateVersion = "24.11";
+                    }
+
+                    """,
+                ["modules/monitoring/prometheus.nix"] = """
+                    # Purpose: Prometheus with node and NVIDIA GPU exporters (metrics stay on this host).
+                    # Date: 2026-10-18
+                    # Rollback: ledger restore --to <seq> or git revert <commit>;
+                    #           TSDB in /var/lib/prometheus2 is left in place and is safe to delete.
+                    { config, lib, pkgs, ... }:
+
+                    let
+                      nodePort = config.services.prometheus.exporters.node.port;
+                      gpuExporterPort = 9835;
+                    in
+                    {
+                      services.prometheus = {
+                        enable = true;
+                        listenAddress = "127.0.0.1";
+                        port = 9090;
+                        retentionTime = "30d";
+                        globalConfig.scrape_interval = "15s";
+
+                        exporters.node = {
+                          enable = true;
+                          listenAddress = "127.0.0.1";
+                          port = 9100;
+                          # systemd collector gives us unit state and restart counts for the podman-* units.
+                          enabledCollectors = [ "systemd" ];
+                        };
+
+                        scrapeConfigs = [
+                          {
+                            job_name = "node";
+                            static_configs = [ { targets = [ "127.0.0.1:${toString nodePort}" ]; } ];
+                          }
+                          {
+                            job_name = "nvidia_gpu";
+                            static_configs = [ { targets = [ "127.0.0.1:${toString gpuExporterPort}" ]; } ];
+                          }
+                        ];
+                      };
+
+                      # nvidia_gpu_exporter shells out to nvidia-smi, so point it at the driver we actually run.
+                      systemd.services.nvidia-gpu-exporter = {
+                        description = "Prometheus exporter for NVIDIA GPU metrics (nvidia-smi)";
+                        wantedBy = [ "multi-user.target" ];
+                        after = [ "network.target" "nvidia-persistenced.service" ];
+                        serviceConfig = {
+                          ExecStart = lib.concatStringsSep " " [
+                            "${pkgs.prometheus-nvidia-gpu-exporter}/bin/nvidia_gpu_exporter"
+                            "--web.listen-address=127.0.0.1:${toString gpuExporterPort}"
+                            "--nvidia-smi-command=${config.hardware.nvidia.package.bin}/bin/nvidia-smi"
+                          ];
+                          DynamicUser = true;
+                          Restart = "on-failure";
+                          RestartSec = "10s";
+                          ProtectSystem = "strict";
+                          ProtectHome = true;
+                          NoNewPrivileges = true;
+                        };
+                      };
+                    }
+
+                    """,
+            }),
+        new DemoCommit(
+            "Add Grafana and Alertmanager",
+            new DateTimeOffset(2026, 10, 24, 16, 55, 0, TimeSpan.Zero),
+            new Dictionary<string, string?>
+            {
+                ["configuration.nix"] = """
+                    # Purpose: Top-level system configuration for mediabox (home media + monitoring server).
+                    # Date: 2026-10-03
+                    # Rollback: ledger restore --to <seq> or git revert <commit>;
+                    #           older generations are also listed in the systemd-boot menu.
+                    { config, lib, pkgs, ... }:
+
+                    {
+                      imports = [
+                        ./hardware-configuration.nix
+                        ./modules/gpu/nvidia.nix
+                        ./modules/media/containers.nix
+                        ./modules/monitoring/prometheus.nix
+                        ./modules/monitoring/grafana.nix
+                        ./modules/monitoring/alertmanager.nix
+                      ];
+
+                      boot.loader.systemd-boot.enable = true;
+                      boot.loader.systemd-boot.configurationLimit = 20; # keep /boot from filling up
+                      boot.loader.efi.canTouchEfiVariables = true;
+
+                      networking.hostName = "mediabox";
+                      networking.firewall.enable = true;
+
+                      time.timeZone = "Europe/Amsterdam";
+                      i18n.defaultLocale = "en_US.UTF-8";
+
+                      nix.settings = {
+                        experimental-features = [ "nix-command" "flakes" ];
+                        trusted-users = [ "root" "@wheel" ];
+                        auto-optimise-store = true;
+                      };
+                      nix.gc = {
+                        automatic = true;
+                        dates = "weekly";
+                        options = "--delete-older-than 30d";
+                      };
+
+                      users.users.admin = {
+                        isNormalUser = true;
+                        description = "mediabox admin";
+                        extraGroups = [ "wheel" ];
+                        openssh.authorizedKeys.keys = [
+                          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyOnlyReplaceWithYourOwnPublicKey0000 admin@laptop"
+                        ];
+                      };
+
+                      # Key-only SSH; root logs in through `sudo` from admin.
+                      services.openssh = {
+                        enable = true;
+                        settings = {
+                          PasswordAuthentication = false;
+                          KbdInteractiveAuthentication = false;
+                          PermitRootLogin = "no";
+                        };
+                      };
+
+                      environment.systemPackages = with pkgs; [
+                        git
+                        htop
+                        tmux
+                        vim
+                      ];
+
+                      # Set at install time. Do not bump this when upgrading nixpkgs; see `man configuration.nix`.
+                      system.stateVersion = "24.11";
+                    }
+
+                    """,
+                ["modules/monitoring/grafana.nix"] = """
+                    # Purpose: Grafana dashboards on top of the local Prometheus.
+                    # Date: 2026-10-24
+                    # Rollback: ledger restore --to <seq> or git revert <commit>;
+                    #           dashboards in /var/lib/grafana survive a rollback.
+                    { config, ... }:
+
+                    {
+                      services.grafana = {
+                        enable = true;
+                        settings = {
+                          server = {
+                            http_addr = "0.0.0.0";
+                            http_port = 3000;
+                            domain = "mediabox.lan";
+                            root_url = "http://mediabox.lan:3000/";
+                          };
+                          security = {
+                            admin_user = "admin";
+                            # Read by Grafana at startup; the files are deployed out-of-band and never committed.
+                            admin_password = "$__file{/run/secrets/grafana-admin}";
+                            secret_key = "$__file{/run/secrets/grafana-secret-key}";
+                            cookie_secure = false; # plain HTTP, LAN only
+                          };
+                          users.allow_sign_up = false;
+                          analytics.reporting_enabled = false;
+                        };
+
+                        provision = {
+                          enable = true;
+                          datasources.settings = {
+                            apiVersion = 1;
+                            datasources = [
+                              {
+                                name = "Prometheus";
+                                type = "prometheus";
+                                uid = "prometheus"; # fixed uid so exported dashboards keep working
+                                url = "http://127.0.0.1:${toString config.services.prometheus.port}";
+                                isDefault = true;
+                                jsonData.timeInterval = config.services.prometheus.globalConfig.scrape_interval;
+                              }
+                            ];
+                          };
+                        };
+                      };
+
+                      networking.firewall.interfaces."enp5s0".allowedTCPPorts = [
+                        config.services.grafana.settings.server.http_port
+                      ];
+                    }
+
+                    """,
+                ["modules/monitoring/alertmanager.nix"] = """
+                    # Purpose: Alert rules + Alertmanager; every notification is forwarded to the Ledger webhook.
+                    # Date: 2026-10-24
+                    # Rollback: ledger restore --to <seq> or git revert <commit>
+                    { config, ... }:
+
+                    let
+                      amPort = config.services.prometheus.alertmanager.port;
+                    in
+                    {
+                      services.prometheus = {
+                        # Plain YAML so `promtool check rules` can be run on it directly.
+                        ruleFiles = [ ./rules/gpu.yml ];
+
+                        alertmanagers = [
+                          { static_configs = [ { targets = [ "127.0.0.1:${toString amPort}" ]; } ]; }
+                        ];
+
+                        alertmanager = {
+                          enable = true;
+                          listenAddress = "127.0.0.1";
+                          port = 9093;
+                          # Single instance: turn off the HA gossip listener on :9094.
+                          extraFlags = [ "--cluster.listen-address=" ];
+
+                          configuration = {
+                            route = {
+                              receiver = "ledger";
+                              group_by = [ "alertname" "instance" ];
+                              group_wait = "30s";
+                              group_interval = "5m";
+                              repeat_interval = "4h";
+                              routes = [
+                                {
+                                  # Disk usage moves slowly; don't re-notify every 4h.
+                                  matchers = [ "alertname = DiskAlmostFull" ];
+                                  receiver = "ledger";
+                                  repeat_interval = "24h";
+                                }
+                              ];
+                            };
+                            receivers = [
+                              {
+                                # Ledger records each notification as an audit event next to the config history.
+                                name = "ledger";
+                                webhook_configs = [
+                                  {
+                                    url = "http://127.0.0.1:9977/alertmanager";
+                                    send_resolved = true;
+                                  }
+                                ];
+                              }
+                            ];
+                          };
+                        };
+                      };
+                    }
+
+                    """,
+                ["modules/monitoring/rules/gpu.yml"] = """
+                    # Purpose: Prometheus alert rules for mediabox (GPU, disks, containers).
+                    # Date: 2026-10-24
+                    # Rollback: ledger restore --to <seq> or git revert <commit>
+                    # Check:    promtool check rules <this file>
+                    groups:
+                      - name: mediabox
+                        rules:
+                          - alert: GpuTemperatureHigh
+                            # GTX 1660 Super starts throttling around 87C.
+                            expr: nvidia_smi_temperature_gpu > 83
+                            for: 10m
+                            labels:
+                              severity: warning
+                            annotations:
+                              summary: "GPU on {{ $labels.instance }} is running hot"
+                              description: "GPU temperature has been above 83C for 10 minutes (now {{ $value }}C)."
+
+                          - alert: DiskAlmostFull
+                            expr: |
+                              node_filesystem_avail_bytes{fstype!~"tmpfs|ramfs|vfat"}
+                                / node_filesystem_size_bytes{fstype!~"tmpfs|ramfs|vfat"} < 0.10
+                            for: 15m
+                            labels:
+                              severity: warning
+                            annotations:
+                              summary: "{{ $labels.mountpoint }} is almost full"
+                              description: "Only {{ $value | humanizePercentage }} left on {{ $labels.mountpoint }} ({{ $labels.device }})."
+
+                          - alert: ContainerRestarting
+                            expr: increase(node_systemd_service_restart_total{name=~"podman-.+\\.service"}[30m]) > 2
+                            labels:
+                              severity: critical
+                            annotations:
+                              summary: "{{ $labels.name }} keeps restarting"
+                              description: "{{ $labels.name }} restarted {{ $value | humanize }} times in the last 30 minutes."
+
+                    """,
+            }),
+        new DemoCommit(
+            "Tune Jellyfin hardware transcoding limits",
+            new DateTimeOffset(2026, 11, 1, 21, 9, 0, TimeSpan.Zero),
+            new Dictionary<string, string?>
+            {
+                ["modules/media/containers.nix"] = """
+                    # Purpose: Jellyfin and the *arr stack (Sonarr, Radarr, Prowlarr) as podman containers.
+                    # Date: 2026-10-05
+                    # Rollback: ledger restore --to <seq> or git revert <commit>
+                    { config, lib, pkgs, ... }:
+
+                    let
+                      # linuxserver.io images drop to this uid/gid inside the container.
+                      lsioEnv = { PUID = "2000"; PGID = "2000"; TZ = config.time.timeZone; };
+                    in
+                    {
+                      imports = [ ./prowlarr-indexers.nix ];
+
+                      virtualisation.podman = {
+                        enable = true;
+                        defaultNetwork.settings.dns_enabled = true; # containers resolve each other by name
+                        autoPrune.enable = true;
+                      };
+                      virtualisation.oci-containers.backend = "podman";
+
+                      users.groups.media.gid = 2000;
+                      users.users.media = { isSystemUser = true; uid = 2000; group = "media"; };
+
+                      virtualisation.oci-containers.containers = {
+                        jellyfin = {
+                          image = "docker.io/jellyfin/jellyfin:10.10.3";
+                          user = "2000:2000";
+                          ports = [ "8096:8096" ];
+                          volumes = [
+                            "/var/lib/jellyfin/config:/config"
+                            "/var/lib/jellyfin/cache:/cache"
+                            "/srv/media:/media:ro"
+                          ];
+                          environment = {
+                            # Large 4K remuxes need a deeper probe or ffmpeg picks the wrong audio track.
+                            JELLYFIN_FFmpeg__probesize = "1G";
+                            JELLYFIN_FFmpeg__analyzeduration = "200M";
+                          };
+                          # NVENC/NVDEC via the CDI spec generated by nvidia-container-toolkit (modules/gpu/nvidia.nix).
+                          # Memory cap: two parallel 4K tone-mapping transcodes peaked at ~4.5G; keep the host safe.
+                          extraOptions = [ "--device=nvidia.com/gpu=all" "--memory=6g" ];
+                        };
+
+                        sonarr = {
+                          image = "lscr.io/linuxserver/sonarr:4.0.11";
+                          ports = [ "8989:8989" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/sonarr:/config" "/srv/media:/media" ];
+                        };
+
+                        radarr = {
+                          image = "lscr.io/linuxserver/radarr:5.16.3";
+                          ports = [ "7878:7878" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/radarr:/config" "/srv/media:/media" ];
+                        };
+
+                        prowlarr = {
+                          image = "lscr.io/linuxserver/prowlarr:1.28.2";
+                          ports = [ "9696:9696" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/prowlarr:/config" ];
+                        };
+                      };
+
+                      # podman refuses to bind-mount host paths that do not exist yet.
+                      systemd.tmpfiles.rules = [
+                        "d /srv/media               0775 media media -"
+                        "d /var/lib/jellyfin/config 0750 media media -"
+                        "d /var/lib/jellyfin/cache  0750 media media -"
+                        "d /var/lib/sonarr          0750 media media -"
+                        "d /var/lib/radarr          0750 media media -"
+                        "d /var/lib/prowlarr        0750 media media -"
+                      ];
+
+                      # Only the LAN-facing NIC; nothing here is exposed to the internet.
+                      networking.firewall.interfaces."enp5s0".allowedTCPPorts = [ 8096 8989 7878 9696 ];
+                    }
+
+                    """,
+            }),
+        new DemoCommit(
+            "Move media library to the cold storage tier",
+            new DateTimeOffset(2026, 11, 8, 11, 36, 0, TimeSpan.Zero),
+            new Dictionary<string, string?>
+            {
+                ["configuration.nix"] = """
+                    # Purpose: Top-level system configuration for mediabox (home media + monitoring server).
+                    # Date: 2026-10-03
+                    # Rollback: ledger restore --to <seq> or git revert <commit>;
+                    #           older generations are also listed in the systemd-boot menu.
+                    { config, lib, pkgs, ... }:
+
+                    {
+                      imports = [
+                        ./hardware-configuration.nix
+                        ./modules/storage.nix
+                        ./modules/gpu/nvidia.nix
+                        ./modules/media/containers.nix
+                        ./modules/monitoring/prometheus.nix
+                        ./modules/monitoring/grafana.nix
+                        ./modules/monitoring/alertmanager.nix
+                      ];
+
+                      boot.loader.systemd-boot.enable = true;
+                      boot.loader.systemd-boot.configurationLimit = 20; # keep /boot from filling up
+                      boot.loader.efi.canTouchEfiVariables = true;
+
+                      networking.hostName = "mediabox";
+                      networking.firewall.enable = true;
+
+                      time.timeZone = "Europe/Amsterdam";
+                      i18n.defaultLocale = "en_US.UTF-8";
+
+                      nix.settings = {
+                        experimental-features = [ "nix-command" "flakes" ];
+                        trusted-users = [ "root" "@wheel" ];
+                        auto-optimise-store = true;
+                      };
+                      nix.gc = {
+                        automatic = true;
+                        dates = "weekly";
+                        options = "--delete-older-than 30d";
+                      };
+
+                      users.users.admin = {
+                        isNormalUser = true;
+                        description = "mediabox admin";
+                        extraGroups = [ "wheel" ];
+                        openssh.authorizedKeys.keys = [
+                          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyOnlyReplaceWithYourOwnPublicKey0000 admin@laptop"
+                        ];
+                      };
+
+                      # Key-only SSH; root logs in through `sudo` from admin.
+                      services.openssh = {
+                        enable = true;
+                        settings = {
+                          PasswordAuthentication = false;
+                          KbdInteractiveAuthentication = false;
+                          PermitRootLogin = "no";
+                        };
+                      };
+
+                      environment.systemPackages = with pkgs; [
+                        git
+                        htop
+                        tmux
+                        vim
+                      ];
+
+                      # Set at install time. Do not bump this when upgrading nixpkgs; see `man configuration.nix`.
+                      system.stateVersion = "24.11";
+                    }
+
+                    """,
+                ["modules/storage.nix"] = """
+                    # Purpose: Two storage tiers: NVMe "hot" for transcodes/scratch, HDD "cold" for the media library.
+                    # Date: 2026-11-08
+                    # Rollback: ledger restore --to <seq> or git revert <commit>;
+                    #           /srv/media was copied with rsync, not moved, so the old path keeps
+                    #           working until it is cleaned up.
+                    { config, lib, ... }:
+
+                    {
+                      # Hot tier: second NVMe (mkfs.ext4 -L hot). Scratch only, not backed up.
+                      fileSystems."/mnt/hot" = {
+                        device = "/dev/disk/by-label/hot";
+                        fsType = "ext4";
+                        options = [ "noatime" "nofail" ];
+                      };
+
+                      # Cold tier: 2x 12TB HDD, btrfs raid1 (mkfs.btrfs -L cold -d raid1 -m raid1 /dev/sda /dev/sdb).
+                      fileSystems."/mnt/cold" = {
+                        device = "/dev/disk/by-label/cold";
+                        fsType = "btrfs";
+                        options = [ "noatime" "compress=zstd:3" "nofail" "x-systemd.device-timeout=30s" ];
+                      };
+
+                      services.btrfs.autoScrub = {
+                        enable = true;
+                        fileSystems = [ "/mnt/cold" ];
+                        interval = "monthly";
+                      };
+
+                      systemd.tmpfiles.rules = [
+                        "d /mnt/cold/media              0775 media media -"
+                        "d /mnt/hot/jellyfin-transcodes 0750 media media -"
+                      ];
+
+                      # Never start the media containers against an empty mountpoint when a tier is missing.
+                      systemd.services = lib.genAttrs [ "podman-jellyfin" "podman-sonarr" "podman-radarr" ] (_: {
+                        unitConfig.RequiresMountsFor = [ "/mnt/cold/media" "/mnt/hot" ];
+                      });
+                    }
+
+                    """,
+                ["modules/media/containers.nix"] = """
+                    # Purpose: Jellyfin and the *arr stack (Sonarr, Radarr, Prowlarr) as podman containers.
+                    # Date: 2026-10-05
+                    # Rollback: ledger restore --to <seq> or git revert <commit>
+                    { config, lib, pkgs, ... }:
+
+                    let
+                      # linuxserver.io images drop to this uid/gid inside the container.
+                      lsioEnv = { PUID = "2000"; PGID = "2000"; TZ = config.time.timeZone; };
+                    in
+                    {
+                      imports = [ ./prowlarr-indexers.nix ];
+
+                      virtualisation.podman = {
+                        enable = true;
+                        defaultNetwork.settings.dns_enabled = true; # containers resolve each other by name
+                        autoPrune.enable = true;
+                      };
+                      virtualisation.oci-containers.backend = "podman";
+
+                      users.groups.media.gid = 2000;
+                      users.users.media = { isSystemUser = true; uid = 2000; group = "media"; };
+
+                      virtualisation.oci-containers.containers = {
+                        jellyfin = {
+                          image = "docker.io/jellyfin/jellyfin:10.10.3";
+                          user = "2000:2000";
+                          ports = [ "8096:8096" ];
+                          volumes = [
+                            "/var/lib/jellyfin/config:/config"
+                            "/var/lib/jellyfin/cache:/cache"
+                            "/mnt/hot/jellyfin-transcodes:/cache/transcodes"
+                            "/mnt/cold/media:/media:ro"
+                          ];
+                          environment = {
+                            # Large 4K remuxes need a deeper probe or ffmpeg picks the wrong audio track.
+                            JELLYFIN_FFmpeg__probesize = "1G";
+                            JELLYFIN_FFmpeg__analyzeduration = "200M";
+                          };
+                          # NVENC/NVDEC via the CDI spec generated by nvidia-container-toolkit (modules/gpu/nvidia.nix).
+                          # Memory cap: two parallel 4K tone-mapping transcodes peaked at ~4.5G; keep the host safe.
+                          extraOptions = [ "--device=nvidia.com/gpu=all" "--memory=6g" ];
+                        };
+
+                        sonarr = {
+                          image = "lscr.io/linuxserver/sonarr:4.0.11";
+                          ports = [ "8989:8989" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/sonarr:/config" "/mnt/cold/media:/media" ];
+                        };
+
+                        radarr = {
+                          image = "lscr.io/linuxserver/radarr:5.16.3";
+                          ports = [ "7878:7878" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/radarr:/config" "/mnt/cold/media:/media" ];
+                        };
+
+                        prowlarr = {
+                          image = "lscr.io/linuxserver/prowlarr:1.28.2";
+                          ports = [ "9696:9696" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/prowlarr:/config" ];
+                        };
+                      };
+
+                      # podman refuses to bind-mount host paths that do not exist yet
+                      # (the media and transcode directories are created in modules/storage.nix).
+                      systemd.tmpfiles.rules = [
+                        "d /var/lib/jellyfin/config 0750 media media -"
+                        "d /var/lib/jellyfin/cache  0750 media media -"
+                        "d /var/lib/sonarr          0750 media media -"
+                        "d /var/lib/radarr          0750 media media -"
+                        "d /var/lib/prowlarr        0750 media media -"
+                      ];
+
+                      # Only the LAN-facing NIC; nothing here is exposed to the internet.
+                      networking.firewall.interfaces."enp5s0".allowedTCPPorts = [ 8096 8989 7878 9696 ];
+                    }
+
+                    """,
+                ["modules/monitoring/alertmanager.nix"] = """
+                    # Purpose: Alert rules + Alertmanager; every notification is forwarded to the Ledger webhook.
+                    # Date: 2026-10-24
+                    # Rollback: ledger restore --to <seq> or git revert <commit>
+                    { config, ... }:
+
+                    let
+                      amPort = config.services.prometheus.alertmanager.port;
+                    in
+                    {
+                      services.prometheus = {
+                        # Plain YAML so `promtool check rules` can be run on it directly.
+                        ruleFiles = [ ./rules/alerts.yml ];
+
+                        alertmanagers = [
+                          { static_configs = [ { targets = [ "127.0.0.1:${toString amPort}" ]; } ]; }
+                        ];
+
+                        alertmanager = {
+                          enable = true;
+                          listenAddress = "127.0.0.1";
+                          port = 9093;
+                          # Single instance: turn off the HA gossip listener on :9094.
+                          extraFlags = [ "--cluster.listen-address=" ];
+
+                          configuration = {
+                            route = {
+                              receiver = "ledger";
+                              group_by = [ "alertname" "instance" ];
+                              group_wait = "30s";
+                              group_interval = "5m";
+                              repeat_interval = "4h";
+                              routes = [
+                                {
+                                  # Disk usage moves slowly; don't re-notify every 4h.
+                                  matchers = [ "alertname = DiskAlmostFull" ];
+                                  receiver = "ledger";
+                                  repeat_interval = "24h";
+                                }
+                              ];
+                            };
+                            receivers = [
+                              {
+                                # Ledger records each notification as an audit event next to the config history.
+                                name = "ledger";
+                                webhook_configs = [
+                                  {
+                                    url = "http://127.0.0.1:9977/alertmanager";
+                                    send_resolved = true;
+                                  }
+                                ];
+                              }
+                            ];
+                          };
+                        };
+                      };
+                    }
+
+                    """,
+                ["modules/monitoring/rules/gpu.yml"] = null,
+                ["modules/monitoring/rules/alerts.yml"] = """
+                    # Purpose: Prometheus alert rules for mediabox (GPU, disks, storage tiers, containers).
+                    # Date: 2026-10-24
+                    # Rollback: ledger restore --to <seq> or git revert <commit>
+                    # Check:    promtool check rules <this file>
+                    groups:
+                      - name: mediabox
+                        rules:
+                          - alert: GpuTemperatureHigh
+                            # GTX 1660 Super starts throttling around 87C.
+                            expr: nvidia_smi_temperature_gpu > 83
+                            for: 10m
+                            labels:
+                              severity: warning
+                            annotations:
+                              summary: "GPU on {{ $labels.instance }} is running hot"
+                              description: "GPU temperature has been above 83C for 10 minutes (now {{ $value }}C)."
+
+                          - alert: DiskAlmostFull
+                            expr: |
+                              node_filesystem_avail_bytes{fstype!~"tmpfs|ramfs|vfat"}
+                                / node_filesystem_size_bytes{fstype!~"tmpfs|ramfs|vfat"} < 0.10
+                            for: 15m
+                            labels:
+                              severity: warning
+                            annotations:
+                              summary: "{{ $labels.mountpoint }} is almost full"
+                              description: "Only {{ $value | humanizePercentage }} left on {{ $labels.mountpoint }} ({{ $labels.device }})."
+
+                          - alert: ColdStorageMissing
+                            # /mnt/cold is mounted with nofail, so a dead disk would otherwise go unnoticed.
+                            expr: absent(node_filesystem_size_bytes{mountpoint="/mnt/cold"})
+                            for: 5m
+                            labels:
+                              severity: critical
+                            annotations:
+                              summary: "/mnt/cold is not mounted"
+                              description: "The cold storage tier is missing; Jellyfin, Sonarr and Radarr will not start."
+
+                          - alert: ContainerRestarting
+                            expr: increase(node_systemd_service_restart_total{name=~"podman-.+\\.service"}[30m]) > 2
+                            labels:
+                              severity: critical
+                            annotations:
+                              summary: "{{ $labels.name }} keeps restarting"
+                              description: "{{ $labels.name }} restarted {{ $value | humanize }} times in the last 30 minutes."
+
+                    """,
+            }),
+        new DemoCommit(
+            "Remove prowlarr; indexers now configured in sonarr",
+            new DateTimeOffset(2026, 11, 15, 18, 22, 0, TimeSpan.Zero),
+            new Dictionary<string, string?>
+            {
+                ["modules/media/containers.nix"] = """
+                    # Purpose: Jellyfin and the *arr stack (Sonarr, Radarr) as podman containers.
+                    # Date: 2026-10-05
+                    # Rollback: ledger restore --to <seq> or git revert <commit>
+                    { config, lib, pkgs, ... }:
+
+                    let
+                      # linuxserver.io images drop to this uid/gid inside the container.
+                      lsioEnv = { PUID = "2000"; PGID = "2000"; TZ = config.time.timeZone; };
+                    in
+                    {
+                      virtualisation.podman = {
+                        enable = true;
+                        defaultNetwork.settings.dns_enabled = true; # containers resolve each other by name
+                        autoPrune.enable = true;
+                      };
+                      virtualisation.oci-containers.backend = "podman";
+
+                      users.groups.media.gid = 2000;
+                      users.users.media = { isSystemUser = true; uid = 2000; group = "media"; };
+
+                      virtualisation.oci-containers.containers = {
+                        jellyfin = {
+                          image = "docker.io/jellyfin/jellyfin:10.10.3";
+                          user = "2000:2000";
+                          ports = [ "8096:8096" ];
+                          volumes = [
+                            "/var/lib/jellyfin/config:/config"
+                            "/var/lib/jellyfin/cache:/cache"
+                            "/mnt/hot/jellyfin-transcodes:/cache/transcodes"
+                            "/mnt/cold/media:/media:ro"
+                          ];
+                          environment = {
+                            # Large 4K remuxes need a deeper probe or ffmpeg picks the wrong audio track.
+                            JELLYFIN_FFmpeg__probesize = "1G";
+                            JELLYFIN_FFmpeg__analyzeduration = "200M";
+                          };
+                          # NVENC/NVDEC via the CDI spec generated by nvidia-container-toolkit (modules/gpu/nvidia.nix).
+                          # Memory cap: two parallel 4K tone-mapping transcodes peaked at ~4.5G; keep the host safe.
+                          extraOptions = [ "--device=nvidia.com/gpu=all" "--memory=6g" ];
+                        };
+
+                        sonarr = {
+                          image = "lscr.io/linuxserver/sonarr:4.0.11";
+                          ports = [ "8989:8989" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/sonarr:/config" "/mnt/cold/media:/media" ];
+                        };
+
+                        radarr = {
+                          image = "lscr.io/linuxserver/radarr:5.16.3";
+                          ports = [ "7878:7878" ];
+                          environment = lsioEnv;
+                          volumes = [ "/var/lib/radarr:/config" "/mnt/cold/media:/media" ];
+                        };
+                      };
+
+                      # podman refuses to bind-mount host paths that do not exist yet
+                      # (the media and transcode directories are created in modules/storage.nix).
+                      systemd.tmpfiles.rules = [
+                        "d /var/lib/jellyfin/config 0750 media media -"
+                        "d /var/lib/jellyfin/cache  0750 media media -"
+                        "d /var/lib/sonarr          0750 media media -"
+                        "d /var/lib/radarr          0750 media media -"
+                      ];
+
+                      # Only the LAN-facing NIC; nothing here is exposed to the internet.
+                      networking.firewall.interfaces."enp5s0".allowedTCPPorts = [ 8096 8989 7878 ];
+                    }
+
+                    """,
+                ["modules/media/prowlarr-indexers.nix"] = null,
+            }),
+    ];
+}

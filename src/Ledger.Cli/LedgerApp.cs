@@ -1,0 +1,109 @@
+using System.CommandLine;
+using Ledger.Cli.Commands;
+using Ledger.Core.Errors;
+using Serilog;
+using Serilog.Events;
+
+namespace Ledger.Cli;
+
+/// <summary>The composition root: parses the command line, builds the context and runs one verb.</summary>
+internal static class LedgerApp
+{
+    /// <summary>An unexpected internal error (a bug): the log has the details.</summary>
+    public const int InternalError = 70;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> env, CancellationToken ct = default)
+    {
+        var db = new Option<string?>("--db") { Description = "PostgreSQL connection string (default: $LEDGER_DB, else the embedded database under $LEDGER_HOME)", Recursive = true };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log to the console as well as to $LEDGER_HOME/logs", Recursive = true };
+        var root = new RootCommand("Ledger: an event-sourced audit ledger for NixOS servers.") { db, verbose };
+
+        CliContext? context = null;
+        CliContext Context(ParseResult r) => context ??= CreateContext(r, output, error, env, db, verbose);
+
+        foreach (var command in Verbs.All(Context))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+            {
+                await error.WriteLineAsync($"ledger: {e.Message}");
+            }
+
+            await error.WriteLineAsync("Run 'ledger --help' (or 'ledger <command> --help') for usage.");
+            return ExitCodes.UsageOrEnvironment;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, ct);
+        }
+        catch (LedgerException e)
+        {
+            context?.Log.Warning("Command failed with exit code {ExitCode}: {Message}", e.ExitCode, e.Message);
+            await error.WriteLineAsync($"ledger: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("ledger: cancelled.");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e)
+        {
+            context?.Log.Error(e, "Unexpected error");
+            await error.WriteLineAsync($"ledger: unexpected error: {e.Message}");
+            await error.WriteLineAsync(context is null
+                ? "This is a bug; please report it."
+                : $"This is a bug; please report it with the log under {Path.Combine(context.Home, "logs")}.");
+            return InternalError;
+        }
+        finally
+        {
+            if (context?.Log is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
+    }
+
+    private static CliContext CreateContext(ParseResult r, TextWriter output, TextWriter error, Func<string, string?> env, Option<string?> db, Option<bool> verbose)
+    {
+        var isVerbose = r.GetValue(verbose);
+        var probe = new CliContext(output, error, env, r.GetValue(db), isVerbose, Serilog.Core.Logger.None);
+        var config = new LoggerConfiguration().MinimumLevel.Debug().Enrich.WithProperty("Pid", Environment.ProcessId);
+        try
+        {
+            var logs = Path.Combine(probe.Home, "logs");
+            Directory.CreateDirectory(logs);
+            config = config.WriteTo.File(
+                Path.Combine(logs, "ledger-.log"),
+                rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: 14,
+                shared: true,
+                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] ({Pid}) {Message:lj}{NewLine}{Exception}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No writable home: still run, and say so when asked to be verbose.
+            if (isVerbose)
+            {
+                error.WriteLine($"ledger: cannot write logs under {probe.Home}: {e.Message}");
+            }
+        }
+
+        if (isVerbose)
+        {
+            config = config.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Level:u3}] {Message:lj}{NewLine}{Exception}");
+        }
+
+        var logger = config.CreateLogger();
+        // Only the verb: arguments can carry connection strings and free text.
+        logger.Debug("ledger {Command}", r.CommandResult.Command.Name);
+        return new CliContext(output, error, env, r.GetValue(db), isVerbose, logger);
+    }
+}

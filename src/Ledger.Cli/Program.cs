@@ -1,0 +1,3 @@
+using Ledger.Cli;
+
+return await LedgerApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);

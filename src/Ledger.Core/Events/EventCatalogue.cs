@@ -1,0 +1,78 @@
+namespace Ledger.Core.Events;
+
+/// <summary>One entry of the catalogue: the stored type name (never changes once shipped) and the kind shown to users.</summary>
+public sealed record EventDescriptor(Type Type, string Alias, string Kind);
+
+/// <summary>
+/// The event catalogue: every event type Ledger stores, the name it is stored under, and the
+/// kebab-case kind that <c>timeline --kind</c> and JSON output use. See docs/events.md.
+/// </summary>
+public static class EventCatalogue
+{
+    public static IReadOnlyList<EventDescriptor> All { get; } =
+    [
+        new(typeof(ConfigEdited), "config_edited", "config-edit"),
+        new(typeof(ChangeAnnotated), "change_annotated", "annotation"),
+        new(typeof(RepositoryRegistered), "repository_registered", "repository"),
+        new(typeof(BackupTaken), "backup_taken", "backup"),
+        new(typeof(ValidationRun), "validation_run", "validation"),
+        new(typeof(GpuSnapshotTaken), "gpu_snapshot_taken", "gpu-snapshot"),
+        new(typeof(ContainerSnapshotTaken), "container_snapshot_taken", "container-snapshot"),
+        new(typeof(StorageSnapshotTaken), "storage_snapshot_taken", "storage-snapshot"),
+        new(typeof(SystemSnapshotTaken), "system_snapshot_taken", "system-snapshot"),
+        new(typeof(DeployStarted), "deploy_started", "deploy"),
+        new(typeof(DeployFinished), "deploy_finished", "deploy"),
+        new(typeof(RestoreStarted), "restore_started", "restore"),
+        new(typeof(RestoreStepCompleted), "restore_step_completed", "restore"),
+        new(typeof(RestoreCompleted), "restore_completed", "restore"),
+        new(typeof(RestoreFailed), "restore_failed", "restore"),
+        new(typeof(ServiceRestarted), "service_restarted", "service-restart"),
+        new(typeof(AlertFired), "alert_fired", "alert"),
+        new(typeof(AlertResolved), "alert_resolved", "alert"),
+    ];
+
+    private static readonly Dictionary<Type, EventDescriptor> ByType = All.ToDictionary(d => d.Type);
+    private static readonly Dictionary<string, EventDescriptor> ByAlias = All.ToDictionary(d => d.Alias, StringComparer.Ordinal);
+
+    /// <summary>The distinct kinds, in catalogue order.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = All.Select(d => d.Kind).Distinct().ToArray();
+
+    public static EventDescriptor Describe(Type type) =>
+        ByType.TryGetValue(type, out var d)
+            ? d
+            : throw new ArgumentException($"{type.Name} is not in the event catalogue.", nameof(type));
+
+    public static EventDescriptor? FindAlias(string alias) => ByAlias.GetValueOrDefault(alias);
+
+    /// <summary>The stored type names of one kind; empty when the kind is unknown.</summary>
+    public static IReadOnlyList<string> AliasesOfKind(string kind) =>
+        All.Where(d => string.Equals(d.Kind, kind, StringComparison.Ordinal)).Select(d => d.Alias).ToArray();
+
+    /// <summary>A one-line title for the timeline.</summary>
+    public static string Title(object e) => e switch
+    {
+        ConfigEdited c => $"{ShortSha(c.Sha)} {c.Purpose} ({Plural(c.Files.Count, "file")}, +{c.LinesAdded}/-{c.LinesRemoved})",
+        ChangeAnnotated a => $"annotated #{a.TargetSeq}" + (a.Purpose is null ? "" : $": {a.Purpose}"),
+        RepositoryRegistered r => $"registered {r.Repo} ({r.Branch})" + (r.HookInstalled ? " with post-commit hook" : ""),
+        BackupTaken b => $"backup of {b.Path} ({b.SizeBytes} bytes, {b.Sha256[..Math.Min(12, b.Sha256.Length)]})",
+        ValidationRun v => $"{v.Check}: {v.Status.ToString().ToLowerInvariant()} - {v.Summary}",
+        GpuSnapshotTaken g => $"{Plural(g.Gpus.Count, "GPU")} via {g.Source}",
+        ContainerSnapshotTaken c => $"{Plural(c.Containers.Count, "container")}, {c.Containers.Count(x => x.State == "running")} running",
+        StorageSnapshotTaken s => $"{Plural(s.Mounts.Count, "mount")}",
+        SystemSnapshotTaken s => $"{s.Kernel}, load {s.Load1:0.00}" + (s.Generation is { } g ? $", generation {g}" : ""),
+        DeployStarted d => $"deploy {ShortSha(d.Commit)} ({d.Action}) started",
+        DeployFinished d => $"deploy {ShortSha(d.Commit)} {d.Outcome.ToString().ToLowerInvariant()}" + (d.Generation is { } g ? $", generation {g}" : ""),
+        RestoreStarted r => $"restore to #{r.TargetSeq} ({ShortSha(r.TargetCommit)}) started via {r.Via}" + (r.Automatic ? " (automatic)" : ""),
+        RestoreStepCompleted r => $"restore step {r.Step}: {r.Detail}",
+        RestoreCompleted r => $"restore completed at {ShortSha(r.NewCommit)}",
+        RestoreFailed r => $"restore failed at {r.Step}: {r.Error}",
+        ServiceRestarted s => $"{s.Unit} restarted" + (s.Succeeded ? "" : " (failed)"),
+        AlertFired a => $"{a.AlertName} firing" + (a.Severity is null ? "" : $" ({a.Severity})"),
+        AlertResolved a => $"{a.AlertName} resolved",
+        _ => e.GetType().Name,
+    };
+
+    public static string ShortSha(string sha) => sha.Length > 8 ? sha[..8] : sha;
+
+    private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+}

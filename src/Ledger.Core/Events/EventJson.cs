@@ -1,0 +1,30 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Ledger.Core.Events;
+
+/// <summary>
+/// The one JSON shape of events: camelCase properties and enums as strings. Marten stores events
+/// with these options and the CLI prints them with them, so what you see is what is stored.
+/// </summary>
+public static class EventJson
+{
+    public static JsonSerializerOptions Options { get; } = Create(indented: false);
+
+    public static JsonSerializerOptions Indented { get; } = Create(indented: true);
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DictionaryKeyPolicy = null,
+            WriteIndented = indented,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

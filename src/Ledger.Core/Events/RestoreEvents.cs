@@ -1,0 +1,41 @@
+namespace Ledger.Core.Events;
+
+/// <summary>A restore-to-event began: the config in effect at <see cref="TargetSeq"/> is the goal.</summary>
+public sealed record RestoreStarted(
+    string Host,
+    string Actor,
+    string RestoreId,
+    string Repo,
+    long TargetSeq,
+    string TargetCommit,
+    string FromCommit,
+    string Via,
+    string? Reason,
+    bool Automatic,
+    int? TargetGeneration) : ILedgerEvent;
+
+/// <summary>One step of a restore finished (lock, stash, commit, switch, validate, ...).</summary>
+public sealed record RestoreStepCompleted(
+    string Host,
+    string Actor,
+    string RestoreId,
+    string Step,
+    string Detail,
+    long DurationMs) : ILedgerEvent;
+
+public sealed record RestoreCompleted(
+    string Host,
+    string Actor,
+    string RestoreId,
+    string NewCommit,
+    int? Generation,
+    long DurationMs) : ILedgerEvent;
+
+/// <summary>A restore failed at <see cref="Step"/>; <see cref="UndoneTo"/> names the commit the repo was put back to.</summary>
+public sealed record RestoreFailed(
+    string Host,
+    string Actor,
+    string RestoreId,
+    string Step,
+    string Error,
+    string? UndoneTo) : ILedgerEvent;

@@ -1,0 +1,30 @@
+namespace Ledger.Core.Events;
+
+/// <summary>
+/// Stream identities. A config change is its own stream keyed by host, repository and commit,
+/// so recording the same commit twice collides on the stream key instead of adding an event,
+/// and later annotations of that change append to the same stream.
+/// </summary>
+public static class StreamKeys
+{
+    public static string Commit(string host, string repo, string sha) => $"commit:{host}:{repo}:{sha}";
+
+    /// <summary>The prefix shared by every commit stream of one repository on one host.</summary>
+    public static string CommitPrefix(string host, string repo) => $"commit:{host}:{repo}:";
+
+    public static string Repository(string host, string repo) => $"repo:{host}:{repo}";
+
+    public static string Snapshots(string host, string kind) => $"snapshot:{host}:{kind}";
+
+    public static string Validations(string host) => $"validation:{host}";
+
+    public static string Deploy(string host, string deployId) => $"deploy:{host}:{deployId}";
+
+    public static string Restore(string host, string restoreId) => $"restore:{host}:{restoreId}";
+
+    public static string Alert(string host, string fingerprint) => $"alert:{host}:{fingerprint}";
+
+    public static string Backup(string host, string path) => $"backup:{host}:{path}";
+
+    public static string Services(string host) => $"service:{host}";
+}

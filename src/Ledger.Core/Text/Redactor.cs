@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Ledger.Core.Text;
+
+/// <summary>
+/// Removes secrets from text before it is stored, logged or rendered. A redacted value is
+/// replaced by a short fingerprint of itself, so a changed secret still shows up as a change
+/// without revealing either value.
+/// </summary>
+public sealed partial class Redactor
+{
+    private readonly IReadOnlyList<Regex> _extra;
+
+    public Redactor(IEnumerable<string>? extraPatterns = null)
+    {
+        _extra = (extraPatterns ?? []).Select(p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))).ToArray();
+    }
+
+    public static Redactor Default { get; } = new();
+
+    public static string Fingerprint(string secret)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        return $"[REDACTED:{Convert.ToHexStringLower(hash)[..8]}]";
+    }
+
+    public string Redact(string text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        var result = PemBlock().Replace(text, m => m.Groups["begin"].Value + "\n" + Fingerprint(m.Groups["body"].Value) + "\n" + m.Groups["end"].Value);
+        result = AgeBlock().Replace(result, m => m.Groups["begin"].Value + "\n" + Fingerprint(m.Groups["body"].Value) + "\n" + m.Groups["end"].Value);
+        result = SopsValue().Replace(result, m => Fingerprint(m.Value));
+        result = UrlCredentials().Replace(result, m => m.Groups["scheme"].Value + m.Groups["user"].Value + ":" + Fingerprint(m.Groups["password"].Value) + "@");
+        result = AuthorizationHeader().Replace(result, m => m.Groups["prefix"].Value + Fingerprint(m.Groups["value"].Value));
+        result = Assignment().Replace(result, m => m.Groups["prefix"].Value + m.Groups["quote"].Value + Fingerprint(m.Groups["value"].Value) + m.Groups["quote"].Value);
+        foreach (var pattern in _extra)
+        {
+            result = pattern.Replace(result, m => Fingerprint(m.Value));
+        }
+
+        return result;
+    }
+
+    // The key must end in the secret word, so "passwordFile = /run/secrets/x" (a path) stays readable.
+    [GeneratedRegex("""(?<prefix>\b(?:[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|apikey|hashedPassword|private[_-]?key))["']?\s*(?:=|:)\s*)(?<quote>["']?)(?<value>[^"'\s;,}#]{1,4096})\k<quote>""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex Assignment();
+
+    [GeneratedRegex("""(?<begin>-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(?<body>[\s\S]*?)(?<end>-----END [A-Z0-9 ]*PRIVATE KEY-----)""", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex PemBlock();
+
+    [GeneratedRegex("""(?<begin>-----BEGIN AGE ENCRYPTED FILE-----)(?<body>[\s\S]*?)(?<end>-----END AGE ENCRYPTED FILE-----)""", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex AgeBlock();
+
+    [GeneratedRegex("""ENC\[AES256_GCM,data:[^\]]*\]""", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex SopsValue();
+
+    [GeneratedRegex("""(?<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?<user>[^:/@\s]+):(?<password>[^@/\s]+)@""", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex UrlCredentials();
+
+    [GeneratedRegex("""(?<prefix>\bAuthorization\s*:\s*(?:Bearer|Basic|Token)?\s*)(?<value>[^\s"']+)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex AuthorizationHeader();
+}

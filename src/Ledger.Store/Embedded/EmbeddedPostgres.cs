@@ -1,0 +1,329 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using Npgsql;
+
+namespace Ledger.Store.Embedded;
+
+/// <summary>The state of the private cluster.</summary>
+public enum ClusterState
+{
+    /// <summary>No cluster has been created under this home yet.</summary>
+    Absent,
+    Stopped,
+    Running,
+}
+
+/// <summary>
+/// A private PostgreSQL cluster under a directory of Ledger's own, created with the machine's
+/// <c>initdb</c> / <c>pg_ctl</c> and reachable only through a Unix socket in a 0700 directory.
+/// PostgreSQL refuses to run as root, so as root the server runs as an unprivileged system user.
+/// </summary>
+public sealed class EmbeddedPostgres
+{
+    public const string DatabaseName = "ledger";
+    public const string SuperUser = "ledger";
+
+    // With no TCP listener the port only names the socket file, and the socket directory is private.
+    private const int SocketPort = 5432;
+
+    // sun_path holds 108 bytes including the terminator.
+    private const int MaxSocketPath = 107;
+
+    private readonly string _home;
+    private readonly string? _serviceUser;
+
+    public EmbeddedPostgres(string home, string? serviceUser = null)
+    {
+        _home = Path.GetFullPath(home);
+        _serviceUser = IsRoot ? (serviceUser ?? DefaultServiceUser()) : null;
+    }
+
+    public string Home => _home;
+
+    public string DataDirectory => Path.Combine(_home, "postgres");
+
+    public string SocketDirectory => Path.Combine(_home, "run");
+
+    public string LogFile => Path.Combine(_home, "postgres.log");
+
+    /// <summary>The system user the server runs as when Ledger runs as root; null otherwise.</summary>
+    public string? ServiceUser => _serviceUser;
+
+    public static bool IsRoot => OperatingSystem.IsLinux() && geteuid() == 0;
+
+    public string ConnectionString(string database = DatabaseName) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = SocketDirectory,
+            Port = SocketPort,
+            Username = SuperUser,
+            Database = database,
+        }.ConnectionString;
+
+    /// <summary>A libpq URI that <c>psql</c> accepts.</summary>
+    public string Url(string database = DatabaseName) =>
+        $"postgresql://{SuperUser}@/{database}?host={Uri.EscapeDataString(SocketDirectory)}&port={SocketPort}";
+
+    public ClusterState State
+    {
+        get
+        {
+            if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
+            {
+                return ClusterState.Absent;
+            }
+
+            return IsServerAlive() ? ClusterState.Running : ClusterState.Stopped;
+        }
+    }
+
+    /// <summary>Creates the cluster if needed, starts it if stopped, and makes sure the ledger database exists.</summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        var state = State;
+        if (state == ClusterState.Absent)
+        {
+            await InitAsync(ct);
+        }
+
+        if (state != ClusterState.Running)
+        {
+            PrepareSocketDirectory();
+            var result = await RunAsync(
+                "pg_ctl",
+                ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "start"],
+                ct);
+            if (result.ExitCode != 0 && !IsServerAlive())
+            {
+                throw new StoreException(
+                    $"The embedded PostgreSQL under {_home} did not start (pg_ctl exit {result.ExitCode}).\n{result.Output.Trim()}\n" +
+                    $"Look at {LogFile}; if another Ledger runs with the same LEDGER_HOME, stop it first.");
+            }
+        }
+
+        await EnsureDatabaseAsync(DatabaseName, ct);
+    }
+
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        if (State != ClusterState.Running)
+        {
+            return;
+        }
+
+        var result = await RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], ct);
+        if (result.ExitCode != 0 && IsServerAlive())
+        {
+            throw new StoreException($"pg_ctl could not stop the embedded PostgreSQL under {_home}:\n{result.Output.Trim()}");
+        }
+    }
+
+    /// <summary>Creates <paramref name="database"/> if it does not exist yet.</summary>
+    public async Task EnsureDatabaseAsync(string database, CancellationToken ct = default)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString("postgres"));
+        await conn.OpenAsync(ct);
+        await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", conn);
+        exists.Parameters.AddWithValue(database);
+        if (await exists.ExecuteScalarAsync(ct) is null)
+        {
+            await using var create = new NpgsqlCommand($"create database \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", conn);
+            try
+            {
+                await create.ExecuteNonQueryAsync(ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                // Another process created it between our check and our create.
+            }
+        }
+    }
+
+    private async Task InitAsync(CancellationToken ct)
+    {
+        if (SocketDirectory.Length + 1 + ".s.PGSQL.5432".Length > MaxSocketPath)
+        {
+            throw new StoreException(
+                $"LEDGER_HOME {_home} is too long for a Unix socket path ({MaxSocketPath} bytes at most): choose a shorter LEDGER_HOME.");
+        }
+
+        Directory.CreateDirectory(_home);
+        CheckServiceUserCanReach(_home);
+        if (Directory.Exists(DataDirectory) && Directory.EnumerateFileSystemEntries(DataDirectory).Any())
+        {
+            throw new StoreException(
+                $"{DataDirectory} exists but holds no PostgreSQL cluster (no PG_VERSION). Move it away, then run the command again.");
+        }
+
+        Directory.CreateDirectory(DataDirectory);
+        ChownToServiceUser(DataDirectory);
+        var result = await RunAsync(
+            "initdb",
+            ["-D", DataDirectory, "-U", SuperUser, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"],
+            ct);
+        if (result.ExitCode != 0)
+        {
+            // Leave nothing half-made: a later start would otherwise find a broken data directory.
+            TryDelete(DataDirectory);
+            throw new StoreException($"initdb failed (exit {result.ExitCode}) for {DataDirectory}:\n{result.Output.Trim()}");
+        }
+
+        // Unix socket only; the server never listens on TCP.
+        await File.AppendAllTextAsync(
+            Path.Combine(DataDirectory, "postgresql.conf"),
+            $"\n# Ledger embedded cluster\nlisten_addresses = ''\nport = {SocketPort}\nunix_socket_directories = '{SocketDirectory.Replace("'", "''", StringComparison.Ordinal)}'\nunix_socket_permissions = 0700\nmax_connections = 100\n",
+            ct);
+    }
+
+    private void PrepareSocketDirectory()
+    {
+        Directory.CreateDirectory(SocketDirectory);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(SocketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        ChownToServiceUser(SocketDirectory);
+        if (File.Exists(LogFile))
+        {
+            ChownToServiceUser(LogFile);
+        }
+        else
+        {
+            File.WriteAllText(LogFile, "");
+            ChownToServiceUser(LogFile);
+        }
+    }
+
+    private bool IsServerAlive()
+    {
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile))
+        {
+            return false;
+        }
+
+        string? first;
+        try
+        {
+            first = File.ReadLines(pidFile).FirstOrDefault();
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+
+        if (!int.TryParse(first, out var pid))
+        {
+            return false;
+        }
+
+        // A stale pid file after a crash names a process that is gone (or not a postgres).
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited && File.Exists(Path.Combine(SocketDirectory, $".s.PGSQL.{SocketPort}"));
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private void CheckServiceUserCanReach(string directory)
+    {
+        if (_serviceUser is null)
+        {
+            return;
+        }
+
+        var probe = new ProcessStartInfo("runuser", ["-u", _serviceUser, "--", "test", "-x", directory])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(probe) ?? throw new StoreException("Could not run runuser to check directory access.");
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new StoreException(
+                $"The PostgreSQL service user '{_serviceUser}' cannot reach {directory} (a parent directory is not traversable). " +
+                "Set LEDGER_HOME to a directory it can reach, e.g. LEDGER_HOME=/var/lib/ledger.");
+        }
+    }
+
+    private void ChownToServiceUser(string path)
+    {
+        if (_serviceUser is null)
+        {
+            return;
+        }
+
+        var result = RunRaw("chown", ["-R", _serviceUser + ":", path]);
+        if (result.ExitCode != 0)
+        {
+            throw new StoreException($"Could not give {path} to the PostgreSQL service user '{_serviceUser}': {result.Output.Trim()}");
+        }
+    }
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string tool, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var exe = PostgresBinaries.Find(tool);
+        var (file, argv) = _serviceUser is null
+            ? (exe, args)
+            : ("runuser", (IReadOnlyList<string>)["-u", _serviceUser, "--", exe, .. args]);
+        var psi = new ProcessStartInfo(file, argv)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _serviceUser is null ? _home : "/",
+        };
+
+        // pg_ctl start leaves the server running with our pipes unless its output goes to the log file;
+        // -l does that, so waiting for exit here is safe.
+        using var process = Process.Start(psi) ?? throw new StoreException($"Could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        var output = new StringBuilder().Append(await stdout).Append(await stderr).ToString();
+        return (process.ExitCode, output);
+    }
+
+    private static (int ExitCode, string Output) RunRaw(string file, IReadOnlyList<string> args)
+    {
+        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(psi) ?? throw new StoreException($"Could not start {file}.");
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string DefaultServiceUser()
+    {
+        var configured = Environment.GetEnvironmentVariable("LEDGER_PG_USER");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        return File.ReadLines("/etc/passwd").Any(l => l.StartsWith("postgres:", StringComparison.Ordinal)) ? "postgres" : "nobody";
+    }
+
+    [DllImport("libc", SetLastError = false)]
+    private static extern uint geteuid();
+}

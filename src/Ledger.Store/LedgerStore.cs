@@ -1,0 +1,371 @@
+using System.Text;
+using System.Text.Json;
+using JasperFx.Events;
+using Ledger.Core.Errors;
+using Ledger.Core.Events;
+using Ledger.Core.Timeline;
+using Marten;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ledger.Store;
+
+/// <summary>
+/// Ledger's append and query API over Marten. Appends go through Marten sessions; the timeline
+/// reads <c>mt_events</c> directly with keyset paging so that a page never scans the whole table.
+/// </summary>
+public sealed class LedgerStore : IAsyncDisposable
+{
+    private const long SchemaLockKey = 0x4C45444745520001; // "LEDGER" + 1
+
+    private readonly DocumentStore _store;
+    private readonly NpgsqlDataSource _dataSource;
+
+    private LedgerStore(DocumentStore store, NpgsqlDataSource dataSource, string description)
+    {
+        _store = store;
+        _dataSource = dataSource;
+        Description = description;
+    }
+
+    /// <summary>Where the events live, for headers and messages (no password).</summary>
+    public string Description { get; }
+
+    /// <summary>
+    /// Opens the store, creating the schema on first use. Later opens check one row and skip
+    /// Marten's schema comparison, which keeps short-lived processes (git hooks) fast.
+    /// </summary>
+    public static async Task<LedgerStore> OpenAsync(string connectionString, CancellationToken ct = default)
+    {
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        try
+        {
+            await using (var conn = await OpenConnectionAsync(dataSource, ct))
+            {
+                if (await ReadSchemaVersionAsync(conn, ct) != MartenConfig.SchemaVersion)
+                {
+                    await CreateSchemaAsync(conn, connectionString, ct);
+                }
+            }
+
+            var store = MartenConfig.Create(connectionString, manageSchema: false);
+            return new LedgerStore(store, dataSource, Describe(connectionString));
+        }
+        catch
+        {
+            await dataSource.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _store.Dispose();
+        await _dataSource.DisposeAsync();
+    }
+
+    /// <summary>Appends one event to a stream (created if new) and returns its sequence number.</summary>
+    public async Task<long> AppendAsync(NewEvent e, CancellationToken ct = default)
+    {
+        await using var session = _store.LightweightSession();
+        var action = session.Events.Append(e.StreamKey, e.Event);
+        SetTimestamps(action, e.OccurredAt);
+        await SaveAsync(session, ct);
+        return action.Events[^1].Sequence;
+    }
+
+    /// <summary>
+    /// Starts one new stream per event, in batches of one transaction each. A stream that already
+    /// exists (a fact recorded before) is skipped, not duplicated. Returns how many were recorded.
+    /// </summary>
+    public async Task<int> StartStreamsAsync(IEnumerable<NewEvent> events, int batchSize = 500, IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        int recorded = 0;
+        var batch = new List<NewEvent>(batchSize);
+        foreach (var e in events)
+        {
+            batch.Add(e);
+            if (batch.Count == batchSize)
+            {
+                recorded += await StartBatchAsync(batch, ct);
+                progress?.Report(recorded);
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            recorded += await StartBatchAsync(batch, ct);
+            progress?.Report(recorded);
+        }
+
+        return recorded;
+    }
+
+    /// <summary>The stream keys that start with <paramref name="prefix"/>.</summary>
+    public async Task<HashSet<string>> StreamKeysAsync(string prefix, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand($"select id from {MartenConfig.Schema}.mt_streams where id like $1 escape '\\'", conn);
+        cmd.Parameters.AddWithValue(EscapeLike(prefix) + "%");
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Whether a stream exists.</summary>
+    public async Task<bool> StreamExistsAsync(string key, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand($"select 1 from {MartenConfig.Schema}.mt_streams where id = $1", conn);
+        cmd.Parameters.AddWithValue(key);
+        return await cmd.ExecuteScalarAsync(ct) is not null;
+    }
+
+    /// <summary>The sequence number of a stream's first event, or throws when the stream does not exist.</summary>
+    public async Task<long> FirstSeqOfStreamAsync(string key, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand($"select min(seq_id) from {MartenConfig.Schema}.mt_events where stream_id = $1", conn);
+        cmd.Parameters.AddWithValue(key);
+        return await cmd.ExecuteScalarAsync(ct) is long seq
+            ? seq
+            : throw new StoreException($"No events are recorded under '{key}'.");
+    }
+
+    /// <summary>One page of the timeline, newest first.</summary>
+    public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(TimelineQuery query, CancellationToken ct = default)
+    {
+        var sql = new StringBuilder($"select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events where is_archived = false");
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand { Connection = conn };
+
+        if (query.BeforeSeq is { } before)
+        {
+            sql.Append(" and seq_id < @before");
+            cmd.Parameters.AddWithValue("before", before);
+        }
+
+        if (query.Host is { } host)
+        {
+            sql.Append(" and data->>'host' = @host");
+            cmd.Parameters.AddWithValue("host", host);
+        }
+
+        if (query.Kinds.Count > 0)
+        {
+            var aliases = query.Kinds.SelectMany(EventCatalogue.AliasesOfKind).Distinct().ToArray();
+            sql.Append(" and type = any(@types)");
+            cmd.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = aliases });
+        }
+
+        if (query.Since is { } since)
+        {
+            sql.Append(" and timestamp >= @since");
+            cmd.Parameters.AddWithValue("since", since.ToUniversalTime());
+        }
+
+        if (query.Until is { } until)
+        {
+            sql.Append(" and timestamp <= @until");
+            cmd.Parameters.AddWithValue("until", until.ToUniversalTime());
+        }
+
+        if (!string.IsNullOrEmpty(query.Grep))
+        {
+            // Case-insensitive substring of the stored payload (message, purpose, paths, patch text).
+            sql.Append(" and data::text ilike @grep escape '\\'");
+            cmd.Parameters.AddWithValue("grep", "%" + EscapeLike(query.Grep) + "%");
+        }
+
+        sql.Append(" order by seq_id desc");
+        if (query.Limit is { } limit)
+        {
+            sql.Append(" limit @limit");
+            cmd.Parameters.AddWithValue("limit", limit);
+        }
+
+        cmd.CommandText = sql.ToString();
+        var rows = new List<TimelineEntry>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(ReadEntry(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>One event by sequence number, or null.</summary>
+    public async Task<TimelineEntry?> GetAsync(long seq, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand($"select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events where seq_id = $1", conn);
+        cmd.Parameters.AddWithValue(seq);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
+    }
+
+    /// <summary>How many events are stored (all hosts).</summary>
+    public async Task<long> CountAsync(CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand($"select count(*) from {MartenConfig.Schema}.mt_events", conn);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static TimelineEntry ReadEntry(NpgsqlDataReader reader)
+    {
+        var seq = reader.GetInt64(0);
+        var timestamp = reader.GetFieldValue<DateTimeOffset>(1);
+        var alias = reader.GetString(2);
+        var stream = reader.GetString(3);
+        var json = reader.GetString(4);
+        var descriptor = EventCatalogue.FindAlias(alias);
+        if (descriptor is null)
+        {
+            // An event type this build does not know (written by a newer Ledger): show it raw.
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement.Clone();
+            return new TimelineEntry(seq, timestamp, Str(root, "host"), Str(root, "actor"), alias, alias, alias, stream, root);
+        }
+
+        var e = (ILedgerEvent)JsonSerializer.Deserialize(json, descriptor.Type, EventJson.Options)!;
+        return new TimelineEntry(seq, timestamp, e.Host, e.Actor, descriptor.Kind, alias, EventCatalogue.Title(e), stream, e);
+
+        static string Str(JsonElement root, string name) =>
+            root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+    }
+
+    private async Task<int> StartBatchAsync(List<NewEvent> batch, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = _store.LightweightSession();
+            foreach (var e in batch)
+            {
+                SetTimestamps(session.Events.StartStream(e.StreamKey, e.Event), e.OccurredAt);
+            }
+
+            await SaveAsync(session, ct);
+            return batch.Count;
+        }
+        catch (Exception ex) when (IsStreamCollision(ex) && batch.Count > 1)
+        {
+            // Someone recorded some of these meanwhile (a hook racing an import): fall back to one by one.
+            int recorded = 0;
+            foreach (var single in batch)
+            {
+                recorded += await StartBatchAsync([single], ct);
+            }
+
+            return recorded;
+        }
+        catch (Exception ex) when (IsStreamCollision(ex))
+        {
+            return 0;
+        }
+    }
+
+    private static void SetTimestamps(StreamAction action, DateTimeOffset? at)
+    {
+        if (at is { } when)
+        {
+            foreach (var e in action.Events)
+            {
+                e.Timestamp = when;
+            }
+        }
+    }
+
+    private static Task SaveAsync(IDocumentSession session, CancellationToken ct) => session.SaveChangesAsync(ct);
+
+    // Marten and JasperFx each define ExistingStreamIdCollisionException; either can surface.
+    private static bool IsStreamCollision(Exception e) =>
+        e is JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
+        || e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
+        || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    private static async Task<NpgsqlConnection> OpenConnectionAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        try
+        {
+            return await dataSource.OpenConnectionAsync(ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            throw new StoreException(
+                $"Cannot reach the database ({Describe(dataSource.ConnectionString)}): {e.Message}\n" +
+                "Check --db / LEDGER_DB, or for the embedded database run 'ledger db status' and 'ledger db start'.",
+                ExitCodes.UsageOrEnvironment,
+                e);
+        }
+    }
+
+    private static async Task<int?> ReadSchemaVersionAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        // The table is looked up first: a statement naming a missing table fails to plan.
+        await using var exists = new NpgsqlCommand($"select to_regclass('{MartenConfig.Schema}.ledger_meta') is not null", conn);
+        if (await exists.ExecuteScalarAsync(ct) is not true)
+        {
+            return null;
+        }
+
+        await using var cmd = new NpgsqlCommand($"select max(schema_version) from {MartenConfig.Schema}.ledger_meta", conn);
+        return await cmd.ExecuteScalarAsync(ct) is int v ? v : null;
+    }
+
+    private static async Task CreateSchemaAsync(NpgsqlConnection conn, string connectionString, CancellationToken ct)
+    {
+        // Two processes opening a fresh database at once: one creates, the other waits and finds it done.
+        await using (var lockCmd = new NpgsqlCommand($"select pg_advisory_lock({SchemaLockKey})", conn))
+        {
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+
+        try
+        {
+            if (await ReadSchemaVersionAsync(conn, ct) == MartenConfig.SchemaVersion)
+            {
+                return;
+            }
+
+            using (var store = MartenConfig.Create(connectionString, manageSchema: true))
+            {
+                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            }
+
+            var s = MartenConfig.Schema;
+            await using var cmd = new NpgsqlCommand(
+                $"""
+                create index if not exists ix_ledger_events_host_seq on {s}.mt_events ((data->>'host'), seq_id);
+                create index if not exists ix_ledger_events_type_seq on {s}.mt_events (type, seq_id);
+                create index if not exists ix_ledger_events_timestamp on {s}.mt_events (timestamp);
+                create table if not exists {s}.ledger_meta (schema_version int not null);
+                delete from {s}.ledger_meta;
+                insert into {s}.ledger_meta (schema_version) values ({MartenConfig.SchemaVersion});
+                """,
+                conn);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand($"select pg_advisory_unlock({SchemaLockKey})", conn);
+            await unlock.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private static string Describe(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"{b.Username}@{b.Host}{(b.Port != 5432 ? ":" + b.Port : "")}/{b.Database}";
+    }
+}

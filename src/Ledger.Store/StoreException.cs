@@ -1,0 +1,26 @@
+using Ledger.Core.Errors;
+
+namespace Ledger.Store;
+
+/// <summary>Database and embedded-cluster errors, with what to do about them.</summary>
+public sealed class StoreException : LedgerException
+{
+    public StoreException(string message, int exitCode = ExitCodes.UsageOrEnvironment, Exception? inner = null)
+        : base(message, exitCode, inner)
+    {
+    }
+
+    public StoreException()
+    {
+    }
+
+    public StoreException(string message)
+        : base(message)
+    {
+    }
+
+    public StoreException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
