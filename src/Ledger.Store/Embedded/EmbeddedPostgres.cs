@@ -122,7 +122,9 @@ public sealed class EmbeddedPostgres
     /// <summary>Creates <paramref name="database"/> if it does not exist yet.</summary>
     public async Task EnsureDatabaseAsync(string database, CancellationToken ct = default)
     {
-        await using var conn = new NpgsqlConnection(ConnectionString("postgres"));
+        // Unpooled: a pooled connection would outlive a stop/start of the server and fail with a broken pipe.
+        var cs = new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false }.ConnectionString;
+        await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync(ct);
         await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", conn);
         exists.Parameters.AddWithValue(database);

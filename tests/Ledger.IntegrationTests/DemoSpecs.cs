@@ -1,0 +1,36 @@
+using Ledger.Core.Timeline;
+using Ledger.IntegrationTests.Support;
+
+namespace Ledger.IntegrationTests;
+
+public sealed class DemoSpecs : IClassFixture<DatabaseFixture>, IDisposable
+{
+    private readonly DatabaseFixture _db;
+    private readonly TempDirectory _home = new("ledger-demo");
+
+    public DemoSpecs(DatabaseFixture db)
+    {
+        _db = db;
+    }
+
+    public void Dispose() => _home.Dispose();
+
+    [Fact]
+    public async Task Demo_creates_a_repository_imports_it_and_shows_the_timeline_and_next_steps()
+    {
+        var cli = new CliRun(_db.ConnectionString, _home.Path);
+
+        var first = await cli.RunAsync("demo");
+        var second = await cli.RunAsync("demo");
+
+        first.ExitCode.ShouldBe(0, first.Err);
+        first.Out.ShouldContain("Created a NixOS configuration repository for host 'mediabox' with 8 commits");
+        first.Out.ShouldContain("Imported: 8 commits recorded, 0 already recorded.");
+        first.Out.ShouldContain("Enable NVIDIA GPU for Jellyfin transcoding");
+        first.Out.ShouldContain("Try next:");
+        second.Out.ShouldContain("Imported: 0 commits recorded, 8 already recorded.");
+        var rows = await _db.Store.TimelineAsync(new TimelineQuery { Host = "mediabox", Kinds = ["config-edit"], Limit = null });
+        rows.Count.ShouldBe(8);
+        Directory.Exists(Path.Combine(_home.Path, "demo", "nixos-config", ".git")).ShouldBeTrue();
+    }
+}

@@ -1,0 +1,94 @@
+using Ledger.Core.Events;
+using Ledger.Core.Timeline;
+using Ledger.IntegrationTests.Support;
+using Ledger.Store;
+using Ledger.Store.Embedded;
+
+namespace Ledger.IntegrationTests;
+
+/// <summary>The embedded cluster, in a home of its own (not the shared test server).</summary>
+public sealed class EmbeddedPostgresSpecs : IDisposable
+{
+    private readonly TempDirectory _home = new("ledger-emb");
+
+    public void Dispose()
+    {
+        new EmbeddedPostgres(_home.Path).StopAsync().GetAwaiter().GetResult();
+        _home.Dispose();
+    }
+
+    [Fact]
+    public async Task A_cluster_is_created_on_first_start_and_keeps_its_data_across_stop_and_start()
+    {
+        var pg = new EmbeddedPostgres(_home.Path);
+        pg.State.ShouldBe(ClusterState.Absent);
+
+        await pg.StartAsync();
+        pg.State.ShouldBe(ClusterState.Running);
+        await using (var store = await LedgerStore.OpenAsync(pg.ConnectionString()))
+        {
+            await store.AppendAsync(new NewEvent("service:h", new ServiceRestarted("h", "root", "jellyfin.service", "test", true)));
+        }
+
+        await pg.StopAsync();
+        pg.State.ShouldBe(ClusterState.Stopped);
+        await pg.StartAsync();
+
+        await using var reopened = await LedgerStore.OpenAsync(pg.ConnectionString());
+        var rows = await reopened.TimelineAsync(new TimelineQuery());
+        rows.ShouldHaveSingleItem().Title.ShouldBe("jellyfin.service restarted");
+    }
+
+    [Fact]
+    public async Task The_server_listens_on_a_private_unix_socket_only()
+    {
+        var pg = new EmbeddedPostgres(_home.Path);
+        await pg.StartAsync();
+
+        var conf = await File.ReadAllTextAsync(Path.Combine(pg.DataDirectory, "postgresql.conf"));
+        conf.ShouldContain("listen_addresses = ''");
+        File.GetUnixFileMode(pg.SocketDirectory).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        pg.Url().ShouldStartWith("postgresql://ledger@/ledger?host=");
+        if (EmbeddedPostgres.IsRoot)
+        {
+            pg.ServiceUser.ShouldNotBeNull().ShouldNotBe("root");
+        }
+    }
+
+    [Fact]
+    public async Task Db_commands_report_stop_and_start_the_embedded_cluster()
+    {
+        var cli = new CliRun(null, _home.Path);
+
+        var before = await cli.RunAsync("db", "status");
+        var start = await cli.RunAsync("db", "start");
+        var running = await cli.RunAsync("db", "status");
+        var url = await cli.RunAsync("db", "url");
+        var stop = await cli.RunAsync("db", "stop");
+        var after = await cli.RunAsync("db", "status");
+
+        before.ExitCode.ShouldBe(1);
+        before.Out.ShouldContain("state:    absent");
+        start.ExitCode.ShouldBe(0, start.Err);
+        start.Out.ShouldContain("Created and started");
+        running.ExitCode.ShouldBe(0);
+        running.Out.ShouldContain("state:    running");
+        running.Out.ShouldContain("events:   0");
+        url.Out.Trim().ShouldStartWith("postgresql://");
+        stop.Out.ShouldContain("Stopped");
+        after.ExitCode.ShouldBe(1);
+        after.Out.ShouldContain("state:    stopped");
+    }
+
+    [Fact]
+    public async Task An_unreachable_external_database_is_exit_2_with_what_to_do()
+    {
+        var cli = new CliRun($"Host={Path.Combine(_home.Path, "nowhere")};Port=5999;Username=ledger;Database=ledger;Timeout=3", _home.Path);
+
+        var run = await cli.RunAsync("timeline");
+
+        run.ExitCode.ShouldBe(2);
+        run.Err.ShouldContain("Cannot reach the database");
+        run.Err.ShouldContain("LEDGER_DB");
+    }
+}
