@@ -6,14 +6,15 @@ namespace Ledger.Core.Text;
 public static class PatchRanges
 {
     /// <summary>
-    /// The new-side lines that a unified diff adds, merged into inclusive ranges. Hunk headers
-    /// (<c>@@ -a,b +c,d @@</c>) give the starting line; context lines advance it; removed lines do not.
+    /// The new-side lines that a unified diff adds, merged into inclusive ranges. A hunk header
+    /// (<c>@@ -a,b +c,d @@</c>) gives the first new-side line and how many old and new lines the
+    /// hunk holds; context lines advance the new side, removed lines do not. Anything after a hunk's
+    /// counts are used up (the next file's <c>---</c>/<c>+++</c> header) is not part of it.
     /// </summary>
     public static IReadOnlyList<LineRange> AddedRanges(string patch)
     {
         var ranges = new List<LineRange>();
-        int newLine = 0;
-        bool inHunk = false;
+        int newLine = 0, oldLeft = 0, newLeft = 0;
         int? start = null;
         int end = 0;
 
@@ -26,51 +27,40 @@ public static class PatchRanges
             }
         }
 
-        foreach (var line in EnumerateLines(patch))
+        foreach (var raw in EnumerateLines(patch))
         {
-            if (line.StartsWith("@@", StringComparison.Ordinal))
+            var line = raw.EndsWith('\r') ? raw[..^1] : raw;
+            if (oldLeft <= 0 && newLeft <= 0)
             {
-                Close();
-                inHunk = TryParseNewStart(line, out newLine);
-                continue;
-            }
-
-            if (!inHunk || line.Length == 0)
-            {
-                if (inHunk && line.Length == 0)
+                if (line.StartsWith("@@", StringComparison.Ordinal) && TryParseHeader(line, out newLine, out oldLeft, out newLeft))
                 {
-                    // An empty line inside a hunk is a context line whose leading space was stripped.
                     Close();
-                    newLine++;
                 }
 
                 continue;
             }
 
-            switch (line[0])
+            var marker = line.Length == 0 ? ' ' : line[0];
+            switch (marker)
             {
                 case '+':
-                    if (start is null)
-                    {
-                        start = newLine;
-                    }
-
+                    start ??= newLine;
                     end = newLine;
                     newLine++;
+                    newLeft--;
                     break;
                 case '-':
+                    oldLeft--;
                     break;
                 case '\\':
                     // "\ No newline at end of file"
                     break;
-                case ' ':
+                default:
+                    // Context (an empty line is context whose leading space was stripped).
                     Close();
                     newLine++;
-                    break;
-                default:
-                    // Not part of the hunk any more: the next file header or trailing text.
-                    Close();
-                    inHunk = false;
+                    oldLeft--;
+                    newLeft--;
                     break;
             }
         }
@@ -97,27 +87,70 @@ public static class PatchRanges
         return merged;
     }
 
-    private static bool TryParseNewStart(string header, out int newStart)
+    /// <summary>Parses "@@ -a[,b] +c[,d] @@ ..."; a missing count means 1.</summary>
+    private static bool TryParseHeader(string header, out int newStart, out int oldCount, out int newCount)
     {
-        newStart = 0;
-        var plus = header.IndexOf(" +", 2, StringComparison.Ordinal);
-        if (plus < 0)
+        newStart = oldCount = newCount = 0;
+        int i = 2;
+        while (i < header.Length && header[i] == ' ')
+        {
+            i++;
+        }
+
+        if (i >= header.Length || header[i] != '-')
         {
             return false;
         }
 
-        int i = plus + 2;
-        int value = 0;
-        bool any = false;
-        while (i < header.Length && char.IsAsciiDigit(header[i]))
+        i++;
+        if (!TryNumber(header, ref i, out _))
         {
-            value = checked((value * 10) + (header[i] - '0'));
-            any = true;
+            return false;
+        }
+
+        oldCount = TryCount(header, ref i);
+        while (i < header.Length && header[i] == ' ')
+        {
             i++;
         }
 
-        newStart = value;
-        return any;
+        if (i >= header.Length || header[i] != '+')
+        {
+            return false;
+        }
+
+        i++;
+        if (!TryNumber(header, ref i, out newStart))
+        {
+            return false;
+        }
+
+        newCount = TryCount(header, ref i);
+        return true;
+    }
+
+    private static int TryCount(string s, ref int i)
+    {
+        if (i < s.Length && s[i] == ',')
+        {
+            i++;
+            return TryNumber(s, ref i, out var n) ? n : 1;
+        }
+
+        return 1;
+    }
+
+    private static bool TryNumber(string s, ref int i, out int value)
+    {
+        value = 0;
+        int begin = i;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            value = checked((value * 10) + (s[i] - '0'));
+            i++;
+        }
+
+        return i > begin;
     }
 
     private static IEnumerable<string> EnumerateLines(string text)

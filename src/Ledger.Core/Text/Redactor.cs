@@ -48,7 +48,9 @@ public sealed partial class Redactor
     }
 
     // The key must end in the secret word, so "passwordFile = /run/secrets/x" (a path) stays readable.
-    [GeneratedRegex("""(?<prefix>\b(?:[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|apikey|hashedPassword|private[_-]?key))["']?\s*(?:=|:)\s*)(?<quote>["']?)(?<value>[^"'\s;,}#]{1,4096})\k<quote>""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    // A quoted value runs to its closing quote (spaces and punctuation included); booleans and null
+    // ("wheelNeedsPassword = false") are settings, not secrets. Never crosses a line end.
+    [GeneratedRegex("""(?<prefix>\b(?:[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|apikey|hashedPassword|private[_-]?key))["']?[ \t]*(?:=|:)[ \t]*)(?!(?:true|false|null)\b)(?:(?<quote>")(?<value>[^"\r\n]{1,4096})"|(?<quote>')(?<value>[^'\r\n]{1,4096})'|(?<quote>)(?<value>[^"'\s;,}#]{1,4096}))""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Assignment();
 
     [GeneratedRegex("""(?<begin>-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(?<body>[\s\S]*?)(?<end>-----END [A-Z0-9 ]*PRIVATE KEY-----)""", RegexOptions.CultureInvariant, 1000)]
@@ -60,7 +62,7 @@ public sealed partial class Redactor
     [GeneratedRegex("""ENC\[AES256_GCM,data:[^\]]*\]""", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex SopsValue();
 
-    [GeneratedRegex("""(?<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?<user>[^:/@\s]+):(?<password>[^@/\s]+)@""", RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex("""(?<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?<user>[^:/@\s]+):(?<password>[^/\s]+)@""", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex UrlCredentials();
 
     [GeneratedRegex("""(?<prefix>\bAuthorization\s*:\s*(?:Bearer|Basic|Token)?\s*)(?<value>[^\s"']+)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
