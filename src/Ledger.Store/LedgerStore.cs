@@ -78,11 +78,15 @@ public sealed class LedgerStore : IAsyncDisposable
     /// Starts one new stream per event, in batches of one transaction each. A stream that already
     /// exists (a fact recorded before) is skipped, not duplicated. Returns how many were recorded.
     /// </summary>
-    public async Task<int> StartStreamsAsync(IEnumerable<NewEvent> events, int batchSize = 500, IProgress<int>? progress = null, CancellationToken ct = default)
+    public Task<int> StartStreamsAsync(IEnumerable<NewEvent> events, int batchSize = 500, IProgress<int>? progress = null, CancellationToken ct = default) =>
+        StartStreamsAsync(events.ToAsyncEnumerable(), batchSize, progress, ct);
+
+    /// <inheritdoc cref="StartStreamsAsync(IEnumerable{NewEvent}, int, IProgress{int}?, CancellationToken)"/>
+    public async Task<int> StartStreamsAsync(IAsyncEnumerable<NewEvent> events, int batchSize = 500, IProgress<int>? progress = null, CancellationToken ct = default)
     {
         int recorded = 0;
         var batch = new List<NewEvent>(batchSize);
-        foreach (var e in events)
+        await foreach (var e in events.WithCancellation(ct))
         {
             batch.Add(e);
             if (batch.Count == batchSize)

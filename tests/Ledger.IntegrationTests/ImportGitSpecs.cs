@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 using Ledger.IntegrationTests.Support;
@@ -260,5 +261,50 @@ public sealed class ImportGitSpecs : IClassFixture<DatabaseFixture>, IDisposable
         json.Out.ShouldContain("[REDACTED:");
         show.Out.ShouldNotContain("hunter2-very-secret");
         show.Out.ShouldContain("admin_password = \"[REDACTED:");
+    }
+
+    [Fact]
+    public async Task A_long_generated_history_imports_one_event_per_commit_with_gits_counts_and_reimports_nothing()
+    {
+        // The benchmark's generator: merges, renames, deletions and many multi-file commits.
+        var script = Path.Combine(RepoRoot(), "bench", "make-nixos-history.py");
+        using var dir = new TempDirectory("ledger-long");
+        var target = Path.Combine(dir.Path, "repo");
+        using (var p = System.Diagnostics.Process.Start("python3", [script, target, "400", "7"]))
+        {
+            await p.WaitForExitAsync();
+            p.ExitCode.ShouldBe(0);
+        }
+
+        var cli = Cli("long-host");
+        var first = await cli.RunAsync("import-git", "--repo", target);
+        var second = await cli.RunAsync("import-git", "--repo", target);
+        var listed = await cli.RunAsync("timeline", "--host", "long-host", "--kind", "config-edit", "--all", "--json");
+
+        first.Out.ShouldContain("400 recorded, 0 already recorded");
+        second.Out.ShouldContain("0 recorded, 400 already recorded");
+        var rows = JsonDocument.Parse(listed.Out).RootElement.EnumerateArray().ToList();
+        var git = new GitRepoView(target);
+        rows.Select(r => r.GetProperty("data").GetProperty("sha").GetString()).ShouldBe(git.RevList());
+        foreach (var row in rows)
+        {
+            var e = JsonSerializer.Deserialize<ConfigEdited>(row.GetProperty("data").GetRawText(), EventJson.Options)!;
+            var expected = GitNumstat.Parse(git.Numstat(e.Sha))
+                .Select(n => (n.Path, n.OldPath, n.Added ?? 0, n.Deleted ?? 0))
+                .OrderBy(x => x.Path, StringComparer.Ordinal);
+            e.Files.Select(f => (f.Path, f.OldPath, f.LinesAdded, f.LinesRemoved)).OrderBy(x => x.Path, StringComparer.Ordinal)
+                .ShouldBe(expected, $"files of {e.Sha[..8]}");
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ledger.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Ledger.sln not found above the test binaries.");
     }
 }

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Ledger.Capture.Git;
 using Ledger.Core.Events;
 using Ledger.Store;
@@ -18,16 +19,46 @@ internal static class GitImport
         var todo = commits.Where(c => !existing.Contains(StreamKeys.Commit(host, reader.RepoKey, c.Sha))).ToList();
         progress?.Report((0, todo.Count));
 
-        // Oldest first, so sequence numbers follow history; each event carries its commit date.
-        var events = todo.Select(c => new NewEvent(
-            StreamKeys.Commit(host, reader.RepoKey, c.Sha),
-            reader.Read(c, host, actor),
-            c.Committer.When));
-        var recorded = await store.StartStreamsAsync(
-            events,
-            batchSize: 500,
-            progress: progress is null ? null : new Progress<int>(n => progress.Report((n, todo.Count))),
-            ct: ct);
+        // Diffing (CPU, libgit2) and appending (database round trips) overlap: a reader thread fills
+        // a bounded channel while this one writes batches. Oldest first, so sequence numbers follow
+        // history; each event carries its commit date.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var channel = Channel.CreateBounded<NewEvent>(new BoundedChannelOptions(1000) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    foreach (var c in todo)
+                    {
+                        var e = new NewEvent(StreamKeys.Commit(host, reader.RepoKey, c.Sha), reader.Read(c, host, actor), c.Committer.When);
+                        await channel.Writer.WriteAsync(e, stop.Token);
+                    }
+
+                    channel.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    channel.Writer.Complete(e);
+                }
+            },
+            stop.Token);
+        int recorded;
+        try
+        {
+            recorded = await store.StartStreamsAsync(
+                channel.Reader.ReadAllAsync(ct),
+                batchSize: 500,
+                progress: progress is null ? null : new Progress<int>(n => progress.Report((n, todo.Count))),
+                ct: ct);
+        }
+        finally
+        {
+            // When appending fails, the reader thread must not wait forever on a full channel.
+            await stop.CancelAsync();
+            await producer;
+        }
+
         return new ImportResult(reader.RepoKey, commits.Count, recorded, commits.Count - recorded, started.Elapsed);
     }
 }

@@ -6,14 +6,7 @@ public sealed record NumstatEntry(string Path, string? OldPath, int? Added, int?
 /// <summary>What git itself says a commit changed, diffed like Ledger diffs it (first parent, renames on).</summary>
 public static class GitNumstat
 {
-    public static IReadOnlyList<NumstatEntry> Of(GitRepo repo, string sha)
-    {
-        var parents = repo.Git("rev-list", "--parents", "-n", "1", sha).Trim().Split(' ');
-        var output = parents.Length > 1
-            ? repo.Git("diff-tree", "-r", "-M", "--numstat", "-z", "--no-commit-id", parents[1], sha)
-            : repo.Git("diff-tree", "-r", "-M", "--numstat", "-z", "--no-commit-id", "--root", sha);
-        return Parse(output);
-    }
+    public static IReadOnlyList<NumstatEntry> Of(GitRepo repo, string sha) => Parse(new GitRepoView(repo.Path).Numstat(sha));
 
     /// <summary>
     /// Parses -z numstat: "A\tD\tPATH\0" for one path, "A\tD\t\0OLD\0NEW\0" for a rename or copy,
