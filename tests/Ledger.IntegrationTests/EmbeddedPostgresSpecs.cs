@@ -91,4 +91,43 @@ public sealed class EmbeddedPostgresSpecs : IDisposable
         run.Err.ShouldContain("Cannot reach the database");
         run.Err.ShouldContain("LEDGER_DB");
     }
+
+    [Fact]
+    public async Task As_root_a_private_home_is_opened_for_traversal_so_the_service_user_can_run_the_server()
+    {
+        if (!EmbeddedPostgres.IsRoot)
+        {
+            return; // Only root hands the server to another user.
+        }
+
+        // mktemp -d and many admins create homes 0700; CI met exactly this.
+        File.SetUnixFileMode(_home.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var pg = new EmbeddedPostgres(_home.Path);
+
+        await pg.StartAsync();
+
+        pg.State.ShouldBe(ClusterState.Running);
+        (File.GetUnixFileMode(_home.Path) & UnixFileMode.OtherRead).ShouldBe((UnixFileMode)0, "traverse only, no listing");
+    }
+
+    [Fact]
+    public async Task As_root_a_home_below_an_unreachable_parent_is_refused_with_what_to_do()
+    {
+        if (!EmbeddedPostgres.IsRoot)
+        {
+            return;
+        }
+
+        var locked = Path.Combine(_home.Path, "locked");
+        Directory.CreateDirectory(locked);
+        File.SetUnixFileMode(_home.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var pg = new EmbeddedPostgres(Path.Combine(locked, "inner", "home"));
+
+        var e = await Should.ThrowAsync<StoreException>(() => pg.StartAsync());
+
+        e.Message.ShouldContain("cannot reach");
+        e.Message.ShouldContain("LEDGER_HOME");
+        Directory.Exists(Path.Combine(locked, "inner", "home", "postgres")).ShouldBeFalse("nothing half-made");
+    }
 }

@@ -151,6 +151,17 @@ public sealed class EmbeddedPostgres
         }
 
         Directory.CreateDirectory(_home);
+        if (_serviceUser is not null)
+        {
+            // The home is Ledger's own: let the service user pass through it (traverse, not list).
+            // Its parents are the admin's business; CheckServiceUserCanReach names them if they block.
+            var mode = File.GetUnixFileMode(_home);
+            if ((mode & UnixFileMode.OtherExecute) == 0)
+            {
+                File.SetUnixFileMode(_home, mode | UnixFileMode.OtherExecute);
+            }
+        }
+
         CheckServiceUserCanReach(_home);
         if (Directory.Exists(DataDirectory) && Directory.EnumerateFileSystemEntries(DataDirectory).Any())
         {
