@@ -106,6 +106,17 @@ public sealed class LedgerStore : IAsyncDisposable
         return recorded;
     }
 
+    /// <summary>Starts a new stream with one event and returns its sequence number, or null when the stream already exists.</summary>
+    public async Task<long?> TryStartStreamAsync(NewEvent e, CancellationToken ct = default)
+    {
+        if (await StartBatchAsync([e], ct) == 0)
+        {
+            return null;
+        }
+
+        return await FirstSeqOfStreamAsync(e.StreamKey, ct);
+    }
+
     /// <summary>The stream keys that start with <paramref name="prefix"/>.</summary>
     public async Task<HashSet<string>> StreamKeysAsync(string prefix, CancellationToken ct = default)
     {
@@ -211,6 +222,83 @@ public sealed class LedgerStore : IAsyncDisposable
         await using var conn = await OpenConnectionAsync(_dataSource, ct);
         await using var cmd = new NpgsqlCommand($"select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events where seq_id = $1", conn);
         cmd.Parameters.AddWithValue(seq);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
+    }
+
+    /// <summary>Whether content with this SHA-256 is stored.</summary>
+    public async Task<bool> BlobExistsAsync(string sha256, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand($"select 1 from {MartenConfig.Schema}.ledger_blobs where sha256 = $1", conn);
+        cmd.Parameters.AddWithValue(sha256);
+        return await cmd.ExecuteScalarAsync(ct) is not null;
+    }
+
+    /// <summary>
+    /// Stores content under its SHA-256, streaming it from <paramref name="content"/>. The bytes are
+    /// hashed again on the way in and the insert is rolled back if they no longer match (the file
+    /// changed meanwhile), so a hash never names other content. Storing the same hash again changes nothing.
+    /// </summary>
+    public async Task PutBlobAsync(string sha256, Stream content, long sizeBytes, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var hashing = new HashingReadStream(content);
+        await using var cmd = new NpgsqlCommand(
+            $"insert into {MartenConfig.Schema}.ledger_blobs (sha256, size_bytes, content) values ($1, $2, $3) on conflict (sha256) do nothing",
+            conn,
+            tx);
+        cmd.Parameters.AddWithValue(sha256);
+        cmd.Parameters.AddWithValue(sizeBytes);
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = hashing, Size = checked((int)sizeBytes) });
+        await cmd.ExecuteNonQueryAsync(ct);
+        if (hashing.BytesRead != sizeBytes || !string.Equals(hashing.HashHex(), sha256, StringComparison.Ordinal))
+        {
+            await tx.RollbackAsync(ct);
+            throw new StoreException("The content changed while it was being stored (its hash no longer matches); nothing was stored. Run the command again.");
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Streams stored content into <paramref name="destination"/>; false when there is none under that hash.</summary>
+    public async Task<bool> CopyBlobToAsync(string sha256, Stream destination, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand($"select content from {MartenConfig.Schema}.ledger_blobs where sha256 = $1", conn);
+        cmd.Parameters.AddWithValue(sha256);
+        await using var reader = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return false;
+        }
+
+        await using var stream = await reader.GetStreamAsync(0, ct);
+        await stream.CopyToAsync(destination, ct);
+        return true;
+    }
+
+    /// <summary>
+    /// The newest event of a type on a host whose payload field <paramref name="field"/> equals
+    /// <paramref name="value"/>, at or before <paramref name="atOrBefore"/> when given.
+    /// </summary>
+    public async Task<TimelineEntry?> LatestAsync(Type eventType, string host, string field, string value, long? atOrBefore = null, CancellationToken ct = default)
+    {
+        var alias = EventCatalogue.Describe(eventType).Alias;
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events
+            where type = @type and data->>'host' = @host and data->>@field = @value and (@at::bigint is null or seq_id <= @at)
+            order by seq_id desc limit 1
+            """,
+            conn);
+        cmd.Parameters.AddWithValue("type", alias);
+        cmd.Parameters.AddWithValue("host", host);
+        cmd.Parameters.AddWithValue("field", field);
+        cmd.Parameters.AddWithValue("value", value);
+        cmd.Parameters.Add(new NpgsqlParameter("at", NpgsqlDbType.Bigint) { Value = (object?)atOrBefore ?? DBNull.Value });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
     }
@@ -350,6 +438,7 @@ public sealed class LedgerStore : IAsyncDisposable
                 create index if not exists ix_ledger_events_host_seq on {s}.mt_events ((data->>'host'), seq_id);
                 create index if not exists ix_ledger_events_type_seq on {s}.mt_events (type, seq_id);
                 create index if not exists ix_ledger_events_timestamp on {s}.mt_events (timestamp);
+                create table if not exists {s}.ledger_blobs (sha256 text primary key, size_bytes bigint not null, content bytea not null);
                 create table if not exists {s}.ledger_meta (schema_version int not null);
                 delete from {s}.ledger_meta;
                 insert into {s}.ledger_meta (schema_version) values ({MartenConfig.SchemaVersion});

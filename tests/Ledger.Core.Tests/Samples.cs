@@ -70,7 +70,18 @@ internal static class Samples
         Sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
         SizeBytes: 2048,
         Reason: "before restore",
-        ConfigCommit: "3f2a9c1d7e5b4a6091c2d3e4f5a6b7c8d9e0f1a2");
+        ConfigCommit: "3f2a9c1d7e5b4a6091c2d3e4f5a6b7c8d9e0f1a2",
+        UnixMode: 420);
+
+    public static FileRestored FileRestored { get; } = new(
+        Host: "box",
+        Actor: "alice",
+        Path: "/etc/nixos/configuration.nix",
+        Destination: "/tmp/configuration.nix",
+        FromSeq: 41,
+        Sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        PreviousSha256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752",
+        PreviousBackupSeq: 42);
 
     public static ValidationRun ValidationRun { get; } = new(
         Host: "box",
@@ -249,6 +260,7 @@ internal static class Samples
         ChangeAnnotated,
         RepositoryRegistered,
         BackupTaken,
+        FileRestored,
         ValidationRun,
         GpuSnapshotTaken,
         ContainerSnapshotTaken,

@@ -14,6 +14,9 @@ internal static class Verbs
         AnnotateCommand.Create(context),
         TimelineCommand.Create(context),
         ShowCommand.Create(context),
+        SnapshotCommand.Create(context),
+        BackupCommand.Create(context),
+        RestoreFileCommand.Create(context),
         DbCommand.Create(context),
         BenchCommand.Create(context),
     ];

@@ -24,7 +24,10 @@ public static class StreamKeys
 
     public static string Alert(string host, string fingerprint) => $"alert:{host}:{fingerprint}";
 
-    public static string Backup(string host, string path) => $"backup:{host}:{path}";
+    /// <summary>One stream per content of a path: backing up unchanged content collides instead of duplicating.</summary>
+    public static string Backup(string host, string path, string sha256) => $"backup:{host}:{path}:{sha256}";
+
+    public static string FileRestores(string host) => $"file-restore:{host}";
 
     public static string Services(string host) => $"service:{host}";
 }
