@@ -1,0 +1,86 @@
+namespace Ledger.Cli.Demo;
+
+/// <summary>
+/// Faithful stand-ins for the programs the demo host "mediabox" would have: they print output in
+/// the exact formats of nvidia-smi 595 (values of a real L40S capture under NVENC load), podman 4.3
+/// (`ps -a --format json`) and nixos-rebuild. The demo's facts are about that fictional host, so they
+/// come from these and never from the programs of the machine the demo runs on.
+/// </summary>
+internal static class DemoFakes
+{
+    public const string NvidiaSmi = """
+        #!/bin/sh
+        # Demo stand-in for nvidia-smi 595.80 on an NVIDIA L40S transcoding with NVENC.
+        case "$*" in
+          *--query-compute-apps*)
+            echo "GPU-5f1c2a9e-8d4b-4c1e-9a7f-3b2d1e0c9f8a, 20037, ffmpeg, 538"
+            echo "GPU-5f1c2a9e-8d4b-4c1e-9a7f-3b2d1e0c9f8a, 20038, ffmpeg, 681"
+            ;;
+          *--query-gpu*)
+            echo "0, NVIDIA L40S, GPU-5f1c2a9e-8d4b-4c1e-9a7f-3b2d1e0c9f8a, 9, 2, 46068, 1235, 44225, 54, 110.23, 60, 0"
+            ;;
+          *)
+            echo "NVIDIA-SMI version  : 595.80"
+            ;;
+        esac
+
+        """;
+
+    public const string Podman = """
+        #!/bin/sh
+        # Demo stand-in for podman 4.3.1: mediabox's media stack, with radarr crashed.
+        case "$*" in
+          "ps -a --format json"*|"ps --all --format json"*)
+            cat <<'JSON'
+        [
+          {"AutoRemove": false, "Command": ["/jellyfin/jellyfin"], "CreatedAt": "3 weeks ago", "Exited": false, "ExitedAt": -62135596800, "ExitCode": 0,
+           "Id": "9c2f4d1a7b3e5f60812a4b6c8d0e2f4a6b8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e", "Image": "docker.io/jellyfin/jellyfin:10.10.3", "ImageID": "4f1e2d3c",
+           "IsInfra": false, "Labels": null, "Mounts": ["/config", "/media"], "Names": ["jellyfin"], "Namespaces": {}, "Networks": ["podman"], "Pid": 4242,
+           "Pod": "", "PodName": "", "Ports": [{"host_ip": "", "container_port": 8096, "host_port": 8096, "range": 1, "protocol": "tcp"}], "Restarts": 0,
+           "Size": null, "StartedAt": 1795600000, "State": "running", "Status": "Up 2 days (healthy)", "Created": 1793700000},
+          {"AutoRemove": false, "Command": ["/init"], "CreatedAt": "3 weeks ago", "Exited": false, "ExitedAt": -62135596800, "ExitCode": 0,
+           "Id": "1a3c5e7f9b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a", "Image": "lscr.io/linuxserver/sonarr:4.0.11", "ImageID": "7b8c9d0e",
+           "IsInfra": false, "Labels": null, "Mounts": ["/config", "/tv"], "Names": ["sonarr"], "Namespaces": {}, "Networks": ["podman"], "Pid": 4310,
+           "Pod": "", "PodName": "", "Ports": [{"host_ip": "", "container_port": 8989, "host_port": 8989, "range": 1, "protocol": "tcp"}], "Restarts": 0,
+           "Size": null, "StartedAt": 1795600020, "State": "running", "Status": "Up 2 days", "Created": 1793700010},
+          {"AutoRemove": false, "Command": ["/init"], "CreatedAt": "3 weeks ago", "Exited": true, "ExitedAt": 1795770000, "ExitCode": 137,
+           "Id": "6e8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a1a3c5e7f9b2d4f6a8c0e2b4d", "Image": "lscr.io/linuxserver/radarr:5.14.0", "ImageID": "2c3d4e5f",
+           "IsInfra": false, "Labels": null, "Mounts": ["/config", "/movies"], "Names": ["radarr"], "Namespaces": {}, "Networks": ["podman"], "Pid": 0,
+           "Pod": "", "PodName": "", "Ports": [{"host_ip": "", "container_port": 7878, "host_port": 7878, "range": 1, "protocol": "tcp"}], "Restarts": 6,
+           "Size": null, "StartedAt": 1795769000, "State": "exited", "Status": "Exited (137) 2 minutes ago", "Created": 1793700020}
+        ]
+        JSON
+            ;;
+          *)
+            echo "podman version 4.3.1"
+            ;;
+        esac
+
+        """;
+
+    public const string NixosRebuild = """
+        #!/bin/sh
+        # Demo stand-in for nixos-rebuild: what a successful 'nixos-rebuild test' prints.
+        echo "building the system configuration..."
+        echo "activating the configuration..."
+        echo "setting up /etc..."
+        echo "reloading user units for admin..."
+        echo "restarting sysinit-reactivation.target"
+        exit 0
+
+        """;
+
+    /// <summary>Writes the stand-ins into <paramref name="folder"/> (executable) and returns it.</summary>
+    public static string Install(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var (name, script) in new[] { ("nvidia-smi", NvidiaSmi), ("podman", Podman), ("nixos-rebuild", NixosRebuild) })
+        {
+            var path = Path.Combine(folder, name);
+            File.WriteAllText(path, script);
+            File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+        }
+
+        return folder;
+    }
+}
