@@ -47,6 +47,8 @@ internal sealed class CliContext
 
     public EmbeddedPostgres Embedded => new(Home);
 
+    public Programs Programs => Programs.FromEnvironment(Env);
+
     /// <summary>Opens the store: the given connection string, or the embedded cluster (created and started on first use).</summary>
     public async Task<LedgerStore> OpenStoreAsync(CancellationToken ct)
     {
