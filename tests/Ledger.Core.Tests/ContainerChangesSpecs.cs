@@ -100,7 +100,7 @@ public class ContainerChangesSpecs
     }
 
     [Fact]
-    public void A_new_id_under_the_same_name_is_a_re_creation_and_its_restarts_all_count()
+    public void A_new_id_under_the_same_name_is_a_re_creation_that_counts_as_one_restart_plus_all_of_its_own()
     {
         // Act
         var changes = ContainerChanges.Between(
@@ -110,8 +110,8 @@ public class ContainerChangesSpecs
         // Assert
         changes.Restarts.ShouldBe(
         [
-            new ContainerRestart("jellyfin", 0, Recreated: true),
-            new ContainerRestart("sonarr", 3, Recreated: true),
+            new ContainerRestart("jellyfin", 1, Recreated: true),
+            new ContainerRestart("sonarr", 4, Recreated: true),
         ]);
         changes.Added.ShouldBeEmpty();
         changes.Removed.ShouldBeEmpty();

@@ -103,32 +103,64 @@ public class ContainerCheckSpecs
     }
 
     [Fact]
-    public void Restarts_of_a_re_created_container_count_from_its_creation()
+    public void A_re_created_container_counts_one_restart_for_its_re_creation_and_all_of_its_own()
     {
-        // Arrange
+        // Arrange: 1 re-creation + 4 restarts of the new container = 5, over the limit of 2.
         var spec = new ContainerCheckSpec(["sonarr"], MaxRestarts: 2);
 
         // Act
-        var (status, _, findings) = ContainerCheck.Evaluate(
+        var (status, summary, findings) = ContainerCheck.Evaluate(
             spec, [Container("sonarr", id: "new", restarts: 4)], [Container("sonarr", id: "old", restarts: 9)]);
 
         // Assert
         status.ShouldBe(ValidationStatus.Fail);
-        findings.ShouldBe([new Finding("sonarr", "sonarr restarted 4 times since the last snapshot (as a re-created container)")]);
+        findings.ShouldBe([new Finding("sonarr", "sonarr re-created (restarted) and restarted 4 times more since the last snapshot")]);
+        summary.ShouldBe("1 problem: sonarr re-created (restarted) and restarted 4 times more since the last snapshot");
     }
 
     [Fact]
-    public void A_re_creation_alone_is_not_a_restart_loop()
+    public void A_re_creation_is_a_restart_as_systemd_restarts_a_nixos_oci_container()
     {
-        // Arrange: a deploy that pulled a new image re-creates the container.
-        var spec = new ContainerCheckSpec(["sonarr"], MaxRestarts: 0);
+        // Arrange: podman run --rm under systemd; the crash-restarted jellyfin is a new container with a counter of 0.
+        var spec = new ContainerCheckSpec(["jellyfin", "sonarr"], MaxRestarts: 0);
 
         // Act
-        var (status, _, _) = ContainerCheck.Evaluate(
-            spec, [Container("sonarr", id: "new")], [Container("sonarr", id: "old")]);
+        var (status, summary, findings) = ContainerCheck.Evaluate(
+            spec,
+            [Container("jellyfin", id: "new"), Container("sonarr", id: "same")],
+            [Container("jellyfin", id: "old"), Container("sonarr", id: "same")]);
+
+        // Assert
+        status.ShouldBe(ValidationStatus.Fail);
+        findings.ShouldBe([new Finding("jellyfin", "jellyfin re-created (restarted) since the last snapshot")]);
+        summary.ShouldBe("1 problem: jellyfin re-created (restarted) since the last snapshot");
+    }
+
+    [Fact]
+    public void A_re_creation_and_one_restart_more_is_named_as_such()
+    {
+        // Act
+        var (_, _, findings) = ContainerCheck.Evaluate(
+            new ContainerCheckSpec(["radarr"], MaxRestarts: 1), [Container("radarr", id: "new", restarts: 1)], [Container("radarr", id: "old")]);
+
+        // Assert
+        findings.ShouldBe([new Finding("radarr", "radarr re-created (restarted) and restarted once more since the last snapshot")]);
+    }
+
+    [Fact]
+    public void One_re_creation_is_within_a_limit_of_one()
+    {
+        // Arrange: a deploy that pulled a new image re-creates the container once.
+        var spec = new ContainerCheckSpec(["sonarr"], MaxRestarts: 1);
+
+        // Act
+        var (status, summary, findings) = ContainerCheck.Evaluate(
+            spec, [Container("sonarr", id: "new")], [Container("sonarr", id: "old", restarts: 3)]);
 
         // Assert
         status.ShouldBe(ValidationStatus.Pass);
+        summary.ShouldBe("1 of 1 expected containers running");
+        findings.ShouldBeEmpty();
     }
 
     [Fact]

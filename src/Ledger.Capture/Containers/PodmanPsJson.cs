@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Ledger.Core.Events;
+using static Ledger.Capture.Containers.PodmanJson;
 
 namespace Ledger.Capture.Containers;
 
@@ -19,45 +20,24 @@ internal static class PodmanPsJson
 
     public static IReadOnlyList<ContainerState> Parse(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            throw new CaptureException($"`{Command}` printed nothing; a podman that works prints at least `[]`. Run it by hand to see why.");
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException ex)
+        using var document = PodmanJson.Load(json, Command);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Array)
         {
             throw new CaptureException(
-                $"`{Command}` printed invalid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {ex.Message} " +
-                "The output may have been cut off; run the command by hand to see it.",
-                inner: ex);
+                $"`{Command}` printed a JSON {Describe(root.ValueKind)} where a list of containers (a JSON array) was expected. " +
+                "Is the podman on PATH a real podman 4 or newer?");
         }
 
-        using (document)
+        var containers = new List<ContainerState>(root.GetArrayLength());
+        var index = 0;
+        foreach (var entry in root.EnumerateArray())
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Array)
-            {
-                throw new CaptureException(
-                    $"`{Command}` printed a JSON {Describe(root.ValueKind)} where a list of containers (a JSON array) was expected. " +
-                    "Is the podman on PATH a real podman 4 or newer?");
-            }
-
-            var containers = new List<ContainerState>(root.GetArrayLength());
-            var index = 0;
-            foreach (var entry in root.EnumerateArray())
-            {
-                containers.Add(ReadContainer(entry, index));
-                index++;
-            }
-
-            return containers;
+            containers.Add(ReadContainer(entry, index));
+            index++;
         }
+
+        return containers;
     }
 
     private static ContainerState ReadContainer(JsonElement entry, int index)
@@ -237,54 +217,8 @@ internal static class PodmanPsJson
         return result;
     }
 
-    private static string? ReadString(JsonElement element, string name) =>
-        TryGet(element, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static int ReadInt(JsonElement element, string name) =>
-        TryGet(element, name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
-            ? number
-            : 0;
-
-    /// <summary>Finds a property ignoring case and underscores: "host_ip" matches "hostIP" and "HostIp".</summary>
-    private static bool TryGet(JsonElement element, string name, out JsonElement value)
-    {
-        if (element.TryGetProperty(name, out value))
-        {
-            return true;
-        }
-
-        var wanted = Normalize(name);
-        foreach (var property in element.EnumerateObject())
-        {
-            if (Normalize(property.Name) == wanted)
-            {
-                value = property.Value;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
-    }
-
-    private static string Normalize(string name) => name.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
-
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        JsonValueKind.Null => "null",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
-
-    private static CaptureException Malformed(int index, string? id, string problem)
-    {
-        var which = id is null ? $"entry {index + 1}" : $"entry {index + 1} (id {id[..Math.Min(12, id.Length)]})";
-        return new CaptureException($"`{Command}` printed a container list Ledger cannot read: {which} {problem}. No containers were recorded.");
-    }
+    private static CaptureException Malformed(int index, string? id, string problem) =>
+        new($"`{Command}` printed a container list Ledger cannot read: {Entry(index, id)} {problem}. No containers were recorded.");
 }

@@ -69,10 +69,11 @@ public sealed record ContainerChanges(
 
     private static int RestartsSince(ContainerState was, ContainerState isNow, bool recreated)
     {
-        // A new container counts from zero, so all its restarts happened after the previous snapshot.
+        // The re-creation is one restart (on NixOS it is how systemd restarts the unit), and the
+        // new container counts from zero, so all its own restarts happened since as well.
         if (recreated)
         {
-            return Math.Max(0, isNow.RestartCount);
+            return 1 + Math.Max(0, isNow.RestartCount);
         }
 
         // podman resets the counter when the container is started by hand; what it counted since

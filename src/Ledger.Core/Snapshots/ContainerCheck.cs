@@ -6,7 +6,8 @@ namespace Ledger.Core.Snapshots;
 /// The container check of the validation checklist, as a pure function of two snapshots. It
 /// fails when an expected container is missing or not running, when any container restarted
 /// more than <see cref="ContainerCheckSpec.MaxRestarts"/> times since the previous snapshot (a
-/// restart loop), or when any container's health check reports "unhealthy".
+/// restart loop; a re-creation under the same name counts as one restart, see
+/// <see cref="ContainerRestart"/>), or when any container's health check reports "unhealthy".
 /// </summary>
 public static class ContainerCheck
 {
@@ -45,9 +46,7 @@ public static class ContainerCheck
             {
                 if (restart.Count > spec.MaxRestarts)
                 {
-                    var times = restart.Count == 1 ? "once" : $"{restart.Count} times";
-                    var suffix = restart.Recreated ? " (as a re-created container)" : "";
-                    findings.Add(new Finding(restart.Name, $"{restart.Name} restarted {times} since the last snapshot{suffix}"));
+                    findings.Add(new Finding(restart.Name, Restarted(restart)));
                 }
             }
         }
@@ -71,6 +70,22 @@ public static class ContainerCheck
             : $"{expected.Count} of {expected.Count} expected containers running";
         return (ValidationStatus.Pass, summary, findings);
     }
+
+    /// <summary>"sonarr restarted 5 times ...", "jellyfin re-created (restarted) and restarted 2 times more ...".</summary>
+    private static string Restarted(ContainerRestart restart)
+    {
+        if (!restart.Recreated)
+        {
+            return $"{restart.Name} restarted {Times(restart.Count)} since the last snapshot";
+        }
+
+        var more = restart.Count - 1;
+        return more == 0
+            ? $"{restart.Name} re-created (restarted) since the last snapshot"
+            : $"{restart.Name} re-created (restarted) and restarted {Times(more)} more since the last snapshot";
+    }
+
+    private static string Times(int count) => count == 1 ? "once" : $"{count} times";
 
     private static bool IsRunning(ContainerState container) =>
         string.Equals(container.State, "running", StringComparison.OrdinalIgnoreCase);

@@ -2,6 +2,7 @@ using CliWrap;
 using CliWrap.Buffered;
 using Ledger.Capture;
 using Ledger.Capture.Containers;
+using Ledger.Core.Events;
 using Ledger.IntegrationTests.Support;
 
 namespace Ledger.IntegrationTests.Containers;
@@ -9,6 +10,11 @@ namespace Ledger.IntegrationTests.Containers;
 public sealed class PodmanCollectorSpecs : IDisposable
 {
     private const string TestImage = "localhost/ledger-test:empty";
+
+    // The ids of the three containers in tests/fixtures/podman/ps-a-4.3.1.json.
+    private const string Jellyfin = "1b4b1bb0383d1bcd07a52d74d2dc84cb9afc8b261893b6de5a0e30f955b53c9d";
+    private const string Sonarr = "5dc86dd469582af048402320be884310d982e5672d5fbc405934a1f0a0e1fbc4";
+    private const string Radarr = "3679177224b3b5f2de9a600a997670c6e0888d1d22946bc201d5ec7eacc52a62";
 
     private readonly TempDirectory _dir = new("ledger-podman");
 
@@ -37,9 +43,12 @@ public sealed class PodmanCollectorSpecs : IDisposable
             a.Id.Length.ShouldBe(64);
             a.StartedAt.ShouldBeNull();
             a.Health.ShouldBeNull();
+            a.RestartCount.ShouldBe(0);
             a.Ports.ShouldBeEmpty();
             var b = containers.Single(c => c.Name == published);
             b.State.ShouldBe("created");
+            b.Health.ShouldBeNull();
+            b.RestartCount.ShouldBe(0);
             b.Ports.ShouldBe(["0.0.0.0:18096->8096/tcp"]);
         }
         finally
@@ -49,28 +58,147 @@ public sealed class PodmanCollectorSpecs : IDisposable
     }
 
     [Fact]
-    public async Task A_fake_podman_that_prints_real_output_gives_its_containers_and_gets_the_right_arguments()
+    public async Task A_fake_podman_that_prints_real_output_gives_its_containers_with_what_inspect_adds()
+    {
+        // Arrange: inspect says jellyfin restarted 3 times and is unhealthy, sonarr has no health check
+        // (podman 4's empty status), and says nothing of radarr, which keeps what ps listed.
+        var inspect = WriteFile("inspect.json", $$"""
+            [
+              { "Id": "{{Jellyfin}}", "Name": "jellyfin", "RestartCount": 3, "State": { "Status": "running", "Health": { "Status": "unhealthy", "FailingStreak": 5 } } },
+              { "Id": "{{Sonarr}}", "Name": "sonarr", "RestartCount": 0, "State": { "Status": "created", "Health": { "Status": "", "FailingStreak": 0 } } }
+            ]
+            """);
+        var fake = WriteFakePodman($"cat '{inspect}'");
+
+        // Act
+        var containers = await new PodmanCollector(fake).ListAsync();
+
+        // Assert
+        containers.Select(Line).ShouldBe(["jellyfin created restarts=3 health=unhealthy", "sonarr created restarts=0 health=-", "radarr created restarts=0 health=-"]);
+        (await Calls()).ShouldBe(["ps -a --format json", $"inspect --format json {Jellyfin} {Sonarr} {Radarr}"]);
+    }
+
+    [Fact]
+    public async Task The_real_podman_4_3_1_inspect_capture_gives_sonarr_no_health_and_no_restarts()
     {
         // Arrange
-        var arguments = Path.Combine(_dir.Path, "arguments");
-        var fake = WriteScript("podman", $"""
-            printf '%s\n' "$@" > '{arguments}'
-            cat '{PodmanFixtures.PathOf("ps-a-4.3.1.json")}'
+        var fake = WriteFakePodman($"cat '{PodmanFixtures.PathOf("inspect-sonarr-4.3.1.json")}'");
+
+        // Act
+        var containers = await new PodmanCollector(fake).ListAsync();
+
+        // Assert
+        containers.Select(Line).ShouldBe(["jellyfin created restarts=0 health=-", "sonarr created restarts=0 health=-", "radarr created restarts=0 health=-"]);
+    }
+
+    [Fact]
+    public async Task With_no_containers_podman_inspect_is_not_run()
+    {
+        // Arrange
+        var fake = WriteFakePodman("echo 'inspect must not run' >&2; exit 125", ps: "ps-running-empty-4.3.1.json");
+
+        // Act
+        var containers = await new PodmanCollector(fake).ListAsync();
+
+        // Assert
+        containers.ShouldBeEmpty();
+        (await Calls()).ShouldBe(["ps -a --format json"]);
+    }
+
+    [Fact]
+    public async Task A_container_removed_between_ps_and_inspect_is_left_out_of_a_second_inspect_and_keeps_what_ps_said()
+    {
+        // Arrange: radarr's unit re-created it after ps; podman 4.3.1's inspect then prints the others and fails.
+        var two = WriteFile("two.json", $$"""
+            [
+              { "Id": "{{Jellyfin}}", "RestartCount": 2, "State": { "Health": { "Status": "healthy" } } },
+              { "Id": "{{Sonarr}}", "RestartCount": 1, "State": { "Health": { "Status": "" } } }
+            ]
+            """);
+        var fake = WriteFakePodman($"""
+            case "$*" in
+              *{Radarr}*) cat '{two}'; echo 'Error: inspecting object: no such object: "{Radarr}"' >&2; exit 125 ;;
+              *) cat '{two}' ;;
+            esac
             """);
 
         // Act
         var containers = await new PodmanCollector(fake).ListAsync();
 
         // Assert
-        containers.Select(c => $"{c.Name} {c.State}").ShouldBe(["jellyfin created", "sonarr created", "radarr created"]);
-        (await File.ReadAllLinesAsync(arguments)).ShouldBe(["ps", "-a", "--format", "json"]);
+        containers.Select(Line).ShouldBe(["jellyfin created restarts=2 health=healthy", "sonarr created restarts=1 health=-", "radarr created restarts=0 health=-"]);
+        (await Calls()).ShouldBe(
+        [
+            "ps -a --format json",
+            $"inspect --format json {Jellyfin} {Sonarr} {Radarr}",
+            $"inspect --format json {Jellyfin} {Sonarr}",
+        ]);
+    }
+
+    [Fact]
+    public async Task Containers_vanishing_on_both_inspects_keep_what_ps_said_rather_than_fail_the_snapshot()
+    {
+        // Arrange: radarr goes before the first inspect, sonarr before the second.
+        var fake = WriteFakePodman($"""
+            case "$*" in
+              *{Radarr}*) echo 'Error: no such container {Radarr}' >&2; exit 125 ;;
+              *) echo 'Error: no such container {Sonarr}' >&2; exit 125 ;;
+            esac
+            """);
+
+        // Act
+        var containers = await new PodmanCollector(fake).ListAsync();
+
+        // Assert
+        containers.Select(Line).ShouldBe(["jellyfin created restarts=0 health=-", "sonarr created restarts=0 health=-", "radarr created restarts=0 health=-"]);
+        (await Calls()).Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_no_such_container_message_that_names_none_of_the_ids_keeps_what_ps_said_without_asking_again()
+    {
+        // Arrange
+        var fake = WriteFakePodman("echo 'Error: no such container' >&2; exit 125");
+
+        // Act
+        var containers = await new PodmanCollector(fake).ListAsync();
+
+        // Assert
+        containers.Select(c => c.Name).ShouldBe(["jellyfin", "sonarr", "radarr"]);
+        (await Calls()).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task An_inspect_that_fails_for_another_reason_gives_a_capture_error()
+    {
+        // Arrange
+        var fake = WriteFakePodman("echo 'Error: database is locked' >&2; exit 125");
+
+        // Act
+        var error = await Should.ThrowAsync<CaptureException>(() => new PodmanCollector(fake).ListAsync());
+
+        // Assert
+        error.Message.ShouldBe($"`{fake} inspect --format json <3 container ids>` failed with exit code 125: Error: database is locked");
+    }
+
+    [Fact]
+    public async Task An_inspect_that_prints_corrupt_json_gives_a_capture_error_not_the_ps_values()
+    {
+        // Arrange
+        var fake = WriteFakePodman($"head -c 300 '{PodmanFixtures.PathOf("inspect-sonarr-4.3.1.json")}'");
+
+        // Act
+        var error = await Should.ThrowAsync<CaptureException>(() => new PodmanCollector(fake).ListAsync());
+
+        // Assert
+        error.Message.ShouldStartWith("`podman inspect --format json` printed invalid JSON");
     }
 
     [Fact]
     public async Task A_snapshot_carries_host_actor_runtime_and_the_containers()
     {
         // Arrange
-        var fake = WriteScript("podman", $"cat '{PodmanFixtures.PathOf("ps-a-4.3.1.json")}'");
+        var fake = WriteFakePodman("echo '[]'");
 
         // Act
         var snapshot = await new PodmanCollector(fake).SnapshotAsync("mediabox", "root");
@@ -173,6 +301,33 @@ public sealed class PodmanCollectorSpecs : IDisposable
         // Assert
         error.Message.ShouldStartWith($"Could not start `{notExecutable} ps -a --format json`");
     }
+
+    /// <summary>
+    /// A podman that prints a real <c>ps -a --format json</c> capture, runs <paramref name="inspect"/>
+    /// for <c>podman inspect</c>, and writes the arguments of every call, one call a line, for <see cref="Calls"/>.
+    /// </summary>
+    private string WriteFakePodman(string inspect, string ps = "ps-a-4.3.1.json") =>
+        WriteScript("podman", $"""
+            echo "$*" >> '{Path.Combine(_dir.Path, "calls")}'
+            case "$1" in
+              ps) cat '{PodmanFixtures.PathOf(ps)}' ;;
+              inspect)
+            {inspect}
+                ;;
+              *) echo "the fake podman does not know: $*" >&2; exit 2 ;;
+            esac
+            """);
+
+    private async Task<IReadOnlyList<string>> Calls() => await File.ReadAllLinesAsync(Path.Combine(_dir.Path, "calls"));
+
+    private string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(_dir.Path, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static string Line(ContainerState c) => $"{c.Name} {c.State} restarts={c.RestartCount} health={c.Health ?? "-"}";
 
     private string WriteScript(string name, string body)
     {
