@@ -36,18 +36,30 @@ internal static class DemoFakes
           {"AutoRemove": false, "Command": ["/jellyfin/jellyfin"], "CreatedAt": "3 weeks ago", "Exited": false, "ExitedAt": -62135596800, "ExitCode": 0,
            "Id": "9c2f4d1a7b3e5f60812a4b6c8d0e2f4a6b8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e", "Image": "docker.io/jellyfin/jellyfin:10.10.3", "ImageID": "4f1e2d3c",
            "IsInfra": false, "Labels": null, "Mounts": ["/config", "/media"], "Names": ["jellyfin"], "Namespaces": {}, "Networks": ["podman"], "Pid": 4242,
-           "Pod": "", "PodName": "", "Ports": [{"host_ip": "", "container_port": 8096, "host_port": 8096, "range": 1, "protocol": "tcp"}], "Restarts": 0,
+           "Pod": "", "PodName": "", "Ports": [{"host_ip": "", "container_port": 8096, "host_port": 8096, "range": 1, "protocol": "tcp"}],
            "Size": null, "StartedAt": 1795600000, "State": "running", "Status": "Up 2 days (healthy)", "Created": 1793700000},
           {"AutoRemove": false, "Command": ["/init"], "CreatedAt": "3 weeks ago", "Exited": false, "ExitedAt": -62135596800, "ExitCode": 0,
            "Id": "1a3c5e7f9b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a", "Image": "lscr.io/linuxserver/sonarr:4.0.11", "ImageID": "7b8c9d0e",
            "IsInfra": false, "Labels": null, "Mounts": ["/config", "/tv"], "Names": ["sonarr"], "Namespaces": {}, "Networks": ["podman"], "Pid": 4310,
-           "Pod": "", "PodName": "", "Ports": [{"host_ip": "", "container_port": 8989, "host_port": 8989, "range": 1, "protocol": "tcp"}], "Restarts": 0,
+           "Pod": "", "PodName": "", "Ports": [{"host_ip": "", "container_port": 8989, "host_port": 8989, "range": 1, "protocol": "tcp"}],
            "Size": null, "StartedAt": 1795600020, "State": "running", "Status": "Up 2 days", "Created": 1793700010},
           {"AutoRemove": false, "Command": ["/init"], "CreatedAt": "3 weeks ago", "Exited": true, "ExitedAt": 1795770000, "ExitCode": 137,
            "Id": "6e8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a1a3c5e7f9b2d4f6a8c0e2b4d", "Image": "lscr.io/linuxserver/radarr:5.14.0", "ImageID": "2c3d4e5f",
            "IsInfra": false, "Labels": null, "Mounts": ["/config", "/movies"], "Names": ["radarr"], "Namespaces": {}, "Networks": ["podman"], "Pid": 0,
-           "Pod": "", "PodName": "", "Ports": [{"host_ip": "", "container_port": 7878, "host_port": 7878, "range": 1, "protocol": "tcp"}], "Restarts": 6,
+           "Pod": "", "PodName": "", "Ports": [{"host_ip": "", "container_port": 7878, "host_port": 7878, "range": 1, "protocol": "tcp"}],
            "Size": null, "StartedAt": 1795769000, "State": "exited", "Status": "Exited (137) 2 minutes ago", "Created": 1793700020}
+        ]
+        JSON
+            ;;
+          inspect*)
+            cat <<'JSON'
+        [
+          {"Id": "9c2f4d1a7b3e5f60812a4b6c8d0e2f4a6b8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e", "Name": "jellyfin", "RestartCount": 0,
+           "State": {"Status": "running", "Running": true, "ExitCode": 0, "Health": {"Status": "healthy", "FailingStreak": 0, "Log": null}}},
+          {"Id": "1a3c5e7f9b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a", "Name": "sonarr", "RestartCount": 0,
+           "State": {"Status": "running", "Running": true, "ExitCode": 0, "Health": {"Status": "", "FailingStreak": 0, "Log": null}}},
+          {"Id": "6e8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a1a3c5e7f9b2d4f6a8c0e2b4d", "Name": "radarr", "RestartCount": 6,
+           "State": {"Status": "exited", "Running": false, "ExitCode": 137, "Health": {"Status": "", "FailingStreak": 0, "Log": null}}}
         ]
         JSON
             ;;
