@@ -76,6 +76,7 @@ public sealed class DocHeadersCheckSpecs : IDisposable
             podman restart sonarr radarr
             """);
         Write("hardware-configuration.nix", "{ ... }: { }\n");
+        Write("hosts/mediabox/hardware-configuration.nix", "{ ... }: { }\n");
         Write("README.md", "# Not matched by the globs\n");
 
         // Act
@@ -91,6 +92,21 @@ public sealed class DocHeadersCheckSpecs : IDisposable
             new Finding("modules/gpu.nix", "has no header comment; start it with comment lines naming its purpose, the date (YYYY-MM-DD) and how to roll back"),
             new Finding("scripts/restart-arr.sh", "header comment lacks a purpose and a date (YYYY-MM-DD) and how to roll back"),
         ]);
+    }
+
+    [Fact]
+    public async Task An_exclude_pattern_without_a_folder_matches_only_at_the_root()
+    {
+        // Arrange
+        Write("configuration.nix", GoodNix);
+        Write("hardware-configuration.nix", "{ ... }: { }\n");
+        Write("hosts/mediabox/hardware-configuration.nix", "{ ... }: { }\n");
+
+        // Act
+        var outcome = await new CheckRunner().RunAsync(Check() with { Exclude = ["hardware-configuration.nix"] });
+
+        // Assert
+        outcome.Findings.Select(f => f.Subject).ShouldBe(["hosts/mediabox/hardware-configuration.nix"]);
     }
 
     [Fact]
@@ -119,7 +135,7 @@ public sealed class DocHeadersCheckSpecs : IDisposable
     }
 
     private DocHeadersCheck Check() =>
-        new("headers", TimeSpan.FromSeconds(10), _root.Path, ["**/*.nix", "scripts/*.sh"], ["hardware-configuration.nix"]);
+        new("headers", TimeSpan.FromSeconds(10), _root.Path, ["**/*.nix", "scripts/*.sh"], ["**/hardware-configuration.nix"]);
 
     private void Write(string relative, string text)
     {
