@@ -14,6 +14,7 @@ internal static class Verbs
         AnnotateCommand.Create(context),
         TimelineCommand.Create(context),
         ShowCommand.Create(context),
+        ValidateCommand.Create(context),
         SnapshotCommand.Create(context),
         BackupCommand.Create(context),
         RestoreFileCommand.Create(context),

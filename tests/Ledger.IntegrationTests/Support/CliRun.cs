@@ -10,7 +10,7 @@ public sealed class CliRun
 {
     private readonly Dictionary<string, string?> _env;
 
-    public CliRun(string? connectionString, string home, string host = "testhost")
+    public CliRun(string? connectionString, string home, string host = "testhost", IReadOnlyDictionary<string, string?>? extra = null)
     {
         _env = new Dictionary<string, string?>
         {
@@ -19,6 +19,10 @@ public sealed class CliRun
             ["LEDGER_HOST"] = host,
             ["HOME"] = home,
         };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
+        {
+            _env[k] = v;
+        }
     }
 
     public async Task<CliResult> RunAsync(params string[] args)
