@@ -1,0 +1,17 @@
+using Ledger.Capture.Gpu;
+
+namespace Ledger.IntegrationTests.Gpu;
+
+/// <summary>Whether NVML loads and initialises on this machine (checked once per test run).</summary>
+public static class NvmlPresence
+{
+    public const string NoDriver = "no NVIDIA driver (libnvidia-ml.so.1) on this machine";
+
+    private static readonly Lazy<bool> Loads = new(() =>
+    {
+        using var reader = NvmlGpuReader.TryOpen(NvmlApi.DefaultLibraryPaths, out _);
+        return reader is not null;
+    });
+
+    public static bool Available => Loads.Value;
+}
