@@ -1,3 +1,5 @@
+using Ledger.Capture.Gpu;
+
 namespace Ledger.Cli;
 
 /// <summary>
@@ -7,16 +9,30 @@ namespace Ledger.Cli;
 /// </summary>
 internal sealed record Programs(string Podman, string NvidiaSmi, string NixosRebuild, string Systemctl)
 {
-    public static Programs FromEnvironment(Func<string, string?> env) => new(
-        env("LEDGER_PODMAN") is { Length: > 0 } p ? p : "podman",
-        env("LEDGER_NVIDIA_SMI") is { Length: > 0 } n ? n : "nvidia-smi",
-        env("LEDGER_NIXOS_REBUILD") is { Length: > 0 } r ? r : "nixos-rebuild",
-        env("LEDGER_SYSTEMCTL") is { Length: > 0 } s ? s : "systemctl");
+    /// <summary>NVML first unless LEDGER_NVML_DISABLE=1 (or the demo) says otherwise, then this nvidia-smi.</summary>
+    public GpuCollectorOptions GpuOptions { get; init; } = new();
+
+    public static Programs FromEnvironment(Func<string, string?> env)
+    {
+        var smi = env("LEDGER_NVIDIA_SMI") is { Length: > 0 } n ? n : null;
+        return new(
+            env("LEDGER_PODMAN") is { Length: > 0 } p ? p : "podman",
+            smi ?? "nvidia-smi",
+            env("LEDGER_NIXOS_REBUILD") is { Length: > 0 } r ? r : "nixos-rebuild",
+            env("LEDGER_SYSTEMCTL") is { Length: > 0 } s ? s : "systemctl")
+        {
+            GpuOptions = new GpuCollectorOptions { Env = env, NvidiaSmiPath = smi },
+        };
+    }
 
     /// <summary>Every program from one folder (the demo's stand-ins).</summary>
+    /// <remarks>The demo host's GPU is the stand-in nvidia-smi, never this machine's NVML.</remarks>
     public static Programs In(string folder) => new(
         Path.Combine(folder, "podman"),
         Path.Combine(folder, "nvidia-smi"),
         Path.Combine(folder, "nixos-rebuild"),
-        "systemctl");
+        "systemctl")
+    {
+        GpuOptions = new GpuCollectorOptions { Source = GpuSource.NvidiaSmi, NvidiaSmiPath = Path.Combine(folder, "nvidia-smi") },
+    };
 }

@@ -28,6 +28,16 @@ public sealed class DemoSpecs : IClassFixture<DatabaseFixture>, IDisposable
         first.Out.ShouldContain("Imported: 8 commits recorded, 0 already recorded.");
         first.Out.ShouldContain("Enable NVIDIA GPU for Jellyfin transcoding");
         first.Out.ShouldContain("Try next:");
+        first.Out.ShouldContain("FAIL   containers");
+        first.Out.ShouldContain("4 of 5 checks passed");
+        var validations = await _db.Store.TimelineAsync(new TimelineQuery { Host = "mediabox", Kinds = ["validation"], Limit = null });
+        validations.Count.ShouldBe(10, "five checks per demo run, two runs");
+        validations.Count(v => v.Title.StartsWith("containers: fail", StringComparison.Ordinal)).ShouldBe(2);
+        foreach (var kind in new[] { "gpu-snapshot", "container-snapshot", "storage-snapshot", "system-snapshot" })
+        {
+            (await _db.Store.TimelineAsync(new TimelineQuery { Host = "mediabox", Kinds = [kind] })).ShouldNotBeEmpty(kind);
+        }
+
         second.Out.ShouldContain("Imported: 0 commits recorded, 8 already recorded.");
         var rows = await _db.Store.TimelineAsync(new TimelineQuery { Host = "mediabox", Kinds = ["config-edit"], Limit = null });
         rows.Count.ShouldBe(8);

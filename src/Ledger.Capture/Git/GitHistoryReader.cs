@@ -42,6 +42,9 @@ public sealed class GitHistoryReader : IDisposable
 
     public string GitDirectory => _repo.Info.Path;
 
+    /// <summary>HEAD's sha, or null before the first commit.</summary>
+    public string? Head => _repo.Head.Tip?.Sha;
+
     public static GitHistoryReader Open(string path, Redactor? redactor = null)
     {
         var full = Path.GetFullPath(path);

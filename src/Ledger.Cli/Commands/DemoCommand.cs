@@ -1,15 +1,28 @@
 using System.CommandLine;
 using Ledger.Capture.Git;
+using Ledger.Capture.Host;
 using Ledger.Cli.Demo;
 using Ledger.Cli.Output;
 using Ledger.Core.Errors;
 using Ledger.Core.Timeline;
+using Ledger.Core.Validation;
 
 namespace Ledger.Cli.Commands;
 
 internal static class DemoCommand
 {
     public const string DemoHost = "mediabox";
+
+    /// <summary>The demo host's checklist: everything passes except the containers check (radarr exited).</summary>
+    private static string DemoChecklist(string repo) => $$"""
+        { "checks": [
+          { "name": "nixos-rebuild-test", "kind": "nixos-rebuild", "mode": "test", "flake": ".#mediabox", "repo": "{{repo}}" },
+          { "name": "containers", "kind": "containers", "expected": ["jellyfin", "sonarr", "radarr"], "maxRestarts": 3 },
+          { "name": "gpu", "kind": "gpu" },
+          { "name": "disk-root", "kind": "disk", "mount": "/", "maxUsedPercent": 100 },
+          { "name": "doc-headers", "kind": "doc-headers", "root": "{{repo}}", "globs": ["modules/**/*.nix"] }
+        ] }
+        """;
 
     public static Command Create(Func<ParseResult, CliContext> context)
     {
@@ -36,6 +49,19 @@ internal static class DemoCommand
             await o.WriteLineAsync($"Imported: {result.Recorded} commits recorded, {result.Skipped} already recorded.");
             await o.WriteLineAsync();
 
+            // The demo host's GPU, containers and rebuild are stand-ins (see DemoFakes); storage and
+            // system are read from this machine, labelled as the demo host.
+            var programs = Programs.In(DemoFakes.Install(Path.Combine(ctx.Home, "demo", "bin")));
+            var taken = await SnapshotCommand.TakeAsync(store, SnapshotCommand.Kinds, DemoHost, ctx.Actor, programs, [new MountSpec("/", "hot")], ct);
+            await o.WriteLineAsync($"Snapshots: {string.Join(", ", taken.Recorded.Entries.Select(e => $"#{e.Seq} {e.Kind} ({e.Title})"))}");
+            await o.WriteLineAsync();
+
+            await o.WriteLineAsync("Validation (one check fails on purpose: radarr has crashed on the demo host):");
+            var checks = Checklist.Parse(DemoChecklist(folder), "demo checklist").Checks;
+            var validation = await ValidateCommand.RunAsync(store, checks, DemoHost, ctx.Actor, programs, reader.Head, o, ct);
+            await o.WriteLineAsync($"ledger validate would exit {validation.ExitCode} here.");
+            await o.WriteLineAsync();
+
             var zone = TimeZoneInfo.Local;
             var page = await store.TimelineAsync(new TimelineQuery { Host = DemoHost, Limit = 20 }, ct);
             await o.WriteLineAsync(TextTable.Header);
@@ -56,6 +82,10 @@ internal static class DemoCommand
                 await o.WriteLineAsync($"  ledger annotate {newest.Seq} --purpose \"...\" --notes \"...\"{dbFlag}  # add why and links");
             }
 
+            await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind validation{dbFlag}          # what was validated, and how it went");
+            await o.WriteLineAsync($"  ledger validate --example-config > checks.json && ledger validate --config checks.json  # your own checklist");
+            await o.WriteLineAsync($"  ledger snapshot all                                          # this machine's GPU, containers, storage, system");
+            await o.WriteLineAsync($"  ledger backup {Path.Combine(folder, "configuration.nix")}{dbFlag}");
             await o.WriteLineAsync($"  git -C {folder} commit --allow-empty -m 'Test' && ledger record commit --repo {folder} --host {DemoHost}{dbFlag}");
             await o.WriteLineAsync($"  ledger import-git --repo /etc/nixos                          # your own configuration");
             await o.WriteLineAsync($"  psql \"$(ledger db url)\"                                      # the events in SQL");

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Ledger.Capture;
 using Ledger.Capture.Containers;
+using Ledger.Capture.Gpu;
 using Ledger.Capture.Host;
 using Ledger.Cli.Output;
 using Ledger.Core.Errors;
@@ -11,16 +13,17 @@ namespace Ledger.Cli.Commands;
 
 internal static class SnapshotCommand
 {
-    public static readonly string[] Kinds = ["containers", "storage", "system"];
+    public static readonly string[] Kinds = ["gpu", "containers", "storage", "system"];
 
     public static Command Create(Func<ParseResult, CliContext> context)
     {
         var what = new Argument<string>("what") { Description = "What to snapshot: " + string.Join(", ", Kinds) + " or all" };
         what.AcceptOnlyFromAmong([.. Kinds, "all"]);
         var mount = new Option<string[]>("--mount") { Description = "storage: a mount to measure, PATH or PATH=TIER (repeatable; default: $LEDGER_HOME/storage.json, else /)" };
+        var source = new Option<GpuSource>("--gpu-source") { Description = "gpu: Auto (NVML, then nvidia-smi), Nvml or NvidiaSmi", DefaultValueFactory = _ => GpuSource.Auto };
         var host = CommonOptions.RecordHost();
         var json = CommonOptions.Json();
-        var command = new Command("snapshot", "Record the state of the GPU, containers, storage or system now") { what, mount, host, json };
+        var command = new Command("snapshot", "Record the state of the GPU, containers, storage or system now") { what, mount, source, host, json };
         command.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
@@ -29,7 +32,8 @@ internal static class SnapshotCommand
             var mounts = StorageConfig.Resolve(r.GetValue(mount) ?? [], ctx.Home);
             await using var store = await ctx.OpenStoreAsync(ct);
             // "all" records what this machine has and says what it skipped; one named kind must work or fail.
-            var taken = await TakeAsync(store, kinds, hostName, ctx.Actor, ctx.Programs, mounts, ct, skipUnavailable: kinds.Length > 1);
+            var programs = ctx.Programs with { GpuOptions = ctx.Programs.GpuOptions with { Source = r.GetValue(source) } };
+            var taken = await TakeAsync(store, kinds, hostName, ctx.Actor, programs, mounts, ct, skipUnavailable: kinds.Length > 1);
             if (r.GetValue(json))
             {
                 await taken.Recorded.WriteJsonAsync(ctx.Out);
@@ -73,7 +77,7 @@ internal static class SnapshotCommand
             {
                 e = await CollectAsync(store, kind, host, actor, programs, mounts, notes, ct);
             }
-            catch (Ledger.Capture.CaptureException x) when (skipUnavailable)
+            catch (CaptureException x) when (skipUnavailable)
             {
                 skipped.Add($"{kind}: {x.Message}");
                 continue;
@@ -91,6 +95,16 @@ internal static class SnapshotCommand
         ILedgerEvent e;
         switch (kind)
         {
+            case "gpu":
+                var readout = await new GpuCollector(programs.GpuOptions).CollectAsync(ct);
+                if (!readout.IsAvailable)
+                {
+                    // No GPU is a fact about the machine, not an event: nothing is recorded.
+                    throw new CaptureException(readout.Unavailable ?? "no NVIDIA GPU found");
+                }
+
+                e = new GpuSnapshotTaken(host, actor, readout.Source!, readout.Gpus);
+                break;
             case "containers":
                 var snapshot = await new PodmanCollector(programs.Podman).SnapshotAsync(host, actor, ct);
                 var previous = await store.LatestAsync(typeof(ContainerSnapshotTaken), host, "host", host, ct: ct);

@@ -3,6 +3,7 @@ using System.Globalization;
 using Ledger.Capture;
 using Ledger.Capture.Checks;
 using Ledger.Capture.Containers;
+using Ledger.Capture.Gpu;
 using Ledger.Capture.Git;
 using Ledger.Cli.Output;
 using Ledger.Core.Errors;
@@ -78,6 +79,7 @@ internal static class ValidateCommand
             NixosRebuildProgram = programs.NixosRebuild,
             SystemctlProgram = programs.Systemctl,
             Containers = (c, token) => ContainersAsync(store, c, host, actor, programs, token),
+            Gpu = (c, token) => GpuAsync(c, programs, token),
         });
         var recorded = new Recorded();
         var statuses = new List<ValidationStatus>();
@@ -106,6 +108,19 @@ internal static class ValidateCommand
         }
 
         return new Result(recorded, exit);
+    }
+
+    private static async Task<CheckOutcome> GpuAsync(GpuCheck check, Programs programs, CancellationToken ct)
+    {
+        try
+        {
+            var readout = await new GpuCollector(programs.GpuOptions with { NvidiaSmiTimeout = check.Timeout }).CollectAsync(ct);
+            return GpuCheckJudge.Evaluate(check, readout.Gpus, readout.Unavailable);
+        }
+        catch (CaptureException e)
+        {
+            return CheckOutcome.Error(e.Message);
+        }
     }
 
     /// <summary>
