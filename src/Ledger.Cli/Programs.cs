@@ -4,11 +4,17 @@ namespace Ledger.Cli;
 
 /// <summary>
 /// The outside programs Ledger runs. Each is a name looked up on PATH unless overridden — by the
-/// environment (LEDGER_PODMAN, LEDGER_NVIDIA_SMI, LEDGER_NIXOS_REBUILD, LEDGER_SYSTEMCTL) or by
-/// the demo, which points them at its stand-ins.
+/// environment (LEDGER_PODMAN, LEDGER_NVIDIA_SMI, LEDGER_NIXOS_REBUILD, LEDGER_SYSTEMCTL,
+/// LEDGER_NIX_ENV, LEDGER_SYSTEM_PROFILE) or by the demo, which points them at its stand-ins.
 /// </summary>
 internal sealed record Programs(string Podman, string NvidiaSmi, string NixosRebuild, string Systemctl)
 {
+    /// <summary>nix-env, for switching to a recorded generation (LEDGER_NIX_ENV).</summary>
+    public string NixEnv { get; init; } = "nix-env";
+
+    /// <summary>The system profile link whose target names the generation (LEDGER_SYSTEM_PROFILE).</summary>
+    public string SystemProfile { get; init; } = "/nix/var/nix/profiles/system";
+
     /// <summary>NVML first unless LEDGER_NVML_DISABLE=1 (or the demo) says otherwise, then this nvidia-smi.</summary>
     public GpuCollectorOptions GpuOptions { get; init; } = new();
 
@@ -22,6 +28,8 @@ internal sealed record Programs(string Podman, string NvidiaSmi, string NixosReb
             env("LEDGER_SYSTEMCTL") is { Length: > 0 } s ? s : "systemctl")
         {
             GpuOptions = new GpuCollectorOptions { Env = env, NvidiaSmiPath = smi },
+            NixEnv = env("LEDGER_NIX_ENV") is { Length: > 0 } ne ? ne : "nix-env",
+            SystemProfile = env("LEDGER_SYSTEM_PROFILE") is { Length: > 0 } sp ? sp : "/nix/var/nix/profiles/system",
         };
     }
 

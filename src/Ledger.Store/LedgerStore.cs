@@ -303,6 +303,64 @@ public sealed class LedgerStore : IAsyncDisposable
         return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
     }
 
+    /// <summary>
+    /// The event that put the configuration in effect on <paramref name="host"/> for
+    /// <paramref name="repo"/> at <paramref name="atOrBefore"/>: the latest config edit, successful
+    /// deploy or completed restore at or before it. Its commit is the restore target.
+    /// </summary>
+    public async Task<TimelineEntry?> ConfigInEffectAsync(string host, string repo, long atOrBefore, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events
+            where seq_id <= @at and data->>'host' = @host and data->>'repo' = @repo
+              and (type = 'config_edited' or type = 'restore_completed' or (type = 'deploy_finished' and data->>'outcome' = 'succeeded'))
+            order by seq_id desc limit 1
+            """,
+            conn);
+        cmd.Parameters.AddWithValue("at", atOrBefore);
+        cmd.Parameters.AddWithValue("host", host);
+        cmd.Parameters.AddWithValue("repo", repo);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
+    }
+
+    /// <summary>The latest deploy of <paramref name="repo"/> on <paramref name="host"/> whose validations all passed.</summary>
+    public async Task<TimelineEntry?> LastValidatedDeployAsync(string host, string repo, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events
+            where type = 'deploy_finished' and data->>'host' = @host and data->>'repo' = @repo and (data->>'validated')::boolean
+            order by seq_id desc limit 1
+            """,
+            conn);
+        cmd.Parameters.AddWithValue("host", host);
+        cmd.Parameters.AddWithValue("repo", repo);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
+    }
+
+    /// <summary>The NixOS generation a successful deploy of <paramref name="commit"/> produced, if one was recorded.</summary>
+    public async Task<int?> GenerationOfAsync(string host, string commit, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            select (data->>'generation')::int from {MartenConfig.Schema}.mt_events
+            where type in ('deploy_finished', 'restore_completed') and data->>'host' = @host
+              and (data->>'commit' = @commit or data->>'newCommit' = @commit) and data->>'generation' is not null
+              and coalesce(data->>'outcome', 'succeeded') = 'succeeded'
+            order by seq_id desc limit 1
+            """,
+            conn);
+        cmd.Parameters.AddWithValue("host", host);
+        cmd.Parameters.AddWithValue("commit", commit);
+        return await cmd.ExecuteScalarAsync(ct) is int g ? g : null;
+    }
+
     /// <summary>How many events are stored (all hosts).</summary>
     public async Task<long> CountAsync(CancellationToken ct = default)
     {

@@ -27,11 +27,16 @@ public sealed record RestoreCompleted(
     string Host,
     string Actor,
     string RestoreId,
+    string Repo,
+    long TargetSeq,
     string NewCommit,
     int? Generation,
     long DurationMs) : ILedgerEvent;
 
-/// <summary>A restore failed at <see cref="Step"/>; <see cref="UndoneTo"/> names the commit the repo was put back to.</summary>
+/// <summary>
+/// A restore failed at <see cref="Step"/>; <see cref="UndoneTo"/> names the commit whose tree the
+/// repository was put back to (null when the repository had not been touched yet).
+/// </summary>
 public sealed record RestoreFailed(
     string Host,
     string Actor,

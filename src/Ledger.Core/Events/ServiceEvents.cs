@@ -1,9 +1,16 @@
 namespace Ledger.Core.Events;
 
-/// <summary>A systemd unit or container was restarted, by Ledger or observed by it.</summary>
+/// <summary>
+/// A systemd unit was restarted (<c>ledger service restart</c>). The container snapshots taken just
+/// before and after are events of their own; their sequence numbers are kept here.
+/// </summary>
 public sealed record ServiceRestarted(
     string Host,
     string Actor,
     string Unit,
     string? Reason,
-    bool Succeeded) : ILedgerEvent;
+    bool Succeeded,
+    string? Output = null,
+    long DurationMs = 0,
+    long? BeforeSnapshotSeq = null,
+    long? AfterSnapshotSeq = null) : ILedgerEvent;
