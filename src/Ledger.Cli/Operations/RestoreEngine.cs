@@ -205,7 +205,10 @@ internal sealed class RestoreEngine
                 return new RestoreOutcome(false, id, journal.NewCommit, $"Restore {id} switched to the target, but validation failed: {failed}");
             }
 
-            journal = await StepAsync(repo, journal, RestoreSteps.Validate, journal.Validate ? "validations passed" : "validations skipped (--no-validate)", ct);
+            var detail = !journal.Validate ? "validations skipped (--no-validate)"
+                : journal.ChecksPath is null || !File.Exists(journal.ChecksPath) ? $"no checklist at {journal.ChecksPath}: not validated"
+                : "validations passed";
+            journal = await StepAsync(repo, journal, RestoreSteps.Validate, detail, ct);
         }
 
         generation ??= SystemReader.Generation(_ctx.Programs.SystemProfile);
