@@ -42,5 +42,6 @@ internal sealed record Programs(string Podman, string NvidiaSmi, string NixosReb
         "systemctl")
     {
         GpuOptions = new GpuCollectorOptions { Source = GpuSource.NvidiaSmi, NvidiaSmiPath = Path.Combine(folder, "nvidia-smi") },
+        SystemProfile = Path.Combine(folder, "profiles", "system"),
     };
 }

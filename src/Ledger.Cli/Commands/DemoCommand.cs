@@ -2,16 +2,69 @@ using System.CommandLine;
 using Ledger.Capture.Git;
 using Ledger.Capture.Host;
 using Ledger.Cli.Demo;
+using Ledger.Cli.Operations;
 using Ledger.Cli.Output;
 using Ledger.Core.Errors;
+using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 using Ledger.Core.Validation;
+using Ledger.Store;
 
 namespace Ledger.Cli.Commands;
 
 internal static class DemoCommand
 {
     public const string DemoHost = "mediabox";
+
+    /// <summary>
+    /// Two deploys (one validates; one breaks jellyfin and is rolled back automatically), then a
+    /// restore to an earlier event: the same engines as ledger deploy and ledger restore.
+    /// </summary>
+    private static async Task DeployStoryAsync(LedgerStore store, CliContext ctx, Programs programs, string folder, CancellationToken ct)
+    {
+        var o = ctx.Out;
+        var checks = Path.Combine(ctx.Home, "demo", "checks.json");
+        await File.WriteAllTextAsync(checks, DemoChecklist(folder), ct);
+        var op = new OperationContext(store, DemoHost, ctx.Actor, programs, checks, o, ctx.Env);
+        var containers = Path.Combine(folder, "modules", "media", "containers.nix");
+
+        await o.WriteLineAsync("== ledger deploy -m \"Give radarr a memory limit after its OOM kills\" --auto-rollback ==");
+        var text = await File.ReadAllTextAsync(containers, ct);
+        await File.WriteAllTextAsync(containers, text.Replace("      image = \"lscr.io/linuxserver/radarr:5.16.3\";", "      image = \"lscr.io/linuxserver/radarr:5.16.3\";\n      extraOptions = [ \"--memory=2g\" ];", StringComparison.Ordinal), ct);
+        var first = await new DeployEngine(op).RunAsync(folder, new DeployRequest("Give radarr a memory limit after its OOM kills", "switch", ".#mediabox", AutoRollback: true, Validate: true), ct);
+        await o.WriteLineAsync(first.Message);
+        await o.WriteLineAsync();
+
+        await o.WriteLineAsync("== ledger deploy -m \"Try the Jellyfin 10.11 release candidate\" --auto-rollback ==");
+        text = await File.ReadAllTextAsync(containers, ct);
+        await File.WriteAllTextAsync(containers, text.Replace("docker.io/jellyfin/jellyfin:10.10.3", "docker.io/jellyfin/jellyfin:10.11.0-rc1-BROKEN", StringComparison.Ordinal), ct);
+        var second = await new DeployEngine(op).RunAsync(folder, new DeployRequest("Try the Jellyfin 10.11 release candidate", "switch", ".#mediabox", AutoRollback: true, Validate: true), ct);
+        await o.WriteLineAsync(second.Message);
+        await o.WriteLineAsync($"(ledger deploy would exit {second.ExitCode}: a rolled-back deploy is not a success.)");
+        await o.WriteLineAsync();
+
+        // An experiment committed by hand (the post-commit hook records it), then back to the known-good deploy.
+        var prometheus = Path.Combine(folder, "modules", "monitoring", "prometheus.nix");
+        var experiment = DemoRepositoryBuilder.CommitChange(
+            folder,
+            "modules/monitoring/prometheus.nix",
+            (await File.ReadAllTextAsync(prometheus, ct)).Replace("scrape_interval", "# experiment: scrape every 5 s\n  # scrape_interval", StringComparison.Ordinal),
+            "Experiment: faster scrapes");
+        using (var reader = GitHistoryReader.Open(folder))
+        {
+            var c = reader.Resolve(experiment);
+            await store.TryStartStreamAsync(new NewEvent(StreamKeys.Commit(DemoHost, reader.RepoKey, c.Sha), reader.Read(c, DemoHost, ctx.Actor), c.Committer.When), ct);
+        }
+
+        var goodDeploy = (await store.LastValidatedDeployAsync(DemoHost, Path.TrimEndingDirectorySeparator(folder), ct))!;
+        await o.WriteLineAsync($"== git commit -m \"Experiment: faster scrapes\"; then ledger restore --to {goodDeploy.Seq} --reason \"Back to the last validated deploy\" --yes ==");
+        var engine = new RestoreEngine(op);
+        var plan = await engine.PlanAsync(folder, goodDeploy.Seq, ct);
+        await RestoreEngine.WritePlanAsync(o, plan, RestoreEngine.Git);
+        var restored = await engine.ExecuteAsync(folder, plan, new RestoreRequest(RestoreEngine.Git, "Back to the last validated deploy", Stash: false, Automatic: false, Validate: true, Flake: ".#mediabox"), heldLock: null, ct);
+        await o.WriteLineAsync(restored.Message);
+        await o.WriteLineAsync();
+    }
 
     /// <summary>The demo host's checklist: everything passes except the containers check (radarr exited).</summary>
     private static string DemoChecklist(string repo) => $$"""
@@ -56,14 +109,24 @@ internal static class DemoCommand
             await o.WriteLineAsync($"Snapshots: {string.Join(", ", taken.Recorded.Entries.Select(e => $"#{e.Seq} {e.Kind} ({e.Title})"))}");
             await o.WriteLineAsync();
 
-            await o.WriteLineAsync("Validation (one check fails on purpose: radarr has crashed on the demo host):");
+            await o.WriteLineAsync(created ? "Validation (one check fails on purpose: radarr keeps crashing on the demo host):" : "Validation:");
             var checks = Checklist.Parse(DemoChecklist(folder), "demo checklist").Checks;
             var validation = await ValidateCommand.RunAsync(store, checks, DemoHost, ctx.Actor, programs, reader.Head, o, ct);
             await o.WriteLineAsync($"ledger validate would exit {validation.ExitCode} here.");
             await o.WriteLineAsync();
+            if (created)
+            {
+                await DeployStoryAsync(store, ctx, programs, folder, ct);
+            }
+            else
+            {
+                await o.WriteLineAsync($"(The deploy, rollback and restore story ran when {folder} was created; delete that folder to see it again.)");
+                await o.WriteLineAsync();
+            }
 
             var zone = TimeZoneInfo.Local;
-            var page = await store.TimelineAsync(new TimelineQuery { Host = DemoHost, Limit = 20 }, ct);
+            await o.WriteLineAsync("Config changes and deploys on the demo host (ledger timeline --host mediabox --kind config-edit --kind deploy):");
+            var page = await store.TimelineAsync(new TimelineQuery { Host = DemoHost, Kinds = ["config-edit", "deploy"], Limit = 30 }, ct);
             await o.WriteLineAsync(TextTable.Header);
             foreach (var e in page)
             {
@@ -83,6 +146,8 @@ internal static class DemoCommand
             }
 
             await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind validation{dbFlag}          # what was validated, and how it went");
+            await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind deploy --kind restore{dbFlag}   # the deploys, the rollback, the restore");
+            await o.WriteLineAsync($"  ledger restore --to {newest?.Seq ?? 1} --repo {folder} --host {DemoHost} --dry-run{dbFlag}  # what a restore would change");
             await o.WriteLineAsync($"  ledger validate --example-config > checks.json && ledger validate --config checks.json  # your own checklist");
             await o.WriteLineAsync($"  ledger snapshot all                                          # this machine's GPU, containers, storage, system");
             await o.WriteLineAsync($"  ledger backup {Path.Combine(folder, "configuration.nix")}{dbFlag}");

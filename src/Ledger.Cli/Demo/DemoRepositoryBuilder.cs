@@ -47,4 +47,14 @@ internal static class DemoRepositoryBuilder
 
         return true;
     }
+
+    /// <summary>Writes one file and commits it, as an admin editing by hand would; returns the sha.</summary>
+    public static string CommitChange(string folder, string path, string content, string message)
+    {
+        File.WriteAllText(Path.Combine(folder, path), content);
+        using var repo = new Repository(folder);
+        LibGit2Sharp.Commands.Stage(repo, path);
+        var who = new Signature("Mediabox Admin", "admin@mediabox.lan", DateTimeOffset.Now);
+        return repo.Commit(message, who, who).Sha;
+    }
 }
