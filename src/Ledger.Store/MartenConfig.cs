@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.Events;
 using Ledger.Core.Events;
@@ -24,7 +26,21 @@ public static class MartenConfig
         o.Connection(connectionString);
         o.DatabaseSchemaName = Schema;
         o.Events.DatabaseSchemaName = Schema;
-        o.UseSystemTextJsonForSerialization(new System.Text.Json.JsonSerializerOptions(EventJson.Options), EnumStorage.AsString, Casing.CamelCase);
+        // Stored JSON must be exactly what EventJson prints (camelCase enum values included):
+        // Marten adds its own enum converter (member names), so it is swapped for ours here.
+        o.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json =>
+        {
+            foreach (var c in json.Converters.Where(c => c is JsonStringEnumConverter).ToList())
+            {
+                json.Converters.Remove(c);
+            }
+
+            json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            json.Encoder = EventJson.Options.Encoder;
+
+            // Alert labels and annotations keep their keys exactly as Alertmanager sent them.
+            json.DictionaryKeyPolicy = null;
+        });
 
         // Stream keys are readable strings (see StreamKeys): a commit stream collides instead of duplicating.
         o.Events.StreamIdentity = StreamIdentity.AsString;

@@ -130,4 +130,20 @@ public sealed class EmbeddedPostgresSpecs : IDisposable
         e.Message.ShouldContain("LEDGER_HOME");
         Directory.Exists(Path.Combine(locked, "inner", "home", "postgres")).ShouldBeFalse("nothing half-made");
     }
+
+    [Fact]
+    public async Task A_running_server_whose_socket_was_removed_is_restarted_regression()
+    {
+        // Seen here: a cleaned-up run folder left a live postmaster that nobody could reach, and start failed.
+        var pg = new EmbeddedPostgres(_home.Path);
+        await pg.StartAsync();
+        File.Delete(Path.Combine(pg.SocketDirectory, ".s.PGSQL.5432"));
+        pg.State.ShouldBe(ClusterState.Stopped);
+
+        await pg.StartAsync();
+
+        pg.State.ShouldBe(ClusterState.Running);
+        await using var store = await LedgerStore.OpenAsync(pg.ConnectionString());
+        (await store.CountAsync()).ShouldBe(0);
+    }
 }

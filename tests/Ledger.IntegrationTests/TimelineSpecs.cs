@@ -52,7 +52,7 @@ public sealed class TimelineSpecs : IClassFixture<TimelineSpecs.Seeded>, IDispos
                         at.AddMinutes(30)));
                     events.Add(new NewEvent(
                         StreamKeys.Alert("beta", $"fp{i}"),
-                        new AlertFired("beta", "alertmanager", "GpuTemperatureHigh", $"fp{i}", at, "warning", new Dictionary<string, string> { ["alertname"] = "GpuTemperatureHigh" }, new Dictionary<string, string>(), null),
+                        new AlertFired("beta", "alertmanager", "GpuTemperatureHigh", $"fp{i}", at, "warning", new Dictionary<string, string> { ["alertname"] = "GpuTemperatureHigh", ["Instance"] = "mediabox:9835" }, new Dictionary<string, string>(), null),
                         at.AddMinutes(31)));
                 }
             }
@@ -214,5 +214,16 @@ public sealed class TimelineSpecs : IClassFixture<TimelineSpecs.Seeded>, IDispos
             "select seq_id from ledger.mt_events where is_archived = false and data->>'host' = 'beta' order by seq_id desc limit 51");
 
         plan.ShouldNotContain("Sort");
+    }
+
+    [Fact]
+    public async Task Stored_json_has_camel_case_enum_values_and_label_keys_as_sent_regression()
+    {
+        // Marten's own enum converter once stored "Pass" while docs and queries expect "pass".
+        var status = await _seeded.Db.ScalarAsync("select data->>'status' from ledger.mt_events where type = 'validation_run' limit 1");
+        var label = await _seeded.Db.ScalarAsync("select data->'labels'->>'Instance' from ledger.mt_events where type = 'alert_fired' limit 1");
+
+        status.ShouldBe("pass");
+        label.ShouldBe("mediabox:9835");
     }
 }

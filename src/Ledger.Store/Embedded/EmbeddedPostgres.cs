@@ -87,6 +87,12 @@ public sealed class EmbeddedPostgres
             await InitAsync(ct);
         }
 
+        if (state == ClusterState.Stopped && LivePostmasterPid() is not null)
+        {
+            // The server runs but its socket is gone (its run folder was cleaned up): restart it.
+            await RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], ct);
+        }
+
         if (state != ClusterState.Running)
         {
             PrepareSocketDirectory();
@@ -209,38 +215,36 @@ public sealed class EmbeddedPostgres
         }
     }
 
-    private bool IsServerAlive()
+    private bool IsServerAlive() =>
+        LivePostmasterPid() is not null && File.Exists(Path.Combine(SocketDirectory, $".s.PGSQL.{SocketPort}"));
+
+    /// <summary>The pid in postmaster.pid when that process is alive; null for no file or a stale one (after a crash).</summary>
+    private int? LivePostmasterPid()
     {
         var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
-        if (!File.Exists(pidFile))
-        {
-            return false;
-        }
-
         string? first;
         try
         {
-            first = File.ReadLines(pidFile).FirstOrDefault();
+            first = File.Exists(pidFile) ? File.ReadLines(pidFile).FirstOrDefault() : null;
         }
         catch (IOException)
         {
-            return false;
+            return null;
         }
 
         if (!int.TryParse(first, out var pid))
         {
-            return false;
+            return null;
         }
 
-        // A stale pid file after a crash names a process that is gone (or not a postgres).
         try
         {
             using var process = Process.GetProcessById(pid);
-            return !process.HasExited && File.Exists(Path.Combine(SocketDirectory, $".s.PGSQL.{SocketPort}"));
+            return process.HasExited ? null : pid;
         }
         catch (ArgumentException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -262,4 +262,67 @@ public sealed class RestoreSpecs : IClassFixture<DatabaseFixture>, IDisposable
         _ = await stdout + await stderr;
         return p.ExitCode;
     }
+
+    [Fact]
+    public async Task Via_generation_switches_the_profile_to_the_generation_recorded_for_the_target()
+    {
+        await HistoryAsync("gen-host");
+        var profiles = Path.Combine(_bin.Path, "profiles");
+        Directory.CreateDirectory(Path.Combine(profiles, "system-41-link", "bin"));
+        var nixEnvArgs = Path.Combine(_bin.Path, "nix-env-args");
+        var activateArgs = Path.Combine(_bin.Path, "activate-args");
+        FakeProgram.Write(Path.Combine(profiles, "system-41-link", "bin"), "switch-to-configuration", $"#!/bin/sh\necho \"$@\" > '{activateArgs}'\n");
+        File.CreateSymbolicLink(Path.Combine(profiles, "system"), "system-41-link");
+        var nixEnv = FakeProgram.Write(_bin.Path, "nix-env", $"#!/bin/sh\necho \"$@\" > '{nixEnvArgs}'\n");
+        var env = new Dictionary<string, string?>
+        {
+            ["LEDGER_NIXOS_REBUILD"] = _rebuild,
+            ["LEDGER_NIX_ENV"] = nixEnv,
+            ["LEDGER_SYSTEM_PROFILE"] = Path.Combine(profiles, "system"),
+        };
+        var cli = new CliRun(_db.ConnectionString, _home.Path, "gen-host", env);
+        _repo.Write("configuration.nix", "{ deployed = 41; }\n");
+        (await cli.RunAsync("deploy", "-m", "Generation 41", "--repo", _repo.Path, "--no-validate")).ExitCode.ShouldBe(0);
+        var deploySeq = (await _db.Store.TimelineAsync(new TimelineQuery { Host = "gen-host", Kinds = ["deploy"] }))[0].Seq;
+        _repo.Write("configuration.nix", "{ deployed = 42; }\n");
+        _repo.Commit("Later edit");
+        (await cli.RunAsync("record", "commit", "--repo", _repo.Path)).ExitCode.ShouldBe(0);
+
+        var run = await cli.RunAsync("restore", "--to", S(deploySeq), "--repo", _repo.Path, "--via", "generation", "--yes");
+
+        run.ExitCode.ShouldBe(0, run.Out + run.Err);
+        run.Out.ShouldContain("generation: 41");
+        File.ReadAllText(nixEnvArgs).Trim().ShouldBe($"--profile {Path.Combine(profiles, "system")} --switch-generation 41");
+        File.ReadAllText(activateArgs).Trim().ShouldBe("switch");
+        Calls().ShouldBe(["switch"], "only the deploy ran nixos-rebuild; the restore switched the generation");
+        File.ReadAllText(Path.Combine(_repo.Path, "configuration.nix")).ShouldBe("{ deployed = 41; }\n");
+    }
+
+    [Fact]
+    public async Task Restoring_hundreds_of_commits_back_in_a_long_history_gives_that_commits_tree()
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "bench", "make-nixos-history.py");
+        using var dir = new TempDirectory("ledger-long-restore");
+        var repo = Path.Combine(dir.Path, "repo");
+        using (var p = Process.Start("python3", [script, repo, "600", "11"]))
+        {
+            await p.WaitForExitAsync();
+            p.ExitCode.ShouldBe(0);
+        }
+
+        var cli = Cli("long-host");
+        (await cli.RunAsync("import-git", "--repo", repo)).ExitCode.ShouldBe(0);
+        var view = new GitRepoView(repo);
+        var target = view.RevList()[450];
+        var oldHead = view.RevList()[0];
+        var seq = await _db.Store.FirstSeqOfStreamAsync($"commit:long-host:{repo}:{target}");
+
+        var run = await cli.RunAsync("restore", "--to", S(seq), "--repo", repo, "--yes");
+
+        run.ExitCode.ShouldBe(0, run.Out + run.Err);
+        view.Git("rev-parse", "HEAD^{tree}").ShouldBe(view.Git("rev-parse", target + "^{tree}"));
+        view.Git("status", "--porcelain").ShouldBeEmpty();
+        view.Git("rev-parse", "HEAD^").Trim().ShouldBe(oldHead, "one new commit on top of the old history");
+        Calls().ShouldBe(["switch"]);
+    }
 }

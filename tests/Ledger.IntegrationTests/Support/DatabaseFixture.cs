@@ -19,6 +19,15 @@ public sealed class DatabaseFixture : IAsyncLifetime
         _store = await LedgerStore.OpenAsync(_database.ConnectionString);
     }
 
+    /// <summary>One value by raw SQL, to see what is really stored.</summary>
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return await cmd.ExecuteScalarAsync();
+    }
+
     /// <summary>The query plan, with sequential scans discouraged so that a missing index shows as a Sort.</summary>
     public async Task<string> ExplainAsync(string sql)
     {
