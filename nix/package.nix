@@ -80,8 +80,9 @@ buildDotnetModule {
   '';
 
   # Warnings are errors for development (Directory.Build.props); a packager's SDK of another
-  # feature band may bring new analyzer warnings, which must not stop a deployment.
-  dotnetBuildFlags = [ "-p:TreatWarningsAsErrors=false" ];
+  # feature band may bring new analyzer or NuGet warnings, which must not stop a deployment.
+  # dotnetFlags reach every phase, restore included (NuGet honours the property too).
+  dotnetFlags = [ "-p:TreatWarningsAsErrors=false" ];
 
   # The embedded database (no --db, no LEDGER_DB) runs the machine's initdb/pg_ctl, as the
   # postgres user through runuser when ledger runs as root; git is used by `ledger bench`.
