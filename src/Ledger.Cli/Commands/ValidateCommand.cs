@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Ledger.Capture;
 using Ledger.Capture.Checks;
 using Ledger.Capture.Containers;
@@ -21,13 +22,17 @@ internal static class ValidateCommand
         var check = new Option<string[]>("--check", "-c") { Description = "Run only this check (repeatable; default: all)" };
         var config = new Option<string?>("--config") { Description = "The checklist (default: $LEDGER_HOME/checks.json)" };
         var example = new Option<bool>("--example-config") { Description = "Print a complete example checklist and exit" };
+        var parseOnly = new Option<bool>("--parse-only")
+        {
+            Description = "Only read the checklist: print each check's name and kind and exit 0, or exit 2 naming the bad field; runs nothing and opens no database",
+        };
         var repo = CommonOptions.Repo();
         repo.Description = "The configuration repository whose HEAD is the commit these checks validate";
         var host = CommonOptions.RecordHost();
         var json = CommonOptions.Json();
         var command = new Command("validate", "Run the validation checklist and record one validation event per check (exit 0 all passed, 1 any failed, 2 could not run)")
         {
-            check, config, example, repo, host, json,
+            check, config, example, parseOnly, repo, host, json,
         };
         command.SetAction(async (r, ct) =>
         {
@@ -40,6 +45,12 @@ internal static class ValidateCommand
 
             var path = Path.GetFullPath(r.GetValue(config) ?? Path.Combine(ctx.Home, "checks.json"));
             var checks = Load(path).Select(r.GetValue(check) ?? []);
+            if (r.GetValue(parseOnly))
+            {
+                await WriteParsedAsync(ctx.Out, path, checks, r.GetValue(json));
+                return ExitCodes.Success;
+            }
+
             var hostName = r.GetValue(host) ?? ctx.DefaultHost;
             await using var store = await ctx.OpenStoreAsync(ct);
             var run = await RunAsync(store, checks, hostName, ctx.Actor, ctx.Programs, ConfigCommit.TryHead(r.GetValue(repo)!), r.GetValue(json) ? null : ctx.Out, ct);
@@ -65,6 +76,27 @@ internal static class ValidateCommand
         }
 
         return Checklist.Parse(File.ReadAllText(path), Path.GetFileName(path));
+    }
+
+    /// <summary>
+    /// What <c>--parse-only</c> prints: the checks that would run, in order, as text or as
+    /// <c>[{"name": ..., "kind": ...}]</c>. The NixOS module and CI use it to check a generated checklist.
+    /// </summary>
+    private static async Task WriteParsedAsync(TextWriter output, string path, IReadOnlyList<CheckDefinition> checks, bool json)
+    {
+        if (json)
+        {
+            var rows = checks.Select(c => new Dictionary<string, string> { ["name"] = c.Name, ["kind"] = c.Kind });
+            await output.WriteLineAsync(JsonSerializer.Serialize(rows));
+            return;
+        }
+
+        await output.WriteLineAsync($"{path}: {checks.Count} check{(checks.Count == 1 ? "" : "s")}, parsed without running them");
+        var width = checks.Max(c => c.Name.Length);
+        foreach (var c in checks)
+        {
+            await output.WriteLineAsync($"  {c.Name.PadRight(width)}  {c.Kind}");
+        }
     }
 
     /// <summary>

@@ -129,6 +129,44 @@ public sealed class ValidateCommandSpecs : IClassFixture<DatabaseFixture>, IDisp
     }
 
     [Fact]
+    public async Task Parse_only_lists_the_checks_in_order_without_running_them_or_opening_a_database()
+    {
+        var config = WriteConfig("""
+            { "checks": [
+              { "name": "rebuild", "kind": "nixos-rebuild", "mode": "test" },
+              { "name": "disk-strict", "kind": "disk", "mount": "/", "maxUsedPercent": 0 }
+            ] }
+            """);
+        // A database that cannot be reached: any attempt to open it would exit 2.
+        var cli = new CliRun("Host=/nonexistent/ledger-socket;Username=nobody;Database=nowhere;Timeout=1", _home.Path, "parse-only-host");
+
+        var text = await cli.RunAsync("validate", "--config", config, "--parse-only");
+        var json = await cli.RunAsync("validate", "--config", config, "--parse-only", "--json");
+
+        text.ExitCode.ShouldBe(0, text.Err);
+        text.Out.ShouldContain("2 checks");
+        text.Out.IndexOf("rebuild", StringComparison.Ordinal).ShouldBeLessThan(text.Out.IndexOf("disk-strict", StringComparison.Ordinal));
+        text.Out.ShouldContain("nixos-rebuild");
+        json.ExitCode.ShouldBe(0, json.Err);
+        JsonDocument.Parse(json.Out).RootElement.EnumerateArray()
+            .Select(e => (e.GetProperty("name").GetString(), e.GetProperty("kind").GetString()))
+            .ShouldBe([("rebuild", "nixos-rebuild"), ("disk-strict", "disk")]);
+    }
+
+    [Fact]
+    public async Task Parse_only_exits_2_naming_the_bad_field()
+    {
+        var config = WriteConfig("""{ "checks": [ { "name": "cold", "kind": "disk", "mount": "/mnt/cold", "maxUsedPercent": "95%" } ] }""");
+        var cli = new CliRun("Host=/nonexistent/ledger-socket;Username=nobody;Database=nowhere;Timeout=1", _home.Path, "parse-only-host");
+
+        var run = await cli.RunAsync("validate", "--config", config, "--parse-only");
+
+        run.ExitCode.ShouldBe(2);
+        run.Err.ShouldContain("\"maxUsedPercent\"");
+        run.Err.ShouldContain("cold");
+    }
+
+    [Fact]
     public async Task Nixos_rebuild_runs_the_program_with_the_mode_and_flake_and_a_failure_is_recorded()
     {
         var argsFile = Path.Combine(_bin.Path, "args");

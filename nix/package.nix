@@ -1,0 +1,113 @@
+# The `ledger` command, built from src/Ledger.Cli with nixpkgs' buildDotnetModule.
+#   nix build .#default            (flake.nix)
+#   pkgs.callPackage ./nix/package.nix { }
+# NuGet packages are pinned in ./deps.json; regenerate it with `python3 nix/update-deps.py`
+# after changing a package version (see docs/nixos.md).
+{
+  lib,
+  buildDotnetModule,
+  dotnetCorePackages,
+  git,
+  postgresql,
+  util-linux,
+}:
+let
+  root = ../.;
+
+  # What the build reads: the four projects and the files at the root that they import.
+  # bin/ and obj/ of a local build are left out, so a dirty checkout builds like a clean one.
+  kept = [
+    "src/Ledger.Core"
+    "src/Ledger.Store"
+    "src/Ledger.Capture"
+    "src/Ledger.Cli"
+    "projections"
+    "Directory.Build.props"
+    "Directory.Packages.props"
+    "global.json"
+    ".editorconfig"
+  ];
+  relative = path: lib.removePrefix (toString root + "/") (toString path);
+  wanted =
+    path: type:
+    let
+      rel = relative path;
+      name = baseNameOf rel;
+    in
+    !(type == "directory" && (name == "bin" || name == "obj"))
+    && lib.any (k: rel == k || lib.hasPrefix "${k}/" rel || lib.hasPrefix "${rel}/" k) kept;
+
+  projects = map (p: root + "/src/${p}/${p}.csproj") [
+    "Ledger.Core"
+    "Ledger.Store"
+    "Ledger.Capture"
+    "Ledger.Cli"
+  ];
+  # `ledger serve` (issue 8) may bring ASP.NET Core (Kestrel): then the program needs the
+  # ASP.NET Core shared framework at run time, not only the base runtime. Decided from the
+  # project files so that the package follows the code without an edit here.
+  usesAspNetCore = lib.any (
+    file:
+    let
+      text = builtins.readFile file;
+    in
+    lib.hasInfix "Microsoft.AspNetCore.App" text || lib.hasInfix "Microsoft.NET.Sdk.Web" text
+  ) projects;
+in
+buildDotnetModule {
+  pname = "ledger";
+  version = "0.1.0";
+
+  src = lib.cleanSourceWith {
+    name = "ledger-source";
+    src = root;
+    filter = wanted;
+  };
+
+  projectFile = "src/Ledger.Cli/Ledger.Cli.csproj";
+  nugetDeps = ./deps.json;
+
+  dotnet-sdk = dotnetCorePackages.sdk_10_0;
+  dotnet-runtime =
+    if usesAspNetCore then dotnetCorePackages.aspnetcore_10_0 else dotnetCorePackages.runtime_10_0;
+
+  executables = [ "ledger" ];
+
+  postPatch = ''
+    # global.json pins the SDK that developers and CI use (10.0.401, rolling forward within
+    # feature bands); here the SDK is the one Nix provides above, whatever its feature band.
+    rm global.json
+  '';
+
+  # Warnings are errors for development (Directory.Build.props); a packager's SDK of another
+  # feature band may bring new analyzer or NuGet warnings, which must not stop a deployment.
+  # dotnetFlags reach every phase, restore included (NuGet honours the property too).
+  dotnetFlags = [ "-p:TreatWarningsAsErrors=false" ];
+
+  # The embedded database (no --db, no LEDGER_DB) runs the machine's initdb/pg_ctl, as the
+  # postgres user through runuser when ledger runs as root; git is used by `ledger bench`.
+  # Appended to PATH, so the system's own programs come first.
+  makeWrapperArgs = [
+    "--suffix"
+    "PATH"
+    ":"
+    (lib.makeBinPath [
+      git
+      postgresql
+      util-linux
+    ])
+  ];
+
+  # The tests need PostgreSQL, git repositories and fake programs; CI runs them (.ci/run).
+  doCheck = false;
+
+  meta = {
+    description = "Event-sourced audit ledger for NixOS servers: config edits, validations, snapshots, deploys";
+    mainProgram = "ledger";
+    # deps.json holds the packages of these two (nix/update-deps.py restores for both RIDs).
+    platforms = [
+      "x86_64-linux"
+      "aarch64-linux"
+    ];
+  };
+}
