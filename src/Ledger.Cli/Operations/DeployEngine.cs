@@ -123,10 +123,6 @@ internal sealed class DeployEngine
         return new DeployResult(outcome, commit, outcome == DeployOutcome.Succeeded ? ExitCodes.Success : ExitCodes.Failure, message);
     }
 
-    private async Task RecordCommitAsync(ConfigRepository repo, string sha, CancellationToken ct)
-    {
-        using var reader = GitHistoryReader.Open(repo.WorkingDirectory);
-        var c = reader.Resolve(sha);
-        await _ctx.Store.TryStartStreamAsync(new NewEvent(StreamKeys.Commit(_ctx.Host, reader.RepoKey, sha), reader.Read(c, _ctx.Host, _ctx.Actor), c.Committer.When), ct);
-    }
+    private Task<long?> RecordCommitAsync(ConfigRepository repo, string sha, CancellationToken ct) =>
+        CommitRecorder.RecordAsync(_ctx.Store, repo.WorkingDirectory, sha, _ctx.Host, _ctx.Actor, ct);
 }

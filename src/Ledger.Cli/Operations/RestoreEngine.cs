@@ -266,12 +266,8 @@ internal sealed class RestoreEngine
         return next;
     }
 
-    private async Task RecordCommitAsync(ConfigRepository repo, string sha, CancellationToken ct)
-    {
-        using var reader = GitHistoryReader.Open(repo.WorkingDirectory);
-        var commit = reader.Resolve(sha);
-        await _ctx.Store.TryStartStreamAsync(new NewEvent(StreamKeys.Commit(_ctx.Host, reader.RepoKey, sha), reader.Read(commit, _ctx.Host, _ctx.Actor), commit.Committer.When), ct);
-    }
+    private Task<long?> RecordCommitAsync(ConfigRepository repo, string sha, CancellationToken ct) =>
+        CommitRecorder.RecordAsync(_ctx.Store, repo.WorkingDirectory, sha, _ctx.Host, _ctx.Actor, ct);
 
     private Task<long> AppendAsync(string restoreId, ILedgerEvent e, CancellationToken ct) =>
         _ctx.Store.AppendAsync(new NewEvent(StreamKeys.Restore(_ctx.Host, restoreId), e), ct);
