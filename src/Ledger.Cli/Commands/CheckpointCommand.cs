@@ -31,6 +31,8 @@ internal static class CheckpointCommand
                 return ExitCodes.Success;
             }
 
+            // The key is read first: a bad key fails before anything is sealed.
+            using var signer = r.GetValue(sign) is { } key ? CheckpointSigner.Open(key) : null;
             await using var store = await ctx.OpenStoreAsync(ct);
             var sealedNow = await store.Chain.SealAsync(ct: ct);
             var report = await store.Chain.VerifyAsync(ct: ct);
@@ -43,9 +45,9 @@ internal static class CheckpointCommand
 
             var head = report.Head;
             var checkpoint = new Checkpoint(head.Seq, head.Hash, head.Events, DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-            if (r.GetValue(sign) is { } key)
+            if (signer is not null)
             {
-                checkpoint = CheckpointKeys.Sign(checkpoint, key);
+                checkpoint = signer.Sign(checkpoint);
             }
 
             ctx.Log.Information("Checkpoint #{Seq} {Hash}, signed: {Signed}", checkpoint.Seq, checkpoint.Hash, checkpoint.Signature is not null);

@@ -48,6 +48,7 @@ internal static class AppendOnlyGuards
                 grant select, insert, update, delete on all tables in schema {s} to {r};
                 revoke update, delete, truncate on {guarded} from {r};
                 revoke all on {guarded} from public;
+                revoke delete, truncate on {s}.mt_streams from {r};
                 revoke insert, update, delete, truncate on {s}.ledger_meta from {r};
                 grant usage, select on all sequences in schema {s} to {r};
                 grant execute on all functions in schema {s} to {r};

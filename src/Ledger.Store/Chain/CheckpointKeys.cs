@@ -49,21 +49,6 @@ public static class CheckpointKeys
         return publicHex;
     }
 
-    /// <summary>Signs <paramref name="checkpoint"/> with the private key in <paramref name="keyPath"/>.</summary>
-    public static Checkpoint Sign(Checkpoint checkpoint, string keyPath)
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        using var key = ReadPrivateKey(keyPath);
-        var signature = Algorithm.Sign(key, checkpoint.SignedBytes());
-        return checkpoint with
-        {
-            Signature = new CheckpointSignature(
-                CheckpointSignature.Ed25519,
-                Convert.ToHexStringLower(key.PublicKey.Export(KeyBlobFormat.RawPublicKey)),
-                Convert.ToHexStringLower(signature)),
-        };
-    }
-
     /// <summary>
     /// Whether the checkpoint's signature is valid for <paramref name="publicKeyHex"/>, or for the
     /// key written inside the checkpoint when none is given. Null when it is; otherwise why not.
@@ -116,27 +101,4 @@ public static class CheckpointKeys
 
     /// <summary>The first 16 hex digits, enough to tell keys apart in a message.</summary>
     public static string Abbreviate(string hex) => hex.Length > 16 ? hex[..16] + "..." : hex;
-
-    private static Key ReadPrivateKey(string path)
-    {
-        byte[] blob;
-        try
-        {
-            // Like ssh, refuse a private key that others can read: it may already be someone else's.
-            if ((File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-            {
-                throw new LedgerException($"{path} can be read or written by other users; make it private first: chmod 600 {path}");
-            }
-
-            blob = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LedgerException($"Cannot read the signing key {path}: {e.Message}. Create one with 'ledger checkpoint --new-key FILE'.", ExitCodes.UsageOrEnvironment, e);
-        }
-
-        return Key.TryImport(Algorithm, blob, KeyBlobFormat.PkixPrivateKeyText, out var key, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.None }) && key is not null
-            ? key
-            : throw new LedgerException($"{path} is not an Ed25519 private key in PEM (PKCS#8). Create one with 'ledger checkpoint --new-key FILE'.");
-    }
 }
