@@ -466,7 +466,7 @@ public sealed class LedgerStore : IAsyncDisposable
                 conn);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        catch (Exception e) when ((e as PostgresException ?? e.InnerException as PostgresException) is { SqlState: PostgresErrorCodes.InsufficientPrivilege } denied)
+        catch (Exception e) when (PermissionDenied(e) is { } denied)
         {
             throw new StoreException(
                 $"The ledger schema needs creating or upgrading (to version {MartenConfig.SchemaVersion}), which only the owner of the database can do: {denied.MessageText}\n" +
@@ -478,6 +478,20 @@ public sealed class LedgerStore : IAsyncDisposable
             await using var unlock = new NpgsqlCommand($"select pg_advisory_unlock({SchemaLockKey})", conn);
             await unlock.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    // Marten wraps the server's error two levels deep (MartenSchemaException, then Weasel's).
+    private static PostgresException? PermissionDenied(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } denied)
+            {
+                return denied;
+            }
+        }
+
+        return null;
     }
 
     private static string EscapeLike(string text) =>

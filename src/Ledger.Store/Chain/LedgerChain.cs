@@ -37,14 +37,6 @@ public sealed class LedgerChain
         return await ReadHeadAsync(conn, null, ct);
     }
 
-    /// <summary>How many events have no chain row after the head.</summary>
-    public async Task<long> UnsealedAsync(CancellationToken ct = default)
-    {
-        await using var conn = await LedgerStore.OpenConnectionAsync(_dataSource, ct);
-        var head = await ReadHeadAsync(conn, null, ct);
-        return await CountAfterAsync(conn, null, head.Seq, ct);
-    }
-
     /// <summary>
     /// Chains every unsealed event in sequence order, <paramref name="batchSize"/> events per
     /// transaction. Sealers exclude each other with a transaction-scoped advisory lock and re-read

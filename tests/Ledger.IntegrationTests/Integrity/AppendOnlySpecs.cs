@@ -135,6 +135,19 @@ public sealed class AppendOnlySpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_application_role_facing_a_schema_upgrade_is_told_to_run_init_as_the_owner()
+    {
+        (await _ledger.Cli.RunAsync("init", "--db-guards", "--app-role", _appRole)).ExitCode.ShouldBe(0);
+        await _ledger.ExecuteAsync("update ledger.ledger_meta set schema_version = 2");
+
+        var run = await new CliRun(AppConnectionString, _ledger.Home).RunAsync("verify");
+
+        run.ExitCode.ShouldBe(2);
+        run.Err.ShouldContain("only the owner of the database can do");
+        run.Err.ShouldContain("ledger init --db-guards");
+    }
+
+    [Fact]
     public async Task App_role_without_db_guards_is_a_usage_error()
     {
         var run = await _ledger.Cli.RunAsync("init", "--app-role", _appRole);
