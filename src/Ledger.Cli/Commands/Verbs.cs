@@ -21,6 +21,9 @@ internal static class Verbs
         SnapshotCommand.Create(context),
         BackupCommand.Create(context),
         RestoreFileCommand.Create(context),
+        SealCommand.Create(context),
+        VerifyCommand.Create(context),
+        CheckpointCommand.Create(context),
         DbCommand.Create(context),
         BenchCommand.Create(context),
     ];
