@@ -114,6 +114,8 @@ internal sealed class DeployEngine
         await _ctx.Store.AppendAsync(
             new NewEvent(stream, new DeployFinished(_ctx.Host, _ctx.Actor, id, repo.RepoKey, commit, request.Action, validated, outcome, generation, (long)clock.Elapsed.TotalMilliseconds, switched.ExitCode, switched.OutputTail, problem is null ? rollbackNote : $"{problem}{(rollbackNote is null ? "" : "; " + rollbackNote)}")),
             ct);
+        // Deploys are what an audit asks about first: chain them (and all before) right away.
+        await _ctx.Store.Chain.SealAsync(ct: ct);
         var message = outcome switch
         {
             DeployOutcome.Succeeded => $"Deployed {EventCatalogue.ShortSha(commit)} ({request.Action})" + (validated ? ", validated." : ", not validated."),
