@@ -297,6 +297,28 @@ public sealed class ImportGitSpecs : IClassFixture<DatabaseFixture>, IDisposable
         }
     }
 
+    [Fact]
+    public async Task Commits_that_vanished_from_the_branch_are_reported_and_kept()
+    {
+        _repo.Write("a.nix", "{ }\n");
+        _repo.Commit("Kept");
+        _repo.Write("a.nix", "{ x = 1; }\n");
+        var dropped = _repo.Commit("Dropped by a reset");
+        var cli = Cli("rewrite-host");
+        (await cli.RunAsync("import-git", "--repo", _repo.Path)).ExitCode.ShouldBe(0);
+        _repo.Git("reset", "-q", "--hard", "HEAD~1");
+        _repo.Write("a.nix", "{ y = 2; }\n");
+        _repo.Commit("Rewritten instead");
+
+        var run = await cli.RunAsync("import-git", "--repo", _repo.Path);
+
+        run.ExitCode.ShouldBe(0);
+        run.Out.ShouldContain("1 recorded, 1 already recorded");
+        run.Err.ShouldContain("1 commit(s) recorded earlier are no longer reachable from HEAD");
+        run.Err.ShouldContain(dropped[..8]);
+        (await _db.Store.TimelineAsync(new TimelineQuery { Host = "rewrite-host", Limit = null })).Count.ShouldBe(3, "nothing recorded is deleted");
+    }
+
     private static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
