@@ -319,6 +319,29 @@ public sealed class ImportGitSpecs : IClassFixture<DatabaseFixture>, IDisposable
         (await _db.Store.TimelineAsync(new TimelineQuery { Host = "rewrite-host", Limit = null })).Count.ShouldBe(3, "nothing recorded is deleted");
     }
 
+    [Fact]
+    public async Task A_huge_commit_keeps_every_file_and_its_counts_but_bounds_the_patch_text()
+    {
+        // 300 files of 20 KiB: 6 MiB of patch, over the per-commit budget.
+        var body = string.Concat(Enumerable.Range(0, 700).Select(i => $"  option{i} = \"{new string('x', 20)}\";\n"));
+        for (int i = 0; i < 300; i++)
+        {
+            _repo.Write($"generated/m{i:000}.nix", "{\n" + body + "}\n");
+        }
+
+        _repo.Commit("Vendor generated modules");
+
+        var run = await Cli("huge-host").RunAsync("import-git", "--repo", _repo.Path);
+
+        run.ExitCode.ShouldBe(0, run.Err);
+        var e = (ConfigEdited)(await _db.Store.TimelineAsync(new TimelineQuery { Host = "huge-host" })).Single().Data;
+        e.Files.Count.ShouldBe(300);
+        e.Files.ShouldAllBe(f => f.LinesAdded == 702 && f.Ranges.Count == 1);
+        e.Files.Sum(f => (long)(f.Patch?.Length ?? 0)).ShouldBeLessThanOrEqualTo(Ledger.Capture.Git.GitHistoryReader.MaxCommitPatchChars + 1024);
+        e.Files[^1].Patch.ShouldBeNull();
+        e.Files[^1].PatchTruncated.ShouldBeTrue();
+    }
+
     private static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
