@@ -23,5 +23,8 @@ internal static class Verbs
         RestoreFileCommand.Create(context),
         DbCommand.Create(context),
         BenchCommand.Create(context),
+        DocsCommand.Create(context),
+        ImportDocsCommand.Create(context),
+        ReportCommand.Create(context),
     ];
 }
