@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Ledger.Core.Text;
@@ -12,16 +11,16 @@ public static class Slug
     public static string From(string title)
     {
         var sb = new StringBuilder(title.Length);
-        foreach (var c in title.Normalize(NormalizationForm.FormD))
+        foreach (var ch in title)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
-            {
-                continue; // é -> e
-            }
-
+            var c = char.ToLowerInvariant(ch);
             if (char.IsAsciiLetterOrDigit(c))
             {
-                sb.Append(char.ToLowerInvariant(c));
+                sb.Append(c);
+            }
+            else if (Folded(c) is { } ascii)
+            {
+                sb.Append(ascii);
             }
             else if (sb.Length > 0 && sb[^1] != '-')
             {
@@ -37,5 +36,15 @@ public static class Slug
         }
 
         return slug.Length == 0 ? "change" : slug;
+    }
+
+    // Ledger runs with invariant globalization (no ICU, so no Unicode decomposition): the common
+    // Latin letters with diacritics are folded by hand, é -> e, ß -> ss.
+    private static string? Folded(char c)
+    {
+        const string From = "àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőŕřśšşťùúûüūůűųýÿźżž";
+        const string To = "aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuuyyzzz";
+        var i = From.IndexOf(c, StringComparison.Ordinal);
+        return i >= 0 ? To[i].ToString() : c switch { 'ß' => "ss", 'æ' => "ae", 'œ' => "oe", 'þ' => "th", 'ð' => "d", _ => null };
     }
 }
