@@ -33,4 +33,5 @@ internal sealed record IndexModel(string Host, string TimeZone, int Count, IRead
 
 internal sealed record IndexMonthModel(string Month, IReadOnlyList<IndexEntryModel> Entries);
 
-internal sealed record IndexEntryModel(string Date, string ShortSha, string Title, string FileName, bool Validated);
+/// <summary><see cref="Validation"/>: "passed" or "failed" (the latest linked run), or "not validated".</summary>
+internal sealed record IndexEntryModel(string Date, string ShortSha, string Title, string FileName, string Validation);

@@ -69,7 +69,7 @@ internal static class ChangeDocs
     {
         var entries = changes.Select((c, i) => (Change: c, Name: names[i]))
             .Reverse()
-            .Select(x => new IndexEntryModel(LocalDate(x.Change.CommittedAt, zone), EventCatalogue.ShortSha(x.Change.Commit.Sha), x.Change.Subject, x.Name, x.Change.Validations.Count > 0))
+            .Select(x => new IndexEntryModel(LocalDate(x.Change.CommittedAt, zone), EventCatalogue.ShortSha(x.Change.Commit.Sha), x.Change.Subject, x.Name, ValidationStatus(x.Change)))
             .ToArray();
         var months = entries.GroupBy(e => e.Date[..7]).Select(g => new IndexMonthModel(g.Key, g.ToArray())).ToArray();
         return new IndexModel(host, zone.Id, changes.Count, months);
@@ -131,11 +131,15 @@ internal static class ChangeDocs
             var result = r.Result ?? "unfinished";
             notes.Add(r.Role == "made"
                 ? $"Made by {how} {r.RestoreId} to event #{r.TargetSeq}, {LocalTime(r.At, zone)}"
-                : $"Restored to by {how} {r.RestoreId}, {LocalTime(r.At, zone)}: {result}");
+                : $"Its configuration was the target of {how} {r.RestoreId}, {LocalTime(r.At, zone)}: {result}");
         }
 
         return notes;
     }
+
+    /// <summary>"passed" or "failed" by the latest linked run, else "not validated".</summary>
+    public static string ValidationStatus(ChangeRecord c) =>
+        c.Validations.Count == 0 ? "not validated" : c.Validations[^1].AllPassed ? "passed" : "failed";
 
     public static string Outcome(string outcome) => outcome switch
     {

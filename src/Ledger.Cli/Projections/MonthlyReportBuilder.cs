@@ -42,7 +42,7 @@ internal static class MonthlyReportBuilder
             EventCatalogue.ShortSha(c.Commit.Sha),
             c.Subject,
             docsLink + names[i],
-            c.Validations.Count == 0 ? "not validated" : c.Validations[^1].AllPassed ? "passed" : "failed",
+            ChangeDocs.ValidationStatus(c),
             c.Commit.Author,
             c.Commit.Files.Count)).ToArray();
 
