@@ -19,7 +19,7 @@ internal static class ReportCommand
         var host = CommonOptions.ReadHost();
         var format = new Option<string>("--format", "-f") { Description = "md, html or json", DefaultValueFactory = _ => "md" };
         format.AcceptOnlyFromAmong("md", "html", "json");
-        var output = new Option<string?>("--out", "-o") { Description = "File to write (default: standard output); an existing folder gets HOST-YYYY-MM.FORMAT inside it" };
+        var output = new Option<string?>("--out", "-o") { Description = "File to write (default: standard output); a folder (existing, or ending in /) gets HOST-YYYY-MM.FORMAT inside it" };
         var docs = new Option<string?>("--docs") { Description = "Folder of the change docs the report links to (default: the report's own folder)" };
         var templates = CommonOptions.Templates();
         var zone = CommonOptions.TimeZone();
@@ -36,8 +36,9 @@ internal static class ReportCommand
             var fmt = r.GetValue(format)!;
             var set = new Templates(r.GetValue(templates));
 
-            var file = r.GetValue(output) is { } o ? Path.GetFullPath(o) : null;
-            if (file is not null && Directory.Exists(file))
+            var given = r.GetValue(output);
+            var file = given is null ? null : Path.GetFullPath(given);
+            if (file is not null && (Directory.Exists(file) || given!.EndsWith('/')))
             {
                 file = Path.Combine(file, $"{h}-{m}.{fmt}");
             }
@@ -54,8 +55,15 @@ internal static class ReportCommand
             }
             else
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                await File.WriteAllTextAsync(file, text, new UTF8Encoding(false), ct);
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                    await File.WriteAllTextAsync(file, text, new UTF8Encoding(false), ct);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new LedgerException($"Cannot write {file}: {e.Message}");
+                }
                 await ctx.Out.WriteLineAsync($"Wrote the {fmt} report of {h} for {m} to {file}.");
             }
 
