@@ -26,5 +26,8 @@ internal static class Verbs
         CheckpointCommand.Create(context),
         DbCommand.Create(context),
         BenchCommand.Create(context),
+        DocsCommand.Create(context),
+        ImportDocsCommand.Create(context),
+        ReportCommand.Create(context),
     ];
 }
