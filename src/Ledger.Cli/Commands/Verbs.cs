@@ -29,5 +29,6 @@ internal static class Verbs
         DocsCommand.Create(context),
         ImportDocsCommand.Create(context),
         ReportCommand.Create(context),
+        TuiCommand.Create(context),
     ];
 }

@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text.Json;
+using Ledger.Cli.Output;
+using Ledger.Core.Events;
+using Ledger.Core.Timeline;
+using Ledger.Store;
+
+namespace Ledger.Cli.Tui.ViewModels;
+
+/// <summary>
+/// One event in full, as lines: a config edit shows its files with line ranges, its diff (tones for
+/// +/- and hunks), purpose and notes, and the validations, deploys and restores of its commit;
+/// validations their findings and output; deploys and restores every event of the operation.
+/// </summary>
+internal sealed class DetailsViewModel
+{
+    private DetailsViewModel(TimelineEntry entry, IReadOnlyList<StyledLine> lines)
+    {
+        Entry = entry;
+        Lines = lines;
+    }
+
+    public TimelineEntry Entry { get; }
+
+    public IReadOnlyList<StyledLine> Lines { get; }
+
+    /// <summary>The first line of the diff, for jumping to it; -1 when there is none.</summary>
+    public int DiffStart => Lines.Select((l, i) => (l, i)).FirstOrDefault(x => x.l.Tone == Tone.Hunk, (null!, -1)).Item2;
+
+    public static async Task<DetailsViewModel> LoadAsync(LedgerStore store, TimelineEntry e, TimeZoneInfo zone, CancellationToken ct = default)
+    {
+        var lines = new List<StyledLine>
+        {
+            StyledLine.Of($"#{e.Seq}  {e.Kind}  {e.Title}", Tone.Heading),
+            StyledLine.Of($"time:   {TextTable.LocalTime(e.Timestamp, zone)}   host: {e.Host}   actor: {e.Actor}", Tone.Dim),
+            StyledLine.Of($"stream: {e.StreamKey}", Tone.Dim),
+            new(""),
+        };
+        switch (e.Data)
+        {
+            case ConfigEdited c:
+                await ConfigEditAsync(store, e, c, zone, lines, ct);
+                break;
+            case ValidationRun v:
+                Validation(v, lines);
+                break;
+            case DeployStarted or DeployFinished:
+                await OperationAsync(store, e, "deploy", e.Data is DeployStarted s ? s.DeployId : ((DeployFinished)e.Data).DeployId, zone, lines, ct);
+                break;
+            case RestoreStarted or RestoreStepCompleted or RestoreCompleted or RestoreFailed:
+                await OperationAsync(store, e, "restore", RestoreIdOf(e.Data), zone, lines, ct);
+                break;
+            default:
+                lines.AddRange(StyledLine.Block(JsonSerializer.Serialize(e.Data, e.Data.GetType(), EventJson.Indented)));
+                break;
+        }
+
+        return new DetailsViewModel(e, lines);
+    }
+
+    private static async Task ConfigEditAsync(LedgerStore store, TimelineEntry e, ConfigEdited c, TimeZoneInfo zone, List<StyledLine> lines, CancellationToken ct)
+    {
+        var annotations = (await store.TimelineAsync(new TimelineQuery { Host = e.Host, Kinds = ["annotation"], Grep = c.Sha, Limit = 50 }, ct))
+            .Select(a => a.Data).OfType<ChangeAnnotated>().Where(a => a.TargetSeq == e.Seq).Reverse().ToList();
+        var purpose = annotations.LastOrDefault(a => a.Purpose is not null)?.Purpose ?? c.Purpose;
+        var notes = annotations.LastOrDefault(a => a.Notes is not null)?.Notes ?? c.Notes;
+        lines.Add(StyledLine.Of($"commit:  {c.Sha}"));
+        lines.Add(StyledLine.Of($"author:  {c.Author} <{c.AuthorEmail}>   {c.CommittedAt.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)}"));
+        lines.Add(StyledLine.Of($"repo:    {c.Repo}"));
+        lines.Add(StyledLine.Of($"purpose: {purpose}", Tone.Heading));
+        if (notes is not null)
+        {
+            lines.AddRange(StyledLine.Block(notes, Tone.Normal, "notes:   "));
+        }
+
+        foreach (var a in annotations.Where(a => a.Validation is not null))
+        {
+            lines.Add(StyledLine.Of($"checked: {a.Validation} (by {a.Actor})"));
+        }
+
+        lines.Add(new(""));
+        lines.AddRange(StyledLine.Block(c.Message.TrimEnd(), Tone.Dim, "    "));
+        lines.Add(new(""));
+
+        lines.Add(StyledLine.Of($"Files ({c.Files.Count}, +{c.LinesAdded}/-{c.LinesRemoved}):", Tone.Heading));
+        foreach (var f in c.Files)
+        {
+            var name = f.OldPath is null ? f.Path : $"{f.OldPath} -> {f.Path}";
+            var detail = f.Binary ? "binary" : $"+{f.LinesAdded}/-{f.LinesRemoved}" + (f.Ranges.Count > 0 ? $" lines {string.Join(", ", f.Ranges)}" : "");
+            lines.Add(StyledLine.Of($"  {f.Kind.ToString().ToLowerInvariant(),-9} {name}  ({detail})"));
+        }
+
+        lines.Add(new(""));
+        await LinkedAsync(store, e.Host, c.Sha, zone, lines, ct);
+
+        lines.Add(StyledLine.Of("Diff:", Tone.Heading));
+        foreach (var f in c.Files.Where(f => f.Patch is not null))
+        {
+            foreach (var l in StyledLine.Block(f.Patch))
+            {
+                lines.Add(l with { Tone = DiffTone(l.Text) });
+            }
+
+            if (f.PatchTruncated)
+            {
+                lines.Add(StyledLine.Of($"  ({f.Path}: the patch was too long and is cut here)", Tone.Dim));
+            }
+        }
+    }
+
+    /// <summary>The validations run on this commit, and the deploys and restores that put it (back) in effect.</summary>
+    private static async Task LinkedAsync(LedgerStore store, string host, string sha, TimeZoneInfo zone, List<StyledLine> lines, CancellationToken ct)
+    {
+        var related = await store.TimelineAsync(new TimelineQuery { Host = host, Kinds = ["validation", "deploy", "restore"], Grep = sha, Limit = 100 }, ct);
+        var validations = related.Where(r => r.Data is ValidationRun v && v.ConfigCommit == sha).ToList();
+        var operations = related.Where(r => r.Data is DeployFinished d && d.Commit == sha
+            || r.Data is RestoreStarted s && s.TargetCommit == sha
+            || r.Data is RestoreCompleted rc && rc.NewCommit == sha).ToList();
+        lines.Add(StyledLine.Of($"Validations of this commit ({validations.Count}):", Tone.Heading));
+        foreach (var v in validations)
+        {
+            lines.Add(StyledLine.Of($"  #{v.Seq} {TextTable.LocalTime(v.Timestamp, zone)}  {v.Title}", TimelineViewModel.ToneOf(v)));
+        }
+
+        lines.Add(StyledLine.Of($"Deploys and restores of this commit ({operations.Count}):", Tone.Heading));
+        foreach (var o in operations)
+        {
+            lines.Add(StyledLine.Of($"  #{o.Seq} {TextTable.LocalTime(o.Timestamp, zone)}  {o.Title}", TimelineViewModel.ToneOf(o)));
+        }
+
+        lines.Add(new(""));
+    }
+
+    private static void Validation(ValidationRun v, List<StyledLine> lines)
+    {
+        lines.Add(StyledLine.Of($"check:   {v.Check} ({v.CheckKind})"));
+        lines.Add(StyledLine.Of($"status:  {v.Status.ToString().ToLowerInvariant()} in {v.DurationMs} ms", v.Status == ValidationStatus.Pass ? Tone.Good : Tone.Bad));
+        lines.Add(StyledLine.Of($"commit:  {v.ConfigCommit ?? "(not known)"}"));
+        lines.Add(StyledLine.Of($"summary: {v.Summary}"));
+        lines.Add(new(""));
+        lines.Add(StyledLine.Of($"Findings ({v.Findings.Count}):", Tone.Heading));
+        foreach (var f in v.Findings)
+        {
+            lines.Add(StyledLine.Of($"  {f.Severity,-7} {f.Subject}: {f.Message}", f.Severity == "error" ? Tone.Bad : Tone.Warn));
+        }
+
+        lines.Add(new(""));
+        lines.Add(StyledLine.Of("Output" + (v.OutputTruncated ? " (cut)" : "") + ":", Tone.Heading));
+        lines.AddRange(StyledLine.Block(v.Output ?? "(none)", Tone.Normal, "  "));
+    }
+
+    /// <summary>Every event of one deploy or restore: its steps and how it ended.</summary>
+    private static async Task OperationAsync(LedgerStore store, TimelineEntry e, string kind, string id, TimeZoneInfo zone, List<StyledLine> lines, CancellationToken ct)
+    {
+        var events = await store.TimelineAsync(new TimelineQuery { Host = e.Host, Kinds = [kind], Grep = id, Limit = 200 }, ct);
+        lines.Add(StyledLine.Of($"{kind} {id}: {events.Count} events", Tone.Heading));
+        foreach (var x in events.OrderBy(x => x.Seq))
+        {
+            lines.Add(StyledLine.Of($"  #{x.Seq} {TextTable.LocalTime(x.Timestamp, zone)}  {x.Title}", TimelineViewModel.ToneOf(x)));
+        }
+
+        lines.Add(new(""));
+        if (e.Data is DeployFinished d)
+        {
+            lines.Add(StyledLine.Of($"outcome: {d.Outcome} (exit {d.ExitCode}), validated: {d.Validated}", d.Outcome == DeployOutcome.Succeeded ? Tone.Good : Tone.Bad));
+            if (d.Error is not null)
+            {
+                lines.Add(StyledLine.Of($"error:   {d.Error}", Tone.Bad));
+            }
+
+            lines.Add(StyledLine.Of("Output:", Tone.Heading));
+            lines.AddRange(StyledLine.Block(d.OutputTail ?? "(none)", Tone.Normal, "  "));
+        }
+        else
+        {
+            lines.AddRange(StyledLine.Block(JsonSerializer.Serialize(e.Data, e.Data.GetType(), EventJson.Indented), Tone.Dim));
+        }
+    }
+
+    private static string RestoreIdOf(object data) => data switch
+    {
+        RestoreStarted r => r.RestoreId,
+        RestoreStepCompleted r => r.RestoreId,
+        RestoreCompleted r => r.RestoreId,
+        RestoreFailed r => r.RestoreId,
+        _ => "",
+    };
+
+    private static Tone DiffTone(string line) => line switch
+    {
+        _ when line.StartsWith("+++", StringComparison.Ordinal) || line.StartsWith("---", StringComparison.Ordinal) => Tone.Heading,
+        _ when line.StartsWith("@@", StringComparison.Ordinal) => Tone.Hunk,
+        _ when line.StartsWith('+') => Tone.Added,
+        _ when line.StartsWith('-') => Tone.Removed,
+        _ when line.StartsWith("diff ", StringComparison.Ordinal) => Tone.Heading,
+        _ => Tone.Normal,
+    };
+}

@@ -1,0 +1,157 @@
+using Ledger.Cli.Operations;
+using Ledger.Core.Errors;
+using Ledger.Core.Events;
+using Ledger.Core.Restore;
+using Ledger.Core.Timeline;
+using Ledger.Store;
+
+namespace Ledger.Cli.Tui.ViewModels;
+
+/// <summary>Where a restore started from the TUI stands.</summary>
+internal enum RestoreState
+{
+    Planning,
+    Confirming,
+    NothingToDo,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>
+/// Restore from the TUI: the plan of <see cref="RestoreEngine.PlanAsync"/>, written as
+/// <c>ledger restore</c> writes it; the admin types the host name; then
+/// <see cref="RestoreEngine.ExecuteAsync"/> runs with its step progress coming back line by line.
+/// The same engine as <c>ledger restore</c>, not a second one.
+/// </summary>
+internal sealed class RestoreViewModel
+{
+    private readonly Func<TextWriter, OperationContext> _context;
+    private IReadOnlyList<StyledLine> _planLines = [];
+    private IReadOnlyList<StyledLine> _progress = [];
+    private RestorePlan? _plan;
+
+    public RestoreViewModel(Func<TextWriter, OperationContext> context, string host, string repoPath, long targetSeq)
+    {
+        _context = context;
+        Host = host;
+        RepoPath = repoPath;
+        TargetSeq = targetSeq;
+    }
+
+    public string Host { get; }
+
+    public string RepoPath { get; }
+
+    public long TargetSeq { get; }
+
+    public RestoreState State { get; private set; } = RestoreState.Planning;
+
+    /// <summary>What the admin has typed to confirm; must equal <see cref="Host"/>.</summary>
+    public string Typed { get; set; } = "";
+
+    public bool Confirmed => string.Equals(Typed.Trim(), Host, StringComparison.Ordinal);
+
+    public string? Message { get; private set; }
+
+    /// <summary>The plan, then the progress of the run.</summary>
+    public IReadOnlyList<StyledLine> Lines => [.. _planLines, .. _progress];
+
+    /// <summary>
+    /// The repository to restore: the one named with --repo, else the one the event is about, else the
+    /// one of the host's latest recorded change.
+    /// </summary>
+    public static async Task<string> ResolveRepoAsync(LedgerStore store, string? option, TimelineEntry target, CancellationToken ct = default)
+    {
+        if (option is { Length: > 0 })
+        {
+            return option;
+        }
+
+        var own = target.Data switch
+        {
+            ConfigEdited c => c.Repo,
+            DeployStarted d => d.Repo,
+            DeployFinished d => d.Repo,
+            RestoreStarted r => r.Repo,
+            RestoreCompleted r => r.Repo,
+            _ => null,
+        };
+        if (own is not null)
+        {
+            return own;
+        }
+
+        var latest = await store.TimelineAsync(new TimelineQuery { Host = target.Host, Kinds = ["config-edit"], BeforeSeq = target.Seq + 1, Limit = 1 }, ct);
+        return latest is [{ Data: ConfigEdited c2 }] ? c2.Repo : "/etc/nixos";
+    }
+
+    public async Task PlanAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            var engine = new RestoreEngine(_context(TextWriter.Null));
+            var plan = await engine.PlanAsync(RepoPath, TargetSeq, ct);
+            using var text = new StringWriter();
+            await RestoreEngine.WritePlanAsync(text, plan, RestoreEngine.Git);
+            _planLines = [.. StyledLine.Block(text.ToString().TrimEnd())];
+            _plan = plan;
+            State = plan.AlreadyInEffect ? RestoreState.NothingToDo : RestoreState.Confirming;
+            Message = plan.AlreadyInEffect
+                ? "Nothing to do: this configuration is already in effect. Esc to go back."
+                : $"Type the host name ({Host}) and press Enter to restore; Esc cancels.";
+        }
+        catch (LedgerException e)
+        {
+            State = RestoreState.Failed;
+            Message = e.Message;
+            _planLines = [StyledLine.Of($"Cannot plan a restore to event #{TargetSeq} from {RepoPath}:", Tone.Bad), .. StyledLine.Block(e.Message, Tone.Bad)];
+        }
+    }
+
+    /// <summary>Runs the restore when the host name was typed; progress lines arrive through <paramref name="onLine"/> as well as in <see cref="Lines"/>.</summary>
+    public async Task<bool> ExecuteAsync(Action<string>? onLine = null, CancellationToken ct = default)
+    {
+        if (State != RestoreState.Confirming || _plan is null)
+        {
+            return false;
+        }
+
+        if (!Confirmed)
+        {
+            Message = $"'{Typed}' is not the host name; type {Host} to restore, or Esc to cancel.";
+            return false;
+        }
+
+        State = RestoreState.Running;
+        Message = "Restoring ...";
+        _progress = [new StyledLine(""), StyledLine.Of("Progress:", Tone.Heading)];
+        using var progress = new LineWriter(line =>
+        {
+            _progress = [.. _progress, StyledLine.Of(line, Tone.Restore)];
+            onLine?.Invoke(line);
+        });
+        try
+        {
+            var engine = new RestoreEngine(_context(progress));
+            var outcome = await engine.ExecuteAsync(
+                RepoPath,
+                _plan,
+                new RestoreRequest(RestoreEngine.Git, "restored from ledger tui", Stash: false, Automatic: false, Validate: true, Flake: null),
+                heldLock: null,
+                ct);
+            progress.Flush();
+            State = outcome.Succeeded ? RestoreState.Succeeded : RestoreState.Failed;
+            Message = outcome.Message + " Esc returns to the timeline.";
+            _progress = [.. _progress, StyledLine.Of(outcome.Message, outcome.Succeeded ? Tone.Good : Tone.Bad)];
+            return outcome.Succeeded;
+        }
+        catch (LedgerException e)
+        {
+            State = RestoreState.Failed;
+            Message = e.Message;
+            _progress = [.. _progress, .. StyledLine.Block(e.Message, Tone.Bad)];
+            return false;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using Ledger.Cli.Output;
+using Ledger.Core.Events;
+using Ledger.Core.Text;
+using Ledger.Core.Timeline;
+using Ledger.Store;
+
+namespace Ledger.Cli.Tui.ViewModels;
+
+/// <summary>
+/// The timeline, newest first, read page by page with the store's keyset cursor: a page of
+/// <see cref="PageSize"/> rows is fetched as the cursor nears the end of what is loaded, so a
+/// million events cost no more to open than two hundred. Row lists are replaced, never changed in
+/// place, so a draw on the UI thread never sees a half-added page.
+/// </summary>
+internal sealed class TimelineViewModel
+{
+    public const int PageSize = 200;
+
+    /// <summary>How close to the end of the loaded rows the cursor may come before the next page is read.</summary>
+    public const int Prefetch = 50;
+
+    private readonly LedgerStore _store;
+    private int _loading;
+    private IReadOnlyList<TimelineEntry> _rows = [];
+    private int _version;
+
+    public TimelineViewModel(LedgerStore store, string? host, TimeZoneInfo zone)
+    {
+        _store = store;
+        Host = host;
+        Zone = zone;
+        Filter = null;
+    }
+
+    public string? Host { get; }
+
+    public TimeZoneInfo Zone { get; }
+
+    public TimelineFilter? Filter { get; private set; }
+
+    public IReadOnlyList<TimelineEntry> Rows => _rows;
+
+    public int Selected { get; private set; }
+
+    /// <summary>Every row that matches is loaded.</summary>
+    public bool Exhausted { get; private set; }
+
+    public TimelineEntry? Current => Selected >= 0 && Selected < _rows.Count ? _rows[Selected] : null;
+
+    public TimelineQuery BaseQuery => new() { Host = Host, Limit = PageSize };
+
+    public TimelineQuery Query => (Filter?.Query ?? BaseQuery) with { Limit = PageSize };
+
+    /// <summary>Reads the first page again (after a filter change or new events).</summary>
+    public async Task ReloadAsync(CancellationToken ct = default)
+    {
+        var version = Interlocked.Increment(ref _version);
+        var page = await _store.TimelineAsync(Query with { BeforeSeq = null }, ct);
+        if (version != Volatile.Read(ref _version))
+        {
+            return; // a newer filter won
+        }
+
+        _rows = page;
+        Exhausted = page.Count < PageSize;
+        Selected = 0;
+    }
+
+    /// <summary>Applies the text typed at <c>/</c>; empty clears the filter.</summary>
+    public Task ApplyFilterAsync(string text, CancellationToken ct = default)
+    {
+        Filter = string.IsNullOrWhiteSpace(text) ? null : TimelineFilter.Parse(text, BaseQuery, Zone);
+        return ReloadAsync(ct);
+    }
+
+    /// <summary>Whether the cursor is near enough the end that the next page should be read.</summary>
+    public bool NeedsMore => !Exhausted && Selected >= _rows.Count - Prefetch;
+
+    /// <summary>Reads the next page below the last loaded row; returns how many rows came.</summary>
+    public async Task<int> LoadMoreAsync(CancellationToken ct = default)
+    {
+        if (Exhausted || Interlocked.Exchange(ref _loading, 1) == 1)
+        {
+            return 0;
+        }
+
+        try
+        {
+            var version = Volatile.Read(ref _version);
+            var rows = _rows;
+            if (rows.Count == 0 || Exhausted)
+            {
+                return 0;
+            }
+
+            var page = await _store.TimelineAsync(Query with { BeforeSeq = rows[^1].Seq }, ct);
+            if (version != Volatile.Read(ref _version))
+            {
+                return 0;
+            }
+
+            _rows = [.. rows, .. page];
+            Exhausted = page.Count < PageSize;
+            return page.Count;
+        }
+        finally
+        {
+            Volatile.Write(ref _loading, 0);
+        }
+    }
+
+    public void Move(int delta) => Select(Selected + delta);
+
+    public void Select(int index) => Selected = _rows.Count == 0 ? 0 : Math.Clamp(index, 0, _rows.Count - 1);
+
+    /// <summary>The next (or previous) loaded row whose title shows the filter text, from the cursor; null when none.</summary>
+    public int? FindMatch(bool forward)
+    {
+        if (Filter?.Text is not { } text)
+        {
+            return null;
+        }
+
+        for (int step = 1; step <= _rows.Count; step++)
+        {
+            var i = forward ? Selected + step : Selected - step;
+            if (i < 0 || i >= _rows.Count)
+            {
+                return null;
+            }
+
+            if (_rows[i].Title.Contains(text, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The row as the screen shows it: fixed columns that fit 80 columns, then the title.</summary>
+    public string RowText(TimelineEntry e) =>
+        TerminalText.Line($"{e.Seq,7} {TextTable.LocalTime(e.Timestamp, Zone)[5..]} {Fit(e.Host, 10),-10} {Fit(e.Kind, 12),-12} {e.Title}  [{e.Actor}]");
+
+    public static string Header => $"{"SEQ",7} {"TIME",-11} {"HOST",-10} {"KIND",-12} TITLE  [ACTOR]";
+
+    /// <summary>Colour by kind and outcome: failures red, passes green, deploys blue, restores magenta.</summary>
+    public static Tone ToneOf(TimelineEntry e) => e.Data switch
+    {
+        ValidationRun { Status: ValidationStatus.Pass } => Tone.Good,
+        ValidationRun => Tone.Bad,
+        DeployFinished { Outcome: DeployOutcome.Succeeded } => Tone.Good,
+        DeployFinished => Tone.Bad,
+        DeployStarted => Tone.Deploy,
+        RestoreFailed => Tone.Bad,
+        RestoreCompleted => Tone.Good,
+        RestoreStarted or RestoreStepCompleted => Tone.Restore,
+        AlertFired => Tone.Bad,
+        AlertResolved => Tone.Good,
+        ServiceRestarted { Succeeded: false } => Tone.Bad,
+        ConfigEdited => Tone.Heading,
+        ChangeAnnotated => Tone.Warn,
+        GpuSnapshotTaken or ContainerSnapshotTaken or StorageSnapshotTaken or SystemSnapshotTaken => Tone.Snapshot,
+        _ => Tone.Normal,
+    };
+
+    private static string Fit(string s, int width) => s.Length <= width ? s : s[..(width - 1)] + "~";
+}
