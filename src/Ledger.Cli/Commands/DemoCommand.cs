@@ -158,6 +158,7 @@ internal static class DemoCommand
             await WriteDocsAndReportAsync(store, ctx, newest?.Timestamp ?? DateTimeOffset.UtcNow, ct);
 
             await o.WriteLineAsync("Try next:");
+            await o.WriteLineAsync($"  ledger tui --host {DemoHost}{dbFlag}                               # browse, filter, see diffs, restore (? lists the keys)");
             await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind config-edit{dbFlag}        # only config changes");
             await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --grep nvidia --json{dbFlag}       # search payloads, as JSON");
             if (newest is not null)
