@@ -1,0 +1,171 @@
+using Ledger.Cli.Tui.ViewModels;
+using Ledger.Core.Errors;
+using Ledger.Core.Events;
+using Ledger.Core.Text;
+using Ledger.Core.Timeline;
+using Ledger.IntegrationTests.Support;
+using Ledger.Store;
+
+namespace Ledger.IntegrationTests.Tui;
+
+/// <summary>The TUI's view models against a real database and a real imported repository; no Terminal.Gui involved.</summary>
+public sealed class TuiViewModelSpecs : IClassFixture<DatabaseFixture>
+{
+    private readonly DatabaseFixture _db;
+
+    public TuiViewModelSpecs(DatabaseFixture db)
+    {
+        _db = db;
+    }
+
+    [Fact]
+    public async Task The_timeline_reads_pages_of_200_by_keyset_as_the_cursor_nears_the_end()
+    {
+        // Arrange: 450 events on a host of their own
+        var events = Enumerable.Range(1, 450).Select(i => new NewEvent($"alert:paging:{i}", new AlertFired("paging", "am", $"Alert{i}", $"f{i}", DateTimeOffset.UnixEpoch, "warning", new Dictionary<string, string>(), new Dictionary<string, string>(), null)));
+        await _db.Store.StartStreamsAsync(events);
+        var vm = new TimelineViewModel(_db.Store, "paging", TimeZoneInfo.Utc);
+
+        // Act
+        await vm.ReloadAsync();
+
+        // Assert: one page, newest first, and no more read until the cursor comes near its end
+        vm.Rows.Count.ShouldBe(TimelineViewModel.PageSize);
+        vm.Rows.ShouldBe(vm.Rows.OrderByDescending(r => r.Seq));
+        vm.NeedsMore.ShouldBeFalse();
+        vm.Move(TimelineViewModel.PageSize - TimelineViewModel.Prefetch);
+        vm.NeedsMore.ShouldBeTrue();
+        (await vm.LoadMoreAsync()).ShouldBe(200);
+        vm.Select(int.MaxValue);
+        (await vm.LoadMoreAsync()).ShouldBe(50);
+        vm.Exhausted.ShouldBeTrue();
+        vm.Rows.Select(r => r.Seq).Distinct().Count().ShouldBe(450);
+        vm.Rows.ShouldBe(vm.Rows.OrderByDescending(r => r.Seq));
+    }
+
+    [Fact]
+    public async Task A_filter_narrows_by_kind_and_text_and_n_jumps_between_titles_that_show_the_text()
+    {
+        // Arrange
+        using var h = await TuiHistory.CreateAsync(_db, "vm-filter");
+        var vm = new TimelineViewModel(_db.Store, h.Host, TimeZoneInfo.Utc);
+        await vm.ReloadAsync();
+        var all = vm.Rows.Count;
+
+        // Act
+        await vm.ApplyFilterAsync("kind:config-edit nvidia");
+
+        // Assert
+        vm.Rows.ShouldHaveSingleItem().Seq.ShouldBe(h.GpuSeq);
+        vm.FindMatch(forward: true).ShouldBeNull();
+
+        await vm.ApplyFilterAsync("jellyfin");
+        vm.Rows.Count.ShouldBe(3); // every commit touches or names jellyfin in its payload
+        vm.Rows.All(r => r.Kind == "config-edit").ShouldBeTrue();
+        vm.Select(0);
+        vm.FindMatch(forward: true).ShouldBeNull(); // only the newest commit's title says jellyfin, and the cursor is on it
+        vm.Current!.Title.ShouldContain("jellyfin");
+
+        await vm.ApplyFilterAsync("");
+        vm.Filter.ShouldBeNull();
+        vm.Rows.Count.ShouldBe(all);
+    }
+
+    [Fact]
+    public async Task Details_of_a_config_edit_show_files_with_ranges_the_coloured_diff_and_the_linked_validation()
+    {
+        // Arrange
+        using var h = await TuiHistory.CreateAsync(_db, "vm-details");
+        var entry = (await _db.Store.GetAsync(h.GpuSeq))!;
+
+        // Act
+        var details = await DetailsViewModel.LoadAsync(_db.Store, entry, TimeZoneInfo.Utc);
+
+        // Assert
+        var text = details.Lines.Select(l => l.Text).ToList();
+        text.ShouldContain(l => l.Contains("added", StringComparison.Ordinal) && l.Contains("gpu.nix", StringComparison.Ordinal) && l.Contains("lines 1-2", StringComparison.Ordinal));
+        text.ShouldContain("purpose: Enable the NVIDIA driver for transcoding");
+        text.ShouldContain("Validations of this commit (1):");
+        text.ShouldContain(l => l.Contains("gpu: pass - GPU present", StringComparison.Ordinal));
+        details.Lines.ShouldContain(l => l.Tone == Tone.Added && l.Text == "+{ hardware.nvidia.open = false;");
+        details.Lines.ShouldContain(l => l.Tone == Tone.Removed && l.Text == "-{ imports = [ ./media.nix ]; }");
+        details.Lines.ShouldContain(l => l.Tone == Tone.Hunk);
+        details.DiffStart.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Escape_sequences_in_a_commit_message_reach_the_screen_inert()
+    {
+        // Arrange
+        using var h = await TuiHistory.CreateAsync(_db, "vm-escape");
+        var vm = new TimelineViewModel(_db.Store, h.Host, TimeZoneInfo.Utc);
+        await vm.ReloadAsync();
+        var stop = vm.Rows.First(r => r.Title.Contains("Stop jellyfin", StringComparison.Ordinal));
+
+        // Act
+        var row = vm.RowText(stop);
+        var details = await DetailsViewModel.LoadAsync(_db.Store, stop, TimeZoneInfo.Utc);
+
+        // Assert
+        row.ShouldNotContain('\u001b');
+        row.ShouldContain(TerminalText.Replacement);
+        details.Lines.ShouldAllBe(l => !l.Text.Any(TerminalText.IsUnsafe));
+    }
+
+    [Fact]
+    public async Task A_restore_plans_with_the_engine_refuses_a_wrong_host_name_then_runs_and_reports_each_step()
+    {
+        // Arrange
+        using var h = await TuiHistory.CreateAsync(_db, "vm-restore");
+        var target = (await _db.Store.GetAsync(h.FirstSeq))!;
+        var repo = await RestoreViewModel.ResolveRepoAsync(_db.Store, null, target);
+        var services = h.Services(_db.Store);
+        var vm = new RestoreViewModel(w => services.Operation(h.Host, w), h.Host, repo, h.FirstSeq);
+        var live = new List<string>();
+
+        // Act
+        await vm.PlanAsync();
+
+        // Assert: the plan as ledger restore writes it
+        repo.ShouldBe(Path.TrimEndingDirectorySeparator(h.Repo.Path));
+        vm.State.ShouldBe(RestoreState.Confirming);
+        vm.Lines.Select(l => l.Text).ShouldContain(l => l.Contains("added     gpu.nix", StringComparison.Ordinal) || l.Contains("deleted   gpu.nix", StringComparison.Ordinal));
+
+        vm.Typed = "not-the-host";
+        (await vm.ExecuteAsync(live.Add)).ShouldBeFalse();
+        vm.State.ShouldBe(RestoreState.Confirming);
+        vm.Message!.ShouldContain("is not the host name");
+
+        vm.Typed = h.Host;
+        (await vm.ExecuteAsync(live.Add)).ShouldBeTrue(vm.Message);
+        vm.State.ShouldBe(RestoreState.Succeeded);
+        live.ShouldContain(l => l.Contains("switch", StringComparison.Ordinal));
+        var restores = await _db.Store.TimelineAsync(new TimelineQuery { Host = h.Host, Kinds = ["restore"], Limit = null });
+        restores.ShouldContain(r => r.Data is RestoreCompleted);
+        h.Repo.Git("rev-parse", "HEAD^{tree}").ShouldBe(h.Repo.Git("rev-parse", target.Data is ConfigEdited c ? c.Sha + "^{tree}" : "x"));
+    }
+
+    [Fact]
+    public void Keys_are_rebound_from_json_and_a_rebound_action_loses_its_default_keys()
+    {
+        // Act
+        var keys = KeyMap.Parse("""{ "restore": ["X"], "down": "J" }""", "tui-keys.json");
+
+        // Assert
+        keys["X"].ShouldBe(TuiAction.Restore);
+        keys["R"].ShouldBeNull();
+        keys["J"].ShouldBe(TuiAction.Down);
+        keys["j"].ShouldBeNull();
+        keys["?"].ShouldBe(TuiAction.Help);
+        KeyMap.Default["Enter"].ShouldBe(TuiAction.Details);
+        KeyMap.NameOf(TuiAction.MonthlyReport).ShouldBe("monthly-report");
+    }
+
+    [Fact]
+    public void An_unknown_action_in_the_key_file_is_refused_with_the_known_ones()
+    {
+        var e = Should.Throw<LedgerException>(() => KeyMap.Parse("""{ "explode": "x" }""", "tui-keys.json"));
+
+        e.Message.ShouldContain("next-match");
+    }
+}
