@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Ledger.IntegrationTests.Support;
+
+namespace Ledger.IntegrationTests.Tui;
+
+/// <summary>
+/// The real <c>ledger</c> binary in tmux at 80x24 against a real database: filter to a commit by
+/// text, open its details, restore to it after typing the host name, and see the restore's events.
+/// </summary>
+[Collection("tui")]
+public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private readonly DatabaseFixture _db;
+
+    public TuiEndToEndSpecs(DatabaseFixture db)
+    {
+        _db = db;
+    }
+
+    [Fact]
+    public async Task In_tmux_at_80x24_an_admin_filters_opens_details_restores_and_sees_the_restore_events()
+    {
+        // Arrange
+        using var h = await TuiHistory.CreateAsync(_db, "tmuxbox");
+        var session = $"ledger-tui-{Environment.ProcessId}";
+        var args = new List<string> { "new-session", "-d", "-s", session, "-x", "80", "-y", "24" };
+        foreach (var (k, v) in new Dictionary<string, string?>(h.Env) { ["LEDGER_DB"] = _db.ConnectionString, ["LEDGER_HOME"] = h.Home.Path, ["HOME"] = h.Home.Path })
+        {
+            args.AddRange(["-e", $"{k}={v}"]);
+        }
+
+        args.AddRange(["dotnet", Path.Combine(AppContext.BaseDirectory, "ledger.dll"), "tui", "--host", h.Host]);
+        Tmux([.. args]);
+        try
+        {
+            // Act and assert, as the admin would: the timeline comes up
+            await WaitForAsync(session, "events |");
+
+            // filter to the commit by a word of its message
+            Tmux("send-keys", "-t", session, "/");
+            Tmux("send-keys", "-t", session, "-l", "transcoding");
+            Tmux("send-keys", "-t", session, "Enter");
+            var screen = await WaitForAsync(session, "filter: transcoding | 1 events");
+            screen.ShouldContain("Enable the NVIDIA driver");
+
+            // its details: files, then the diff at the bottom
+            Tmux("send-keys", "-t", session, "Enter");
+            screen = await WaitForAsync(session, "Details of #");
+            screen.ShouldContain("gpu.nix");
+            screen.ShouldContain("purpose: Enable the NVIDIA driver for transcoding");
+            Tmux("send-keys", "-t", session, "G");
+            await WaitForAsync(session, "+  hardware.nvidia.modesetting.enable = true; }");
+
+            // R, the plan, the host name, Enter
+            Tmux("send-keys", "-t", session, "R");
+            screen = await WaitForAsync(session, $"Type '{h.Host}' to restore");
+            screen.ShouldContain("Restore plan for host tmuxbox");
+            Tmux("send-keys", "-t", session, "-l", h.Host);
+            Tmux("send-keys", "-t", session, "Enter");
+            await WaitForAsync(session, "Restored ");
+
+            // back on the timeline, the restore's events are there
+            Tmux("send-keys", "-t", session, "Escape");
+            screen = await WaitForAsync(session, "restore completed at");
+            screen.ShouldContain("restore step switch");
+        }
+        finally
+        {
+            TryTmux("kill-session", "-t", session);
+        }
+    }
+
+    private static async Task<string> WaitForAsync(string session, string text)
+    {
+        var clock = Stopwatch.StartNew();
+        string screen;
+        do
+        {
+            screen = Tmux("capture-pane", "-p", "-t", session);
+            if (screen.Contains(text, StringComparison.Ordinal))
+            {
+                return screen;
+            }
+
+            await Task.Delay(100);
+        }
+        while (clock.Elapsed < Patience);
+
+        throw new ShouldAssertException($"'{text}' did not appear within {Patience.TotalSeconds} s. The screen:\n{screen}");
+    }
+
+    private static string Tmux(params string[] args)
+    {
+        var (code, stdout, stderr) = Run(args);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"tmux {string.Join(' ', args.Take(2))} failed ({code}): {stderr} (CI installs tmux in .ci/run)");
+        }
+
+        return stdout;
+    }
+
+    private static void TryTmux(params string[] args) => Run(args);
+
+    private static (int Code, string Out, string Err) Run(string[] args)
+    {
+        var psi = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr);
+    }
+}
