@@ -31,6 +31,9 @@ public sealed class LedgerStore : IAsyncDisposable
     /// <summary>Where the events live, for headers and messages (no password).</summary>
     public string Description { get; }
 
+    /// <summary>Aggregate reads for the daemon's metrics and health check.</summary>
+    public LedgerStats Stats => new(_dataSource);
+
     /// <summary>
     /// Opens the store, creating the schema on first use. Later opens check one row and skip
     /// Marten's schema comparison, which keeps short-lived processes (git hooks) fast.
@@ -369,7 +372,7 @@ public sealed class LedgerStore : IAsyncDisposable
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private static TimelineEntry ReadEntry(NpgsqlDataReader reader)
+    internal static TimelineEntry ReadEntry(NpgsqlDataReader reader)
     {
         var seq = reader.GetInt64(0);
         var timestamp = reader.GetFieldValue<DateTimeOffset>(1);
@@ -441,7 +444,7 @@ public sealed class LedgerStore : IAsyncDisposable
         || e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
         || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    private static async Task<NpgsqlConnection> OpenConnectionAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    internal static async Task<NpgsqlConnection> OpenConnectionAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         try
         {
