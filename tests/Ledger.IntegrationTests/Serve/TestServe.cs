@@ -47,6 +47,8 @@ internal sealed class TestServe : IAsyncDisposable
 
     public ServeContext Context => _host.Context;
 
+    public IReadOnlyList<Cli.Serve.Jobs.IServeJob> Jobs => _host.Jobs;
+
     public static async Task<TestServe> StartAsync(
         LedgerStore store,
         string home,
