@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ledger.Cli.Commands;
 using Ledger.Core.Errors;
+using Ledger.Core.Text;
 using Serilog;
 using Serilog.Events;
 
@@ -79,6 +80,39 @@ internal static class LedgerApp
         }
     }
 
+    /// <summary>
+    /// Adds the admin's patterns from $LEDGER_HOME/redact.json (<c>{"patterns": ["regex", ...]}</c>)
+    /// to the built-in redaction rules, before anything is read, stored or logged.
+    /// </summary>
+    private static void ConfigureRedaction(string home)
+    {
+        var file = Path.Combine(home, "redact.json");
+        if (!File.Exists(file))
+        {
+            return;
+        }
+
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+            if (!doc.RootElement.TryGetProperty("patterns", out var patterns) || patterns.ValueKind != System.Text.Json.JsonValueKind.Array
+                || patterns.EnumerateArray().Any(p => p.ValueKind != System.Text.Json.JsonValueKind.String))
+            {
+                throw new LedgerException($"{file} must look like {{\"patterns\": [\"regex\", ...]}}.");
+            }
+
+            Redactor.Configure(patterns.EnumerateArray().Select(p => p.GetString()!).ToArray());
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new LedgerException($"{file} is not valid JSON: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new LedgerException($"{file} holds a pattern that is not a valid regular expression: {e.Message}");
+        }
+    }
+
     private static CliContext CreateContext(ParseResult r, TextWriter output, TextWriter error, Func<string, string?> env, Option<string?> db, Option<bool> verbose)
     {
         var isVerbose = r.GetValue(verbose);
@@ -109,6 +143,7 @@ internal static class LedgerApp
             config = config.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Level:u3}] {Message:lj}{NewLine}{Exception}");
         }
 
+        ConfigureRedaction(probe.Home);
         var logger = config.CreateLogger();
         // Only the verb: arguments can carry connection strings and free text.
         logger.Debug("ledger {Command}", r.CommandResult.Command.Name);

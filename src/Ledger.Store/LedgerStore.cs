@@ -4,6 +4,7 @@ using JasperFx.Events;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Timeline;
+using Ledger.Store.Chain;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
@@ -26,10 +27,14 @@ public sealed class LedgerStore : IAsyncDisposable
         _store = store;
         _dataSource = dataSource;
         Description = description;
+        Chain = new LedgerChain(dataSource);
     }
 
     /// <summary>Where the events live, for headers and messages (no password).</summary>
     public string Description { get; }
+
+    /// <summary>The hash chain over the events: seal, verify, head.</summary>
+    public LedgerChain Chain { get; }
 
     /// <summary>Aggregate reads for the daemon's metrics and health check.</summary>
     public LedgerStats Stats => new(_dataSource);
@@ -372,6 +377,16 @@ public sealed class LedgerStore : IAsyncDisposable
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>
+    /// Re-asserts the append-only triggers on events and chain rows and, given an application role,
+    /// leaves that role SELECT and INSERT on them (no UPDATE, DELETE or TRUNCATE). Needs the owner.
+    /// </summary>
+    public async Task<GuardReport> InstallGuardsAsync(string? appRole, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        return await AppendOnlyGuards.InstallAsync(conn, appRole, ct);
+    }
+
     internal static TimelineEntry ReadEntry(NpgsqlDataReader reader)
     {
         var seq = reader.GetInt64(0);
@@ -493,6 +508,11 @@ public sealed class LedgerStore : IAsyncDisposable
                 await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             }
 
+            await using (var chain = new NpgsqlCommand(ChainSchema.Create(), conn))
+            {
+                await chain.ExecuteNonQueryAsync(ct);
+            }
+
             var s = MartenConfig.Schema;
             await using var cmd = new NpgsqlCommand(
                 $"""
@@ -507,11 +527,32 @@ public sealed class LedgerStore : IAsyncDisposable
                 conn);
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        catch (Exception e) when (PermissionDenied(e) is { } denied)
+        {
+            throw new StoreException(
+                $"The ledger schema needs creating or upgrading (to version {MartenConfig.SchemaVersion}), which only the owner of the database can do: {denied.MessageText}\n" +
+                "Run 'ledger init --db-guards' once with the owner's connection string (--db), then use this role again.",
+                inner: e);
+        }
         finally
         {
             await using var unlock = new NpgsqlCommand($"select pg_advisory_unlock({SchemaLockKey})", conn);
             await unlock.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    // Marten wraps the server's error two levels deep (MartenSchemaException, then Weasel's).
+    private static PostgresException? PermissionDenied(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } denied)
+            {
+                return denied;
+            }
+        }
+
+        return null;
     }
 
     private static string EscapeLike(string text) =>

@@ -249,15 +249,36 @@ public partial class RedactorSpecs
     public void Extra_patterns_from_the_constructor_are_redacted_too()
     {
         // Arrange
-        var text = "GITHUB=ghp_0123456789abcdefghijABCDEFGHIJ012345\n";
-        var redactor = new Redactor([@"ghp_[A-Za-z0-9]{36}"]);
+        // (GitHub tokens are caught by the built-in rules now; an in-house id is what admins add.)
+        var text = "REF=MEDIABOX-INTERNAL-0042\n";
+        var redactor = new Redactor([@"MEDIABOX-INTERNAL-[0-9]+"]);
 
         // Act
         var redacted = redactor.Redact(text);
 
         // Assert
         Redactor.Default.Redact(text).ShouldBe(text);
-        WithoutFingerprints(redacted).ShouldBe("GITHUB=[REDACTED]\n");
+        WithoutFingerprints(redacted).ShouldBe("REF=[REDACTED]\n");
+    }
+
+    [Theory]
+    [InlineData("GITHUB_TOKEN ghp_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ12 in a log line", "ghp_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ12")]
+    [InlineData("key id AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE")]
+    [InlineData("slack xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx")]
+    [InlineData("url https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXX", "T00000000/B00000000/XXXXXXXXXXXX")]
+    [InlineData("dbpass = \"nc-db-S3cret\";", "nc-db-S3cret")]
+    [InlineData("secret_key = \"SW2YcwTIb9zpOOhoPsMm\";", "SW2YcwTIb9zpOOhoPsMm")]
+    public void Token_shapes_and_more_key_names_are_redacted(string text, string secret)
+    {
+        Redactor.Default.Redact(text).ShouldNotContain(secret);
+    }
+
+    [Fact]
+    public void A_proxy_pass_url_is_not_a_password()
+    {
+        var text = "locations.\"/\".proxyPass = \"http://127.0.0.1:3000\";";
+
+        Redactor.Default.Redact(text).ShouldBe(text);
     }
 
     // Fingerprints are hashes; the specs compare the text around them and compare markers with each other.

@@ -297,6 +297,51 @@ public sealed class ImportGitSpecs : IClassFixture<DatabaseFixture>, IDisposable
         }
     }
 
+    [Fact]
+    public async Task Commits_that_vanished_from_the_branch_are_reported_and_kept()
+    {
+        _repo.Write("a.nix", "{ }\n");
+        _repo.Commit("Kept");
+        _repo.Write("a.nix", "{ x = 1; }\n");
+        var dropped = _repo.Commit("Dropped by a reset");
+        var cli = Cli("rewrite-host");
+        (await cli.RunAsync("import-git", "--repo", _repo.Path)).ExitCode.ShouldBe(0);
+        _repo.Git("reset", "-q", "--hard", "HEAD~1");
+        _repo.Write("a.nix", "{ y = 2; }\n");
+        _repo.Commit("Rewritten instead");
+
+        var run = await cli.RunAsync("import-git", "--repo", _repo.Path);
+
+        run.ExitCode.ShouldBe(0);
+        run.Out.ShouldContain("1 recorded, 1 already recorded");
+        run.Err.ShouldContain("1 commit(s) recorded earlier are no longer reachable from HEAD");
+        run.Err.ShouldContain(dropped[..8]);
+        (await _db.Store.TimelineAsync(new TimelineQuery { Host = "rewrite-host", Limit = null })).Count.ShouldBe(3, "nothing recorded is deleted");
+    }
+
+    [Fact]
+    public async Task A_huge_commit_keeps_every_file_and_its_counts_but_bounds_the_patch_text()
+    {
+        // 300 files of 20 KiB: 6 MiB of patch, over the per-commit budget.
+        var body = string.Concat(Enumerable.Range(0, 700).Select(i => $"  option{i} = \"{new string('x', 20)}\";\n"));
+        for (int i = 0; i < 300; i++)
+        {
+            _repo.Write($"generated/m{i:000}.nix", "{\n" + body + "}\n");
+        }
+
+        _repo.Commit("Vendor generated modules");
+
+        var run = await Cli("huge-host").RunAsync("import-git", "--repo", _repo.Path);
+
+        run.ExitCode.ShouldBe(0, run.Err);
+        var e = (ConfigEdited)(await _db.Store.TimelineAsync(new TimelineQuery { Host = "huge-host" })).Single().Data;
+        e.Files.Count.ShouldBe(300);
+        e.Files.ShouldAllBe(f => f.LinesAdded == 702 && f.Ranges.Count == 1);
+        e.Files.Sum(f => (long)(f.Patch?.Length ?? 0)).ShouldBeLessThanOrEqualTo(Ledger.Capture.Git.GitHistoryReader.MaxCommitPatchChars + 1024);
+        e.Files[^1].Patch.ShouldBeNull();
+        e.Files[^1].PatchTruncated.ShouldBeTrue();
+    }
+
     private static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -17,6 +17,12 @@ public sealed class GitHistoryReader : IDisposable
 
     public const string TruncationMarker = "\n[... patch truncated by Ledger ...]\n";
 
+    /// <summary>
+    /// All patches of one commit together stop here: a commit adding 100k files keeps every file
+    /// with its counts and ranges, but only the first patches' text.
+    /// </summary>
+    public const int MaxCommitPatchChars = 4 * 1024 * 1024;
+
     private static readonly CompareOptions Compare = new()
     {
         Similarity = SimilarityOptions.Renames,
@@ -114,9 +120,12 @@ public sealed class GitHistoryReader : IDisposable
         var patch = _repo.Diff.Compare<Patch>(parent?.Tree, commit.Tree, Compare);
         var files = new List<FileChange>();
         int added = 0, removed = 0;
+        long budget = MaxCommitPatchChars;
         foreach (var entry in patch)
         {
-            files.Add(ToFileChange(entry));
+            var file = ToFileChange(entry, budget);
+            budget -= file.Patch?.Length ?? 0;
+            files.Add(file);
             added += entry.LinesAdded;
             removed += entry.LinesDeleted;
         }
@@ -141,7 +150,7 @@ public sealed class GitHistoryReader : IDisposable
 
     public void Dispose() => _repo.Dispose();
 
-    private FileChange ToFileChange(PatchEntryChanges entry)
+    private FileChange ToFileChange(PatchEntryChanges entry, long budget)
     {
         var kind = entry.Status switch
         {
@@ -160,10 +169,17 @@ public sealed class GitHistoryReader : IDisposable
 
         var text = entry.Patch ?? "";
         var ranges = PatchRanges.AddedRanges(text);
-        bool truncated = text.Length > MaxPatchChars;
+        if (budget <= 0)
+        {
+            // The commit's patch budget is spent: counts and ranges stay, the text goes.
+            return new FileChange(entry.Path, oldPath, kind, entry.LinesAdded, entry.LinesDeleted, ranges, Binary: false, Patch: null, PatchTruncated: true);
+        }
+
+        var limit = (int)Math.Min(MaxPatchChars, budget);
+        bool truncated = text.Length > limit;
         if (truncated)
         {
-            text = text[..MaxPatchChars] + TruncationMarker;
+            text = text[..limit] + TruncationMarker;
         }
 
         return new FileChange(entry.Path, oldPath, kind, entry.LinesAdded, entry.LinesDeleted, ranges, Binary: false, Patch: _redactor.Redact(text), PatchTruncated: truncated);

@@ -5,7 +5,6 @@ using Ledger.Cli.Demo;
 using Ledger.Cli.Operations;
 using Ledger.Cli.Output;
 using Ledger.Core.Errors;
-using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 using Ledger.Core.Validation;
 using Ledger.Store;
@@ -50,11 +49,7 @@ internal static class DemoCommand
             "modules/monitoring/prometheus.nix",
             (await File.ReadAllTextAsync(prometheus, ct)).Replace("scrape_interval", "# experiment: scrape every 5 s\n  # scrape_interval", StringComparison.Ordinal),
             "Experiment: faster scrapes");
-        using (var reader = GitHistoryReader.Open(folder))
-        {
-            var c = reader.Resolve(experiment);
-            await store.TryStartStreamAsync(new NewEvent(StreamKeys.Commit(DemoHost, reader.RepoKey, c.Sha), reader.Read(c, DemoHost, ctx.Actor), c.Committer.When), ct);
-        }
+        await CommitRecorder.RecordAsync(store, folder, experiment, DemoHost, ctx.Actor, ct);
 
         var goodDeploy = (await store.LastValidatedDeployAsync(DemoHost, Path.TrimEndingDirectorySeparator(folder), ct))!;
         await o.WriteLineAsync($"== git commit -m \"Experiment: faster scrapes\"; then ledger restore --to {goodDeploy.Seq} --reason \"Back to the last validated deploy\" --yes ==");

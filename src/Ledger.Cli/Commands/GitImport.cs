@@ -6,7 +6,8 @@ using Ledger.Store;
 namespace Ledger.Cli.Commands;
 
 /// <summary>The outcome of importing a repository's history.</summary>
-internal sealed record ImportResult(string Repo, int Reachable, int Recorded, int Skipped, TimeSpan Elapsed);
+/// <param name="Vanished">Commits recorded earlier that HEAD no longer reaches (the history was rewritten).</param>
+internal sealed record ImportResult(string Repo, int Reachable, int Recorded, int Skipped, TimeSpan Elapsed, IReadOnlyList<string> Vanished);
 
 /// <summary>Records every commit reachable from HEAD that is not recorded yet.</summary>
 internal static class GitImport
@@ -17,6 +18,9 @@ internal static class GitImport
         var existing = await store.StreamKeysAsync(StreamKeys.CommitPrefix(host, reader.RepoKey), ct);
         var commits = reader.CommitsFromHead().ToList();
         var todo = commits.Where(c => !existing.Contains(StreamKeys.Commit(host, reader.RepoKey, c.Sha))).ToList();
+        var prefix = StreamKeys.CommitPrefix(host, reader.RepoKey);
+        var reachable = commits.Select(c => c.Sha).ToHashSet(StringComparer.Ordinal);
+        var vanished = existing.Select(k => k[prefix.Length..]).Where(sha => !reachable.Contains(sha)).Order(StringComparer.Ordinal).ToList();
         progress?.Report((0, todo.Count));
 
         // Diffing (CPU, libgit2) and appending (database round trips) overlap: a reader thread fills
@@ -59,6 +63,6 @@ internal static class GitImport
             await producer;
         }
 
-        return new ImportResult(reader.RepoKey, commits.Count, recorded, commits.Count - recorded, started.Elapsed);
+        return new ImportResult(reader.RepoKey, commits.Count, recorded, commits.Count - recorded, started.Elapsed, vanished);
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ledger.Capture.Git;
 using Ledger.Core.Errors;
+using Ledger.Core.Events;
 using Spectre.Console;
 
 namespace Ledger.Cli.Commands;
@@ -46,6 +47,15 @@ internal static class ImportGitCommand
             ctx.Log.Information("Imported {Repo}: {Recorded} recorded, {Skipped} skipped in {Elapsed}", result.Repo, result.Recorded, result.Skipped, result.Elapsed);
             await ctx.Out.WriteLineAsync(
                 $"{result.Repo}: {result.Reachable} commits reachable from HEAD; {result.Recorded} recorded, {result.Skipped} already recorded (skipped) in {result.Elapsed.TotalSeconds:0.0} s.");
+            if (result.Vanished.Count > 0)
+            {
+                // Recorded history is never deleted: say plainly that the branch no longer has it.
+                ctx.Log.Warning("{Count} recorded commits of {Repo} are no longer reachable from HEAD", result.Vanished.Count, result.Repo);
+                await ctx.Err.WriteLineAsync(
+                    $"warning: {result.Vanished.Count} commit(s) recorded earlier are no longer reachable from HEAD: the history was rewritten (reset, rebase or force-push). " +
+                    $"They stay in the ledger. First ones: {string.Join(", ", result.Vanished.Take(5).Select(EventCatalogue.ShortSha))}");
+            }
+
             return ExitCodes.Success;
         });
         return command;

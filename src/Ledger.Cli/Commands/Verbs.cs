@@ -22,6 +22,9 @@ internal static class Verbs
         ServeCommand.Create(context),
         BackupCommand.Create(context),
         RestoreFileCommand.Create(context),
+        SealCommand.Create(context),
+        VerifyCommand.Create(context),
+        CheckpointCommand.Create(context),
         DbCommand.Create(context),
         BenchCommand.Create(context),
     ];

@@ -124,9 +124,7 @@ internal static class DemoFakes
 
         foreach (var (name, script) in new[] { ("nvidia-smi", NvidiaSmi), ("podman", Podman), ("nixos-rebuild", NixosRebuild) })
         {
-            var path = Path.Combine(folder, name);
-            File.WriteAllText(path, script);
-            File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+            ScriptFile.Write(Path.Combine(folder, name), script);
         }
 
         return folder;

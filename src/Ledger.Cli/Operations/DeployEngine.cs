@@ -114,6 +114,8 @@ internal sealed class DeployEngine
         await _ctx.Store.AppendAsync(
             new NewEvent(stream, new DeployFinished(_ctx.Host, _ctx.Actor, id, repo.RepoKey, commit, request.Action, validated, outcome, generation, (long)clock.Elapsed.TotalMilliseconds, switched.ExitCode, switched.OutputTail, problem is null ? rollbackNote : $"{problem}{(rollbackNote is null ? "" : "; " + rollbackNote)}")),
             ct);
+        // Deploys are what an audit asks about first: chain them (and all before) right away.
+        await _ctx.Store.Chain.SealAsync(ct: ct);
         var message = outcome switch
         {
             DeployOutcome.Succeeded => $"Deployed {EventCatalogue.ShortSha(commit)} ({request.Action})" + (validated ? ", validated." : ", not validated."),
@@ -123,10 +125,6 @@ internal sealed class DeployEngine
         return new DeployResult(outcome, commit, outcome == DeployOutcome.Succeeded ? ExitCodes.Success : ExitCodes.Failure, message);
     }
 
-    private async Task RecordCommitAsync(ConfigRepository repo, string sha, CancellationToken ct)
-    {
-        using var reader = GitHistoryReader.Open(repo.WorkingDirectory);
-        var c = reader.Resolve(sha);
-        await _ctx.Store.TryStartStreamAsync(new NewEvent(StreamKeys.Commit(_ctx.Host, reader.RepoKey, sha), reader.Read(c, _ctx.Host, _ctx.Actor), c.Committer.When), ct);
-    }
+    private Task<long?> RecordCommitAsync(ConfigRepository repo, string sha, CancellationToken ct) =>
+        CommitRecorder.RecordAsync(_ctx.Store, repo.WorkingDirectory, sha, _ctx.Host, _ctx.Actor, ct);
 }

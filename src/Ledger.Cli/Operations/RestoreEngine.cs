@@ -201,7 +201,7 @@ internal sealed class RestoreEngine
             {
                 // The target is in effect but does not validate: say so; never claim success.
                 await AppendAsync(id, new RestoreFailed(_ctx.Host, _ctx.Actor, id, RestoreSteps.Validate, failed, null), ct);
-                Finish(repo);
+                await FinishAsync(repo, ct);
                 return new RestoreOutcome(false, id, journal.NewCommit, $"Restore {id} switched to the target, but validation failed: {failed}");
             }
 
@@ -213,7 +213,7 @@ internal sealed class RestoreEngine
 
         generation ??= SystemReader.Generation(_ctx.Programs.SystemProfile);
         await AppendAsync(id, new RestoreCompleted(_ctx.Host, _ctx.Actor, id, journal.Repo, journal.TargetSeq, journal.NewCommit!, generation, (long)clock.Elapsed.TotalMilliseconds), ct);
-        Finish(repo);
+        await FinishAsync(repo, ct);
         return new RestoreOutcome(true, id, journal.NewCommit, $"Restored {journal.Repo} to event #{journal.TargetSeq} as commit {EventCatalogue.ShortSha(journal.NewCommit!)}.");
     }
 
@@ -252,7 +252,7 @@ internal sealed class RestoreEngine
         }
 
         await AppendAsync(journal.RestoreId, new RestoreFailed(_ctx.Host, _ctx.Actor, journal.RestoreId, step, error, undoneTo), ct);
-        Finish(repo);
+        await FinishAsync(repo, ct);
         return new RestoreOutcome(false, journal.RestoreId, journal.NewCommit, $"Restore {journal.RestoreId} failed at {step}: {error}" + (undoneTo is null ? "" : $" The repository is back at the tree of {EventCatalogue.ShortSha(undoneTo)}."));
     }
 
@@ -266,12 +266,8 @@ internal sealed class RestoreEngine
         return next;
     }
 
-    private async Task RecordCommitAsync(ConfigRepository repo, string sha, CancellationToken ct)
-    {
-        using var reader = GitHistoryReader.Open(repo.WorkingDirectory);
-        var commit = reader.Resolve(sha);
-        await _ctx.Store.TryStartStreamAsync(new NewEvent(StreamKeys.Commit(_ctx.Host, reader.RepoKey, sha), reader.Read(commit, _ctx.Host, _ctx.Actor), commit.Committer.When), ct);
-    }
+    private Task<long?> RecordCommitAsync(ConfigRepository repo, string sha, CancellationToken ct) =>
+        CommitRecorder.RecordAsync(_ctx.Store, repo.WorkingDirectory, sha, _ctx.Host, _ctx.Actor, ct);
 
     private Task<long> AppendAsync(string restoreId, ILedgerEvent e, CancellationToken ct) =>
         _ctx.Store.AppendAsync(new NewEvent(StreamKeys.Restore(_ctx.Host, restoreId), e), ct);
@@ -289,7 +285,12 @@ internal sealed class RestoreEngine
         File.Move(temp, path, overwrite: true);
     }
 
-    private static void Finish(ConfigRepository repo) => File.Delete(JournalPath(repo.GitDirectory));
+    /// <summary>Ends the restore: the journal goes, and everything recorded so far is sealed into the chain.</summary>
+    private async Task FinishAsync(ConfigRepository repo, CancellationToken ct)
+    {
+        File.Delete(JournalPath(repo.GitDirectory));
+        await _ctx.Store.Chain.SealAsync(ct: ct);
+    }
 
     private static string CommitOf(object data) => data switch
     {

@@ -18,7 +18,15 @@ public sealed partial class Redactor
         _extra = (extraPatterns ?? []).Select(p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))).ToArray();
     }
 
-    public static Redactor Default { get; } = new();
+    /// <summary>
+    /// The redactor every path uses: the built-in rules plus the admin's patterns, set once at
+    /// start-up by <see cref="Configure"/> (from $LEDGER_HOME/redact.json).
+    /// </summary>
+    public static Redactor Default { get; private set; } = new();
+
+    /// <summary>Adds the admin's patterns (regular expressions) to the built-in rules for this process.</summary>
+    /// <exception cref="ArgumentException">A pattern is not a valid regular expression.</exception>
+    public static void Configure(IEnumerable<string> extraPatterns) => Default = new Redactor(extraPatterns);
 
     public static string Fingerprint(string secret)
     {
@@ -39,6 +47,7 @@ public sealed partial class Redactor
         result = UrlCredentials().Replace(result, m => m.Groups["scheme"].Value + m.Groups["user"].Value + ":" + Fingerprint(m.Groups["password"].Value) + "@");
         result = AuthorizationHeader().Replace(result, m => m.Groups["prefix"].Value + Fingerprint(m.Groups["value"].Value));
         result = Assignment().Replace(result, m => m.Groups["prefix"].Value + m.Groups["quote"].Value + Fingerprint(m.Groups["value"].Value) + m.Groups["quote"].Value);
+        result = KnownTokenShapes().Replace(result, m => Fingerprint(m.Value));
         foreach (var pattern in _extra)
         {
             result = pattern.Replace(result, m => Fingerprint(m.Value));
@@ -50,8 +59,13 @@ public sealed partial class Redactor
     // The key must end in the secret word, so "passwordFile = /run/secrets/x" (a path) stays readable.
     // A quoted value runs to its closing quote (spaces and punctuation included); booleans and null
     // ("wheelNeedsPassword = false") are settings, not secrets. Never crosses a line end.
-    [GeneratedRegex("""(?<prefix>\b(?:[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|apikey|hashedPassword|private[_-]?key))["']?[ \t]*(?:=|:)[ \t]*)(?!(?:true|false|null)\b)(?:(?<quote>")(?<value>[^"\r\n]{1,4096})"|(?<quote>')(?<value>[^'\r\n]{1,4096})'|(?<quote>)(?<value>[^"'\s;,}#]{1,4096}))""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex("""(?<prefix>\b(?:[A-Za-z0-9_.-]*(?:password|passwd|db_?pass|smtp_?pass|secret|token|api[_-]?key|apikey|hashedPassword|private[_-]?key|secret[_-]?key|access[_-]?key|account[_-]?key|auth[_-]?key|psk|credentials?))["']?[ \t]*(?:=|:)[ \t]*)(?!(?:true|false|null)\b)(?:(?<quote>")(?<value>[^"\r\n]{1,4096})"|(?<quote>')(?<value>[^'\r\n]{1,4096})'|(?<quote>)(?<value>[^"'\s;,}#]{1,4096}))""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Assignment();
+
+    // Tokens recognisable by their shape wherever they appear: GitHub, GitLab, Slack, AWS access
+    // key ids, Stripe-like sk_live keys, JWTs, and Slack/Discord webhook URLs.
+    [GeneratedRegex("""\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|sk_(?:live|test)_[A-Za-z0-9]{16,}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})|https://(?:hooks\.slack\.com/services|discord(?:app)?\.com/api/webhooks)/[A-Za-z0-9/_-]+""", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex KnownTokenShapes();
 
     [GeneratedRegex("""(?<begin>-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(?<body>[\s\S]*?)(?<end>-----END [A-Z0-9 ]*PRIVATE KEY-----)""", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex PemBlock();

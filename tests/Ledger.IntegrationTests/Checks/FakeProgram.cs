@@ -6,8 +6,7 @@ internal static class FakeProgram
     public static string Write(string folder, string name, string script)
     {
         var path = Path.Combine(folder, name);
-        File.WriteAllText(path, script.ReplaceLineEndings("\n"));
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+        Ledger.Cli.ScriptFile.Write(path, script);
         return path;
     }
 

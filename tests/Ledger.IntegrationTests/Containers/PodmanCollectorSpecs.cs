@@ -332,8 +332,7 @@ public sealed class PodmanCollectorSpecs : IDisposable
     private string WriteScript(string name, string body)
     {
         var path = Path.Combine(_dir.Path, name);
-        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Ledger.Cli.ScriptFile.Write(path, "#!/bin/sh\n" + body + "\n");
         return path;
     }
 

@@ -31,8 +31,7 @@ public sealed class FakeNvidiaSmi : IDisposable
             exit {exitCode}
 
             """;
-        File.WriteAllText(Executable, script.Replace("\r\n", "\n", StringComparison.Ordinal));
-        File.SetUnixFileMode(Executable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Ledger.Cli.ScriptFile.Write(Executable, script);
     }
 
     public string Folder => _dir.Path;

@@ -325,4 +325,23 @@ public sealed class RestoreSpecs : IClassFixture<DatabaseFixture>, IDisposable
         view.Git("rev-parse", "HEAD^").Trim().ShouldBe(oldHead, "one new commit on top of the old history");
         Calls().ShouldBe(["switch"]);
     }
+
+    [Fact]
+    public async Task A_restore_or_deploy_held_by_a_live_process_is_refused_and_changes_nothing()
+    {
+        var (_, seq) = await HistoryAsync("locked-host");
+        var head = _repo.Head();
+        // pid 1 is always alive: another deploy holds the repository.
+        File.WriteAllText(Path.Combine(_repo.Path, ".git", "ledger.lock"), """{"Pid":1,"Operation":"deploy","Since":"2026-11-27T02:00:00+00:00"}""");
+
+        var restore = await Cli("locked-host").RunAsync("restore", "--to", S(seq), "--repo", _repo.Path, "--yes");
+        var deploy = await Cli("locked-host").RunAsync("deploy", "-m", "x", "--repo", _repo.Path);
+
+        restore.ExitCode.ShouldBe(2);
+        restore.Err.ShouldContain("Another deploy (pid 1");
+        deploy.ExitCode.ShouldBe(2);
+        _repo.Head().ShouldBe(head);
+        Calls().ShouldBeEmpty();
+        (await _db.Store.TimelineAsync(new TimelineQuery { Host = "locked-host", Kinds = ["restore", "deploy"] })).ShouldBeEmpty();
+    }
 }
