@@ -134,9 +134,9 @@ internal sealed class ServeHost : IAsyncDisposable
             jobs.Add(new ValidationJob(Every("validate"), serve));
         }
 
-        if (intervals.Seal > 0 && SealJob.Create(Every("seal"), serve) is { } seal)
+        if (intervals.Seal > 0)
         {
-            jobs.Add(seal);
+            jobs.Add(new SealJob(Every("seal"), serve));
         }
 
         if (intervals.Git > 0)

@@ -49,36 +49,37 @@ public sealed class MetricsSpecs : IClassFixture<DatabaseFixture>, IDisposable
         Value(text, """ledger_last_snapshot_age_seconds{host="m-host",kind="system"}""").ShouldBeInRange(590, 700);
         Value(text, """ledger_events{type="deploy_finished",kind="deploy"}""").ShouldBeGreaterThanOrEqualTo(1);
         Value(text, "ledger_database_up").ShouldBe(1);
-        text.ShouldNotContain("\nledger_chain_head_sequence ", customMessage: "this database has no chain table: " + text);
+        text.ShouldNotContain("\nledger_chain_head_sequence ", customMessage: "nothing is sealed in this database: " + text);
         text.ShouldNotContain("""{host="m-host",kind="gpu"}""", customMessage: "no GPU snapshot of this host: no age");
     }
 
     [Fact]
-    public async Task The_chain_head_is_shown_where_the_chain_table_exists()
+    public async Task The_chain_head_is_shown_once_something_is_sealed()
     {
-        // Arrange: a database of its own with the table as the chain work creates it.
+        // Arrange: a database of its own, with two events sealed.
         await using var db = await ScratchDatabase.CreateAsync(await TestPostgres.ServerConnectionStringAsync(), "chain");
         await using var store = await LedgerStore.OpenAsync(db.ConnectionString);
-        await using (var conn = new Npgsql.NpgsqlConnection(db.ConnectionString))
-        {
-            await conn.OpenAsync();
-            await using var cmd = new Npgsql.NpgsqlCommand(
-                "create table ledger.ledger_chain (seq bigint primary key, hash bytea not null, sealed_at timestamptz not null default now());" +
-                "insert into ledger.ledger_chain (seq, hash) values (6, decode(repeat('cd', 32), 'hex')), (7, decode(repeat('ab', 32), 'hex'))",
-                conn);
-            await cmd.ExecuteNonQueryAsync();
-        }
-
         var metrics = new ServeMetrics("chain-host", TimeProvider.System);
+        await metrics.RefreshAsync(store.Stats, CancellationToken.None);
+        var before = await ExportAsync(metrics);
+        await store.AppendAsync(new NewEvent(StreamKeys.Validations("chain-host"), new ValidationRun("chain-host", "t", "disk", "disk", ValidationStatus.Pass, 1, "ok", [], null, false, null)));
+        var last = await store.AppendAsync(new NewEvent(StreamKeys.Validations("chain-host"), new ValidationRun("chain-host", "t", "disk", "disk", ValidationStatus.Pass, 1, "ok", [], null, false, null)));
+        await store.Chain.SealAsync();
 
         // Act
         await metrics.RefreshAsync(store.Stats, CancellationToken.None);
-        using var stream = new MemoryStream();
-        await metrics.Registry.CollectAndExportAsTextAsync(stream);
-        var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        var after = await ExportAsync(metrics);
 
         // Assert
-        Value(text, "ledger_chain_head_sequence").ShouldBe(7);
+        before.ShouldNotContain("\nledger_chain_head_sequence ", customMessage: "nothing sealed yet");
+        Value(after, "ledger_chain_head_sequence").ShouldBe(last);
+    }
+
+    private static async Task<string> ExportAsync(ServeMetrics metrics)
+    {
+        using var stream = new MemoryStream();
+        await metrics.Registry.CollectAndExportAsTextAsync(stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
     [PrometheusFact]

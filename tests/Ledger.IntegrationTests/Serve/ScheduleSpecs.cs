@@ -1,6 +1,5 @@
 using Ledger.Cli.Demo;
 using Ledger.Cli.Serve;
-using Ledger.Cli.Serve.Jobs;
 using Ledger.Core.Events;
 using Ledger.IntegrationTests.Support;
 
@@ -96,7 +95,7 @@ public sealed class ScheduleSpecs : IClassFixture<DatabaseFixture>, IDisposable
     }
 
     [Fact]
-    public async Task Scheduled_validations_run_the_checklist_and_seal_says_it_is_not_available()
+    public async Task Scheduled_validations_run_the_checklist_and_sealing_chains_what_was_recorded()
     {
         // Arrange
         var checks = Path.Combine(_home.Path, "serve-checks.json");
@@ -106,12 +105,19 @@ public sealed class ScheduleSpecs : IClassFixture<DatabaseFixture>, IDisposable
         // Act
         await using var serve = await TestServe.StartAsync(_db.Store, _home.Path, "sched-validate", settings);
         var events = await TestServe.WaitForEventsAsync(_db.Store, "sched-validate", e => e.Any(x => x.Type == "validation_run"), why: "a validation");
+        var validation = events.First(e => e.Type == "validation_run");
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while ((await _db.Store.Chain.HeadAsync()).Seq < validation.Seq && DateTime.UtcNow < until)
+        {
+            await Task.Delay(200);
+        }
 
         // Assert
-        var run = events.First(e => e.Type == "validation_run").Data.ShouldBeOfType<ValidationRun>();
+        var run = validation.Data.ShouldBeOfType<ValidationRun>();
         run.Check.ShouldBe("disk-root");
         run.Status.ShouldBe(ValidationStatus.Pass);
-        serve.Log.ShouldContain(SealJob.Unavailable);
-        serve.Jobs.Select(j => j.Name).ShouldBe(["validate"]);
+        (await _db.Store.Chain.HeadAsync()).Seq.ShouldBeGreaterThanOrEqualTo(validation.Seq, serve.Log);
+        serve.Log.ShouldContain("seal: sealed ");
+        serve.Jobs.Select(j => j.Name).ShouldBe(["validate", "seal"]);
     }
 }

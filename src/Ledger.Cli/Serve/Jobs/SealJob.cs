@@ -1,17 +1,23 @@
 namespace Ledger.Cli.Serve.Jobs;
 
-/// <summary>
-/// The sealing schedule. This build has no hash chain (<c>ledger seal</c> arrives with the
-/// chain work), so a configured interval is accepted and reported, and nothing runs.
-/// </summary>
-internal static class SealJob
+/// <summary>Chains the events recorded since the last seal into the hash chain, as <c>ledger seal</c> does.</summary>
+internal sealed class SealJob(TimeSpan interval, ServeContext serve) : IServeJob
 {
-    public const string Unavailable = "seal not available in this build";
+    public string Name => "seal";
 
-    /// <summary>The job to run, or null (with a log line) when sealing cannot run here.</summary>
-    public static IServeJob? Create(TimeSpan interval, ServeContext serve)
+    public TimeSpan Interval => interval;
+
+    public bool RunAtStart => false;
+
+    public async Task<string?> RunAsync(CancellationToken ct)
     {
-        serve.Log.Warning("Schedule seal: every {Seconds} s is configured, but {Reason}; the schedule is disabled", interval.TotalSeconds, Unavailable);
-        return null;
+        var result = await serve.Store.Chain.SealAsync(ct: ct);
+        if (result.Sealed == 0 && result.HeldSeq is null)
+        {
+            return null;
+        }
+
+        return $"sealed {result.Sealed} events, head #{result.Head.Seq}" +
+            (result.HeldSeq is { } held ? $"; {result.Unsealed} wait behind #{held}, held by a transaction still running" : "");
     }
 }
