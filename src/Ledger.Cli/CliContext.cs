@@ -1,3 +1,4 @@
+using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Store;
 using Ledger.Store.Embedded;
@@ -46,6 +47,25 @@ internal sealed class CliContext
     public string DefaultHost => Env("LEDGER_HOST") is { Length: > 0 } h ? h : Environment.MachineName;
 
     public EmbeddedPostgres Embedded => new(Home);
+
+    /// <summary>The time zone of --time-zone, else $LEDGER_TIME_ZONE, else this machine's (the host's configured time.timeZone on NixOS).</summary>
+    public TimeZoneInfo ResolveTimeZone(string? option)
+    {
+        var id = option is { Length: > 0 } ? option : Env("LEDGER_TIME_ZONE");
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return TimeZoneInfo.Local;
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new LedgerException($"Unknown time zone '{id}': use an IANA name such as Europe/Berlin or UTC (see timedatectl list-timezones).");
+        }
+    }
 
     public Programs Programs => Programs.FromEnvironment(Env);
 

@@ -57,6 +57,14 @@ internal static class LedgerApp
             await error.WriteLineAsync($"ledger: {e.Message}");
             return e.ExitCode;
         }
+        catch (Exception e) when (Ledger.Store.DatabaseErrors.IsConnectionLost(e))
+        {
+            context?.Log.Error(e, "The database connection was lost");
+            await error.WriteLineAsync(
+                $"ledger: the database connection was lost ({e.GetBaseException().Message}). Events are appended in whole transactions, so nothing was half-written; " +
+                "what was acknowledged is stored. Check the database ('ledger db status'), then run the command again: it records only what is missing.");
+            return ExitCodes.UsageOrEnvironment;
+        }
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("ledger: cancelled.");

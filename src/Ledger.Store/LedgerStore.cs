@@ -5,6 +5,7 @@ using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 using Ledger.Store.Chain;
+using Ledger.Store.Projections;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
@@ -32,6 +33,12 @@ public sealed class LedgerStore : IAsyncDisposable
 
     /// <summary>Where the events live, for headers and messages (no password).</summary>
     public string Description { get; }
+
+    /// <summary>The change records (read model of the change docs), built in the database.</summary>
+    public ChangeRecords Changes => new(_dataSource);
+
+    /// <summary>Per-host statistics of a period (read model of the monthly report), aggregated in the database.</summary>
+    public MonthlyStats Monthly => new(_dataSource);
 
     /// <summary>The hash chain over the events: seal, verify, head.</summary>
     public LedgerChain Chain { get; }

@@ -57,5 +57,9 @@ public sealed class DemoSpecs : IClassFixture<DatabaseFixture>, IDisposable
         var rows = await _db.Store.TimelineAsync(new TimelineQuery { Host = "mediabox", Kinds = ["config-edit"], Limit = null });
         rows.Count.ShouldBe(13, "8 demo commits, 2 deploys, the rollback commit, the experiment and the restore commit");
         Directory.Exists(Path.Combine(_home.Path, "demo", "nixos-config", ".git")).ShouldBeTrue();
+        first.Out.ShouldContain("Change docs (13 and INDEX.md): " + Path.Combine(_home.Path, "demo", "docs"));
+        first.Out.ShouldContain("Monthly report: " + Path.Combine(_home.Path, "demo", "reports", "mediabox-"));
+        Directory.GetFiles(Path.Combine(_home.Path, "demo", "docs"), "*.md").Length.ShouldBe(14);
+        Directory.GetFiles(Path.Combine(_home.Path, "demo", "reports"), "mediabox-*.html").ShouldHaveSingleItem();
     }
 }

@@ -146,4 +146,28 @@ public sealed class EmbeddedPostgresSpecs : IDisposable
         await using var store = await LedgerStore.OpenAsync(pg.ConnectionString());
         (await store.CountAsync()).ShouldBe(0);
     }
+
+    [Fact]
+    public async Task A_server_killed_with_kill_9_is_seen_as_stopped_and_starts_again_with_its_data_regression()
+    {
+        // Seen in the fault suite: the killed postmaster lingered as a zombie, was taken for a running
+        // server, and every command failed with an internal error instead of restarting it.
+        var pg = new EmbeddedPostgres(_home.Path);
+        await pg.StartAsync();
+        await using (var store = await LedgerStore.OpenAsync(pg.ConnectionString()))
+        {
+            await store.AppendAsync(new NewEvent("service:h", new ServiceRestarted("h", "root", "sonarr.service", null, true)));
+        }
+
+        var pid = int.Parse(File.ReadLines(Path.Combine(pg.DataDirectory, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+        System.Diagnostics.Process.GetProcessById(pid).Kill();
+        await Task.Delay(500);
+
+        pg.State.ShouldBe(ClusterState.Stopped);
+        await pg.StartAsync();
+
+        pg.State.ShouldBe(ClusterState.Running);
+        await using var reopened = await LedgerStore.OpenAsync(pg.ConnectionString());
+        (await reopened.CountAsync()).ShouldBe(1);
+    }
 }

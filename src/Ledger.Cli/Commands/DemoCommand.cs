@@ -4,7 +4,9 @@ using Ledger.Capture.Host;
 using Ledger.Cli.Demo;
 using Ledger.Cli.Operations;
 using Ledger.Cli.Output;
+using Ledger.Cli.Projections;
 using Ledger.Core.Errors;
+using Ledger.Core.Reports;
 using Ledger.Core.Timeline;
 using Ledger.Core.Validation;
 using Ledger.Store;
@@ -59,6 +61,28 @@ internal static class DemoCommand
         var restored = await engine.ExecuteAsync(folder, plan, new RestoreRequest(RestoreEngine.Git, "Back to the last validated deploy", Stash: false, Automatic: false, Validate: true, Flake: ".#mediabox"), heldLock: null, ct);
         await o.WriteLineAsync(restored.Message);
         await o.WriteLineAsync();
+    }
+
+    /// <summary>The change docs and the report of the newest change's month, as ledger docs and ledger report write them.</summary>
+    private static async Task WriteDocsAndReportAsync(LedgerStore store, CliContext ctx, DateTimeOffset newest, CancellationToken ct)
+    {
+        var zone = ctx.ResolveTimeZone(null);
+        var templates = new Templates(null);
+        var docs = Path.Combine(ctx.Home, "demo", "docs");
+        var reports = Path.Combine(ctx.Home, "demo", "reports");
+        var files = await ChangeDocSet.RenderAsync(store, DemoHost, zone, templates, ct);
+        await GeneratedFiles.WriteAsync(docs, files, ct);
+        var month = ReportMonth.Containing(newest, zone);
+        Directory.CreateDirectory(reports);
+        foreach (var format in new[] { "md", "html" })
+        {
+            var model = await MonthlyReportBuilder.BuildAsync(store, DemoHost, month, zone, ReportCommand.DocsLink(reports, docs), format == "html", ct);
+            await File.WriteAllTextAsync(Path.Combine(reports, $"{DemoHost}-{month}.{format}"), ReportCommand.Render(templates, model, format), new System.Text.UTF8Encoding(false), ct);
+        }
+
+        await ctx.Out.WriteLineAsync($"Change docs ({files.Count - 1} and INDEX.md): {docs}   (ledger docs --out {docs} --host {DemoHost})");
+        await ctx.Out.WriteLineAsync($"Monthly report: {Path.Combine(reports, $"{DemoHost}-{month}.md")} and .html   (ledger report monthly --month {month} --host {DemoHost})");
+        await ctx.Out.WriteLineAsync();
     }
 
     /// <summary>The demo host's checklist: everything passes except the containers check (radarr exited).</summary>
@@ -133,6 +157,8 @@ internal static class DemoCommand
             var newest = page.FirstOrDefault(e => e.Kind == "config-edit");
             var dbFlag = ctx.ExplicitDb is null ? "" : " --db \"$LEDGER_DB\"";
             await o.WriteLineAsync();
+            await WriteDocsAndReportAsync(store, ctx, newest?.Timestamp ?? DateTimeOffset.UtcNow, ct);
+
             await o.WriteLineAsync("Try next:");
             await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind config-edit{dbFlag}        # only config changes");
             await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --grep nvidia --json{dbFlag}       # search payloads, as JSON");

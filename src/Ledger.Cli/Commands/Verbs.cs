@@ -27,5 +27,8 @@ internal static class Verbs
         CheckpointCommand.Create(context),
         DbCommand.Create(context),
         BenchCommand.Create(context),
+        DocsCommand.Create(context),
+        ImportDocsCommand.Create(context),
+        ReportCommand.Create(context),
     ];
 }

@@ -95,6 +95,7 @@ public sealed class EmbeddedPostgres
 
         if (state != ClusterState.Running)
         {
+            await RemoveLockOfDeadServerAsync(ct);
             PrepareSocketDirectory();
             var result = await RunAsync(
                 "pg_ctl",
@@ -131,7 +132,17 @@ public sealed class EmbeddedPostgres
         // Unpooled: a pooled connection would outlive a stop/start of the server and fail with a broken pipe.
         var cs = new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false }.ConnectionString;
         await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync(ct);
+        try
+        {
+            await conn.OpenAsync(ct);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new StoreException(
+                $"The embedded PostgreSQL under {_home} does not answer on {SocketDirectory}: {e.Message}. " +
+                $"Run 'ledger db stop' then 'ledger db start', and look at {LogFile}.",
+                inner: e);
+        }
         await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", conn);
         exists.Parameters.AddWithValue(database);
         if (await exists.ExecuteScalarAsync(ct) is null)
@@ -237,14 +248,58 @@ public sealed class EmbeddedPostgres
             return null;
         }
 
+        return IsLivePostgres(pid) ? pid : null;
+    }
+
+    /// <summary>
+    /// A server killed with kill -9 can stay a zombie when nothing reaps it (containers without an
+    /// init). PostgreSQL then takes the zombie's pid for a live server and refuses to start. When
+    /// the pid in postmaster.pid is such a zombie, its lock file is stale: give its backends a
+    /// moment to notice their parent is gone, then remove it.
+    /// </summary>
+    private async Task RemoveLockOfDeadServerAsync(CancellationToken ct)
+    {
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) || !IsZombie(pid))
+        {
+            return;
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        File.Delete(pidFile);
+    }
+
+    private static bool IsZombie(int pid)
+    {
         try
         {
-            using var process = Process.GetProcessById(pid);
-            return process.HasExited ? null : pid;
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
         }
-        catch (ArgumentException)
+        catch (IOException)
         {
-            return null;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="pid"/> is a running postgres: not gone, not a zombie (a killed server
+    /// whose parent has not reaped it yet still has a pid), and not another program that got the pid.
+    /// </summary>
+    private static bool IsLivePostgres(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var open = stat.IndexOf('(', StringComparison.Ordinal);
+            var close = stat.LastIndexOf(')');
+            var name = stat[(open + 1)..close];
+            var state = stat[(close + 2)..].Split(' ')[0];
+            return state != "Z" && state != "X" && name.StartsWith("postgres", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            return false;
         }
     }
 

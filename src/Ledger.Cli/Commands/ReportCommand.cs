@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Ledger.Cli.Projections;
+using Ledger.Core.Errors;
+using Ledger.Core.Events;
+using Ledger.Core.Reports;
+using Markdig;
+
+namespace Ledger.Cli.Commands;
+
+internal static class ReportCommand
+{
+    public static readonly MarkdownPipeline Html = new MarkdownPipelineBuilder().UsePipeTables().UseTaskLists().UseAutoIdentifiers().Build();
+
+    public static Command Create(Func<ParseResult, CliContext> context)
+    {
+        var month = new Option<string>("--month", "-m") { Description = "The month, YYYY-MM (in the host's time zone)", Required = true };
+        var host = CommonOptions.ReadHost();
+        var format = new Option<string>("--format", "-f") { Description = "md, html or json", DefaultValueFactory = _ => "md" };
+        format.AcceptOnlyFromAmong("md", "html", "json");
+        var output = new Option<string?>("--out", "-o") { Description = "File to write (default: standard output); a folder (existing, or ending in /) gets HOST-YYYY-MM.FORMAT inside it" };
+        var docs = new Option<string?>("--docs") { Description = "Folder of the change docs the report links to (default: the report's own folder)" };
+        var templates = CommonOptions.Templates();
+        var zone = CommonOptions.TimeZone();
+        var monthly = new Command("monthly", "The monthly review of one host: changes, deploys, validations, alerts, GPU, containers, storage, backups, checklist")
+        {
+            month, host, format, output, docs, templates, zone,
+        };
+        monthly.SetAction(async (r, ct) =>
+        {
+            var ctx = context(r);
+            var m = ReportMonth.Parse(r.GetValue(month)!);
+            var h = r.GetValue(host) ?? ctx.DefaultHost;
+            var tz = ctx.ResolveTimeZone(r.GetValue(zone));
+            var fmt = r.GetValue(format)!;
+            var set = new Templates(r.GetValue(templates));
+
+            var given = r.GetValue(output);
+            var file = given is null ? null : Path.GetFullPath(given);
+            if (file is not null && (Directory.Exists(file) || given!.EndsWith('/')))
+            {
+                file = Path.Combine(file, $"{h}-{m}.{fmt}");
+            }
+
+            var reportDir = file is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(file)!;
+            var docsDir = r.GetValue(docs) is { } d ? Path.GetFullPath(d) : reportDir;
+
+            await using var store = await ctx.OpenStoreAsync(ct);
+            var model = await MonthlyReportBuilder.BuildAsync(store, h, m, tz, DocsLink(reportDir, docsDir), fmt == "html", ct);
+            var text = Render(set, model, fmt);
+            if (file is null)
+            {
+                await ctx.Out.WriteAsync(text);
+            }
+            else
+            {
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                    await File.WriteAllTextAsync(file, text, new UTF8Encoding(false), ct);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new LedgerException($"Cannot write {file}: {e.Message}");
+                }
+                await ctx.Out.WriteLineAsync($"Wrote the {fmt} report of {h} for {m} to {file}.");
+            }
+
+            return ExitCodes.Success;
+        });
+
+        return new Command("report", "Reports rendered from the recorded events") { monthly };
+    }
+
+    /// <summary>The report in one format: Markdown from the template, HTML from that Markdown through Markdig, or the model as JSON.</summary>
+    public static string Render(Templates templates, MonthlyReportModel model, string format)
+    {
+        switch (format)
+        {
+            case "json":
+                return JsonSerializer.Serialize(model with { Charts = new ReportCharts("", "", "") }, EventJson.Indented) + "\n";
+            case "html":
+                var markdown = templates.Render(Templates.ReportMarkdown, new Dictionary<string, object?> { ["report"] = model, ["html"] = true });
+                var body = Markdown.ToHtml(markdown, Html).Replace("\r\n", "\n", StringComparison.Ordinal);
+                return templates.Render(Templates.ReportHtml, new Dictionary<string, object?> { ["report"] = model, ["body"] = body });
+            default:
+                return templates.Render(Templates.ReportMarkdown, new Dictionary<string, object?> { ["report"] = model, ["html"] = false });
+        }
+    }
+
+    /// <summary>The relative link prefix from the report's folder to the docs folder ("" when they are the same).</summary>
+    public static string DocsLink(string reportDir, string docsDir)
+    {
+        var relative = Path.GetRelativePath(reportDir, docsDir);
+        return relative == "." ? "" : relative.Replace('\\', '/').Replace(" ", "%20", StringComparison.Ordinal) + "/";
+    }
+}

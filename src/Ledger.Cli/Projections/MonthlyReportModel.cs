@@ -1,0 +1,90 @@
+namespace Ledger.Cli.Projections;
+
+// The model of report-monthly.*.liquid and of `--format json` (documented in projections/README.md).
+// Numbers that the templates print are formatted here (invariant culture, fixed decimals), next to
+// the raw values that JSON readers want.
+
+internal sealed record MonthlyReportModel(
+    string Host,
+    string Month,
+    string PreviousMonth,
+    string TimeZone,
+    string From,
+    string To,
+    IReadOnlyList<SummaryRow> Summary,
+    IReadOnlyList<ReportChange> Changes,
+    ReportDeploys Deploys,
+    ReportValidations Validations,
+    ReportAlerts Alerts,
+    ReportGpu Gpu,
+    IReadOnlyList<ReportContainer> Containers,
+    IReadOnlyList<ReportTier> Storage,
+    ReportBackups Backups,
+    IReadOnlyList<ChecklistItem> Checklist,
+    ReportCharts Charts);
+
+internal sealed record SummaryRow(string Label, long Current, long Previous, string Change);
+
+internal sealed record ReportChange(long Seq, string Date, string ShortSha, string Title, string Link, string Validation, string Author, int Files);
+
+internal sealed record ReportDeploys(IReadOnlyList<ReportDeploy> Deploys, IReadOnlyList<OutcomeCount> Outcomes, IReadOnlyList<ReportRestore> Restores, long Rollbacks);
+
+internal sealed record ReportDeploy(long Seq, string Time, string DeployId, string Commit, string Action, string Outcome, bool Validated, string Generation);
+
+internal sealed record OutcomeCount(string Outcome, long Count);
+
+internal sealed record ReportRestore(long Seq, string Time, string RestoreId, long TargetSeq, string TargetCommit, string Via, bool Automatic, string Result, string Reason);
+
+internal sealed record ReportValidations(long Checks, long Passed, string PassRate, string PreviousPassRate, IReadOnlyList<ReportCheck> Failing, IReadOnlyList<ReportCheck> All);
+
+internal sealed record ReportCheck(string Check, string Kind, long Runs, long Passed, long Failed, long Errors, string PassRate, string LastProblem);
+
+internal sealed record ReportAlerts(long Fired, IReadOnlyList<ReportAlert> ByName, IReadOnlyList<ReportFlapping> Flapping, IReadOnlyList<ReportOpenAlert> Open, string FlappingRule, string Sparkline);
+
+internal sealed record ReportAlert(string Name, long Fired, long Resolved, string MeanTimeToResolve, double? MeanSecondsToResolve);
+
+internal sealed record ReportFlapping(string Name, int Cycles);
+
+internal sealed record ReportOpenAlert(string Name, string Severity, string Since, string Fingerprint);
+
+internal sealed record ReportGpu(IReadOnlyList<ReportGpuRow> Gpus, string Sparkline);
+
+internal sealed record ReportGpuRow(
+    int Index,
+    string Name,
+    long Samples,
+    string UtilAvg,
+    string UtilP95,
+    string UtilMax,
+    string EncoderAvg,
+    string EncoderMax,
+    string DecoderAvg,
+    string DecoderMax,
+    string MemoryMax,
+    string TemperatureMax,
+    string PowerMax);
+
+internal sealed record ReportContainer(string Name, long Snapshots, long Restarts, long Recreated, long UnhealthyPeriods, long UnhealthySnapshots, string FirstUnhealthy, string LastState);
+
+internal sealed record ReportTier(string Tier, IReadOnlyList<ReportMount> Mounts);
+
+internal sealed record ReportMount(
+    string Mount,
+    string Start,
+    string End,
+    string Peak,
+    string Total,
+    string GrowthPerDay,
+    string DaysToFull,
+    double? GrowthBytesPerDay,
+    double? DaysToFullValue,
+    string Sparkline);
+
+internal sealed record ReportBackups(IReadOnlyList<ReportBackup> Paths, long Stale, int StaleAfterDays);
+
+internal sealed record ReportBackup(string Path, string Last, long Seq, string Size, string Age, bool Stale, long TakenThisMonth);
+
+internal sealed record ChecklistItem(bool Done, string Text);
+
+/// <summary>Inline SVG charts for the HTML report; empty strings in Markdown and JSON.</summary>
+internal sealed record ReportCharts(string Activity, string Gpu, string Storage);
