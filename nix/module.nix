@@ -10,7 +10,8 @@
 # - the `ledger` command on PATH, preset to the same database, home and host;
 # - the git post-commit hook in repoPath, and a catch-up import of the history at boot;
 # - timers: snapshots; and, once the commands exist, seal, the monthly report and the change docs;
-# - `ledger serve` for the Alertmanager webhook, when enabled.
+# - `ledger serve` (Alertmanager webhook, /metrics, /healthz, schedules), when enabled, with
+#   /etc/ledger/serve.json from `webhook.settings`.
 {
   config,
   lib,
@@ -86,6 +87,24 @@ let
       LEDGER_HOME=$TMPDIR/ledger ledger validate --config ${raw} --parse-only
       cp ${raw} $out
     '';
+
+  # The daemon's settings: the snapshot timers and the git hook do what its own schedules would
+  # (the daemon runs as ledger, without the GPU devices or root's podman, and libgit2 refuses a
+  # repository owned by another user), so those are off unless webhook.settings turns them on.
+  serveFile = pkgs.writeText "ledger-serve.json" (
+    builtins.toJSON (
+      lib.recursiveUpdate {
+        repo = cfg.repoPath;
+        intervals = {
+          gpu = 0;
+          containers = 0;
+          storage = 0;
+          system = 0;
+          git = 0;
+        };
+      } cfg.webhook.settings
+    )
+  );
 
   storageFile = pkgs.writeText "ledger-storage.json" (
     builtins.toJSON {
@@ -416,6 +435,23 @@ in
         example = "/run/secrets/ledger-webhook-token";
         description = "A file holding the bearer token Alertmanager must send; passed as a systemd credential. Null: no token.";
       };
+      settings = mkOption {
+        type = (pkgs.formats.json { }).type;
+        default = { };
+        example = literalExpression ''
+          {
+            intervals.validate = 3600;
+            grafana = { url = "http://127.0.0.1:3000"; tokenFile = "/run/secrets/grafana-ledger-token"; };
+          }
+        '';
+        description = ''
+          Fields of serve.json (docs/operations.md, "The daemon"), merged over what the module
+          sets: `repo` = `repoPath`, and the daemon's own snapshot and git-watch schedules off,
+          because the snapshot timers (with the privileges each kind needs) and the git hook
+          already do that work. Written to /etc/ledger/serve.json (in the Nix store: no secrets,
+          name files instead).
+        '';
+      };
     };
 
     docsDir = mkOption {
@@ -522,7 +558,8 @@ in
     # (or mounts) the link dangles, and ledger says there is no checklist (or measures /).
     environment.etc =
       optionalAttrs (cfg.checks != { }) { "ledger/checks.json".source = checksFile; }
-      // optionalAttrs (cfg.storage.mounts != [ ]) { "ledger/storage.json".source = storageFile; };
+      // optionalAttrs (cfg.storage.mounts != [ ]) { "ledger/storage.json".source = storageFile; }
+      // optionalAttrs cfg.webhook.enable { "ledger/serve.json".source = serveFile; };
 
     systemd.tmpfiles.rules = [
       "d ${stateDir} 0750 ledger ledger -"
@@ -531,6 +568,7 @@ in
       "L+ ${stateDir}/checks.json - - - - /etc/ledger/checks.json"
       "L+ ${stateDir}/storage.json - - - - /etc/ledger/storage.json"
     ]
+    ++ optional cfg.webhook.enable "L+ ${stateDir}/serve.json - - - - /etc/ledger/serve.json"
     ++ optional cfg.reports.monthly.enable "d ${cfg.reports.dir} 0750 ledger ledger -"
     ++ optional cfg.docs.enable "d ${cfg.docsDir} 0755 root root -";
 
@@ -558,7 +596,9 @@ in
       }
       // optionalAttrs cfg.webhook.enable {
         ledger = mkUnit {
-          description = "Ledger daemon: Alertmanager webhook, metrics";
+          description = "Ledger daemon: Alertmanager webhook, metrics, schedules";
+          # Reads /var/lib/ledger/serve.json (webhook.settings); a changed file restarts it.
+          restartTriggers = [ serveFile ];
           wantedBy = [ "multi-user.target" ];
           serviceConfig = {
             Type = "exec";
@@ -568,6 +608,8 @@ in
             LoadCredential = optional (cfg.webhook.tokenFile != null) "webhook-token:${cfg.webhook.tokenFile}";
             Restart = "on-failure";
             RestartSec = "5s";
+            # SIGTERM: stop accepting, answer the requests in flight (serve.json's shutdownSeconds, default 25 s).
+            TimeoutStopSec = "60s";
           };
         };
       }

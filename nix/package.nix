@@ -43,9 +43,9 @@ let
     "Ledger.Capture"
     "Ledger.Cli"
   ];
-  # `ledger serve` (issue 8) may bring ASP.NET Core (Kestrel): then the program needs the
-  # ASP.NET Core shared framework at run time, not only the base runtime. Decided from the
-  # project files so that the package follows the code without an edit here.
+  # `ledger serve` uses ASP.NET Core (Kestrel; src/Ledger.Cli references Microsoft.AspNetCore.App):
+  # the program needs the ASP.NET Core shared framework at run time, not only the base runtime.
+  # Decided from the project files so that the package follows the code without an edit here.
   usesAspNetCore = lib.any (
     file:
     let

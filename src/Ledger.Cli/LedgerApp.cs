@@ -41,7 +41,15 @@ internal static class LedgerApp
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, ct);
+            var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+            if (parse.CommandResult.Command.Name == "serve")
+            {
+                // SIGTERM cancels the daemon's token; it then needs more than the default 2 s to let
+                // requests in flight finish before the process may end.
+                invocation.ProcessTerminationTimeout = ServeCommand.TerminationGrace;
+            }
+
+            return await parse.InvokeAsync(invocation, ct);
         }
         catch (LedgerException e)
         {

@@ -43,6 +43,9 @@ public sealed class LedgerStore : IAsyncDisposable
     /// <summary>The hash chain over the events: seal, verify, head.</summary>
     public LedgerChain Chain { get; }
 
+    /// <summary>Aggregate reads for the daemon's metrics and health check.</summary>
+    public LedgerStats Stats => new(_dataSource);
+
     /// <summary>
     /// Opens the store, creating the schema on first use. Later opens check one row and skip
     /// Marten's schema comparison, which keeps short-lived processes (git hooks) fast.
@@ -391,7 +394,7 @@ public sealed class LedgerStore : IAsyncDisposable
         return await AppendOnlyGuards.InstallAsync(conn, appRole, ct);
     }
 
-    private static TimelineEntry ReadEntry(NpgsqlDataReader reader)
+    internal static TimelineEntry ReadEntry(NpgsqlDataReader reader)
     {
         var seq = reader.GetInt64(0);
         var timestamp = reader.GetFieldValue<DateTimeOffset>(1);

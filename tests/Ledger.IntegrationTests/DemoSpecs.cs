@@ -34,6 +34,9 @@ public sealed class DemoSpecs : IClassFixture<DatabaseFixture>, IDisposable
         first.Out.ShouldContain("Deployed");
         first.Out.ShouldContain("was ROLLED BACK");
         first.Out.ShouldContain("Restored ");
+        first.Out.ShouldContain("GpuTemperatureHigh firing        -> 200 {\"recorded\": 1, \"duplicates\": 0}");
+        first.Out.ShouldContain("the same notification repeated   -> 200 {\"recorded\": 0, \"duplicates\": 1}");
+        first.Out.ShouldContain("alert_resolved: GpuTemperatureHigh resolved");
         second.Out.ShouldContain("delete that folder to see it again");
         var deploys = (await _db.Store.TimelineAsync(new TimelineQuery { Host = "mediabox", Kinds = ["deploy"], Limit = null }))
             .Select(e => e.Data).OfType<DeployFinished>().Select(d => d.Outcome).ToList();
@@ -49,6 +52,8 @@ public sealed class DemoSpecs : IClassFixture<DatabaseFixture>, IDisposable
         }
 
         second.Out.ShouldContain("Imported: 0 commits recorded,");
+        var alerts = await _db.Store.TimelineAsync(new TimelineQuery { Host = "mediabox", Kinds = ["alert"], Limit = null });
+        alerts.Count.ShouldBe(4, "one firing and one resolved per run; the repeats add nothing");
         var rows = await _db.Store.TimelineAsync(new TimelineQuery { Host = "mediabox", Kinds = ["config-edit"], Limit = null });
         rows.Count.ShouldBe(13, "8 demo commits, 2 deploys, the rollback commit, the experiment and the restore commit");
         Directory.Exists(Path.Combine(_home.Path, "demo", "nixos-config", ".git")).ShouldBeTrue();

@@ -143,6 +143,8 @@ internal static class DemoCommand
                 await o.WriteLineAsync();
             }
 
+            await DemoAlerts.RunAsync(store, ctx, DemoHost, ct);
+
             var zone = TimeZoneInfo.Local;
             await o.WriteLineAsync("Config changes and deploys on the demo host (ledger timeline --host mediabox --kind config-edit --kind deploy):");
             var page = await store.TimelineAsync(new TimelineQuery { Host = DemoHost, Kinds = ["config-edit", "deploy"], Limit = 30 }, ct);
@@ -168,6 +170,8 @@ internal static class DemoCommand
             }
 
             await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind validation{dbFlag}          # what was validated, and how it went");
+            await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind alert{dbFlag}               # what Alertmanager reported");
+            await o.WriteLineAsync($"  ledger serve --listen 127.0.0.1:9977                         # the daemon: webhook, /metrics, /healthz, schedules");
             await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind deploy --kind restore{dbFlag}   # the deploys, the rollback, the restore");
             await o.WriteLineAsync($"  ledger restore --to {newest?.Seq ?? 1} --repo {folder} --host {DemoHost} --dry-run{dbFlag}  # what a restore would change");
             await o.WriteLineAsync($"  ledger validate --example-config > checks.json && ledger validate --config checks.json  # your own checklist");

@@ -64,7 +64,18 @@ internal static class RestoreFileCommand
                 }
             }
 
-            await WriteAtomicallyAsync(store, backup, dest, ct);
+            try
+            {
+                await WriteAtomicallyAsync(store, backup, dest, ct);
+            }
+            catch (IOException e)
+            {
+                // A full disk (or a read-only one) fails the temporary file; the target is untouched.
+                throw new LedgerException(
+                    $"Could not write {dest}: {e.Message} The file is unchanged (the restore writes a temporary copy first); free space or choose another --to, then run it again.",
+                    ExitCodes.Failure,
+                    e);
+            }
             var restored = await store.AppendAsync(
                 new NewEvent(StreamKeys.FileRestores(hostName), new FileRestored(hostName, ctx.Actor, source, dest, entry.Seq, backup.Sha256, previousSha, previousSeq)),
                 ct);

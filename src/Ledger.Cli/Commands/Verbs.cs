@@ -19,6 +19,7 @@ internal static class Verbs
         ServiceCommand.Create(context),
         ValidateCommand.Create(context),
         SnapshotCommand.Create(context),
+        ServeCommand.Create(context),
         BackupCommand.Create(context),
         RestoreFileCommand.Create(context),
         SealCommand.Create(context),

@@ -22,7 +22,16 @@ public static class StreamKeys
 
     public static string Restore(string host, string restoreId) => $"restore:{host}:{restoreId}";
 
+    /// <summary>The prefix shared by every occurrence of one alert (by Alertmanager fingerprint) on one host.</summary>
     public static string Alert(string host, string fingerprint) => $"alert:{host}:{fingerprint}";
+
+    /// <summary>
+    /// One notification state of one alert occurrence: Alertmanager repeats a notification until the
+    /// alert resolves, and each repeat collides on this key instead of adding an event. A new firing
+    /// of the same alert has a new <paramref name="startsAt"/>, so it is a new occurrence.
+    /// </summary>
+    public static string AlertOccurrence(string host, string fingerprint, DateTimeOffset startsAt, string status) =>
+        $"{Alert(host, fingerprint)}:{startsAt.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffffffZ}:{status}";
 
     /// <summary>One stream per content of a path: backing up unchanged content collides instead of duplicating.</summary>
     public static string Backup(string host, string path, string sha256) => $"backup:{host}:{path}:{sha256}";

@@ -1,7 +1,7 @@
 namespace Ledger.Core.Validation;
 
 /// <summary>Finds the name a typo probably meant ("maxUsedPrecent" -> "maxUsedPercent").</summary>
-internal static class NearestName
+public static class NearestName
 {
     public static string? Suggest(string typed, IEnumerable<string> names)
     {

@@ -95,12 +95,22 @@ public sealed class EmbeddedPostgres
 
         if (state != ClusterState.Running)
         {
-            await RemoveLockOfDeadServerAsync(ct);
-            PrepareSocketDirectory();
-            var result = await RunAsync(
-                "pg_ctl",
-                ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "start"],
-                ct);
+            // After a crash the old server's backends can hold its shared memory for a moment
+            // ("pre-existing shared memory block is still in use"): try again a few times.
+            (int ExitCode, string Output) result = (0, "");
+            for (int attempt = 1; attempt <= 5; attempt++)
+            {
+                await RemoveLockOfDeadServerAsync(ct);
+                PrepareSocketDirectory();
+                result = await RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "start"], ct);
+                if (result.ExitCode == 0 || IsServerAlive())
+                {
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+            }
+
             if (result.ExitCode != 0 && !IsServerAlive())
             {
                 throw new StoreException(

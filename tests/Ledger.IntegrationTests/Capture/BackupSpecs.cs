@@ -121,4 +121,48 @@ public sealed class BackupSpecs : IClassFixture<DatabaseFixture>, IDisposable
         noBackup.Err.ShouldContain("There is no backup of");
         (await _db.Store.TimelineAsync(new TimelineQuery { Host = "bad-backup-host" })).ShouldBeEmpty("a bad path among several stores nothing");
     }
+
+    [Fact]
+    public async Task A_full_disk_during_restore_file_leaves_the_target_untouched_and_exits_1()
+    {
+        if (!Ledger.Store.Embedded.EmbeddedPostgres.IsRoot)
+        {
+            return; // Mounting a tiny file system needs root (CI runs as root).
+        }
+
+        var big = File("big.nix", Enumerable.Range(0, 200_000).Select(i => (byte)('a' + (i % 26))).ToArray(), (UnixFileMode)420);
+        var cli = Cli("full-disk-host");
+        (await cli.RunAsync("backup", big)).ExitCode.ShouldBe(0);
+        var mount = Path.Combine(_files.Path, "tiny");
+        Directory.CreateDirectory(mount);
+        if (!TryRun("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount))
+        {
+            return; // This sandbox does not allow mounts; the behaviour is then unchecked here.
+        }
+
+        try
+        {
+            var target = Path.Combine(mount, "big.nix");
+            await System.IO.File.WriteAllTextAsync(target, "old content\n");
+
+            var run = await cli.RunAsync("restore-file", big, "--to", target);
+
+            run.ExitCode.ShouldBe(1, run.Out + run.Err);
+            run.Err.ShouldContain("The file is unchanged");
+            (await System.IO.File.ReadAllTextAsync(target)).ShouldBe("old content\n");
+            Directory.GetFiles(mount).ShouldBe([target], "no temporary file left behind");
+        }
+        finally
+        {
+            TryRun("umount", mount).ShouldBeTrue();
+        }
+    }
+
+    private static bool TryRun(string program, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, args) { RedirectStandardError = true })!;
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0;
+    }
 }

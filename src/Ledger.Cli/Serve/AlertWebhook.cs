@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Ledger.Core.Alerts;
+using Ledger.Core.Text;
+using Ledger.Store;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Ledger.Cli.Serve;
+
+/// <summary>
+/// <c>POST /alertmanager</c>: Alertmanager's webhook (payload version 4). In this order: the
+/// bearer token (401), the body size (413), the whole body checked (400 with the reason), then one
+/// <c>alert_fired</c> or <c>alert_resolved</c> per alert appended in one transaction, and only
+/// then 200. A repeat of an alert already recorded (same host, fingerprint, startsAt and status)
+/// collides on its stream key and counts as a duplicate. A database that cannot be reached gets
+/// 503, which Alertmanager retries.
+/// </summary>
+internal static class AlertWebhook
+{
+    public const string Path = "/alertmanager";
+
+    public static async Task HandleAsync(HttpContext http, ServeContext serve)
+    {
+        var status = await AnswerAsync(http, serve);
+        serve.Metrics.WebhookRequests.WithLabels(status.ToString(CultureInfo.InvariantCulture)).Inc();
+    }
+
+    private static async Task<int> AnswerAsync(HttpContext http, ServeContext serve)
+    {
+        var log = serve.Log.ForContext("Endpoint", Path);
+        if (serve.WebhookToken is { } token && !HasToken(http.Request, token))
+        {
+            log.Warning("Webhook from {Remote}: refused, no valid bearer token", http.Connection.RemoteIpAddress);
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return await TextAsync(http, StatusCodes.Status401Unauthorized, "A bearer token is required (Authorization: Bearer TOKEN; Alertmanager: http_config.authorization.credentials).");
+        }
+
+        var limit = serve.Settings.MaxBodyBytes;
+        var body = await ReadBodyAsync(http, limit);
+        if (body is null)
+        {
+            log.Warning("Webhook from {Remote}: refused, body over {Limit} bytes", http.Connection.RemoteIpAddress, limit);
+            return await TextAsync(http, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {limit} bytes (maxBodyBytes in serve.json).");
+        }
+
+        IReadOnlyList<AlertFact> facts;
+        try
+        {
+            var alerts = AlertmanagerPayload.Parse(body.Value);
+            facts = AlertFacts.From(alerts, serve.Host, ServeContext.Actor, Redactor.Default);
+        }
+        catch (AlertPayloadException e)
+        {
+            log.Warning("Webhook from {Remote}: refused, {Reason}", http.Connection.RemoteIpAddress, e.Message);
+            return await TextAsync(http, StatusCodes.Status400BadRequest, e.Message + " Nothing was recorded.");
+        }
+
+        int recorded;
+        try
+        {
+            // Not cancelled by the client or by a stop: once the append starts it finishes, and the
+            // answer below is only sent after it committed.
+            recorded = await serve.Store.StartStreamsAsync(facts.Select(f => new NewEvent(f.StreamKey, f.Event)), ct: CancellationToken.None);
+        }
+        catch (StoreException e)
+        {
+            log.Error("Webhook: the database is unavailable, nothing recorded: {Message}", e.Message);
+            return await TextAsync(http, StatusCodes.Status503ServiceUnavailable, "The database is unavailable; nothing was recorded. Alertmanager will retry.");
+        }
+
+        var duplicates = facts.Count - recorded;
+        serve.Metrics.WebhookAlerts.WithLabels("recorded").Inc(recorded);
+        serve.Metrics.WebhookAlerts.WithLabels("duplicate").Inc(duplicates);
+        if (recorded > 0)
+        {
+            log.Information("Webhook: {Recorded} alert events recorded, {Duplicates} repeats ({Alerts})", recorded, duplicates, string.Join(", ", facts.Select(f => f.Event is Core.Events.AlertFired a ? $"{a.AlertName} firing" : $"{((Core.Events.AlertResolved)f.Event).AlertName} resolved")));
+        }
+        else
+        {
+            log.Debug("Webhook: {Duplicates} repeats, nothing new", duplicates);
+        }
+
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync($$"""{"recorded": {{recorded}}, "duplicates": {{duplicates}}}""" + "\n");
+        return StatusCodes.Status200OK;
+    }
+
+    private static bool HasToken(HttpRequest request, string token)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string Scheme = "Bearer ";
+        if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var given = Encoding.UTF8.GetBytes(header[Scheme.Length..].Trim());
+        return CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(token));
+    }
+
+    /// <summary>The body, or null when it is longer than <paramref name="limit"/> (declared or sent).</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext http, long limit)
+    {
+        if (http.Request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        // Kestrel stops reading past the limit too, for chunked bodies without a length.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+
+        return new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static async Task<int> TextAsync(HttpContext http, int status, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        await http.Response.WriteAsync(message + "\n");
+        return status;
+    }
+}

@@ -1,0 +1,23 @@
+using Ledger.Store;
+using Serilog;
+
+namespace Ledger.Cli.Serve;
+
+/// <summary>What the daemon's endpoints and jobs share: the store, who and what they record for, and the log.</summary>
+internal sealed record ServeContext(
+    LedgerStore Store,
+    ServeSettings Settings,
+    string Host,
+    string Home,
+    Programs Programs,
+    ServeMetrics Metrics,
+    ILogger Log)
+{
+    /// <summary>The actor of everything the daemon records.</summary>
+    public const string Actor = "ledger-serve";
+
+    /// <summary>The bearer token the webhook requires; null: none.</summary>
+    public string? WebhookToken { get; init; }
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}
