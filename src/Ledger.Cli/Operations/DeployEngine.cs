@@ -50,7 +50,17 @@ internal sealed class DeployEngine
         var id = $"d{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
         var stream = StreamKeys.Deploy(_ctx.Host, id);
         await _ctx.Store.AppendAsync(new NewEvent(stream, new DeployStarted(_ctx.Host, _ctx.Actor, id, repo.RepoKey, commit, request.Action, request.Flake, request.Message)), ct);
-        var switched = await new NixosSwitcher(_ctx.Programs.NixosRebuild, _ctx.Programs.NixEnv).RebuildAsync(request.Action, request.Flake, repo.WorkingDirectory, ct);
+        SwitchResult switched;
+        try
+        {
+            switched = await new NixosSwitcher(_ctx.Programs.NixosRebuild, _ctx.Programs.NixEnv).RebuildAsync(request.Action, request.Flake, repo.WorkingDirectory, ct);
+        }
+        catch (Ledger.Capture.CaptureException e)
+        {
+            // nixos-rebuild could not start: the deploy failed, and its record must say so.
+            switched = new SwitchResult(127, e.Message, TimeSpan.Zero, $"nixos-rebuild {request.Action}");
+        }
+
         var generation = SystemReader.Generation(_ctx.Programs.SystemProfile);
         await o.WriteLineAsync($"{switched.Command}: exit {switched.ExitCode} in {switched.Duration.TotalSeconds:0.0} s" + (generation is { } g ? $", generation {g}" : ""));
 

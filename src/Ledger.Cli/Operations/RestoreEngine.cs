@@ -182,9 +182,19 @@ internal sealed class RestoreEngine
         if (!journal.Done(RestoreSteps.Switch))
         {
             var switcher = new NixosSwitcher(_ctx.Programs.NixosRebuild, _ctx.Programs.NixEnv);
-            var result = journal.Via == Generation && journal.TargetGeneration is { } g
-                ? await switcher.SwitchGenerationAsync(_ctx.Programs.SystemProfile, g, ct)
-                : await switcher.RebuildAsync("switch", journal.Flake, repo.WorkingDirectory, ct);
+            SwitchResult result;
+            try
+            {
+                result = journal.Via == Generation && journal.TargetGeneration is { } g
+                    ? await switcher.SwitchGenerationAsync(_ctx.Programs.SystemProfile, g, ct)
+                    : await switcher.RebuildAsync("switch", journal.Flake, repo.WorkingDirectory, ct);
+            }
+            catch (Ledger.Capture.CaptureException e)
+            {
+                // The program could not even start (not on this machine): undo like any failed switch.
+                return await UndoAsync(repo, journal, RestoreSteps.Switch, e.Message, ct);
+            }
+
             if (!result.Succeeded)
             {
                 return await UndoAsync(repo, journal, RestoreSteps.Switch, $"{result.Command} exited {result.ExitCode}: {LastLine(result.OutputTail)}", ct);

@@ -344,4 +344,31 @@ public sealed class RestoreSpecs : IClassFixture<DatabaseFixture>, IDisposable
         Calls().ShouldBeEmpty();
         (await _db.Store.TimelineAsync(new TimelineQuery { Host = "locked-host", Kinds = ["restore", "deploy"] })).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_missing_nixos_rebuild_fails_the_restore_and_the_deploy_cleanly_regression()
+    {
+        // Seen from the TUI: with no nixos-rebuild at all the engine threw, leaving the new commit,
+        // the journal and no restore_failed event behind.
+        var (_, seq) = await HistoryAsync("no-rebuild-host");
+        var oldTree = _repo.Git("rev-parse", "HEAD^{tree}");
+        var cli = new CliRun(_db.ConnectionString, _home.Path, "no-rebuild-host", new Dictionary<string, string?>
+        {
+            ["LEDGER_NIXOS_REBUILD"] = Path.Combine(_bin.Path, "does-not-exist"),
+            ["LEDGER_SYSTEM_PROFILE"] = Path.Combine(_bin.Path, "no-profile"),
+        });
+
+        var restore = await cli.RunAsync("restore", "--to", S(seq), "--repo", _repo.Path, "--yes");
+        _repo.Write("configuration.nix", "{ changed = true; }\n");
+        var deploy = await cli.RunAsync("deploy", "-m", "Change", "--repo", _repo.Path, "--no-validate");
+
+        restore.ExitCode.ShouldBe(1, restore.Out + restore.Err);
+        File.Exists(Path.Combine(_repo.Path, ".git", "ledger-restore.json")).ShouldBeFalse();
+        _repo.Git("show", "-s", "--format=%s", "HEAD~1").ShouldStartWith("Undo restore");
+        deploy.ExitCode.ShouldBe(1, deploy.Out + deploy.Err);
+        var events = await _db.Store.TimelineAsync(new TimelineQuery { Host = "no-rebuild-host", Kinds = ["restore", "deploy"], Limit = null });
+        events.ShouldContain(e => e.Type == "restore_failed");
+        events.Select(e => e.Data).OfType<DeployFinished>().ShouldHaveSingleItem().Outcome.ShouldBe(DeployOutcome.Failed);
+        oldTree.ShouldNotBeNullOrEmpty();
+    }
 }
