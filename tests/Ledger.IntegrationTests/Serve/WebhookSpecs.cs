@@ -112,14 +112,17 @@ public sealed class WebhookSpecs : IClassFixture<DatabaseFixture>, IDisposable
         var body = AlertBodies.Firing("TooBig", "f00d000000000006").Replace("is firing", padding, StringComparison.Ordinal);
 
         // Act
-        var declared = await serve.PostAlertsAsync(body);
-        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/alertmanager") { Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body))) };
-        chunked.Headers.TransferEncodingChunked = true;
-        var streamed = await serve.Http.SendAsync(chunked);
+        var declared = await RefusedOrStatusAsync(() => serve.PostAlertsAsync(body));
+        var streamed = await RefusedOrStatusAsync(() =>
+        {
+            var chunked = new HttpRequestMessage(HttpMethod.Post, "/alertmanager") { Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body))) };
+            chunked.Headers.TransferEncodingChunked = true;
+            return serve.Http.SendAsync(chunked);
+        });
 
-        // Assert
-        declared.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
-        streamed.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        // Assert: 413, or (seen in CI) the server closing the connection before the client finished sending the body.
+        declared.ShouldBeOneOf(HttpStatusCode.RequestEntityTooLarge, null);
+        streamed.ShouldBeOneOf(HttpStatusCode.RequestEntityTooLarge, null);
         (await Alerts("wh-413")).ShouldBeEmpty();
         (await serve.PostAlertsAsync(AlertBodies.Firing("Small", "f00d000000000007"))).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
@@ -170,4 +173,18 @@ public sealed class WebhookSpecs : IClassFixture<DatabaseFixture>, IDisposable
 
     private async Task<IReadOnlyList<TimelineEntry>> Alerts(string host) =>
         await _db.Store.TimelineAsync(new TimelineQuery { Host = host, Kinds = ["alert"], Limit = null });
+
+    /// <summary>The response status, or null when the server cut the connection while the request was still being sent.</summary>
+    private static async Task<HttpStatusCode?> RefusedOrStatusAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        try
+        {
+            using var response = await send();
+            return response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
 }
