@@ -15,27 +15,7 @@ internal static class PodmanInspectJson
 {
     private const string Command = "podman inspect --format json";
 
-    public static IReadOnlyList<PodmanInspection> Parse(string json)
-    {
-        using var document = PodmanJson.Load(json, Command);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Array)
-        {
-            throw new CaptureException(
-                $"`{Command}` printed a JSON {Describe(root.ValueKind)} where a list of containers (a JSON array) was expected. " +
-                "Is the podman on PATH a real podman 4 or newer?");
-        }
-
-        var inspections = new List<PodmanInspection>(root.GetArrayLength());
-        var index = 0;
-        foreach (var entry in root.EnumerateArray())
-        {
-            inspections.Add(ReadContainer(entry, index));
-            index++;
-        }
-
-        return inspections;
-    }
+    public static IReadOnlyList<PodmanInspection> Parse(string json) => ReadArray(json, Command, ReadContainer);
 
     private static PodmanInspection ReadContainer(JsonElement entry, int index)
     {

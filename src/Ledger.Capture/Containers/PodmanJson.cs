@@ -31,6 +31,32 @@ internal static class PodmanJson
         }
     }
 
+    /// <summary>
+    /// Reads the top-level array both ps and inspect print, one entry at a time; anything but an
+    /// array is refused whole, so no caller ever sees half a list.
+    /// </summary>
+    public static List<T> ReadArray<T>(string json, string command, Func<JsonElement, int, T> readEntry)
+    {
+        using var document = Load(json, command);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            throw new CaptureException(
+                $"`{command}` printed a JSON {Describe(root.ValueKind)} where a list of containers (a JSON array) was expected. " +
+                "Is the podman on PATH a real podman 4 or newer?");
+        }
+
+        var items = new List<T>(root.GetArrayLength());
+        var index = 0;
+        foreach (var entry in root.EnumerateArray())
+        {
+            items.Add(readEntry(entry, index));
+            index++;
+        }
+
+        return items;
+    }
+
     public static string? ReadString(JsonElement element, string name) =>
         TryGet(element, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 

@@ -18,27 +18,7 @@ internal static class PodmanPsJson
 
     private static readonly string[] HealthWords = ["healthy", "unhealthy", "starting"];
 
-    public static IReadOnlyList<ContainerState> Parse(string json)
-    {
-        using var document = PodmanJson.Load(json, Command);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Array)
-        {
-            throw new CaptureException(
-                $"`{Command}` printed a JSON {Describe(root.ValueKind)} where a list of containers (a JSON array) was expected. " +
-                "Is the podman on PATH a real podman 4 or newer?");
-        }
-
-        var containers = new List<ContainerState>(root.GetArrayLength());
-        var index = 0;
-        foreach (var entry in root.EnumerateArray())
-        {
-            containers.Add(ReadContainer(entry, index));
-            index++;
-        }
-
-        return containers;
-    }
+    public static IReadOnlyList<ContainerState> Parse(string json) => ReadArray(json, Command, ReadContainer);
 
     private static ContainerState ReadContainer(JsonElement entry, int index)
     {
