@@ -22,8 +22,9 @@ internal static class DemoAlerts
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(30) };
         await o.WriteLineAsync($"== Alertmanager -> ledger serve (POST {new Uri(server.Url, AlertWebhook.Path)}) ==");
 
+        // Milliseconds, as Alertmanager sends them: two demo runs in the same second are two alerts.
         var now = DateTimeOffset.UtcNow;
-        var startsAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero).AddMinutes(-12);
+        var startsAt = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero).AddMinutes(-12);
         var firing = Payload("firing", startsAt, null);
         await PostAsync(http, o, "GpuTemperatureHigh firing", firing, ct);
         await PostAsync(http, o, "the same notification repeated", firing, ct);
@@ -57,8 +58,8 @@ internal static class DemoAlerts
             "status": "{{status}}",
             "labels": {"alertname": "GpuTemperatureHigh", "instance": "mediabox:9835", "job": "nvidia", "severity": "warning"},
             "annotations": {"summary": "GPU 0 above 85 C for 5 minutes while transcoding"},
-            "startsAt": "{{startsAt:yyyy-MM-ddTHH:mm:ssZ}}",
-            "endsAt": "{{(endsAt is { } e ? e.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) : "0001-01-01T00:00:00Z")}}",
+            "startsAt": "{{startsAt:yyyy-MM-ddTHH:mm:ss.fffZ}}",
+            "endsAt": "{{(endsAt is { } e ? e.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture) : "0001-01-01T00:00:00Z")}}",
             "generatorURL": "http://mediabox:9090/graph?g0.expr=nvidia_smi_temperature_gpu+%3E+85",
             "fingerprint": "7d3c5e9a1b2f4c60"
           }]
