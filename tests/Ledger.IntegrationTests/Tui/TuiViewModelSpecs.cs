@@ -94,6 +94,26 @@ public sealed class TuiViewModelSpecs : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task The_change_doc_of_a_config_edit_is_rendered_like_ledger_docs_writes_it()
+    {
+        // Arrange
+        using var h = await TuiHistory.CreateAsync(_db, "vm-doc");
+        var entry = (await _db.Store.GetAsync(h.GpuSeq))!;
+
+        // Act
+        var doc = await DetailsViewModel.ChangeDocAsync(_db.Store, entry, TimeZoneInfo.Utc);
+
+        // Assert
+        var text = doc.ShouldNotBeNull().Lines.Select(l => l.Text).ToList();
+        foreach (var label in new[] { "- **Date**:", "- **Purpose**:", "- **Files/Lines Modified**:", "- **How to Roll Back**:", "- **Validation**:", "- **Notes**:" })
+        {
+            text.ShouldContain(l => l.StartsWith(label, StringComparison.Ordinal), label);
+        }
+
+        text.ShouldContain(l => l.StartsWith("### ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Escape_sequences_in_a_commit_message_reach_the_screen_inert()
     {
         // Arrange

@@ -27,6 +27,38 @@ internal sealed class DetailsViewModel
     /// <summary>The first line of the diff, for jumping to it; -1 when there is none.</summary>
     public int DiffStart => Lines.Select((l, i) => (l, i)).FirstOrDefault(x => x.l.Tone == Tone.Hunk, (null!, -1)).Item2;
 
+    /// <summary>
+    /// The change doc of a config edit, rendered by the same templates as <c>ledger docs</c>; null
+    /// when the event is not a config edit.
+    /// </summary>
+    public static async Task<DetailsViewModel?> ChangeDocAsync(LedgerStore store, TimelineEntry e, TimeZoneInfo zone, CancellationToken ct = default)
+    {
+        if (e.Data is not ConfigEdited)
+        {
+            return null;
+        }
+
+        var changes = new List<Ledger.Store.Projections.ChangeRecord>();
+        await foreach (var c in store.Changes.ReadAsync(e.Host, ct: ct))
+        {
+            changes.Add(c);
+        }
+
+        var names = Projections.ChangeDocs.Names(changes, zone);
+        var i = changes.FindIndex(c => c.Seq == e.Seq);
+        if (i < 0)
+        {
+            return null;
+        }
+
+        var markdown = new Projections.Templates(null).Render(
+            Projections.Templates.ChangeDoc,
+            new Dictionary<string, object?> { ["change"] = Projections.ChangeDocs.Model(changes[i], names[i], zone) });
+        var lines = new List<StyledLine> { StyledLine.Of($"#{e.Seq}  change doc  {names[i]}", Tone.Heading), new("") };
+        lines.AddRange(StyledLine.Block(markdown));
+        return new DetailsViewModel(e, lines);
+    }
+
     public static async Task<DetailsViewModel> LoadAsync(LedgerStore store, TimelineEntry e, TimeZoneInfo zone, CancellationToken ct = default)
     {
         var lines = new List<StyledLine>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Ledger.Cli.Tui.ViewModels;
 using Ledger.Core.Errors;
+using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 using Terminal.Gui.App;
 using Terminal.Gui.Drivers;
@@ -207,8 +208,26 @@ internal sealed class LedgerWindow : Window
                     _body.Show(Details!.Lines, null, 0);
                 });
                 break;
-            case TuiAction.ChangeDoc or TuiAction.MonthlyReport or TuiAction.Validate or TuiAction.Annotate:
-                _message = $"'{KeyMap.NameOf(action)}' is not in this build of the TUI yet; use ledger {(action == TuiAction.ChangeDoc ? "docs" : action == TuiAction.MonthlyReport ? "report monthly" : action == TuiAction.Validate ? "validate" : "annotate")}.";
+            case TuiAction.ChangeDoc when Timeline.Current is { Data: ConfigEdited } change:
+                DetailsViewModel? doc = null;
+                Background(async () => doc = await DetailsViewModel.ChangeDocAsync(_svc.Store, change, _svc.Zone), () =>
+                {
+                    if (doc is null)
+                    {
+                        _message = "No change doc for this event.";
+                        return;
+                    }
+
+                    Details = doc;
+                    Screen = Screen.Details;
+                    _body.Show(doc.Lines, null, 0);
+                });
+                break;
+            case TuiAction.ChangeDoc:
+                _message = "A change doc belongs to a config edit: select one (kind config-edit) and press d again.";
+                break;
+            case TuiAction.MonthlyReport or TuiAction.Validate or TuiAction.Annotate:
+                _message = $"'{KeyMap.NameOf(action)}' is not in this build of the TUI yet; use ledger {(action == TuiAction.MonthlyReport ? "report monthly" : action == TuiAction.Validate ? "validate" : "annotate")}.";
                 break;
         }
 
