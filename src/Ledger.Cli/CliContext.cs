@@ -70,12 +70,15 @@ internal sealed class CliContext
     public Programs Programs => Programs.FromEnvironment(Env);
 
     /// <summary>Opens the store: the given connection string, or the embedded cluster (created and started on first use).</summary>
-    public async Task<LedgerStore> OpenStoreAsync(CancellationToken ct)
+    public async Task<LedgerStore> OpenStoreAsync(CancellationToken ct) => await LedgerStore.OpenAsync(await ConnectionStringAsync(ct), ct);
+
+    /// <summary>The connection string of --db / LEDGER_DB, or of the embedded cluster (created and started on first use).</summary>
+    public async Task<string> ConnectionStringAsync(CancellationToken ct)
     {
         if (ExplicitDb is { } cs)
         {
             Log.Debug("Opening database from --db/LEDGER_DB");
-            return await LedgerStore.OpenAsync(cs, ct);
+            return cs;
         }
 
         var embedded = Embedded;
@@ -89,7 +92,7 @@ internal sealed class CliContext
         }
 
         await embedded.StartAsync(ct);
-        return await LedgerStore.OpenAsync(embedded.ConnectionString(), ct);
+        return embedded.ConnectionString();
     }
 
     private static string ResolveHome(Func<string, string?> env)

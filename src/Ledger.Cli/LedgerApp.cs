@@ -22,7 +22,7 @@ internal static class LedgerApp
         CliContext? context = null;
         CliContext Context(ParseResult r) => context ??= CreateContext(r, output, error, env, db, verbose);
 
-        foreach (var command in Verbs.All(Context))
+        foreach (var command in Verbs.For(args, Context))
         {
             root.Subcommands.Add(command);
         }

@@ -52,6 +52,7 @@ public sealed class LedgerStore : IAsyncDisposable
     /// </summary>
     public static async Task<LedgerStore> OpenAsync(string connectionString, CancellationToken ct = default)
     {
+        connectionString = ConnectionStrings.WithDefaults(connectionString);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         try
         {
@@ -482,7 +483,7 @@ public sealed class LedgerStore : IAsyncDisposable
         }
     }
 
-    private static async Task<int?> ReadSchemaVersionAsync(NpgsqlConnection conn, CancellationToken ct)
+    internal static async Task<int?> ReadSchemaVersionAsync(NpgsqlConnection conn, CancellationToken ct)
     {
         // The table is looked up first: a statement naming a missing table fails to plan.
         await using var exists = new NpgsqlCommand($"select to_regclass('{MartenConfig.Schema}.ledger_meta') is not null", conn);

@@ -172,3 +172,42 @@ public partial class EventCatalogueSpecs
     [GeneratedRegex("^[a-z]+(-[a-z]+)*$")]
     private static partial Regex KebabCase();
 }
+
+public class EventJsonContextSpecs
+{
+    public static TheoryData<string> Aliases { get; } = new(EventCatalogue.All.Select(d => d.Alias));
+
+    [Theory]
+    [MemberData(nameof(Aliases))]
+    public void Every_catalogued_event_has_compile_time_metadata(string alias)
+    {
+        // Arrange
+        var type = EventCatalogue.FindAlias(alias)!.Type;
+
+        // Act
+        var info = EventJsonContext.Default.GetTypeInfo(type);
+
+        // Assert: without it the event is serialised by reflection, which is what the hook path avoids.
+        info.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Generated_metadata_keeps_the_stored_shape_camel_case_names_and_enum_values()
+    {
+        // Arrange
+        var e = new ConfigEdited(
+            "alpha", "alice", "/etc/nixos", "abc", ["p1"], "Alice", "alice@example.org", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            "msg\n", "msg", [new FileChange("a.nix", null, FileChangeKind.Added, 1, 0, [], false, "+x")], 1, 0);
+
+        // Act
+        using var doc = JsonDocument.Parse(JsonSerializer.Serialize(e, EventJson.Options));
+
+        // Assert
+        var root = doc.RootElement;
+        root.GetProperty("host").GetString().ShouldBe("alpha");
+        root.GetProperty("authorEmail").GetString().ShouldBe("alice@example.org");
+        root.GetProperty("files")[0].GetProperty("kind").GetString().ShouldBe("added");
+        root.GetProperty("files")[0].GetProperty("oldPath").ValueKind.ShouldBe(JsonValueKind.Null);
+        JsonSerializer.Deserialize<ConfigEdited>(root.GetRawText(), EventJson.Options)!.Files[0].Patch.ShouldBe("+x");
+    }
+}

@@ -24,8 +24,21 @@ internal static class RecordCommand
             var hostName = r.GetValue(host) ?? ctx.DefaultHost;
             var key = StreamKeys.Commit(hostName, reader.RepoKey, c.Sha);
             var e = reader.Read(c, hostName, ctx.Actor, r.GetValue(purpose), r.GetValue(notes));
-            await using var store = await ctx.OpenStoreAsync(ct);
-            var recorded = await store.StartStreamsAsync([new NewEvent(key, e, c.Committer.When)], ct: ct);
+            var connectionString = await ctx.ConnectionStringAsync(ct);
+            var newEvent = new NewEvent(key, e, c.Committer.When);
+
+            // The hook path: one connection, no Marten store (see StreamStarter); the store only
+            // when the schema needs creating or an annotation is to be added.
+            var (outcome, _) = await StreamStarter.TryStartAsync(connectionString, newEvent, ct);
+            var annotate = r.GetValue(purpose) is not null || r.GetValue(notes) is not null;
+            var needsStore = outcome == StreamStarter.Outcome.NeedsStore || (outcome == StreamStarter.Outcome.AlreadyExists && annotate);
+            await using var store = needsStore ? await LedgerStore.OpenAsync(connectionString, ct) : null;
+            var recorded = outcome switch
+            {
+                StreamStarter.Outcome.Started => 1,
+                StreamStarter.Outcome.AlreadyExists => 0,
+                _ => await store!.StartStreamsAsync([newEvent], ct: ct),
+            };
             if (recorded == 1)
             {
                 ctx.Log.Information("Recorded commit {Sha} of {Repo}", c.Sha, reader.RepoKey);
@@ -33,10 +46,10 @@ internal static class RecordCommand
                 return ExitCodes.Success;
             }
 
-            if (r.GetValue(purpose) is not null || r.GetValue(notes) is not null)
+            if (annotate)
             {
                 // Already recorded (by an import or the hook): keep what was said now as an annotation.
-                var seq = await store.FirstSeqOfStreamAsync(key, ct);
+                var seq = await store!.FirstSeqOfStreamAsync(key, ct);
                 await store.AppendAsync(new NewEvent(key, new ChangeAnnotated(hostName, ctx.Actor, seq, c.Sha, r.GetValue(purpose), r.GetValue(notes), null)), ct);
                 await ctx.Out.WriteLineAsync($"{EventCatalogue.ShortSha(c.Sha)} was already recorded as #{seq}; added the purpose/notes as an annotation.");
                 return ExitCodes.Success;

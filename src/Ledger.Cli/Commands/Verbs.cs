@@ -5,31 +5,49 @@ namespace Ledger.Cli.Commands;
 /// <summary>Every verb of the <c>ledger</c> command, one file each.</summary>
 internal static class Verbs
 {
-    public static IEnumerable<Command> All(Func<ParseResult, CliContext> context) =>
+    /// <summary>Each verb's name (as typed) and the factory of its command.</summary>
+    public static IReadOnlyList<(string Name, Func<Func<ParseResult, CliContext>, Command> Create)> Factories { get; } =
     [
-        DemoCommand.Create(context),
-        InitCommand.Create(context),
-        ImportGitCommand.Create(context),
-        RecordCommand.Create(context),
-        AnnotateCommand.Create(context),
-        TimelineCommand.Create(context),
-        ShowCommand.Create(context),
-        DeployCommand.Create(context),
-        RestoreCommand.Create(context),
-        ServiceCommand.Create(context),
-        ValidateCommand.Create(context),
-        SnapshotCommand.Create(context),
-        ServeCommand.Create(context),
-        BackupCommand.Create(context),
-        RestoreFileCommand.Create(context),
-        SealCommand.Create(context),
-        VerifyCommand.Create(context),
-        CheckpointCommand.Create(context),
-        DbCommand.Create(context),
-        BenchCommand.Create(context),
-        DocsCommand.Create(context),
-        ImportDocsCommand.Create(context),
-        ReportCommand.Create(context),
-        TuiCommand.Create(context),
+        ("demo", DemoCommand.Create),
+        ("init", InitCommand.Create),
+        ("import-git", ImportGitCommand.Create),
+        ("record", RecordCommand.Create),
+        ("annotate", AnnotateCommand.Create),
+        ("timeline", TimelineCommand.Create),
+        ("show", ShowCommand.Create),
+        ("deploy", DeployCommand.Create),
+        ("restore", RestoreCommand.Create),
+        ("service", ServiceCommand.Create),
+        ("validate", ValidateCommand.Create),
+        ("snapshot", SnapshotCommand.Create),
+        ("serve", ServeCommand.Create),
+        ("backup", BackupCommand.Create),
+        ("restore-file", RestoreFileCommand.Create),
+        ("seal", SealCommand.Create),
+        ("verify", VerifyCommand.Create),
+        ("checkpoint", CheckpointCommand.Create),
+        ("db", DbCommand.Create),
+        ("bench", BenchCommand.Create),
+        ("docs", DocsCommand.Create),
+        ("import-docs", ImportDocsCommand.Create),
+        ("report", ReportCommand.Create),
+        ("tui", TuiCommand.Create),
     ];
+
+    public static IEnumerable<Command> All(Func<ParseResult, CliContext> context) => Factories.Select(f => f.Create(context));
+
+    /// <summary>
+    /// Only the verb the command line starts with, when it starts with one (the git hook's
+    /// <c>ledger record commit</c> should not pay for building two dozen command trees); else all,
+    /// so that usage errors and help list every verb.
+    /// </summary>
+    public static IEnumerable<Command> For(string[] args, Func<ParseResult, CliContext> context)
+    {
+        if (args.Length > 0 && Factories.FirstOrDefault(f => f.Name == args[0]).Create is { } create)
+        {
+            return [create(context)];
+        }
+
+        return All(context);
+    }
 }

@@ -1,0 +1,107 @@
+using Ledger.Cli.Commands;
+using Ledger.Core.Events;
+using Ledger.IntegrationTests.Support;
+using Ledger.Store;
+using Npgsql;
+
+namespace Ledger.IntegrationTests;
+
+/// <summary>The git hook's lean path (StreamStarter) against the Marten path it stands in for.</summary>
+public sealed class HookPathSpecs : IClassFixture<DatabaseFixture>
+{
+    private readonly DatabaseFixture _db;
+
+    public HookPathSpecs(DatabaseFixture db)
+    {
+        _db = db;
+    }
+
+    private static ConfigEdited Edit(string sha) => new(
+        "alpha", "alice", "/etc/nixos", sha, ["0000"], "Alice", "alice@example.org", new DateTimeOffset(2026, 2, 3, 4, 5, 6, TimeSpan.Zero),
+        "Enable jellyfin\n\nwith \"quotes\" <and> ünïcode\n", "Enable jellyfin",
+        [new FileChange("hosts/alpha.nix", "old.nix", FileChangeKind.Renamed, 2, 1, [new LineRange(3, 4)], false, "@@ -3 +3,2 @@\n-a\n+b\n+c\n")], 2, 1);
+
+    [Fact]
+    public async Task The_lean_path_writes_the_rows_the_Marten_path_writes()
+    {
+        // Arrange
+        var at = new DateTimeOffset(2026, 2, 3, 4, 5, 6, TimeSpan.Zero);
+
+        // Act
+        await _db.Store.TryStartStreamAsync(new NewEvent("commit:marten", Edit("aaaa"), at));
+        var (outcome, seq) = await StreamStarter.TryStartAsync(_db.ConnectionString, new NewEvent("commit:lean", Edit("aaaa"), at));
+
+        // Assert
+        outcome.ShouldBe(StreamStarter.Outcome.Started);
+        seq.ShouldBe(await _db.Store.FirstSeqOfStreamAsync("commit:lean"));
+        var same = await _db.ScalarAsync(
+            """
+            select count(*) from ledger.mt_events m join ledger.mt_events l
+              on m.stream_id = 'commit:marten' and l.stream_id = 'commit:lean'
+             and m.data = l.data and m.type = l.type and m.mt_dotnet_type = l.mt_dotnet_type
+             and m.version = l.version and m.timestamp = l.timestamp and m.tenant_id = l.tenant_id and m.is_archived = l.is_archived
+            """);
+        same.ShouldBe(1L);
+        (await _db.ScalarAsync("select version from ledger.mt_streams where id = 'commit:lean'")).ShouldBe(1L);
+        var read = await _db.Store.GetAsync(seq);
+        read!.Data.ShouldBeOfType<ConfigEdited>().Files[0].Patch.ShouldBe(Edit("aaaa").Files[0].Patch);
+    }
+
+    [Fact]
+    public async Task A_stream_recorded_before_is_reported_and_not_written_twice()
+    {
+        // Arrange
+        var e = new NewEvent("commit:twice", Edit("bbbb"));
+        await StreamStarter.TryStartAsync(_db.ConnectionString, e);
+
+        // Act
+        var (outcome, _) = await StreamStarter.TryStartAsync(_db.ConnectionString, e);
+
+        // Assert
+        outcome.ShouldBe(StreamStarter.Outcome.AlreadyExists);
+        (await _db.ScalarAsync("select count(*) from ledger.mt_events where stream_id = 'commit:twice'")).ShouldBe(1L);
+    }
+
+    [Fact]
+    public async Task An_empty_database_asks_for_the_store_which_creates_the_schema()
+    {
+        // Arrange
+        await using var empty = await ScratchDatabase.CreateAsync(await TestPostgres.ServerConnectionStringAsync(), "empty");
+
+        // Act
+        var (outcome, _) = await StreamStarter.TryStartAsync(empty.ConnectionString, new NewEvent("commit:x", Edit("cccc")));
+
+        // Assert
+        outcome.ShouldBe(StreamStarter.Outcome.NeedsStore);
+        await using var conn = new NpgsqlConnection(empty.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select to_regclass('ledger.mt_events') is null", conn);
+        (await cmd.ExecuteScalarAsync()).ShouldBe(true);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Username=ledger", "Disable")]
+    [InlineData("Host=db;Username=ledger;Gss Encryption Mode=Prefer", "Prefer")]
+    [InlineData("Host=db;Username=ledger;GssEncryptionMode=Require", "Require")]
+    public void Gss_encryption_is_off_unless_the_connection_string_asks_for_it(string given, string expected)
+    {
+        // Act
+        var b = new NpgsqlConnectionStringBuilder(ConnectionStrings.WithDefaults(given));
+
+        // Assert
+        b.GssEncryptionMode.ToString().ShouldBe(expected);
+        b.Host.ShouldBe("db");
+    }
+
+    [Fact]
+    public void Each_verb_is_built_under_the_name_it_is_looked_up_by()
+    {
+        // Act
+        var built = Verbs.Factories.Select(f => (f.Name, Command: f.Create(_ => throw new InvalidOperationException())));
+
+        // Assert
+        built.ShouldAllBe(b => b.Name == b.Command.Name);
+        Verbs.For(["record", "commit"], _ => throw new InvalidOperationException()).Single().Name.ShouldBe("record");
+        Verbs.For(["--db", "x", "record"], _ => throw new InvalidOperationException()).Count().ShouldBe(Verbs.Factories.Count);
+    }
+}
