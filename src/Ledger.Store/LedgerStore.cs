@@ -20,6 +20,12 @@ public sealed class LedgerStore : IAsyncDisposable
 {
     private const long SchemaLockKey = 0x4C45444745520001; // "LEDGER" + 1
 
+    /// <summary>The stored types of snapshots, which free-text search leaves out unless asked for.</summary>
+    internal static readonly IReadOnlySet<string> SnapshotTypes = EventCatalogue.All.Where(d => d.Kind.EndsWith("-snapshot", StringComparison.Ordinal)).Select(d => d.Alias).ToHashSet(StringComparer.Ordinal);
+
+    // Literal, in the same order in the index predicate and in queries, so that the planner can match them.
+    private static readonly string SnapshotTypesSql = string.Join(", ", SnapshotTypes.Order(StringComparer.Ordinal).Select(t => $"'{t}'"));
+
     private readonly DocumentStore _store;
     private readonly NpgsqlDataSource _dataSource;
 
@@ -210,7 +216,14 @@ public sealed class LedgerStore : IAsyncDisposable
         if (!string.IsNullOrEmpty(query.Grep))
         {
             // Case-insensitive substring of the stored payload (message, purpose, paths, patch text).
-            sql.Append(" and data::text ilike @grep escape '\\'");
+            // Snapshots (nine in ten events, and every container snapshot names every container)
+            // are searched only when a snapshot kind is asked for; the rest has a trigram index.
+            if (!query.Kinds.Any(k => EventCatalogue.AliasesOfKind(k).Any(SnapshotTypes.Contains)))
+            {
+                sql.Append($" and type not in ({SnapshotTypesSql})");
+            }
+
+            sql.Append(" and data::text ilike @grep");
             cmd.Parameters.AddWithValue("grep", "%" + EscapeLike(query.Grep) + "%");
         }
 
@@ -534,6 +547,7 @@ public sealed class LedgerStore : IAsyncDisposable
                 """,
                 conn);
             await cmd.ExecuteNonQueryAsync(ct);
+            await CreateTextIndexAsync(conn, ct);
         }
         catch (Exception e) when (PermissionDenied(e) is { } denied)
         {
@@ -546,6 +560,34 @@ public sealed class LedgerStore : IAsyncDisposable
         {
             await using var unlock = new NpgsqlCommand($"select pg_advisory_unlock({SchemaLockKey})", conn);
             await unlock.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// A trigram index for free-text search of everything but snapshots, when the server has
+    /// pg_trgm (PostgreSQL's contrib; a trusted extension, so the database owner may create it).
+    /// Without it search still works, by scanning.
+    /// </summary>
+    private static async Task CreateTextIndexAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        var s = MartenConfig.Schema;
+        try
+        {
+            await using (var ext = new NpgsqlCommand($"create extension if not exists pg_trgm with schema {s}", conn))
+            {
+                await ext.ExecuteNonQueryAsync(ct);
+            }
+
+            await using var where = new NpgsqlCommand("select n.nspname from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'", conn);
+            var extSchema = (string)(await where.ExecuteScalarAsync(ct))!;
+            await using var index = new NpgsqlCommand(
+                $"create index if not exists ix_ledger_events_text on {s}.mt_events using gin ((data::text) \"{extSchema}\".gin_trgm_ops) where type not in ({SnapshotTypesSql})",
+                conn);
+            await index.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedFile or PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.FeatureNotSupported or PostgresErrorCodes.UndefinedObject)
+        {
+            // No pg_trgm on this server: text search scans.
         }
     }
 

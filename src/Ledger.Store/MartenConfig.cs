@@ -14,7 +14,7 @@ public static class MartenConfig
     public const string Schema = "ledger";
 
     /// <summary>Bump when the configuration below changes the database schema.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     public static DocumentStore Create(string connectionString, bool manageSchema)
     {

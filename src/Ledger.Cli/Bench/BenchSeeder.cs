@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Ledger.Core.Errors;
+using Ledger.Core.Events;
+using Ledger.Store;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ledger.Cli.Bench;
+
+/// <summary>
+/// Writes a realistic ledger fast, for benchmarks: per host a snapshot every minute or so (GPU,
+/// containers, storage, system), config edits, validations, deploys and alerts, spread evenly over
+/// the last <c>days</c> days. Rows go in by binary COPY, shaped as Marten writes them (same
+/// columns, JSON from <see cref="EventJson"/>, stream versions, the events sequence moved on).
+/// </summary>
+internal static class BenchSeeder
+{
+    /// <summary>The word that one config edit in eight carries in its purpose; the timeline's text filter looks for it.</summary>
+    public const string SearchWord = "transcoding";
+
+    private static readonly string[] Purposes =
+    [
+        "Enable jellyfin hardware " + SearchWord, "Bump sonarr to 4.0.9", "Add node exporter scrape target", "Tune alertmanager routes",
+        "Open firewall port for grafana", "Move radarr downloads to the media pool", "Pin nvidia driver to 550", "Raise prometheus retention to 90d",
+    ];
+
+    private static readonly string[] Containers = ["jellyfin", "sonarr", "radarr", "prowlarr", "bazarr", "grafana", "prometheus", "alertmanager"];
+    private static readonly string[] Checks = ["nix-flake-check", "podman-health", "prometheus-targets", "disk-space", "backup-age"];
+    private static readonly string[] Alerts = ["GpuHot", "ContainerDown", "DiskFilling", "TargetDown"];
+
+    internal sealed record Planned(long Seq, string Kind, string Host, string StreamKey, long Version, DateTimeOffset At, int Salt);
+
+    public sealed record SeedResult(long Events, int Streams, DateTimeOffset From, DateTimeOffset To, TimeSpan Elapsed);
+
+    public static IReadOnlyList<string> HostNames(int hosts) =>
+        Enumerable.Range(1, hosts).Select(i => string.Create(CultureInfo.InvariantCulture, $"bench-{i:00}")).ToArray();
+
+    public static async Task<SeedResult> SeedAsync(string connectionString, long events, int hosts, int days, DateTimeOffset end, IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        if (events < 1 || hosts < 1 || days < 1)
+        {
+            throw new LedgerException("bench seed needs --events, --hosts and --days of at least 1.", ExitCodes.UsageOrEnvironment);
+        }
+
+        var sw = Stopwatch.StartNew();
+        await (await LedgerStore.OpenAsync(connectionString, ct)).DisposeAsync(); // creates the schema when new
+
+        await using var conn = new NpgsqlConnection(ConnectionStrings.WithDefaults(connectionString));
+        await conn.OpenAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var s = MartenConfig.Schema;
+        await Exec(conn, $"lock table {s}.mt_events in exclusive mode", ct);
+        if (await Scalar(conn, $"select exists (select 1 from {s}.mt_streams where id like '%:bench-%')", ct) is true)
+        {
+            throw new LedgerException("This database already holds benchmark data (hosts bench-NN); seed a new or scratch database (ledger bench run makes its own).", ExitCodes.UsageOrEnvironment);
+        }
+
+        var firstSeq = (long)(await Scalar(conn, $"select coalesce(max(seq_id), 0) + 1 from {s}.mt_events", ct))!;
+        var from = end.AddDays(-days);
+        var names = HostNames(hosts);
+
+        // Streams first (events refer to them), from a first pass over the plan that serialises nothing.
+        var streams = new Dictionary<string, (long Version, DateTimeOffset First)>(StringComparer.Ordinal);
+        foreach (var p in Plan(events, names, from, end, firstSeq))
+        {
+            streams[p.StreamKey] = (p.Version, streams.TryGetValue(p.StreamKey, out var known) ? known.First : p.At);
+        }
+
+        await using (var w = await conn.BeginBinaryImportAsync($"copy {s}.mt_streams (id, version, timestamp, created, tenant_id, is_archived) from stdin (format binary)", ct))
+        {
+            foreach (var (key, (version, first)) in streams)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(key, NpgsqlDbType.Varchar, ct);
+                await w.WriteAsync(version, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(first, NpgsqlDbType.TimestampTz, ct);
+                await w.WriteAsync(first, NpgsqlDbType.TimestampTz, ct);
+                await w.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar, ct);
+                await w.WriteAsync(false, NpgsqlDbType.Boolean, ct);
+            }
+
+            await w.CompleteAsync(ct);
+        }
+
+        long written = 0;
+        await using (var w = await conn.BeginBinaryImportAsync(CopyEventsSql(s + ".mt_events"), ct))
+        {
+            foreach (var p in Plan(events, names, from, end, firstSeq))
+            {
+                await WriteEventAsync(w, p.Seq, p.StreamKey, p.Version, p.At, Build(p), ct);
+                if (++written % 100_000 == 0)
+                {
+                    progress?.Report(written);
+                }
+            }
+
+            await w.CompleteAsync(ct);
+        }
+
+        await Exec(conn, $"select setval('{s}.mt_events_sequence', {firstSeq + events - 1})", ct);
+        await tx.CommitAsync(ct);
+        await Exec(conn, $"analyze {s}.mt_events; analyze {s}.mt_streams", ct);
+        return new SeedResult(events, streams.Count, from, end, sw.Elapsed);
+    }
+
+    /// <summary>The COPY statement for a table shaped like mt_events.</summary>
+    public static string CopyEventsSql(string table) =>
+        $"copy {table} (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, is_archived) from stdin (format binary)";
+
+    /// <summary>One row as Marten writes it: the catalogue's alias, the CLR type name, JSON from <see cref="EventJson"/>.</summary>
+    public static async Task WriteEventAsync(NpgsqlBinaryImporter w, long seq, string streamKey, long version, DateTimeOffset at, ILedgerEvent e, CancellationToken ct)
+    {
+        var type = e.GetType();
+        await w.StartRowAsync(ct);
+        await w.WriteAsync(seq, NpgsqlDbType.Bigint, ct);
+        await w.WriteAsync(Guid.CreateVersion7(at), NpgsqlDbType.Uuid, ct);
+        await w.WriteAsync(streamKey, NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(version, NpgsqlDbType.Bigint, ct);
+        await w.WriteAsync(JsonSerializer.Serialize(e, type, EventJson.Options), NpgsqlDbType.Jsonb, ct);
+        await w.WriteAsync(EventCatalogue.Describe(type).Alias, NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(at, NpgsqlDbType.TimestampTz, ct);
+        await w.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync($"{type.FullName}, {type.Assembly.GetName().Name}", NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(false, NpgsqlDbType.Boolean, ct);
+    }
+
+    /// <summary>
+    /// What to write, in sequence order, without payloads: kinds by share (86% snapshots, 6% config
+    /// edits, 5% validations, 1% deploys, 2% alerts), deploys and alerts as pairs. Deterministic.
+    /// </summary>
+    internal static IEnumerable<Planned> Plan(long events, IReadOnlyList<string> hosts, DateTimeOffset from, DateTimeOffset end, long firstSeq)
+    {
+        var random = new Random(20261127);
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var step = (end - from).Ticks / events;
+        (string Kind, string Host, string Key)? pending = null;
+        for (long i = 0; i < events; i++)
+        {
+            var at = new DateTimeOffset(from.Ticks + (i * step), TimeSpan.Zero);
+            string kind, host, key;
+            var salt = random.Next();
+            if (pending is { } second)
+            {
+                (kind, host, key) = second;
+                pending = null;
+            }
+            else
+            {
+                host = hosts[random.Next(hosts.Count)];
+                var roll = random.Next(100);
+                (kind, key) = roll switch
+                {
+                    < 30 => ("gpu", StreamKeys.Snapshots(host, "gpu")),
+                    < 60 => ("containers", StreamKeys.Snapshots(host, "containers")),
+                    < 73 => ("storage", StreamKeys.Snapshots(host, "storage")),
+                    < 86 => ("system", StreamKeys.Snapshots(host, "system")),
+                    < 92 => ("edit", StreamKeys.Commit(host, "/etc/nixos", Sha(i))),
+                    < 97 => ("validation", StreamKeys.Validations(host)),
+                    < 98 => ("deploy", StreamKeys.Deploy(host, Id(i))),
+                    _ => ("alert", StreamKeys.AlertOccurrence(host, Id(i)[..16], at, "firing")),
+                };
+                if (i + 1 < events && kind is "deploy")
+                {
+                    pending = ("deployed", host, key);
+                }
+                else if (i + 1 < events && kind is "alert")
+                {
+                    pending = ("resolved", host, key + ":resolved");
+                }
+            }
+
+            var version = versions[key] = versions.GetValueOrDefault(key) + 1;
+            yield return new Planned(firstSeq + i, kind, host, key, version, at, salt);
+        }
+    }
+
+    internal static ILedgerEvent Build(Planned p)
+    {
+        var r = new Random(p.Salt);
+        const string actor = "ledger-bench";
+        switch (p.Kind)
+        {
+            case "gpu":
+                var util = r.Next(0, 100);
+                return new GpuSnapshotTaken(p.Host, actor, "nvml",
+                [
+                    new GpuReading(0, "NVIDIA GeForce RTX 3060", "GPU-5f1e8a2c-bench", util, util / 2.0, 1800 + r.Next(0, 6000), 12288, 40 + r.Next(0, 45), 30 + r.Next(0, 140), r.Next(0, 60), r.Next(0, 60),
+                        util > 20 ? [new GpuProcess(4242, "/usr/lib/jellyfin-ffmpeg/ffmpeg", 900)] : []),
+                ]);
+            case "containers":
+                return new ContainerSnapshotTaken(p.Host, actor, "podman", Containers.Select((n, k) => new ContainerState(
+                    Id(p.Seq + k)[..12], n, $"ghcr.io/linuxserver/{n}:latest", r.Next(200) == 0 ? "exited" : "running", r.Next(50) == 0 ? "unhealthy" : "healthy",
+                    r.Next(3) == 0 ? 1 : 0, p.At.AddDays(-3), [$"{8000 + k}:{8000 + k}/tcp"])).ToArray());
+            case "storage":
+                return new StorageSnapshotTaken(p.Host, actor,
+                [
+                    new MountUsage("/", "system", 500L << 30, (200L << 30) + r.Next(0, 1 << 30), 300L << 30),
+                    new MountUsage("/srv/media", "media", 16L << 40, (10L << 40) + r.Next(), 6L << 40),
+                ]);
+            case "system":
+                return new SystemSnapshotTaken(p.Host, actor, "6.6.52", 86_400 + r.Next(0, 9_000_000), r.NextDouble() * 4, r.NextDouble() * 3, r.NextDouble() * 2,
+                    64L << 30, (20L << 30) + r.Next(), 412, "24.05.20240920.abcdef");
+            case "edit":
+                var purpose = Purposes[r.Next(Purposes.Length)];
+                var file = $"hosts/{p.Host}/{Containers[r.Next(Containers.Length)]}.nix";
+                var patch = $"@@ -10,4 +10,5 @@\n   services.{Containers[r.Next(Containers.Length)]} = {{\n-    enable = false;\n+    enable = true;\n+    openFirewall = true;\n   }};\n";
+                return new ConfigEdited(p.Host, "alice", "/etc/nixos", Sha(p.Seq), [Sha(p.Seq - 1)], "Alice", "alice@example.org", p.At, purpose + "\n", purpose,
+                    [new FileChange(file, null, FileChangeKind.Modified, 2, 1, [new LineRange(10, 15)], false, patch)], 2, 1);
+            case "validation":
+                var check = Checks[r.Next(Checks.Length)];
+                var fail = r.Next(10) == 0;
+                return new ValidationRun(p.Host, actor, check, check.Split('-')[0], fail ? ValidationStatus.Fail : ValidationStatus.Pass, r.Next(50, 5000),
+                    fail ? "1 problem" : "ok", fail ? [new Finding(check, "target down: node-exporter:9100")] : [], fail ? "error: target down\n" : "ok\n", false, Sha(p.Seq - 7));
+            case "deploy":
+                return new DeployStarted(p.Host, "alice", p.StreamKey.Split(':')[^1], "/etc/nixos", Sha(p.Seq - 3), "switch", null, "deploy from bench");
+            case "deployed":
+                var ok = r.Next(20) != 0;
+                return new DeployFinished(p.Host, "alice", p.StreamKey.Split(':')[^1], "/etc/nixos", Sha(p.Seq - 4), "switch", ok,
+                    ok ? DeployOutcome.Succeeded : DeployOutcome.Failed, ok ? 400 + (int)(p.Seq % 100) : null, r.Next(20_000, 120_000), ok ? 0 : 1, "building the system configuration...\n", ok ? null : "switch failed");
+            case "alert":
+                var name = Alerts[r.Next(Alerts.Length)];
+                return new AlertFired(p.Host, "alertmanager", name, p.StreamKey.Split(':')[2], p.At, "warning",
+                    new Dictionary<string, string> { ["alertname"] = name, ["instance"] = p.Host + ":9100" }, new Dictionary<string, string> { ["summary"] = name + " on " + p.Host }, null);
+            default:
+                return new AlertResolved(p.Host, "alertmanager", "TargetDown", p.StreamKey.Split(':')[2], p.At.AddMinutes(-5), p.At,
+                    new Dictionary<string, string> { ["alertname"] = "TargetDown" }, new Dictionary<string, string>());
+        }
+    }
+
+    private static string Sha(long i) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture))))[..40];
+
+    private static string Id(long i) => Sha(-i - 1)[..32];
+
+    internal static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    internal static async Task<object?> Scalar(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return await cmd.ExecuteScalarAsync(ct);
+    }
+}
