@@ -44,6 +44,47 @@ public sealed class TuiViewModelSpecs : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task G_reads_the_oldest_page_with_one_query_and_scrolling_up_reads_the_pages_above_it()
+    {
+        // Arrange: 1,050 events on a host of their own, the newest page loaded
+        var events = Enumerable.Range(1, 1050).Select(i => new NewEvent($"alert:oldest:{i}", new AlertFired("oldest", "am", $"Alert{i}", $"f{i}", DateTimeOffset.UnixEpoch, "warning", new Dictionary<string, string>(), new Dictionary<string, string>(), null)));
+        await _db.Store.StartStreamsAsync(events);
+        var all = await _db.Store.TimelineAsync(new TimelineQuery { Host = "oldest", Limit = null });
+        var vm = new TimelineViewModel(_db.Store, "oldest", TimeZoneInfo.Utc);
+        await vm.ReloadAsync();
+
+        // Act
+        await vm.JumpToOldestAsync();
+
+        // Assert: the cursor is on the true oldest event, and only one page is held (not the 800 between)
+        vm.Current!.Seq.ShouldBe(all[^1].Seq);
+        vm.Current.Title.ShouldContain("Alert1");
+        vm.Rows.Count.ShouldBe(TimelineViewModel.PageSize);
+        vm.Rows.Select(r => r.Seq).ShouldBe(all.TakeLast(TimelineViewModel.PageSize).Select(r => r.Seq));
+        vm.Exhausted.ShouldBeTrue();
+        vm.AtNewest.ShouldBeFalse();
+        vm.NeedsMore.ShouldBeFalse();
+
+        // Act: move up to the top of the page; the page above is read and the cursor keeps its row
+        vm.Select(TimelineViewModel.Prefetch - 1);
+        var onRow = vm.Current!.Seq;
+        vm.NeedsNewer.ShouldBeTrue();
+        (await vm.LoadNewerAsync()).ShouldBe(TimelineViewModel.PageSize);
+
+        // Assert
+        vm.Current!.Seq.ShouldBe(onRow);
+        vm.Rows.Select(r => r.Seq).ShouldBe(all.TakeLast(2 * TimelineViewModel.PageSize).Select(r => r.Seq));
+
+        // Act: g goes back to the newest, reading the first page again
+        await vm.JumpToNewestAsync();
+
+        // Assert
+        vm.AtNewest.ShouldBeTrue();
+        vm.Current!.Seq.ShouldBe(all[0].Seq);
+        vm.Rows.Select(r => r.Seq).ShouldBe(all.Take(TimelineViewModel.PageSize).Select(r => r.Seq));
+    }
+
+    [Fact]
     public async Task A_filter_narrows_by_kind_and_text_and_n_jumps_between_titles_that_show_the_text()
     {
         // Arrange

@@ -188,8 +188,8 @@ internal sealed class LedgerWindow : Window
             case TuiAction.Up: Timeline.Move(-1); break;
             case TuiAction.PageDown: Timeline.Move(_body.PageSize); break;
             case TuiAction.PageUp: Timeline.Move(-_body.PageSize); break;
-            case TuiAction.Top: Timeline.Select(0); break;
-            case TuiAction.Bottom: Timeline.Select(int.MaxValue); break;
+            case TuiAction.Top: Background(() => Timeline.JumpToNewestAsync()); break;
+            case TuiAction.Bottom: Background(() => Timeline.JumpToOldestAsync()); break;
             case TuiAction.NextMatch or TuiAction.PreviousMatch:
                 if (Timeline.FindMatch(action == TuiAction.NextMatch) is { } i)
                 {
@@ -231,9 +231,14 @@ internal sealed class LedgerWindow : Window
                 break;
         }
 
-        if (Timeline.NeedsMore && !Busy)
+        // The view model reads one page at a time and ignores a second request while one is in flight.
+        if (Timeline.NeedsMore)
         {
             Background(() => Timeline.LoadMoreAsync());
+        }
+        else if (Timeline.NeedsNewer)
+        {
+            Background(() => Timeline.LoadNewerAsync());
         }
     }
 
@@ -468,9 +473,9 @@ internal sealed class LedgerWindow : Window
     private string TimelineSummary()
     {
         var count = Timeline.Rows.Count;
-        var more = Timeline.Exhausted ? "" : "+";
+        var more = Timeline.Exhausted && Timeline.AtNewest ? "" : "+";
         var filter = Timeline.Filter is { } f ? $"filter: {f.Source} | " : "";
-        return Busy ? $"{filter}loading ..." : $"{filter}{count}{more} events | row {Math.Min(Timeline.Selected + 1, count)}";
+        return Busy ? $"{filter}loading ..." : $"{filter}{count}{more} events{(Timeline.AtNewest ? "" : " (the oldest)")} | row {Math.Min(Timeline.Selected + 1, count)}";
     }
 
     private string StatusText()
