@@ -10,7 +10,8 @@ namespace Ledger.Cli.Tui.ViewModels;
 /// <summary>
 /// One event in full, as lines: a config edit shows its files with line ranges, its diff (tones for
 /// +/- and hunks), purpose and notes, and the validations, deploys and restores of its commit;
-/// validations their findings and output; deploys and restores every event of the operation.
+/// validations their findings and output; deploys and restores every event of the operation;
+/// snapshots and alerts aligned tables (<see cref="EventTables"/>).
 /// </summary>
 internal sealed class DetailsViewModel
 {
@@ -81,6 +82,21 @@ internal sealed class DetailsViewModel
                 break;
             case RestoreStarted or RestoreStepCompleted or RestoreCompleted or RestoreFailed:
                 await OperationAsync(store, e, "restore", RestoreIdOf(e.Data), zone, lines, ct);
+                break;
+            case GpuSnapshotTaken g:
+                lines.AddRange(EventTables.Gpu(g));
+                break;
+            case ContainerSnapshotTaken c:
+                lines.AddRange(EventTables.Containers(c));
+                break;
+            case StorageSnapshotTaken storage:
+                lines.AddRange(EventTables.Storage(storage));
+                break;
+            case SystemSnapshotTaken system:
+                lines.AddRange(EventTables.System(system));
+                break;
+            case AlertFired or AlertResolved:
+                lines.AddRange(EventTables.Alert(e.Data, zone));
                 break;
             default:
                 lines.AddRange(StyledLine.Block(JsonSerializer.Serialize(e.Data, e.Data.GetType(), EventJson.Indented)));
