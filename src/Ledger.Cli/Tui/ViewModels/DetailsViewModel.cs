@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ledger.Cli.Output;
 using Ledger.Core.Events;
+using Ledger.Core.Reports;
 using Ledger.Core.Timeline;
 using Ledger.Store;
 
@@ -15,13 +16,17 @@ namespace Ledger.Cli.Tui.ViewModels;
 /// </summary>
 internal sealed class DetailsViewModel
 {
-    private DetailsViewModel(TimelineEntry entry, IReadOnlyList<StyledLine> lines)
+    private DetailsViewModel(TimelineEntry entry, IReadOnlyList<StyledLine> lines, string? title = null)
     {
         Entry = entry;
         Lines = lines;
+        Title = title ?? $"Details of #{entry.Seq} ({entry.Kind})";
     }
 
     public TimelineEntry Entry { get; }
+
+    /// <summary>What the screen shows above the lines.</summary>
+    public string Title { get; }
 
     public IReadOnlyList<StyledLine> Lines { get; }
 
@@ -57,7 +62,20 @@ internal sealed class DetailsViewModel
             new Dictionary<string, object?> { ["change"] = Projections.ChangeDocs.Model(changes[i], names[i], zone) });
         var lines = new List<StyledLine> { StyledLine.Of($"#{e.Seq}  change doc  {names[i]}", Tone.Heading), new("") };
         lines.AddRange(StyledLine.Block(markdown));
-        return new DetailsViewModel(e, lines);
+        return new DetailsViewModel(e, lines, $"Change doc of #{e.Seq}");
+    }
+
+    /// <summary>
+    /// The monthly report of the event's host for the month the event falls in (in <paramref name="zone"/>),
+    /// rendered as Markdown by the same builder and template as <c>ledger report monthly</c>.
+    /// </summary>
+    public static async Task<DetailsViewModel> MonthlyReportAsync(LedgerStore store, TimelineEntry e, TimeZoneInfo zone, CancellationToken ct = default)
+    {
+        var month = ReportMonth.Containing(e.Timestamp, zone);
+        var model = await Projections.MonthlyReportBuilder.BuildAsync(store, e.Host, month, zone, "", charts: false, ct);
+        var markdown = Commands.ReportCommand.Render(new Projections.Templates(null), model, "md");
+        var lines = StyledLine.Block(markdown.TrimEnd()).Select(l => l.Text.StartsWith('#') ? l with { Tone = Tone.Heading } : l);
+        return new DetailsViewModel(e, [.. lines], $"Monthly report of {e.Host} for {month} (ledger report monthly)");
     }
 
     public static async Task<DetailsViewModel> LoadAsync(LedgerStore store, TimelineEntry e, TimeZoneInfo zone, CancellationToken ct = default)
