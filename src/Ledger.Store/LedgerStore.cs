@@ -188,6 +188,12 @@ public sealed class LedgerStore : IAsyncDisposable
             cmd.Parameters.AddWithValue("before", before);
         }
 
+        if (query.AfterSeq is { } after)
+        {
+            sql.Append(" and seq_id > @after");
+            cmd.Parameters.AddWithValue("after", after);
+        }
+
         if (query.Host is { } host)
         {
             sql.Append(" and data->>'host' = @host");
@@ -227,7 +233,9 @@ public sealed class LedgerStore : IAsyncDisposable
             cmd.Parameters.AddWithValue("grep", "%" + EscapeLike(query.Grep) + "%");
         }
 
-        sql.Append(" order by seq_id desc");
+        // Upwards pages walk the index from the bottom, then turn round: every page reads newest first.
+        var upwards = query.AfterSeq is not null || query.FromOldest;
+        sql.Append(upwards ? " order by seq_id asc" : " order by seq_id desc");
         if (query.Limit is { } limit)
         {
             sql.Append(" limit @limit");
@@ -240,6 +248,11 @@ public sealed class LedgerStore : IAsyncDisposable
         while (await reader.ReadAsync(ct))
         {
             rows.Add(ReadEntry(reader));
+        }
+
+        if (upwards)
+        {
+            rows.Reverse();
         }
 
         return rows;

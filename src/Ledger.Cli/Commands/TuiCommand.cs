@@ -10,7 +10,7 @@ internal static class TuiCommand
     {
         var host = new Option<string?>("--host") { Description = "Show this host's events (default: $LEDGER_HOST, else every host)" };
         var repo = new Option<string?>("--repo", "-r") { Description = "The configuration repository to restore (default: the one the event names)" };
-        var config = new Option<string?>("--config") { Description = "The checklist a restore validates with (default: $LEDGER_HOME/checks.json)" };
+        var config = new Option<string?>("--config") { Description = "The checklist that v and a restore validate with (default: $LEDGER_HOME/checks.json)" };
         var timeZone = CommonOptions.TimeZone();
         var command = new Command("tui", "Browse the timeline in a terminal UI: filter, details, diffs, restore to an event") { host, repo, config, timeZone };
         command.SetAction(async (r, ct) =>
@@ -30,7 +30,9 @@ internal static class TuiCommand
                 r.GetValue(repo),
                 ctx.ResolveTimeZone(r.GetValue(timeZone)),
                 Tui.ViewModels.KeyMap.Load(ctx.Home),
-                (eventHost, progress) => new OperationContext(store, eventHost, ctx.Actor, ctx.Programs, checklist, progress, ctx.Env));
+                (eventHost, progress) => new OperationContext(store, eventHost, ctx.Actor, ctx.Programs, checklist, progress, ctx.Env),
+                ctx.Actor,
+                ctx.DefaultHost);
             // Terminal.Gui is loaded here only: the other verbs never touch it.
             await Task.Run(() => Tui.TuiApp.Run(services), ct);
             return ExitCodes.Success;

@@ -2,7 +2,9 @@ namespace Ledger.Core.Timeline;
 
 /// <summary>
 /// A page of the timeline, newest first. <see cref="BeforeSeq"/> is the keyset cursor: the next
-/// page starts below the last sequence number of the previous one.
+/// page starts below the last sequence number of the previous one. <see cref="AfterSeq"/> and
+/// <see cref="FromOldest"/> read upwards instead (the page just above a row, or the oldest page),
+/// and still return the page newest first.
 /// </summary>
 public sealed record TimelineQuery
 {
@@ -17,6 +19,12 @@ public sealed record TimelineQuery
     public string? Grep { get; init; }
 
     public long? BeforeSeq { get; init; }
+
+    /// <summary>Keyset cursor upwards: the <see cref="Limit"/> rows just above this sequence number.</summary>
+    public long? AfterSeq { get; init; }
+
+    /// <summary>The oldest <see cref="Limit"/> rows (a jump to the end without reading the pages between).</summary>
+    public bool FromOldest { get; init; }
 
     /// <summary>Rows per page; null means every matching row (read page by page).</summary>
     public int? Limit { get; init; } = 50;

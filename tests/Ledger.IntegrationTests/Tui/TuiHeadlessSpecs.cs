@@ -1,5 +1,9 @@
 using Ledger.Cli.Tui.ViewModels;
 using Ledger.Cli.Tui.Views;
+using Ledger.Core.Events;
+using Ledger.Core.Text;
+using Ledger.Core.Timeline;
+using Ledger.IntegrationTests.Checks;
 using Ledger.IntegrationTests.Support;
 using Terminal.Gui.App;
 using Terminal.Gui.Drivers;
@@ -73,6 +77,252 @@ public sealed class TuiHeadlessSpecs : IClassFixture<DatabaseFixture>
         {
             app.End(token!);
         }
+    }
+
+    [Fact]
+    public async Task m_shows_the_monthly_report_of_the_selected_events_month_as_ledger_report_monthly_renders_it()
+    {
+        // Arrange
+        using var h = await TuiHistory.CreateAsync(_db, "headless-m");
+        var month = DateTimeOffset.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var cli = await new CliRun(_db.ConnectionString, h.Home.Path, h.Host).RunAsync("report", "monthly", "--month", month, "--host", h.Host, "--time-zone", "UTC");
+        cli.ExitCode.ShouldBe(0, cli.Err);
+        Drive(h, (app, window) =>
+        {
+            // Act
+            app.InjectKey(new Key('m'));
+            Settle(app, window);
+
+            // Assert: the same Markdown as the command, line for line, and the screen shows its top
+            window.Screen.ShouldBe(Screen.Details);
+            window.Details!.Title.ShouldBe($"Monthly report of {h.Host} for {month} (ledger report monthly)");
+            window.VisibleLines.Select(l => l.Text).ShouldBe(TerminalText.Lines(cli.Out.TrimEnd()));
+            var screen = ScreenText(app);
+            screen[1].ShouldContain($"Monthly report of {h.Host} for {month}");
+            screen[2].ShouldBe(TerminalText.Lines(cli.Out)[0].PadRight(80)[..80].TrimEnd());
+
+            // j scrolls it; Esc goes back to the timeline
+            app.InjectKey(new Key('j'));
+            app.LayoutAndDraw(true);
+            ScreenText(app)[2].ShouldBe(TerminalText.Lines(cli.Out)[1].PadRight(80)[..80].TrimEnd());
+            app.InjectKey(Key.Esc);
+            window.Screen.ShouldBe(Screen.Timeline);
+        });
+    }
+
+    [Fact]
+    public async Task v_runs_the_checklist_in_the_background_with_live_lines_and_the_validations_then_show_in_the_timeline()
+    {
+        // Arrange: a quick check, a slow one (nixos-rebuild that takes 2 s) and a failing one
+        using var h = await TuiHistory.CreateAsync(_db, "headless-v");
+        FakeProgram.Write(Path.GetDirectoryName(h.Rebuild)!, "nixos-rebuild", "#!/bin/sh\nsleep 2\necho 'activating the configuration...'\nexit 0\n");
+        File.WriteAllText(Path.Combine(h.Home.Path, "checks.json"), $$"""
+            { "checks": [
+              { "name": "disk-root", "kind": "disk", "mount": "/", "maxUsedPercent": 100 },
+              { "name": "rebuild-test", "kind": "nixos-rebuild", "mode": "test", "repo": "{{h.Repo.Path}}" },
+              { "name": "disk-strict", "kind": "disk", "mount": "/", "maxUsedPercent": 0 }
+            ] }
+            """);
+        Drive(h, (app, window) =>
+        {
+            // Act
+            app.InjectKey(new Key('v'));
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (window.Validation?.Lines.Any(l => l.Text.StartsWith("PASS   disk-root", StringComparison.Ordinal)) != true && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(20);
+                app.TimedEvents?.RunTimers();
+            }
+
+            // Assert: the first check's line is on the screen while the slow one still runs, and keys still work
+            window.Validation!.Running.ShouldBeTrue();
+            app.LayoutAndDraw(true);
+            window.Screen.ShouldBe(Screen.Validation);
+            ScreenText(app).ShouldContain(l => l.StartsWith("PASS   disk-root", StringComparison.Ordinal));
+            ScreenText(app).ShouldNotContain(l => l.Contains("disk-strict", StringComparison.Ordinal));
+            app.InjectKey(Key.Esc);
+            window.Screen.ShouldBe(Screen.Timeline);
+            app.InjectKey(new Key('v'));
+            window.Screen.ShouldBe(Screen.Validation);
+
+            Settle(app, window);
+
+            // Assert: every check reported, in order, and recorded as ledger validate records them
+            window.Validation.State.ShouldBe(ValidationState.Failed);
+            var screen = ScreenText(app);
+            screen.ShouldContain(l => l.StartsWith("PASS   rebuild-test", StringComparison.Ordinal));
+            screen.ShouldContain(l => l.StartsWith("FAIL   disk-strict", StringComparison.Ordinal));
+            screen.ShouldContain(l => l.StartsWith("2 of 3 checks passed for config commit", StringComparison.Ordinal));
+            var runs = Read(() => _db.Store.TimelineAsync(new TimelineQuery { Host = h.Host, Kinds = ["validation"], Limit = null }))
+                .Select(r => r.Data).OfType<ValidationRun>().Where(v => v.Check != "gpu").ToList();
+            runs.Select(v => (v.Check, v.Status)).ShouldBe([("disk-strict", ValidationStatus.Fail), ("rebuild-test", ValidationStatus.Pass), ("disk-root", ValidationStatus.Pass)]);
+            var head = h.Repo.Git("rev-parse", "HEAD").Trim();
+            runs.ShouldAllBe(v => v.ConfigCommit == head && v.Actor == "admin");
+
+            // The timeline was read again: the new validations are its newest rows
+            app.InjectKey(Key.Esc);
+            app.LayoutAndDraw(true);
+            window.Timeline.Rows[0].Title.ShouldContain("disk-strict");
+            ScreenText(app)[2].ShouldContain("disk-strict");
+        });
+    }
+
+    [Fact]
+    public async Task v_without_a_checklist_says_which_file_or_option_is_needed()
+    {
+        using var h = await TuiHistory.CreateAsync(_db, "headless-v-none");
+        Drive(h, (app, window) =>
+        {
+            // Act
+            app.InjectKey(new Key('v'));
+            Settle(app, window);
+
+            // Assert
+            window.Validation!.State.ShouldBe(ValidationState.CouldNotRun);
+            var screen = string.Join("\n", ScreenText(app));
+            screen.ShouldContain($"There is no checklist at {Path.Combine(h.Home.Path, "checks.json")}");
+            screen.ShouldContain("ledger validate --example-config >");
+            screen.ShouldContain("ledger tui --config FILE");
+            Read(() => _db.Store.TimelineAsync(new TimelineQuery { Host = h.Host, Kinds = ["validation"], Limit = null })).Count.ShouldBe(1); // only the history's own
+        });
+    }
+
+    [Fact]
+    public async Task a_annotates_the_selected_change_in_a_dialog_and_stores_the_same_event_as_ledger_annotate()
+    {
+        // Arrange
+        using var h = await TuiHistory.CreateAsync(_db, "headless-a");
+        Drive(h, (app, window) =>
+        {
+            // a on a validation (the newest row) is refused with a message
+            window.Timeline.Current!.Kind.ShouldBe("validation");
+            app.InjectKey(new Key('a'));
+            window.Annotating.ShouldBeNull();
+            window.Message!.ShouldContain("only config changes are annotated");
+
+            // Act: select the NVIDIA commit, open the dialog, type purpose, Tab, notes, Enter
+            window.Timeline.Select(window.Timeline.Rows.ToList().FindIndex(r => r.Seq == h.GpuSeq));
+            app.InjectKey(new Key('a'));
+            window.Annotating.ShouldNotBeNull();
+            app.LayoutAndDraw(true);
+            ScreenText(app).ShouldContain(l => l.Contains($"Annotate #{h.GpuSeq}", StringComparison.Ordinal));
+            ScreenText(app).ShouldContain(l => l.Contains("Purpose:", StringComparison.Ordinal));
+            ScreenText(app).ShouldContain(l => l.Contains("Notes:", StringComparison.Ordinal));
+            foreach (var c in "Hardware transcoding for 4K")
+            {
+                app.InjectKey(new Key(c));
+            }
+
+            app.InjectKey(Key.Tab);
+            foreach (var c in "see jellyfin#42")
+            {
+                app.InjectKey(new Key(c));
+            }
+
+            window.Annotating!.Purpose.Text.ShouldBe("Hardware transcoding for 4K");
+            window.Annotating.Notes.Text.ShouldBe("see jellyfin#42");
+            app.InjectKey(Key.Enter);
+            Settle(app, window);
+
+            // Assert: the dialog is gone and the annotation is stored on the change's stream, as ledger annotate stores it
+            window.Annotating.ShouldBeNull();
+            window.Message!.ShouldContain($"Annotated #{h.GpuSeq}");
+            var annotations = Read(() => _db.Store.TimelineAsync(new TimelineQuery { Host = h.Host, Kinds = ["annotation"], Limit = null })).ToList();
+            var stored = annotations.ShouldHaveSingleItem();
+            var data = stored.Data.ShouldBeOfType<ChangeAnnotated>();
+            (data.TargetSeq, data.Sha, data.Purpose, data.Notes, data.Validation, data.Actor).ShouldBe((h.GpuSeq, h.GpuSha, "Hardware transcoding for 4K", "see jellyfin#42", (string?)null, "admin"));
+            stored.StreamKey.ShouldBe(Read(() => _db.Store.GetAsync(h.GpuSeq))!.StreamKey);
+
+            // The details now show the new purpose
+            window.Timeline.Select(window.Timeline.Rows.ToList().FindIndex(r => r.Seq == h.GpuSeq));
+            app.InjectKey(Key.Enter);
+            Settle(app, window);
+            window.VisibleLines.Select(l => l.Text).ShouldContain("purpose: Hardware transcoding for 4K");
+
+            // Esc in the dialog cancels and stores nothing
+            app.InjectKey(new Key('a'));
+            window.Annotating.ShouldNotBeNull();
+            app.InjectKey(new Key('x'));
+            app.InjectKey(Key.Esc);
+            window.Annotating.ShouldBeNull();
+            window.Screen.ShouldBe(Screen.Details);
+            Settle(app, window);
+            Read(() => _db.Store.TimelineAsync(new TimelineQuery { Host = h.Host, Kinds = ["annotation"], Limit = null })).Count.ShouldBe(1);
+        });
+    }
+
+    [Fact]
+    public async Task The_screen_still_shows_the_timeline_and_status_bar_after_resizes()
+    {
+        using var h = await TuiHistory.CreateAsync(_db, "headless-resize");
+        Drive(h, (app, window) =>
+        {
+            foreach (var (cols, rows) in new[] { (80, 24), (120, 40), (80, 24) })
+            {
+                // Act
+                app.Driver!.SetScreenSize(cols, rows);
+                app.LayoutAndDraw(true);
+
+                // Assert: header on top, the timeline under its column heads, the prompt and status bar at the bottom
+                var screen = ScreenText(app);
+                screen.Count.ShouldBe(rows);
+                screen[0].ShouldStartWith(" ledger tui | host headless-resize");
+                screen[1].ShouldContain("SEQ");
+                screen[1].ShouldContain("TITLE");
+                screen[2].ShouldContain("gpu: pass - GPU present");
+                screen.ShouldContain(l => l.Contains("Enable the NVIDIA driver", StringComparison.Ordinal));
+                screen[rows - 2].ShouldContain("events | row 1");
+                screen[rows - 1].ShouldStartWith(" ? help  / filter");
+                window.Frame.Width.ShouldBe(cols);
+                window.Frame.Height.ShouldBe(rows);
+            }
+
+        });
+    }
+
+    /// <summary>
+    /// Opens the window on the history at 80x24, runs <paramref name="act"/>, and ends the session. The
+    /// act is synchronous: an await on this thread would wait on Terminal.Gui's synchronisation context,
+    /// which only the loop that the test pumps runs (see <see cref="Settle"/>); database reads go through <see cref="Read"/>.
+    /// </summary>
+    private void Drive(TuiHistory h, Action<IApplication, LedgerWindow> act)
+    {
+        using IApplication app = Application.Create(new VirtualTimeProvider());
+        app.Init(DriverRegistry.Names.ANSI);
+        app.Driver!.SetScreenSize(80, 24);
+        using var window = new LedgerWindow(app, h.Services(_db.Store));
+        var token = app.Begin(window);
+        try
+        {
+            Settle(app, window);
+            act(app, window);
+        }
+        finally
+        {
+            app.End(token!);
+        }
+    }
+
+    /// <summary>A database read off the UI thread, waited for.</summary>
+    private static T Read<T>(Func<Task<T>> read) => Task.Run(read).GetAwaiter().GetResult();
+
+    /// <summary>The screen as the terminal shows it, one string per row, trailing blanks trimmed.</summary>
+    private static List<string> ScreenText(IApplication app)
+    {
+        var contents = app.Driver!.Contents!;
+        var lines = new List<string>();
+        for (int row = 0; row < contents.GetLength(0); row++)
+        {
+            var text = new System.Text.StringBuilder();
+            for (int col = 0; col < contents.GetLength(1); col++)
+            {
+                text.Append(contents[row, col].Grapheme);
+            }
+
+            lines.Add(text.ToString().TrimEnd());
+        }
+
+        return lines;
     }
 
     /// <summary>Lets background work finish, runs what it posted back to the UI thread, then lays out and draws.</summary>

@@ -79,7 +79,9 @@ internal sealed class TuiHistory : IDisposable
             null,
             TimeZoneInfo.Utc,
             keys ?? KeyMap.Default,
-            (host, progress) => new OperationContext(store, host, "admin", programs, Path.Combine(Home.Path, "checks.json"), progress, _ => null));
+            (host, progress) => new OperationContext(store, host, "admin", programs, Path.Combine(Home.Path, "checks.json"), progress, _ => null),
+            "admin",
+            Host);
     }
 
     public void Dispose()

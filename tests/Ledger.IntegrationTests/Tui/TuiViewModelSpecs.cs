@@ -44,6 +44,47 @@ public sealed class TuiViewModelSpecs : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task G_reads_the_oldest_page_with_one_query_and_scrolling_up_reads_the_pages_above_it()
+    {
+        // Arrange: 1,050 events on a host of their own, the newest page loaded
+        var events = Enumerable.Range(1, 1050).Select(i => new NewEvent($"alert:oldest:{i}", new AlertFired("oldest", "am", $"Alert{i}", $"f{i}", DateTimeOffset.UnixEpoch, "warning", new Dictionary<string, string>(), new Dictionary<string, string>(), null)));
+        await _db.Store.StartStreamsAsync(events);
+        var all = await _db.Store.TimelineAsync(new TimelineQuery { Host = "oldest", Limit = null });
+        var vm = new TimelineViewModel(_db.Store, "oldest", TimeZoneInfo.Utc);
+        await vm.ReloadAsync();
+
+        // Act
+        await vm.JumpToOldestAsync();
+
+        // Assert: the cursor is on the true oldest event, and only one page is held (not the 800 between)
+        vm.Current!.Seq.ShouldBe(all[^1].Seq);
+        vm.Current.Title.ShouldContain("Alert1");
+        vm.Rows.Count.ShouldBe(TimelineViewModel.PageSize);
+        vm.Rows.Select(r => r.Seq).ShouldBe(all.TakeLast(TimelineViewModel.PageSize).Select(r => r.Seq));
+        vm.Exhausted.ShouldBeTrue();
+        vm.AtNewest.ShouldBeFalse();
+        vm.NeedsMore.ShouldBeFalse();
+
+        // Act: move up to the top of the page; the page above is read and the cursor keeps its row
+        vm.Select(TimelineViewModel.Prefetch - 1);
+        var onRow = vm.Current!.Seq;
+        vm.NeedsNewer.ShouldBeTrue();
+        (await vm.LoadNewerAsync()).ShouldBe(TimelineViewModel.PageSize);
+
+        // Assert
+        vm.Current!.Seq.ShouldBe(onRow);
+        vm.Rows.Select(r => r.Seq).ShouldBe(all.TakeLast(2 * TimelineViewModel.PageSize).Select(r => r.Seq));
+
+        // Act: g goes back to the newest, reading the first page again
+        await vm.JumpToNewestAsync();
+
+        // Assert
+        vm.AtNewest.ShouldBeTrue();
+        vm.Current!.Seq.ShouldBe(all[0].Seq);
+        vm.Rows.Select(r => r.Seq).ShouldBe(all.Take(TimelineViewModel.PageSize).Select(r => r.Seq));
+    }
+
+    [Fact]
     public async Task A_filter_narrows_by_kind_and_text_and_n_jumps_between_titles_that_show_the_text()
     {
         // Arrange
@@ -111,6 +152,58 @@ public sealed class TuiViewModelSpecs : IClassFixture<DatabaseFixture>
         }
 
         text.ShouldContain(l => l.StartsWith("### ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Snapshots_and_alerts_show_as_aligned_tables_within_80_columns_not_json()
+    {
+        // Arrange: one event of each kind, as the collectors and the webhook record them
+        const string host = "vm-tables";
+        var gib = 1024L * 1024 * 1024;
+        var gpu = await _db.Store.AppendAsync(new NewEvent(StreamKeys.Snapshots(host, "gpu"), new GpuSnapshotTaken(host, "svc", "nvidia-smi",
+            [new GpuReading(0, "NVIDIA GeForce RTX 3060 Laptop GPU", "GPU-1", 45, 10, 1234, 6144, 61, 85.2, 12, 30, [new GpuProcess(4242, "jellyfin-ffmpeg", 512)])])));
+        var containers = await _db.Store.AppendAsync(new NewEvent(StreamKeys.Snapshots(host, "containers"), new ContainerSnapshotTaken(host, "svc", "podman",
+            [
+                new ContainerState("a1", "sonarr", "lscr.io/linuxserver/sonarr:latest", "exited", null, 0, null, []),
+                new ContainerState("b2", "jellyfin", "docker.io/jellyfin/jellyfin:10.10", "running", "healthy", 3, null, ["8096/tcp"]),
+            ])));
+        var storage = await _db.Store.AppendAsync(new NewEvent(StreamKeys.Snapshots(host, "storage"), new StorageSnapshotTaken(host, "svc",
+            [new MountUsage("/", "hot", 100 * gib, 95 * gib, 5 * gib), new MountUsage("/mnt/media", "cold", 4096 * gib, 1024 * gib, 3072 * gib)])));
+        var starts = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        var labels = new Dictionary<string, string> { ["alertname"] = "GpuHot", ["instance"] = "mediabox:9835", ["severity"] = "critical" };
+        var annotations = new Dictionary<string, string> { ["summary"] = "GPU temperature above 85 C for 5 minutes on the media box while transcoding four streams at once" };
+        var fired = await _db.Store.AppendAsync(new NewEvent("alert:vm-tables:1", new AlertFired(host, "alertmanager", "GpuHot", "fp1", starts, "critical", labels, annotations, "http://prometheus:9090/graph")));
+        var resolved = await _db.Store.AppendAsync(new NewEvent("alert:vm-tables:2", new AlertResolved(host, "alertmanager", "GpuHot", "fp1", starts, starts.AddMinutes(90), labels, annotations)));
+
+        // Act
+        async Task<List<StyledLine>> Lines(long seq) => [.. (await DetailsViewModel.LoadAsync(_db.Store, (await _db.Store.GetAsync(seq))!, TimeZoneInfo.Utc)).Lines];
+        var gpuLines = await Lines(gpu);
+        var containerLines = await Lines(containers);
+        var storageLines = await Lines(storage);
+        var firedLines = await Lines(fired);
+        var resolvedLines = await Lines(resolved);
+
+        // Assert: one row per GPU / container / mount, columns aligned under their headings
+        var text = (List<StyledLine> l) => l.Select(x => x.Text).ToList();
+        text(gpuLines).ShouldContain("#  NAME                    UTIL    MEMORY MiB  TEMP   POWER   ENC/DEC PROCS");
+        text(gpuLines).ShouldContain("0  NVIDIA GeForce RTX 30~   45%     1234/6144  61 C  85.2 W   12%/30%     1");
+        text(gpuLines).ShouldContain(l => l.Contains("pid 4242", StringComparison.Ordinal) && l.Contains("jellyfin-ffmpeg", StringComparison.Ordinal) && l.Contains("512 MiB", StringComparison.Ordinal));
+        text(containerLines).ShouldContain("NAME               IMAGE                          STATE     HEALTH    RESTARTS");
+        text(containerLines).ShouldContain("jellyfin           docker.io/jellyfin/jellyfin:1~ running   healthy          3");
+        containerLines.ShouldContain(l => l.Text.StartsWith("sonarr ", StringComparison.Ordinal) && l.Text.Contains("exited", StringComparison.Ordinal) && l.Tone == Tone.Bad);
+        text(storageLines).ShouldContain(l => l.StartsWith("/                              hot      95.0 GiB  100.0 GiB   95%  ##########", StringComparison.Ordinal));
+        storageLines.ShouldContain(l => l.Text.StartsWith("/mnt/media ", StringComparison.Ordinal) && l.Text.Contains("1.0 TiB", StringComparison.Ordinal) && l.Text.Contains("25%", StringComparison.Ordinal));
+        text(firedLines).ShouldContain("status:      firing");
+        text(firedLines).ShouldContain("startsAt:    2026-03-01 10:00:00 +00:00");
+        text(firedLines).ShouldContain("  instance:                 mediabox:9835");
+        text(firedLines).ShouldContain(l => l.StartsWith("  summary:                  GPU temperature above 85 C", StringComparison.Ordinal));
+        text(resolvedLines).ShouldContain("status:      resolved");
+        text(resolvedLines).ShouldContain("endsAt:      2026-03-01 11:30:00 +00:00   (lasted 1h 30m)");
+        foreach (var l in new[] { gpuLines, containerLines, storageLines, firedLines, resolvedLines }.SelectMany(x => x))
+        {
+            l.Text.Length.ShouldBeLessThanOrEqualTo(80, l.Text);
+            l.Text.ShouldNotContain("\"host\":");
+        }
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ledger.Cli.Output;
 using Ledger.Core.Events;
+using Ledger.Core.Reports;
 using Ledger.Core.Timeline;
 using Ledger.Store;
 
@@ -10,17 +11,22 @@ namespace Ledger.Cli.Tui.ViewModels;
 /// <summary>
 /// One event in full, as lines: a config edit shows its files with line ranges, its diff (tones for
 /// +/- and hunks), purpose and notes, and the validations, deploys and restores of its commit;
-/// validations their findings and output; deploys and restores every event of the operation.
+/// validations their findings and output; deploys and restores every event of the operation;
+/// snapshots and alerts aligned tables (<see cref="EventTables"/>).
 /// </summary>
 internal sealed class DetailsViewModel
 {
-    private DetailsViewModel(TimelineEntry entry, IReadOnlyList<StyledLine> lines)
+    private DetailsViewModel(TimelineEntry entry, IReadOnlyList<StyledLine> lines, string? title = null)
     {
         Entry = entry;
         Lines = lines;
+        Title = title ?? $"Details of #{entry.Seq} ({entry.Kind})";
     }
 
     public TimelineEntry Entry { get; }
+
+    /// <summary>What the screen shows above the lines.</summary>
+    public string Title { get; }
 
     public IReadOnlyList<StyledLine> Lines { get; }
 
@@ -56,7 +62,20 @@ internal sealed class DetailsViewModel
             new Dictionary<string, object?> { ["change"] = Projections.ChangeDocs.Model(changes[i], names[i], zone) });
         var lines = new List<StyledLine> { StyledLine.Of($"#{e.Seq}  change doc  {names[i]}", Tone.Heading), new("") };
         lines.AddRange(StyledLine.Block(markdown));
-        return new DetailsViewModel(e, lines);
+        return new DetailsViewModel(e, lines, $"Change doc of #{e.Seq}");
+    }
+
+    /// <summary>
+    /// The monthly report of the event's host for the month the event falls in (in <paramref name="zone"/>),
+    /// rendered as Markdown by the same builder and template as <c>ledger report monthly</c>.
+    /// </summary>
+    public static async Task<DetailsViewModel> MonthlyReportAsync(LedgerStore store, TimelineEntry e, TimeZoneInfo zone, CancellationToken ct = default)
+    {
+        var month = ReportMonth.Containing(e.Timestamp, zone);
+        var model = await Projections.MonthlyReportBuilder.BuildAsync(store, e.Host, month, zone, "", charts: false, ct);
+        var markdown = Commands.ReportCommand.Render(new Projections.Templates(null), model, "md");
+        var lines = StyledLine.Block(markdown.TrimEnd()).Select(l => l.Text.StartsWith('#') ? l with { Tone = Tone.Heading } : l);
+        return new DetailsViewModel(e, [.. lines], $"Monthly report of {e.Host} for {month} (ledger report monthly)");
     }
 
     public static async Task<DetailsViewModel> LoadAsync(LedgerStore store, TimelineEntry e, TimeZoneInfo zone, CancellationToken ct = default)
@@ -81,6 +100,21 @@ internal sealed class DetailsViewModel
                 break;
             case RestoreStarted or RestoreStepCompleted or RestoreCompleted or RestoreFailed:
                 await OperationAsync(store, e, "restore", RestoreIdOf(e.Data), zone, lines, ct);
+                break;
+            case GpuSnapshotTaken g:
+                lines.AddRange(EventTables.Gpu(g));
+                break;
+            case ContainerSnapshotTaken c:
+                lines.AddRange(EventTables.Containers(c));
+                break;
+            case StorageSnapshotTaken storage:
+                lines.AddRange(EventTables.Storage(storage));
+                break;
+            case SystemSnapshotTaken system:
+                lines.AddRange(EventTables.System(system));
+                break;
+            case AlertFired or AlertResolved:
+                lines.AddRange(EventTables.Alert(e.Data, zone));
                 break;
             default:
                 lines.AddRange(StyledLine.Block(JsonSerializer.Serialize(e.Data, e.Data.GetType(), EventJson.Indented)));

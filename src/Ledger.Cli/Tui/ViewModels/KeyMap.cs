@@ -27,7 +27,7 @@ internal sealed class KeyMap
         (TuiAction.PageDown, ["PageDown", " "], "page down"),
         (TuiAction.PageUp, ["PageUp"], "page up"),
         (TuiAction.Top, ["g", "Home"], "newest / top"),
-        (TuiAction.Bottom, ["G", "End"], "oldest loaded / bottom (loads more)"),
+        (TuiAction.Bottom, ["G", "End"], "oldest event / bottom (one query, not every page)"),
         (TuiAction.Quit, ["q"], "back; quits from the timeline"),
         (TuiAction.Restore, ["R"], "restore the configuration in effect at this event"),
         (TuiAction.ChangeDoc, ["d"], "the change doc of this commit"),

@@ -9,7 +9,8 @@ namespace Ledger.Cli.Tui.ViewModels;
 /// <summary>
 /// The timeline, newest first, read page by page with the store's keyset cursor: a page of
 /// <see cref="PageSize"/> rows is fetched as the cursor nears the end of what is loaded, so a
-/// million events cost no more to open than two hundred. Row lists are replaced, never changed in
+/// million events cost no more to open than two hundred. <c>G</c> reads the oldest page directly
+/// (not every page between), and scrolling up from there reads the pages above it. Row lists are replaced, never changed in
 /// place, so a draw on the UI thread never sees a half-added page.
 /// </summary>
 internal sealed class TimelineViewModel
@@ -20,6 +21,9 @@ internal sealed class TimelineViewModel
     public const int Prefetch = 50;
 
     private readonly LedgerStore _store;
+
+    // Rows prepended in the background shift the cursor; the UI thread moves it: one lock for both.
+    private readonly Lock _cursor = new();
     private int _loading;
     private IReadOnlyList<TimelineEntry> _rows = [];
     private int _version;
@@ -42,8 +46,11 @@ internal sealed class TimelineViewModel
 
     public int Selected { get; private set; }
 
-    /// <summary>Every row that matches is loaded.</summary>
+    /// <summary>The oldest matching row is loaded (nothing more below).</summary>
     public bool Exhausted { get; private set; }
+
+    /// <summary>The loaded rows start at the newest matching row (false after a jump to the oldest page).</summary>
+    public bool AtNewest { get; private set; } = true;
 
     public TimelineEntry? Current => Selected >= 0 && Selected < _rows.Count ? _rows[Selected] : null;
 
@@ -63,7 +70,45 @@ internal sealed class TimelineViewModel
 
         _rows = page;
         Exhausted = page.Count < PageSize;
+        AtNewest = true;
         Selected = 0;
+    }
+
+    /// <summary>
+    /// <c>G</c>: the cursor on the oldest matching event. When it is not loaded yet, the oldest page
+    /// is read with one query in place of what is loaded; pages above it load as the cursor moves up.
+    /// </summary>
+    public async Task JumpToOldestAsync(CancellationToken ct = default)
+    {
+        if (Exhausted)
+        {
+            Select(int.MaxValue);
+            return;
+        }
+
+        var version = Interlocked.Increment(ref _version);
+        var page = await _store.TimelineAsync(Query with { BeforeSeq = null, AfterSeq = null, FromOldest = true }, ct);
+        if (version != Volatile.Read(ref _version))
+        {
+            return;
+        }
+
+        _rows = page;
+        Exhausted = true;
+        AtNewest = page.Count < PageSize;
+        Selected = Math.Max(0, page.Count - 1);
+    }
+
+    /// <summary><c>g</c>: the cursor on the newest event, reading the first page again when the loaded rows start below it.</summary>
+    public Task JumpToNewestAsync(CancellationToken ct = default)
+    {
+        if (AtNewest)
+        {
+            Select(0);
+            return Task.CompletedTask;
+        }
+
+        return ReloadAsync(ct);
     }
 
     /// <summary>Applies the text typed at <c>/</c>; empty clears the filter.</summary>
@@ -75,6 +120,47 @@ internal sealed class TimelineViewModel
 
     /// <summary>Whether the cursor is near enough the end that the next page should be read.</summary>
     public bool NeedsMore => !Exhausted && Selected >= _rows.Count - Prefetch;
+
+    /// <summary>Whether the cursor is near enough the top of the loaded rows that the page above should be read.</summary>
+    public bool NeedsNewer => !AtNewest && Selected < Prefetch;
+
+    /// <summary>Reads the page above the first loaded row (after a jump to the oldest); the cursor stays on its row.</summary>
+    public async Task<int> LoadNewerAsync(CancellationToken ct = default)
+    {
+        if (AtNewest || Interlocked.Exchange(ref _loading, 1) == 1)
+        {
+            return 0;
+        }
+
+        try
+        {
+            var version = Volatile.Read(ref _version);
+            var rows = _rows;
+            if (rows.Count == 0)
+            {
+                return 0;
+            }
+
+            var page = await _store.TimelineAsync(Query with { BeforeSeq = null, AfterSeq = rows[0].Seq }, ct);
+            if (version != Volatile.Read(ref _version))
+            {
+                return 0;
+            }
+
+            lock (_cursor)
+            {
+                _rows = [.. page, .. rows];
+                Selected += page.Count;
+            }
+
+            AtNewest = page.Count < PageSize;
+            return page.Count;
+        }
+        finally
+        {
+            Volatile.Write(ref _loading, 0);
+        }
+    }
 
     /// <summary>Reads the next page below the last loaded row; returns how many rows came.</summary>
     public async Task<int> LoadMoreAsync(CancellationToken ct = default)
@@ -109,9 +195,21 @@ internal sealed class TimelineViewModel
         }
     }
 
-    public void Move(int delta) => Select(Selected + delta);
+    public void Move(int delta)
+    {
+        lock (_cursor)
+        {
+            Select(Selected + delta);
+        }
+    }
 
-    public void Select(int index) => Selected = _rows.Count == 0 ? 0 : Math.Clamp(index, 0, _rows.Count - 1);
+    public void Select(int index)
+    {
+        lock (_cursor)
+        {
+            Selected = _rows.Count == 0 ? 0 : Math.Clamp(index, 0, _rows.Count - 1);
+        }
+    }
 
     /// <summary>The next (or previous) loaded row whose title shows the filter text, from the cursor; null when none.</summary>
     public int? FindMatch(bool forward)

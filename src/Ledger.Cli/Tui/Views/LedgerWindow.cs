@@ -19,11 +19,12 @@ internal enum Screen
     Details,
     Help,
     Restore,
+    Validation,
 }
 
 /// <summary>
-/// The one window of <c>ledger tui</c>: a header, the current screen (timeline, details, help or
-/// restore) as coloured lines, a prompt line and a status bar. Screens are swapped in place rather
+/// The one window of <c>ledger tui</c>: a header, the current screen (timeline, details, help,
+/// restore or validation) as coloured lines, a prompt line and a status bar. Screens are swapped in place rather
 /// than run as nested modal loops, so the keyboard alone drives everything and a test can drive it
 /// by injecting keys. Work against the database runs in the background and comes back through
 /// <see cref="IApplication.Invoke(Action)"/>.
@@ -41,6 +42,8 @@ internal sealed class LedgerWindow : Window
     private int _busy;
     private char? _promptKind;
     private string? _message;
+    private AnnotateDialog? _annotate;
+    private int _validationLinesShown;
 
     public LedgerWindow(IApplication app, TuiServices services)
     {
@@ -62,6 +65,12 @@ internal sealed class LedgerWindow : Window
 
     public RestoreViewModel? Restore { get; private set; }
 
+    /// <summary>The latest validation started with <c>v</c> (running or done), or null.</summary>
+    public ValidationViewModel? Validation { get; private set; }
+
+    /// <summary>The annotate dialog while it is open.</summary>
+    public AnnotateDialog? Annotating => _annotate;
+
     public Screen Screen { get; private set; } = Screen.Timeline;
 
     /// <summary>Work is running in the background (tests wait for this to fall to zero).</summary>
@@ -80,6 +89,12 @@ internal sealed class LedgerWindow : Window
         if (name is null)
         {
             return false;
+        }
+
+        if (_annotate is not null)
+        {
+            // The dialog is modal: what it does not handle goes nowhere else.
+            return true;
         }
 
         if (_promptKind is not null || (Screen == Screen.Restore && Restore?.State == RestoreState.Confirming))
@@ -161,12 +176,28 @@ internal sealed class LedgerWindow : Window
 
                 return;
             case TuiAction.Restore:
-                var target = Screen == Screen.Details ? Details?.Entry : Screen == Screen.Timeline ? Timeline.Current : null;
-                if (target is not null)
+                if (Target() is { } target)
                 {
                     StartRestore(target);
                 }
 
+                return;
+            case TuiAction.MonthlyReport:
+                if (Target() is { } month)
+                {
+                    ShowMonthlyReport(month);
+                }
+
+                return;
+            case TuiAction.Annotate:
+                if (Target() is { } change)
+                {
+                    OpenAnnotate(change);
+                }
+
+                return;
+            case TuiAction.Validate when Screen != Screen.Restore:
+                StartValidation();
                 return;
         }
 
@@ -188,8 +219,8 @@ internal sealed class LedgerWindow : Window
             case TuiAction.Up: Timeline.Move(-1); break;
             case TuiAction.PageDown: Timeline.Move(_body.PageSize); break;
             case TuiAction.PageUp: Timeline.Move(-_body.PageSize); break;
-            case TuiAction.Top: Timeline.Select(0); break;
-            case TuiAction.Bottom: Timeline.Select(int.MaxValue); break;
+            case TuiAction.Top: Background(() => Timeline.JumpToNewestAsync()); break;
+            case TuiAction.Bottom: Background(() => Timeline.JumpToOldestAsync()); break;
             case TuiAction.NextMatch or TuiAction.PreviousMatch:
                 if (Timeline.FindMatch(action == TuiAction.NextMatch) is { } i)
                 {
@@ -226,14 +257,124 @@ internal sealed class LedgerWindow : Window
             case TuiAction.ChangeDoc:
                 _message = "A change doc belongs to a config edit: select one (kind config-edit) and press d again.";
                 break;
-            case TuiAction.MonthlyReport or TuiAction.Validate or TuiAction.Annotate:
-                _message = $"'{KeyMap.NameOf(action)}' is not in this build of the TUI yet; use ledger {(action == TuiAction.MonthlyReport ? "report monthly" : action == TuiAction.Validate ? "validate" : "annotate")}.";
-                break;
         }
 
-        if (Timeline.NeedsMore && !Busy)
+        // The view model reads one page at a time and ignores a second request while one is in flight.
+        if (Timeline.NeedsMore)
         {
             Background(() => Timeline.LoadMoreAsync());
+        }
+        else if (Timeline.NeedsNewer)
+        {
+            Background(() => Timeline.LoadNewerAsync());
+        }
+    }
+
+    /// <summary>The event that R, m and a act on: the selected row, or the one whose details are shown.</summary>
+    private TimelineEntry? Target() => Screen switch
+    {
+        Screen.Timeline => Timeline.Current,
+        Screen.Details => Details?.Entry,
+        _ => null,
+    };
+
+    private void ShowMonthlyReport(TimelineEntry entry)
+    {
+        DetailsViewModel? report = null;
+        Background(async () => report = await DetailsViewModel.MonthlyReportAsync(_svc.Store, entry, _svc.Zone), () =>
+        {
+            Details = report;
+            Screen = Screen.Details;
+            _body.Show(report!.Lines, null, 0);
+        });
+    }
+
+    /// <summary>Runs the checklist in the background; lines appear as each check is recorded, and the timeline is read again at the end.</summary>
+    private void StartValidation()
+    {
+        if (Validation is { Running: true })
+        {
+            ShowValidation();
+            return;
+        }
+
+        var host = _svc.Host ?? _svc.LocalHost;
+        Background(async () =>
+        {
+            var repo = await ValidationViewModel.ResolveRepoAsync(_svc.Store, _svc.RepoOption, host);
+            var vm = new ValidationViewModel(w => _svc.Operation(host, w), host, repo);
+            _app.Invoke(() =>
+            {
+                Validation = vm;
+                ShowValidation();
+                Refresh();
+            });
+            await vm.RunAsync(_ => _app.Invoke(Refresh));
+            await Timeline.ReloadAsync();
+        });
+    }
+
+    private void ShowValidation()
+    {
+        Screen = Screen.Validation;
+        Details = null;
+        _validationLinesShown = -1;
+    }
+
+    private void OpenAnnotate(TimelineEntry entry)
+    {
+        if (entry.Data is not ConfigEdited)
+        {
+            _message = $"#{entry.Seq} is a {entry.Kind}: only config changes are annotated. Select a config-edit and press {KeyOf(TuiAction.Annotate)} again.";
+            return;
+        }
+
+        var dialog = new AnnotateDialog($"Annotate #{entry.Seq}: {Ledger.Core.Text.TerminalText.Line(entry.Title)}");
+        dialog.Cancelled += CloseAnnotate;
+        dialog.Submitted += () =>
+        {
+            var (purpose, notes) = (dialog.Purpose.Text, dialog.Notes.Text);
+            if (string.IsNullOrWhiteSpace(purpose) && string.IsNullOrWhiteSpace(notes))
+            {
+                _message = "Type a purpose or notes (Tab moves between them), or Esc to cancel.";
+                Refresh();
+                return;
+            }
+
+            long seq = 0;
+            var onDetails = Screen == Screen.Details;
+            CloseAnnotate();
+            Background(
+                async () =>
+                {
+                    seq = await Commands.AnnotateCommand.AppendAsync(_svc.Store, entry, _svc.Actor, purpose, notes, validation: null, CancellationToken.None);
+                    var details = onDetails ? await DetailsViewModel.LoadAsync(_svc.Store, entry, _svc.Zone) : null;
+                    await Timeline.ReloadAsync();
+                    _app.Invoke(() =>
+                    {
+                        if (details is not null && Screen == Screen.Details)
+                        {
+                            Details = details;
+                            _body.Show(details.Lines, null, 0);
+                        }
+                    });
+                },
+                () => _message = $"Annotated #{entry.Seq} as #{seq} (the same event as ledger annotate).");
+        };
+        _annotate = dialog;
+        Add(dialog);
+        dialog.Start();
+    }
+
+    private void CloseAnnotate()
+    {
+        if (_annotate is { } dialog)
+        {
+            _annotate = null;
+            Remove(dialog);
+            dialog.Dispose();
+            _body.SetFocus();
+            Refresh();
         }
     }
 
@@ -256,6 +397,11 @@ internal sealed class LedgerWindow : Window
         {
             _message = "The restore is running; it cannot be left half done. Wait for it to finish.";
             return;
+        }
+
+        if (Screen == Screen.Validation && Validation is { Running: true })
+        {
+            _message = $"The validation goes on in the background; {KeyOf(TuiAction.Validate)} shows it again.";
         }
 
         var restored = Screen == Screen.Restore && Restore?.State is RestoreState.Succeeded or RestoreState.Failed;
@@ -447,7 +593,14 @@ internal sealed class LedgerWindow : Window
                 _body.Show(rows.Select(r => new StyledLine(Timeline.RowText(r), TimelineViewModel.ToneOf(r))).ToArray(), rows.Count == 0 ? null : Timeline.Selected);
                 break;
             case Screen.Details:
-                _columns.Text = $"Details of #{Details?.Entry.Seq} ({Details?.Entry.Kind})";
+                _columns.Text = Details?.Title ?? "";
+                break;
+            case Screen.Validation when Validation is not null:
+                _columns.Text = $"Validation of {Validation.Host} (as ledger validate)";
+                var lines = Validation.Lines;
+                // Follow the output as it arrives; once it stops, the admin may scroll back.
+                _body.Show(lines, null, lines.Count != _validationLinesShown ? Math.Max(0, lines.Count - _body.PageSize) : null);
+                _validationLinesShown = lines.Count;
                 break;
             case Screen.Help:
                 _columns.Text = "Keys (from $LEDGER_HOME/tui-keys.json where set)";
@@ -460,7 +613,8 @@ internal sealed class LedgerWindow : Window
 
         _prompt.Text = _promptKind is { } p ? $"{p}{_input}_"
             : Screen == Screen.Restore && Restore?.State == RestoreState.Confirming ? $"Type '{Restore.Host}' to restore: {_input}_"
-            : _message ?? (Screen == Screen.Restore ? Restore?.Message : null) ?? TimelineSummary();
+            : _annotate is not null ? _message ?? "Annotating: Tab next  Enter OK  Esc cancel"
+            : _message ?? (Screen == Screen.Restore ? Restore?.Message : Screen == Screen.Validation ? Validation?.Message : null) ?? TimelineSummary();
         _status.Text = StatusText();
         SetNeedsDraw();
     }
@@ -468,19 +622,23 @@ internal sealed class LedgerWindow : Window
     private string TimelineSummary()
     {
         var count = Timeline.Rows.Count;
-        var more = Timeline.Exhausted ? "" : "+";
+        var more = Timeline.Exhausted && Timeline.AtNewest ? "" : "+";
         var filter = Timeline.Filter is { } f ? $"filter: {f.Source} | " : "";
-        return Busy ? $"{filter}loading ..." : $"{filter}{count}{more} events | row {Math.Min(Timeline.Selected + 1, count)}";
+        return Busy ? $"{filter}loading ..." : $"{filter}{count}{more} events{(Timeline.AtNewest ? "" : " (the oldest)")} | row {Math.Min(Timeline.Selected + 1, count)}";
     }
+
+    /// <summary>The first key bound to an action, for messages and the status bar.</summary>
+    private string KeyOf(TuiAction action) => _svc.Keys.KeysOf(action) is [var first, ..] ? first : "-";
 
     private string StatusText()
     {
-        string K(TuiAction a) => _svc.Keys.KeysOf(a) is [var first, ..] ? first : "-";
+        string K(TuiAction a) => KeyOf(a);
         return Screen switch
         {
             Screen.Timeline => $" {K(TuiAction.Help)} help  {K(TuiAction.Filter)} filter  {K(TuiAction.NextMatch)}/{K(TuiAction.PreviousMatch)} match  Enter details  {K(TuiAction.Restore)} restore  {K(TuiAction.CommandLine)} cmd  {K(TuiAction.Quit)} quit",
             Screen.Restore => " Enter confirm  Esc cancel/back",
-            _ => $" j/k scroll  PgUp/PgDn  g/G  {K(TuiAction.Restore)} restore  Esc/{K(TuiAction.Quit)} back  {K(TuiAction.Help)} help",
+            Screen.Validation => $" j/k scroll  PgUp/PgDn  g/G  Esc/{K(TuiAction.Quit)} back (it goes on)  {K(TuiAction.Validate)} show it again",
+            _ => $" j/k scroll  PgUp/PgDn  g/G  {K(TuiAction.Restore)} restore  {K(TuiAction.Annotate)} annotate  Esc/{K(TuiAction.Quit)} back  {K(TuiAction.Help)} help",
         };
     }
 
