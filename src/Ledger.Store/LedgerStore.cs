@@ -26,10 +26,10 @@ public sealed class LedgerStore : IAsyncDisposable
     // Literal, in the same order in the index predicate and in queries, so that the planner can match them.
     private static readonly string SnapshotTypesSql = string.Join(", ", SnapshotTypes.Order(StringComparer.Ordinal).Select(t => $"'{t}'"));
 
-    private readonly DocumentStore _store;
+    private readonly Lazy<DocumentStore> _store;
     private readonly NpgsqlDataSource _dataSource;
 
-    private LedgerStore(DocumentStore store, NpgsqlDataSource dataSource, string description)
+    private LedgerStore(Lazy<DocumentStore> store, NpgsqlDataSource dataSource, string description)
     {
         _store = store;
         _dataSource = dataSource;
@@ -70,7 +70,9 @@ public sealed class LedgerStore : IAsyncDisposable
                 }
             }
 
-            var store = MartenConfig.Create(connectionString, manageSchema: false);
+            // Marten's store costs hundreds of milliseconds to build; reads (timeline, TUI, docs,
+            // report) go straight to the data source and never need it.
+            var store = new Lazy<DocumentStore>(() => MartenConfig.Create(connectionString, manageSchema: false));
             return new LedgerStore(store, dataSource, Describe(connectionString));
         }
         catch
@@ -82,14 +84,17 @@ public sealed class LedgerStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _store.Dispose();
+        if (_store.IsValueCreated)
+        {
+            _store.Value.Dispose();
+        }
         await _dataSource.DisposeAsync();
     }
 
     /// <summary>Appends one event to a stream (created if new) and returns its sequence number.</summary>
     public async Task<long> AppendAsync(NewEvent e, CancellationToken ct = default)
     {
-        await using var session = _store.LightweightSession();
+        await using var session = _store.Value.LightweightSession();
         var action = session.Events.Append(e.StreamKey, e.Event);
         SetTimestamps(action, e.OccurredAt);
         await SaveAsync(session, ct);
@@ -448,7 +453,7 @@ public sealed class LedgerStore : IAsyncDisposable
     {
         try
         {
-            await using var session = _store.LightweightSession();
+            await using var session = _store.Value.LightweightSession();
             foreach (var e in batch)
             {
                 SetTimestamps(session.Events.StartStream(e.StreamKey, e.Event), e.OccurredAt);
@@ -553,6 +558,7 @@ public sealed class LedgerStore : IAsyncDisposable
                 create index if not exists ix_ledger_events_host_seq on {s}.mt_events ((data->>'host'), seq_id);
                 create index if not exists ix_ledger_events_type_seq on {s}.mt_events (type, seq_id);
                 create index if not exists ix_ledger_events_timestamp on {s}.mt_events (timestamp);
+                create index if not exists ix_ledger_events_type_host_time on {s}.mt_events (type, (data->>'host'), timestamp);
                 create table if not exists {s}.ledger_blobs (sha256 text primary key, size_bytes bigint not null, content bytea not null);
                 create table if not exists {s}.ledger_meta (schema_version int not null);
                 delete from {s}.ledger_meta;

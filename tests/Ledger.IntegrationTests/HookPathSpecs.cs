@@ -91,6 +91,18 @@ public sealed class HookPathSpecs : IClassFixture<DatabaseFixture>
         // Assert
         b.GssEncryptionMode.ToString().ShouldBe(expected);
         b.Host.ShouldBe("db");
+        b.Options.ShouldBe("-c jit=off");
+    }
+
+    [Fact]
+    public void Options_given_in_the_connection_string_are_kept()
+    {
+        // Act
+        var b = new NpgsqlConnectionStringBuilder(ConnectionStrings.WithDefaults("Host=db;Options=-c search_path=x"));
+
+        // Assert
+        b.Options.ShouldBe("-c search_path=x");
+        b.GssEncryptionMode.ShouldBe(GssEncryptionMode.Disable);
     }
 
     [Fact]

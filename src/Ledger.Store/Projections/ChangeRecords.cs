@@ -49,7 +49,7 @@ public sealed class ChangeRecords
                      count(*) filter (where v.data->>'status' = 'pass') as passed,
                      coalesce(jsonb_agg(v.data->>'check' order by v.seq_id) filter (where v.data->>'status' <> 'pass'), '[]'::jsonb) as failed
               from {s}.mt_events v
-              where v.type = 'validation_run' and v.data->>'host' = @host and v.data->>'configCommit' is not null
+              where v.type = 'validation_run' and v.data->>'host' = @host and v.data->>'configCommit' in (select head->>'sha' from c)
               group by 1, 2
             ),
             val as (
@@ -63,7 +63,7 @@ public sealed class ChangeRecords
                        'outcome', d.data->'outcome', 'validated', coalesce((d.data->>'validated')::boolean, false), 'generation', d.data->'generation')
                        order by d.seq_id) as rows
               from {s}.mt_events d
-              where d.type = 'deploy_finished' and d.data->>'host' = @host
+              where d.type = 'deploy_finished' and d.data->>'host' = @host and d.data->>'commit' in (select head->>'sha' from c)
               group by 1
             ),
             res as (

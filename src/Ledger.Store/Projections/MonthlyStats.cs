@@ -35,7 +35,8 @@ public sealed class MonthlyStats
                    count(*) filter (where type = 'alert_fired'),
                    count(*) filter (where type = 'backup_taken')
             from {S}.mt_events
-            where data->>'host' = @host and timestamp >= @from and timestamp < @to
+            where type in ('config_edited', 'deploy_finished', 'restore_started', 'validation_run', 'alert_fired', 'backup_taken')
+              and data->>'host' = @host and timestamp >= @from and timestamp < @to
             """,
             host, from, to, null,
             r => new PeriodCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9)),
