@@ -69,13 +69,26 @@ internal sealed class CliContext
 
     public Programs Programs => Programs.FromEnvironment(Env);
 
+    /// <summary>
+    /// Retries of transient database errors, from LEDGER_DB_RETRY_SECONDS (default 30 s, 0 = off);
+    /// each retry is one line on stderr and in the log.
+    /// </summary>
+    public RetryPolicy Retry => RetryPolicy.FromSetting(Env(RetryPolicy.EnvironmentVariable)) with
+    {
+        Report = line =>
+        {
+            Log.Warning("Database retry: {Line}", line);
+            Err.WriteLine($"ledger: {line}");
+        },
+    };
+
     /// <summary>Opens the store: the given connection string, or the embedded cluster (created and started on first use).</summary>
     public async Task<LedgerStore> OpenStoreAsync(CancellationToken ct)
     {
         if (ExplicitDb is { } cs)
         {
             Log.Debug("Opening database from --db/LEDGER_DB");
-            return await LedgerStore.OpenAsync(cs, ct);
+            return await LedgerStore.OpenAsync(cs, Retry, ct);
         }
 
         var embedded = Embedded;
@@ -89,7 +102,7 @@ internal sealed class CliContext
         }
 
         await embedded.StartAsync(ct);
-        return await LedgerStore.OpenAsync(embedded.ConnectionString(), ct);
+        return await LedgerStore.OpenAsync(embedded.ConnectionString(), Retry, ct);
     }
 
     private static string ResolveHome(Func<string, string?> env)
