@@ -67,11 +67,12 @@ internal static class LedgerApp
                 "it records only what is missing.");
             return ExitCodes.DatabaseFull;
         }
-        catch (Exception e) when (Ledger.Store.DatabaseErrors.IsConnectionLost(e))
+        catch (Exception e) when (Ledger.Store.DatabaseErrors.IsConnectionLost(e) || Ledger.Store.DatabaseErrors.IsTransient(e))
         {
-            context?.Log.Error(e, "The database connection was lost");
+            // Reached with retries off (LEDGER_DB_RETRY_SECONDS=0); exhausted retries end in a StoreException above.
+            context?.Log.Error(e, "The database failed transiently");
             await error.WriteLineAsync(
-                $"ledger: the database connection was lost ({e.GetBaseException().Message}). Events are appended in whole transactions, so nothing was half-written; " +
+                $"ledger: the database failed ({Ledger.Store.DatabaseErrors.Describe(e)}). Events are appended in whole transactions, so nothing was half-written; " +
                 "what was acknowledged is stored. Check the database ('ledger db status'), then run the command again: it records only what is missing.");
             return ExitCodes.UsageOrEnvironment;
         }
