@@ -18,8 +18,8 @@ sql() { psql "$(ledger db url)" -Atc "$1"; }
 ledger db start >/dev/null
 python3 bench/make-nixos-history.py "$work/repo" 3000 5
 
-# 1. kill -9 of PostgreSQL during a long import, then a re-run.
-ledger import-git --repo "$work/repo" --host faults >/dev/null 2>&1 &
+# 1. kill -9 of PostgreSQL during a long import with retries off, then a re-run.
+LEDGER_DB_RETRY_SECONDS=0 ledger import-git --repo "$work/repo" --host faults >/dev/null 2>&1 &
 import_pid=$!
 sleep 1.5
 pg_pid=$(head -1 "$LEDGER_HOME/postgres/postmaster.pid")
@@ -32,6 +32,21 @@ got=$(sql "select count(*) from ledger.mt_events where type = 'config_edited' an
 distinct=$(sql "select count(distinct data->>'sha') from ledger.mt_events where type = 'config_edited' and data->>'host' = 'faults'")
 [ "$first_rc" = 2 ] && [ "$got" = "$expected" ] && [ "$distinct" = "$expected" ] && r=PASS || r=FAIL
 row "kill -9 PostgreSQL mid-import, restart, re-run" "import exits 2; then $expected events, one per commit" "import exit $first_rc; $got events, $distinct distinct" $r
+
+# 1b. the same crash with retries on (the default), PostgreSQL back within the retry window.
+ledger import-git --repo "$work/repo" --host faults-retry >/dev/null 2>"$work/retry.err" &
+import_pid=$!
+sleep 1.5
+pg_pid=$(head -1 "$LEDGER_HOME/postgres/postmaster.pid")
+kill -9 "$pg_pid"
+sleep 2
+ledger db start >/dev/null
+wait $import_pid; retry_rc=$?
+retries=$(grep -c 'attempt [0-9]/5; waiting' "$work/retry.err")
+got=$(sql "select count(*) from ledger.mt_events where type = 'config_edited' and data->>'host' = 'faults-retry'")
+distinct=$(sql "select count(distinct data->>'sha') from ledger.mt_events where type = 'config_edited' and data->>'host' = 'faults-retry'")
+[ "$retry_rc" = 0 ] && [ "$retries" -ge 1 ] && [ "$got" = "$expected" ] && [ "$distinct" = "$expected" ] && r=PASS || r=FAIL
+row "kill -9 PostgreSQL mid-import, restart within the retry window" "import exits 0 after retrying; $expected events, one per commit" "import exit $retry_rc after $retries retries; $got events, $distinct distinct" $r
 
 # 2. eight concurrent writer processes, each recording 10 snapshots; then seal and verify.
 before=$(sql "select count(*) from ledger.mt_events")

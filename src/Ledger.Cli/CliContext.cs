@@ -69,8 +69,21 @@ internal sealed class CliContext
 
     public Programs Programs => Programs.FromEnvironment(Env);
 
+    /// <summary>
+    /// Retries of transient database errors, from LEDGER_DB_RETRY_SECONDS (default 30 s, 0 = off);
+    /// each retry is one line on stderr and in the log.
+    /// </summary>
+    public RetryPolicy Retry => RetryPolicy.FromSetting(Env(RetryPolicy.EnvironmentVariable)) with
+    {
+        Report = line =>
+        {
+            Log.Warning("Database retry: {Line}", line);
+            Err.WriteLine($"ledger: {line}");
+        },
+    };
+
     /// <summary>Opens the store: the given connection string, or the embedded cluster (created and started on first use).</summary>
-    public async Task<LedgerStore> OpenStoreAsync(CancellationToken ct) => await LedgerStore.OpenAsync(await ConnectionStringAsync(ct), ct);
+    public async Task<LedgerStore> OpenStoreAsync(CancellationToken ct) => await LedgerStore.OpenAsync(await ConnectionStringAsync(ct), Retry, ct);
 
     /// <summary>The connection string of --db / LEDGER_DB, or of the embedded cluster (created and started on first use).</summary>
     public async Task<string> ConnectionStringAsync(CancellationToken ct)

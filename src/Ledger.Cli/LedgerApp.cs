@@ -57,11 +57,22 @@ internal static class LedgerApp
             await error.WriteLineAsync($"ledger: {e.Message}");
             return e.ExitCode;
         }
-        catch (Exception e) when (Ledger.Store.DatabaseErrors.IsConnectionLost(e))
+        catch (Exception e) when (Ledger.Store.DatabaseErrors.DiskFull(e) is { } full)
         {
-            context?.Log.Error(e, "The database connection was lost");
+            context?.Log.Error(e, "The database server's disk is full");
             await error.WriteLineAsync(
-                $"ledger: the database connection was lost ({e.GetBaseException().Message}). Events are appended in whole transactions, so nothing was half-written; " +
+                $"ledger: the database server's disk is full ({full.MessageText}). The step that failed was rolled back as a whole: " +
+                "no partial event and no stored content without its event. Free space on the disk that holds the PostgreSQL data directory " +
+                "(or the tablespace named above), for example by removing old WAL archives or logs or growing the volume, then run the command again: " +
+                "it records only what is missing.");
+            return ExitCodes.DatabaseFull;
+        }
+        catch (Exception e) when (Ledger.Store.DatabaseErrors.IsConnectionLost(e) || Ledger.Store.DatabaseErrors.IsTransient(e))
+        {
+            // Reached with retries off (LEDGER_DB_RETRY_SECONDS=0); exhausted retries end in a StoreException above.
+            context?.Log.Error(e, "The database failed transiently");
+            await error.WriteLineAsync(
+                $"ledger: the database failed ({Ledger.Store.DatabaseErrors.Describe(e)}). Events are appended in whole transactions, so nothing was half-written; " +
                 "what was acknowledged is stored. Check the database ('ledger db status'), then run the command again: it records only what is missing.");
             return ExitCodes.UsageOrEnvironment;
         }

@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace Ledger.Store;
 
-/// <summary>Recognises a database that went away in the middle of a command.</summary>
+/// <summary>Sorts database failures into the ones worth retrying, the ones that mean "full", and the rest.</summary>
 public static class DatabaseErrors
 {
     /// <summary>
@@ -16,6 +16,34 @@ public static class DatabaseErrors
             switch (x)
             {
                 case PostgresException p when p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow:
+                case NpgsqlException { IsTransient: true } and not PostgresException:
+                case System.Net.Sockets.SocketException:
+                case EndOfStreamException:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// True when trying the same thing again a little later may well succeed: the connection was
+    /// lost, the server is starting or shutting down, or the transaction lost a serialization
+    /// conflict or a deadlock (the server rolled it back). A full disk, a constraint violation or a
+    /// permission error is not transient: retrying would only repeat it.
+    /// </summary>
+    public static bool IsTransient(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            switch (x)
+            {
+                // Npgsql calls every 53xxx "transient" (disk full included); that is not ours to wait out.
+                case PostgresException p:
+                    return p.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
+                        or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                        or PostgresErrorCodes.TooManyConnections
+                        || p.SqlState.StartsWith("08", StringComparison.Ordinal);
                 case NpgsqlException { IsTransient: true }:
                 case System.Net.Sockets.SocketException:
                 case EndOfStreamException:
@@ -24,5 +52,56 @@ public static class DatabaseErrors
         }
 
         return false;
+    }
+
+    /// <summary>True when the server is starting up, recovering or shutting down: worth waiting for even before the first connection worked.</summary>
+    public static bool IsServerStartingOrStopping(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is PostgresException p)
+            {
+                return p.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The server's "disk full" (SQLSTATE 53100) anywhere in <paramref name="e"/>, or null.</summary>
+    public static PostgresException? DiskFull(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is PostgresException { SqlState: PostgresErrorCodes.DiskFull } p)
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A short description of a transient failure, for the retry line.</summary>
+    public static string Describe(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            switch (x)
+            {
+                case PostgresException p when p.SqlState is PostgresErrorCodes.SerializationFailure:
+                    return "serialization conflict with another transaction";
+                case PostgresException p when p.SqlState is PostgresErrorCodes.DeadlockDetected:
+                    return "deadlock with another transaction";
+                case PostgresException p when p.SqlState is PostgresErrorCodes.CannotConnectNow:
+                    return "the server is starting up";
+                case PostgresException p when p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown:
+                    return "the server is shutting down";
+                case PostgresException p:
+                    return $"{p.SqlState}: {p.MessageText}";
+            }
+        }
+
+        return "the connection was lost: " + e.GetBaseException().Message;
     }
 }

@@ -7,6 +7,7 @@ using Ledger.Core.Timeline;
 using Ledger.Store.Chain;
 using Ledger.Store.Projections;
 using Marten;
+using Marten.Services;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -28,11 +29,13 @@ public sealed class LedgerStore : IAsyncDisposable
 
     private readonly Lazy<DocumentStore> _store;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly RetryPolicy _retry;
 
-    private LedgerStore(Lazy<DocumentStore> store, NpgsqlDataSource dataSource, string description)
+    private LedgerStore(Lazy<DocumentStore> store, NpgsqlDataSource dataSource, RetryPolicy retry, string description)
     {
         _store = store;
         _dataSource = dataSource;
+        _retry = retry;
         Description = description;
         Chain = new LedgerChain(dataSource);
     }
@@ -56,24 +59,45 @@ public sealed class LedgerStore : IAsyncDisposable
     /// Opens the store, creating the schema on first use. Later opens check one row and skip
     /// Marten's schema comparison, which keeps short-lived processes (git hooks) fast.
     /// </summary>
-    public static async Task<LedgerStore> OpenAsync(string connectionString, CancellationToken ct = default)
+    public static Task<LedgerStore> OpenAsync(string connectionString, CancellationToken ct = default) =>
+        OpenAsync(connectionString, RetryPolicy.None, ct);
+
+    /// <summary>
+    /// Opens the store with a retry policy for transient database errors. Opening itself waits only
+    /// for a server that is starting up or shutting down: a database that cannot be reached at all
+    /// is a configuration problem and is reported at once.
+    /// </summary>
+    public static async Task<LedgerStore> OpenAsync(string connectionString, RetryPolicy retry, CancellationToken ct = default)
     {
         connectionString = ConnectionStrings.WithDefaults(connectionString);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         try
         {
-            await using (var conn = await OpenConnectionAsync(dataSource, ct))
-            {
-                if (await ReadSchemaVersionAsync(conn, ct) != MartenConfig.SchemaVersion)
+            await retry.RunAsync(
+                "opening the database",
+                async _ =>
                 {
-                    await CreateSchemaAsync(conn, connectionString, ct);
-                }
-            }
+                    await using var conn = await OpenConnectionAsync(dataSource, ct);
+                    if (await ReadSchemaVersionAsync(conn, ct) != MartenConfig.SchemaVersion)
+                    {
+                        await CreateSchemaAsync(conn, connectionString, ct);
+                    }
 
-            // Marten's store costs hundreds of milliseconds to build; reads (timeline, TUI, docs,
-            // report) go straight to the data source and never need it.
-            var store = new Lazy<DocumentStore>(() => MartenConfig.Create(connectionString, manageSchema: false));
-            return new LedgerStore(store, dataSource, Describe(connectionString));
+                    return true;
+                },
+                DatabaseErrors.IsServerStartingOrStopping,
+                () =>
+                {
+                    dataSource.Clear();
+                    return Task.CompletedTask;
+                },
+                ct);
+
+            // Marten shares this data source, so that one Clear() after a lost connection drops every dead pooled connection.
+            // Its store costs hundreds of milliseconds to build; reads (timeline, TUI, docs, report)
+            // go straight to the data source and never need it, so it is built on first append.
+            var store = new Lazy<DocumentStore>(() => MartenConfig.Create(dataSource, manageSchema: false));
+            return new LedgerStore(store, dataSource, retry, Describe(connectionString));
         }
         catch
         {
@@ -92,13 +116,31 @@ public sealed class LedgerStore : IAsyncDisposable
     }
 
     /// <summary>Appends one event to a stream (created if new) and returns its sequence number.</summary>
-    public async Task<long> AppendAsync(NewEvent e, CancellationToken ct = default)
+    /// <remarks>
+    /// The event gets its id here, before the first attempt. When an attempt fails without an answer
+    /// (the connection dropped around the commit), the next attempt first looks for that id: if the
+    /// commit went through, its sequence number is returned and nothing is appended again.
+    /// </remarks>
+    public Task<long> AppendAsync(NewEvent e, CancellationToken ct = default)
     {
-        await using var session = _store.Value.LightweightSession();
-        var action = session.Events.Append(e.StreamKey, e.Event);
-        SetTimestamps(action, e.OccurredAt);
-        await SaveAsync(session, ct);
-        return action.Events[^1].Sequence;
+        var id = Guid.CreateVersion7();
+        return RetryAsync(
+            "appending an event",
+            async attempt =>
+            {
+                if (attempt > 1 && await CommittedSeqAsync(e.StreamKey, id, ct) is { } committed)
+                {
+                    return committed;
+                }
+
+                await using var session = _store.Value.LightweightSession();
+                var action = session.Events.Append(e.StreamKey, e.Event);
+                action.Events[^1].Id = id;
+                SetTimestamps(action, e.OccurredAt);
+                await SaveAsync(session, ct);
+                return action.Events[^1].Sequence;
+            },
+            ct);
     }
 
     /// <summary>
@@ -145,172 +187,238 @@ public sealed class LedgerStore : IAsyncDisposable
     }
 
     /// <summary>The stream keys that start with <paramref name="prefix"/>.</summary>
-    public async Task<HashSet<string>> StreamKeysAsync(string prefix, CancellationToken ct = default)
-    {
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var cmd = new NpgsqlCommand($"select id from {MartenConfig.Schema}.mt_streams where id like $1 escape '\\'", conn);
-        cmd.Parameters.AddWithValue(EscapeLike(prefix) + "%");
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+    public Task<HashSet<string>> StreamKeysAsync(string prefix, CancellationToken ct = default) =>
+        RetryAsync("reading stream keys", async () =>
         {
-            keys.Add(reader.GetString(0));
-        }
-
-        return keys;
-    }
-
-    /// <summary>Whether a stream exists.</summary>
-    public async Task<bool> StreamExistsAsync(string key, CancellationToken ct = default)
-    {
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var cmd = new NpgsqlCommand($"select 1 from {MartenConfig.Schema}.mt_streams where id = $1", conn);
-        cmd.Parameters.AddWithValue(key);
-        return await cmd.ExecuteScalarAsync(ct) is not null;
-    }
-
-    /// <summary>The sequence number of a stream's first event, or throws when the stream does not exist.</summary>
-    public async Task<long> FirstSeqOfStreamAsync(string key, CancellationToken ct = default)
-    {
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var cmd = new NpgsqlCommand($"select min(seq_id) from {MartenConfig.Schema}.mt_events where stream_id = $1", conn);
-        cmd.Parameters.AddWithValue(key);
-        return await cmd.ExecuteScalarAsync(ct) is long seq
-            ? seq
-            : throw new StoreException($"No events are recorded under '{key}'.");
-    }
-
-    /// <summary>One page of the timeline, newest first.</summary>
-    public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(TimelineQuery query, CancellationToken ct = default)
-    {
-        var sql = new StringBuilder($"select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events where is_archived = false");
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var cmd = new NpgsqlCommand { Connection = conn };
-
-        if (query.BeforeSeq is { } before)
-        {
-            sql.Append(" and seq_id < @before");
-            cmd.Parameters.AddWithValue("before", before);
-        }
-
-        if (query.AfterSeq is { } after)
-        {
-            sql.Append(" and seq_id > @after");
-            cmd.Parameters.AddWithValue("after", after);
-        }
-
-        if (query.Host is { } host)
-        {
-            sql.Append(" and data->>'host' = @host");
-            cmd.Parameters.AddWithValue("host", host);
-        }
-
-        if (query.Kinds.Count > 0)
-        {
-            var aliases = query.Kinds.SelectMany(EventCatalogue.AliasesOfKind).Distinct().ToArray();
-            sql.Append(" and type = any(@types)");
-            cmd.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = aliases });
-        }
-
-        if (query.Since is { } since)
-        {
-            sql.Append(" and timestamp >= @since");
-            cmd.Parameters.AddWithValue("since", since.ToUniversalTime());
-        }
-
-        if (query.Until is { } until)
-        {
-            sql.Append(" and timestamp <= @until");
-            cmd.Parameters.AddWithValue("until", until.ToUniversalTime());
-        }
-
-        if (!string.IsNullOrEmpty(query.Grep))
-        {
-            // Case-insensitive substring of the stored payload (message, purpose, paths, patch text).
-            // Snapshots (nine in ten events, and every container snapshot names every container)
-            // are searched only when a snapshot kind is asked for; the rest has a trigram index.
-            if (!query.Kinds.Any(k => EventCatalogue.AliasesOfKind(k).Any(SnapshotTypes.Contains)))
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand($"select id from {MartenConfig.Schema}.mt_streams where id like $1 escape '\\'", conn);
+            cmd.Parameters.AddWithValue(EscapeLike(prefix) + "%");
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
-                sql.Append($" and type not in ({SnapshotTypesSql})");
+                keys.Add(reader.GetString(0));
             }
 
-            sql.Append(" and data::text ilike @grep");
-            cmd.Parameters.AddWithValue("grep", "%" + EscapeLike(query.Grep) + "%");
-        }
+            return keys;
+        }, ct);
 
-        // Upwards pages walk the index from the bottom, then turn round: every page reads newest first.
-        var upwards = query.AfterSeq is not null || query.FromOldest;
-        sql.Append(upwards ? " order by seq_id asc" : " order by seq_id desc");
-        if (query.Limit is { } limit)
+    /// <summary>Whether a stream exists.</summary>
+    public Task<bool> StreamExistsAsync(string key, CancellationToken ct = default) =>
+        RetryAsync("looking up a stream", async () =>
         {
-            sql.Append(" limit @limit");
-            cmd.Parameters.AddWithValue("limit", limit);
-        }
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand($"select 1 from {MartenConfig.Schema}.mt_streams where id = $1", conn);
+            cmd.Parameters.AddWithValue(key);
+            return await cmd.ExecuteScalarAsync(ct) is not null;
+        }, ct);
 
-        cmd.CommandText = sql.ToString();
-        var rows = new List<TimelineEntry>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+    /// <summary>The sequence number of a stream's first event, or throws when the stream does not exist.</summary>
+    public Task<long> FirstSeqOfStreamAsync(string key, CancellationToken ct = default) =>
+        RetryAsync("looking up a stream", async () =>
         {
-            rows.Add(ReadEntry(reader));
-        }
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand($"select min(seq_id) from {MartenConfig.Schema}.mt_events where stream_id = $1", conn);
+            cmd.Parameters.AddWithValue(key);
+            return await cmd.ExecuteScalarAsync(ct) is long seq
+                ? seq
+                : throw new StoreException($"No events are recorded under '{key}'.");
+        }, ct);
 
-        if (upwards)
+    /// <summary>One page of the timeline, newest first.</summary>
+    public Task<IReadOnlyList<TimelineEntry>> TimelineAsync(TimelineQuery query, CancellationToken ct = default) =>
+        RetryAsync<IReadOnlyList<TimelineEntry>>("reading the timeline", async () =>
         {
-            rows.Reverse();
-        }
+            var sql = new StringBuilder($"select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events where is_archived = false");
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand { Connection = conn };
 
-        return rows;
-    }
+            if (query.BeforeSeq is { } before)
+            {
+                sql.Append(" and seq_id < @before");
+                cmd.Parameters.AddWithValue("before", before);
+            }
+
+            if (query.AfterSeq is { } after)
+            {
+                sql.Append(" and seq_id > @after");
+                cmd.Parameters.AddWithValue("after", after);
+            }
+
+            if (query.Host is { } host)
+            {
+                sql.Append(" and data->>'host' = @host");
+                cmd.Parameters.AddWithValue("host", host);
+            }
+
+            if (query.Kinds.Count > 0)
+            {
+                var aliases = query.Kinds.SelectMany(EventCatalogue.AliasesOfKind).Distinct().ToArray();
+                sql.Append(" and type = any(@types)");
+                cmd.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = aliases });
+            }
+
+            if (query.Since is { } since)
+            {
+                sql.Append(" and timestamp >= @since");
+                cmd.Parameters.AddWithValue("since", since.ToUniversalTime());
+            }
+
+            if (query.Until is { } until)
+            {
+                sql.Append(" and timestamp <= @until");
+                cmd.Parameters.AddWithValue("until", until.ToUniversalTime());
+            }
+
+            if (!string.IsNullOrEmpty(query.Grep))
+            {
+                // Case-insensitive substring of the stored payload (message, purpose, paths, patch text).
+                // Snapshots (nine in ten events, and every container snapshot names every container)
+                // are searched only when a snapshot kind is asked for; the rest has a trigram index.
+                if (!query.Kinds.Any(k => EventCatalogue.AliasesOfKind(k).Any(SnapshotTypes.Contains)))
+                {
+                    sql.Append($" and type not in ({SnapshotTypesSql})");
+                }
+
+                sql.Append(" and data::text ilike @grep");
+                cmd.Parameters.AddWithValue("grep", "%" + EscapeLike(query.Grep) + "%");
+            }
+
+            // Upwards pages walk the index from the bottom, then turn round: every page reads newest first.
+            var upwards = query.AfterSeq is not null || query.FromOldest;
+            sql.Append(upwards ? " order by seq_id asc" : " order by seq_id desc");
+            if (query.Limit is { } limit)
+            {
+                sql.Append(" limit @limit");
+                cmd.Parameters.AddWithValue("limit", limit);
+            }
+
+            cmd.CommandText = sql.ToString();
+            var rows = new List<TimelineEntry>();
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(ReadEntry(reader));
+            }
+
+            if (upwards)
+            {
+                rows.Reverse();
+            }
+
+            return rows;
+        }, ct);
 
     /// <summary>One event by sequence number, or null.</summary>
-    public async Task<TimelineEntry?> GetAsync(long seq, CancellationToken ct = default)
-    {
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var cmd = new NpgsqlCommand($"select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events where seq_id = $1", conn);
-        cmd.Parameters.AddWithValue(seq);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
-    }
+    public Task<TimelineEntry?> GetAsync(long seq, CancellationToken ct = default) =>
+        RetryAsync("reading an event", async () =>
+        {
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand($"select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events where seq_id = $1", conn);
+            cmd.Parameters.AddWithValue(seq);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
+        }, ct);
 
     /// <summary>Whether content with this SHA-256 is stored.</summary>
-    public async Task<bool> BlobExistsAsync(string sha256, CancellationToken ct = default)
-    {
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var cmd = new NpgsqlCommand($"select 1 from {MartenConfig.Schema}.ledger_blobs where sha256 = $1", conn);
-        cmd.Parameters.AddWithValue(sha256);
-        return await cmd.ExecuteScalarAsync(ct) is not null;
-    }
+    public Task<bool> BlobExistsAsync(string sha256, CancellationToken ct = default) =>
+        RetryAsync("looking up stored content", async () =>
+        {
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand($"select 1 from {MartenConfig.Schema}.ledger_blobs where sha256 = $1", conn);
+            cmd.Parameters.AddWithValue(sha256);
+            return await cmd.ExecuteScalarAsync(ct) is not null;
+        }, ct);
 
     /// <summary>
-    /// Stores content under its SHA-256, streaming it from <paramref name="content"/>. The bytes are
-    /// hashed again on the way in and the insert is rolled back if they no longer match (the file
-    /// changed meanwhile), so a hash never names other content. Storing the same hash again changes nothing.
+    /// Stores a file's content under its SHA-256 (once: the same content again is not stored twice)
+    /// and starts the backup's stream with <paramref name="e"/>, in one transaction: either both are
+    /// stored or neither, so a failure (a full disk on the database server included) leaves no
+    /// content without its event. The bytes from <paramref name="openContent"/> are hashed again on
+    /// the way in and everything is rolled back if they no longer match (the file changed
+    /// meanwhile), so a hash never names other content. Returns the backup's sequence number, or
+    /// null when its stream existed already.
     /// </summary>
-    public async Task PutBlobAsync(string sha256, Stream content, long sizeBytes, CancellationToken ct = default)
+    public Task<long?> RecordBackupAsync(NewEvent e, string sha256, long sizeBytes, Func<Stream> openContent, CancellationToken ct = default)
     {
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await using var hashing = new HashingReadStream(content);
-        await using var cmd = new NpgsqlCommand(
-            $"insert into {MartenConfig.Schema}.ledger_blobs (sha256, size_bytes, content) values ($1, $2, $3) on conflict (sha256) do nothing",
-            conn,
-            tx);
-        cmd.Parameters.AddWithValue(sha256);
-        cmd.Parameters.AddWithValue(sizeBytes);
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = hashing, Size = checked((int)sizeBytes) });
-        await cmd.ExecuteNonQueryAsync(ct);
-        if (hashing.BytesRead != sizeBytes || !string.Equals(hashing.HashHex(), sha256, StringComparison.Ordinal))
-        {
-            await tx.RollbackAsync(ct);
-            throw new StoreException("The content changed while it was being stored (its hash no longer matches); nothing was stored. Run the command again.");
-        }
+        var id = Guid.CreateVersion7();
+        return RetryAsync(
+            "storing a backup",
+            async attempt =>
+            {
+                if (attempt > 1 && await CommittedSeqAsync(e.StreamKey, id, ct) is { } committed)
+                {
+                    return committed;
+                }
 
-        await tx.CommitAsync(ct);
+                await using var conn = await OpenConnectionAsync(_dataSource, ct);
+                await using var tx = await conn.BeginTransactionAsync(ct);
+                await using (var content = openContent())
+                await using (var hashing = new HashingReadStream(content))
+                await using (var cmd = new NpgsqlCommand(
+                    $"insert into {MartenConfig.Schema}.ledger_blobs (sha256, size_bytes, content) values ($1, $2, $3) on conflict (sha256) do nothing",
+                    conn,
+                    tx))
+                {
+                    cmd.Parameters.AddWithValue(sha256);
+                    cmd.Parameters.AddWithValue(sizeBytes);
+                    cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = hashing, Size = checked((int)sizeBytes) });
+                    await cmd.ExecuteNonQueryAsync(ct);
+                    if (hashing.BytesRead != sizeBytes || !string.Equals(hashing.HashHex(), sha256, StringComparison.Ordinal))
+                    {
+                        await tx.RollbackAsync(ct);
+                        throw new StoreException("The content changed while it was being stored (its hash no longer matches); nothing was stored. Run the command again.");
+                    }
+                }
+
+                try
+                {
+                    await using var session = _store.Value.LightweightSession(SessionOptions.ForTransaction(tx));
+                    var action = session.Events.StartStream(e.StreamKey, e.Event);
+                    action.Events[0].Id = id;
+                    SetTimestamps(action, e.OccurredAt);
+                    await SaveAsync(session, ct);
+                }
+                catch (Exception ex) when (IsStreamCollision(ex))
+                {
+                    // Recorded meanwhile by another process: this content is stored under that event.
+                    return (long?)null;
+                }
+
+                await tx.CommitAsync(ct);
+                return await CommittedSeqAsync(e.StreamKey, id, ct);
+            },
+            ct);
     }
 
     /// <summary>Streams stored content into <paramref name="destination"/>; false when there is none under that hash.</summary>
-    public async Task<bool> CopyBlobToAsync(string sha256, Stream destination, CancellationToken ct = default)
+    /// <remarks>Retried on transient errors only when <paramref name="destination"/> can be rewound and cut back.</remarks>
+    public Task<bool> CopyBlobToAsync(string sha256, Stream destination, CancellationToken ct = default)
+    {
+        var start = destination.CanSeek ? destination.Position : -1;
+        var retry = destination.CanSeek ? _retry : RetryPolicy.None;
+        return retry.RunAsync(
+            "reading stored content",
+            async attempt =>
+            {
+                if (attempt > 1)
+                {
+                    destination.SetLength(start);
+                    destination.Position = start;
+                }
+
+                return await CopyBlobOnceAsync(sha256, destination, ct);
+            },
+            null,
+            () =>
+            {
+                _dataSource.Clear();
+                return Task.CompletedTask;
+            },
+            ct);
+    }
+
+    private async Task<bool> CopyBlobOnceAsync(string sha256, Stream destination, CancellationToken ct)
     {
         await using var conn = await OpenConnectionAsync(_dataSource, ct);
         await using var cmd = new NpgsqlCommand($"select content from {MartenConfig.Schema}.ledger_blobs where sha256 = $1", conn);
@@ -330,91 +438,96 @@ public sealed class LedgerStore : IAsyncDisposable
     /// The newest event of a type on a host whose payload field <paramref name="field"/> equals
     /// <paramref name="value"/>, at or before <paramref name="atOrBefore"/> when given.
     /// </summary>
-    public async Task<TimelineEntry?> LatestAsync(Type eventType, string host, string field, string value, long? atOrBefore = null, CancellationToken ct = default)
-    {
-        var alias = EventCatalogue.Describe(eventType).Alias;
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var cmd = new NpgsqlCommand(
-            $"""
-            select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events
-            where type = @type and data->>'host' = @host and data->>@field = @value and (@at::bigint is null or seq_id <= @at)
-            order by seq_id desc limit 1
-            """,
-            conn);
-        cmd.Parameters.AddWithValue("type", alias);
-        cmd.Parameters.AddWithValue("host", host);
-        cmd.Parameters.AddWithValue("field", field);
-        cmd.Parameters.AddWithValue("value", value);
-        cmd.Parameters.Add(new NpgsqlParameter("at", NpgsqlDbType.Bigint) { Value = (object?)atOrBefore ?? DBNull.Value });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
-    }
+    public Task<TimelineEntry?> LatestAsync(Type eventType, string host, string field, string value, long? atOrBefore = null, CancellationToken ct = default) =>
+        RetryAsync("reading the latest event", async () =>
+        {
+            var alias = EventCatalogue.Describe(eventType).Alias;
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand(
+                $"""
+                select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events
+                where type = @type and data->>'host' = @host and data->>@field = @value and (@at::bigint is null or seq_id <= @at)
+                order by seq_id desc limit 1
+                """,
+                conn);
+            cmd.Parameters.AddWithValue("type", alias);
+            cmd.Parameters.AddWithValue("host", host);
+            cmd.Parameters.AddWithValue("field", field);
+            cmd.Parameters.AddWithValue("value", value);
+            cmd.Parameters.Add(new NpgsqlParameter("at", NpgsqlDbType.Bigint) { Value = (object?)atOrBefore ?? DBNull.Value });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
+        }, ct);
 
     /// <summary>
     /// The event that put the configuration in effect on <paramref name="host"/> for
     /// <paramref name="repo"/> at <paramref name="atOrBefore"/>: the latest config edit, successful
     /// deploy or completed restore at or before it. Its commit is the restore target.
     /// </summary>
-    public async Task<TimelineEntry?> ConfigInEffectAsync(string host, string repo, long atOrBefore, CancellationToken ct = default)
-    {
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var cmd = new NpgsqlCommand(
-            $"""
-            select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events
-            where seq_id <= @at and data->>'host' = @host and data->>'repo' = @repo
-              and (type = 'config_edited' or type = 'restore_completed' or (type = 'deploy_finished' and data->>'outcome' = 'succeeded'))
-            order by seq_id desc limit 1
-            """,
-            conn);
-        cmd.Parameters.AddWithValue("at", atOrBefore);
-        cmd.Parameters.AddWithValue("host", host);
-        cmd.Parameters.AddWithValue("repo", repo);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
-    }
+    public Task<TimelineEntry?> ConfigInEffectAsync(string host, string repo, long atOrBefore, CancellationToken ct = default) =>
+        RetryAsync("reading the configuration in effect", async () =>
+        {
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand(
+                $"""
+                select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events
+                where seq_id <= @at and data->>'host' = @host and data->>'repo' = @repo
+                  and (type = 'config_edited' or type = 'restore_completed' or (type = 'deploy_finished' and data->>'outcome' = 'succeeded'))
+                order by seq_id desc limit 1
+                """,
+                conn);
+            cmd.Parameters.AddWithValue("at", atOrBefore);
+            cmd.Parameters.AddWithValue("host", host);
+            cmd.Parameters.AddWithValue("repo", repo);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
+        }, ct);
 
     /// <summary>The latest deploy of <paramref name="repo"/> on <paramref name="host"/> whose validations all passed.</summary>
-    public async Task<TimelineEntry?> LastValidatedDeployAsync(string host, string repo, CancellationToken ct = default)
-    {
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var cmd = new NpgsqlCommand(
-            $"""
-            select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events
-            where type = 'deploy_finished' and data->>'host' = @host and data->>'repo' = @repo and (data->>'validated')::boolean
-            order by seq_id desc limit 1
-            """,
-            conn);
-        cmd.Parameters.AddWithValue("host", host);
-        cmd.Parameters.AddWithValue("repo", repo);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
-    }
+    public Task<TimelineEntry?> LastValidatedDeployAsync(string host, string repo, CancellationToken ct = default) =>
+        RetryAsync("reading the last validated deploy", async () =>
+        {
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand(
+                $"""
+                select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events
+                where type = 'deploy_finished' and data->>'host' = @host and data->>'repo' = @repo and (data->>'validated')::boolean
+                order by seq_id desc limit 1
+                """,
+                conn);
+            cmd.Parameters.AddWithValue("host", host);
+            cmd.Parameters.AddWithValue("repo", repo);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
+        }, ct);
 
     /// <summary>The NixOS generation a successful deploy of <paramref name="commit"/> produced, if one was recorded.</summary>
-    public async Task<int?> GenerationOfAsync(string host, string commit, CancellationToken ct = default)
-    {
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var cmd = new NpgsqlCommand(
-            $"""
-            select (data->>'generation')::int from {MartenConfig.Schema}.mt_events
-            where type in ('deploy_finished', 'restore_completed') and data->>'host' = @host
-              and (data->>'commit' = @commit or data->>'newCommit' = @commit) and data->>'generation' is not null
-              and coalesce(data->>'outcome', 'succeeded') = 'succeeded'
-            order by seq_id desc limit 1
-            """,
-            conn);
-        cmd.Parameters.AddWithValue("host", host);
-        cmd.Parameters.AddWithValue("commit", commit);
-        return await cmd.ExecuteScalarAsync(ct) is int g ? g : null;
-    }
+    public Task<int?> GenerationOfAsync(string host, string commit, CancellationToken ct = default) =>
+        RetryAsync<int?>("reading a generation", async () =>
+        {
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand(
+                $"""
+                select (data->>'generation')::int from {MartenConfig.Schema}.mt_events
+                where type in ('deploy_finished', 'restore_completed') and data->>'host' = @host
+                  and (data->>'commit' = @commit or data->>'newCommit' = @commit) and data->>'generation' is not null
+                  and coalesce(data->>'outcome', 'succeeded') = 'succeeded'
+                order by seq_id desc limit 1
+                """,
+                conn);
+            cmd.Parameters.AddWithValue("host", host);
+            cmd.Parameters.AddWithValue("commit", commit);
+            return await cmd.ExecuteScalarAsync(ct) is int g ? g : null;
+        }, ct);
 
     /// <summary>How many events are stored (all hosts).</summary>
-    public async Task<long> CountAsync(CancellationToken ct = default)
-    {
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var cmd = new NpgsqlCommand($"select count(*) from {MartenConfig.Schema}.mt_events", conn);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
-    }
+    public Task<long> CountAsync(CancellationToken ct = default) =>
+        RetryAsync("counting events", async () =>
+        {
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand($"select count(*) from {MartenConfig.Schema}.mt_events", conn);
+            return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        }, ct);
 
     /// <summary>
     /// Re-asserts the append-only triggers on events and chain rows and, given an application role,
@@ -449,35 +562,92 @@ public sealed class LedgerStore : IAsyncDisposable
             root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
     }
 
-    private async Task<int> StartBatchAsync(List<NewEvent> batch, CancellationToken ct)
+    private Task<int> StartBatchAsync(List<NewEvent> batch, CancellationToken ct) =>
+        StartBatchAsync(batch, batch.Select(_ => Guid.CreateVersion7()).ToArray(), ct);
+
+    /// <summary>
+    /// One transaction starting one stream per event, retried on transient errors. The events' ids
+    /// are fixed before the first attempt: a retry after a commit whose answer was lost finds them
+    /// stored and counts them as recorded (by this process) instead of colliding with itself.
+    /// </summary>
+    private Task<int> StartBatchAsync(List<NewEvent> batch, Guid[] ids, CancellationToken ct) =>
+        RetryAsync(
+            batch.Count == 1 ? "appending an event" : $"appending {batch.Count} events",
+            async attempt =>
+            {
+                if (attempt > 1 && await CountCommittedAsync(batch, ids, ct) is > 0 and var committed)
+                {
+                    // The batch is one transaction: either all of it is stored or none.
+                    return committed;
+                }
+
+                try
+                {
+                    await using var session = _store.Value.LightweightSession();
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        var action = session.Events.StartStream(batch[i].StreamKey, batch[i].Event);
+                        action.Events[0].Id = ids[i];
+                        SetTimestamps(action, batch[i].OccurredAt);
+                    }
+
+                    await SaveAsync(session, ct);
+                    return batch.Count;
+                }
+                catch (Exception ex) when (IsStreamCollision(ex) && batch.Count > 1)
+                {
+                    // Someone recorded some of these meanwhile (a hook racing an import): fall back to one by one.
+                    int recorded = 0;
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        recorded += await StartBatchAsync([batch[i]], [ids[i]], ct);
+                    }
+
+                    return recorded;
+                }
+                catch (Exception ex) when (IsStreamCollision(ex))
+                {
+                    return 0;
+                }
+            },
+            ct);
+
+    /// <summary>How many of these events (by id) are stored.</summary>
+    private async Task<int> CountCommittedAsync(List<NewEvent> batch, Guid[] ids, CancellationToken ct)
     {
-        try
-        {
-            await using var session = _store.Value.LightweightSession();
-            foreach (var e in batch)
-            {
-                SetTimestamps(session.Events.StartStream(e.StreamKey, e.Event), e.OccurredAt);
-            }
-
-            await SaveAsync(session, ct);
-            return batch.Count;
-        }
-        catch (Exception ex) when (IsStreamCollision(ex) && batch.Count > 1)
-        {
-            // Someone recorded some of these meanwhile (a hook racing an import): fall back to one by one.
-            int recorded = 0;
-            foreach (var single in batch)
-            {
-                recorded += await StartBatchAsync([single], ct);
-            }
-
-            return recorded;
-        }
-        catch (Exception ex) when (IsStreamCollision(ex))
-        {
-            return 0;
-        }
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        // stream_id leads the (stream_id, version) index, so this does not scan the events.
+        await using var cmd = new NpgsqlCommand($"select count(*) from {MartenConfig.Schema}.mt_events where stream_id = any($1) and id = any($2)", conn);
+        cmd.Parameters.AddWithValue(batch.Select(e => e.StreamKey).Distinct(StringComparer.Ordinal).ToArray());
+        cmd.Parameters.AddWithValue(ids);
+        return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
     }
+
+    /// <summary>The sequence number of the event with this id in this stream, if it is stored.</summary>
+    private async Task<long?> CommittedSeqAsync(string streamKey, Guid id, CancellationToken ct)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand($"select seq_id from {MartenConfig.Schema}.mt_events where stream_id = $1 and id = $2", conn);
+        cmd.Parameters.AddWithValue(streamKey);
+        cmd.Parameters.AddWithValue(id);
+        return await cmd.ExecuteScalarAsync(ct) is long seq ? seq : null;
+    }
+
+    private Task<T> RetryAsync<T>(string what, Func<Task<T>> operation, CancellationToken ct) =>
+        RetryAsync(what, _ => operation(), ct);
+
+    private Task<T> RetryAsync<T>(string what, Func<int, Task<T>> operation, CancellationToken ct) =>
+        _retry.RunAsync(
+            what,
+            operation,
+            null,
+            () =>
+            {
+                // The server went away: every idle pooled connection died with it.
+                _dataSource.Clear();
+                return Task.CompletedTask;
+            },
+            ct);
 
     private static void SetTimestamps(StreamAction action, DateTimeOffset? at)
     {

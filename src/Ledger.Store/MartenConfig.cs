@@ -4,6 +4,7 @@ using JasperFx;
 using JasperFx.Events;
 using Ledger.Core.Events;
 using Marten;
+using Npgsql;
 using Weasel.Core;
 
 namespace Ledger.Store;
@@ -18,12 +19,25 @@ public static class MartenConfig
 
     public static DocumentStore Create(string connectionString, bool manageSchema)
     {
-        return DocumentStore.For(o => Configure(o, connectionString, manageSchema));
+        return DocumentStore.For(o =>
+        {
+            o.Connection(connectionString);
+            Configure(o, manageSchema);
+        });
     }
 
-    internal static void Configure(StoreOptions o, string connectionString, bool manageSchema)
+    /// <summary>A store over an existing data source (one connection pool shared with the caller).</summary>
+    public static DocumentStore Create(NpgsqlDataSource dataSource, bool manageSchema)
     {
-        o.Connection(connectionString);
+        return DocumentStore.For(o =>
+        {
+            o.Connection(dataSource);
+            Configure(o, manageSchema);
+        });
+    }
+
+    internal static void Configure(StoreOptions o, bool manageSchema)
+    {
         o.DatabaseSchemaName = Schema;
         o.Events.DatabaseSchemaName = Schema;
         // Stored JSON must be exactly what EventJson prints (camelCase enum values included):

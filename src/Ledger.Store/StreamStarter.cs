@@ -14,7 +14,7 @@ namespace Ledger.Store;
 /// </summary>
 public static class StreamStarter
 {
-    /// <summary>What <see cref="TryStartAsync"/> did.</summary>
+    /// <summary>What <c>TryStartAsync</c> did.</summary>
     public enum Outcome
     {
         /// <summary>The stream was started; the event has a sequence number.</summary>
@@ -28,7 +28,17 @@ public static class StreamStarter
     }
 
     /// <summary>Starts <paramref name="e"/>'s stream with its event; the sequence number is set when started.</summary>
-    public static async Task<(Outcome Outcome, long Seq)> TryStartAsync(string connectionString, NewEvent e, CancellationToken ct = default)
+    public static Task<(Outcome Outcome, long Seq)> TryStartAsync(string connectionString, NewEvent e, CancellationToken ct = default) =>
+        TryStartAsync(connectionString, e, RetryPolicy.None, ct);
+
+    /// <summary>
+    /// As above, retrying transient errors. A retry after a commit whose answer was lost finds the
+    /// stream and says <see cref="Outcome.AlreadyExists"/>: the event is never written twice.
+    /// </summary>
+    public static Task<(Outcome Outcome, long Seq)> TryStartAsync(string connectionString, NewEvent e, RetryPolicy retry, CancellationToken ct = default) =>
+        retry.RunAsync("recording the event", _ => AttemptAsync(connectionString, e, ct), null, null, ct);
+
+    private static async Task<(Outcome Outcome, long Seq)> AttemptAsync(string connectionString, NewEvent e, CancellationToken ct)
     {
         var descriptor = EventCatalogue.Describe(e.Event.GetType());
         var type = e.Event.GetType();

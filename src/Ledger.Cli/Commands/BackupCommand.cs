@@ -75,14 +75,28 @@ internal static class BackupCommand
             return (await store.FirstSeqOfStreamAsync(key, ct), false);
         }
 
-        if (!await store.BlobExistsAsync(f.Sha256, ct))
+        // Content and event go in together: a failure (a full disk on the database side) stores neither.
+        var e = new BackupTaken(host, actor, f.Path, f.Sha256, f.SizeBytes, reason, commit, f.UnixMode);
+        long? seq;
+        try
         {
-            await using var stream = new FileStream(f.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-            await store.PutBlobAsync(f.Sha256, stream, f.SizeBytes, ct);
+            seq = await store.RecordBackupAsync(
+                new NewEvent(key, e),
+                f.Sha256,
+                f.SizeBytes,
+                () => new FileStream(f.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true),
+                ct);
+        }
+        catch (Exception ex) when (DatabaseErrors.DiskFull(ex) is { } full)
+        {
+            throw new StoreException(
+                $"The database server's disk is full: storing the backup of {f.Path} ({f.SizeBytes} bytes) failed ({full.MessageText}). " +
+                "Nothing of this backup was stored (content and event are one transaction, rolled back); backups listed above it were stored. " +
+                "Free space on the disk that holds the PostgreSQL data directory (or the tablespace in the message), then run 'ledger backup' again.",
+                ExitCodes.DatabaseFull,
+                ex);
         }
 
-        var e = new BackupTaken(host, actor, f.Path, f.Sha256, f.SizeBytes, reason, commit, f.UnixMode);
-        var seq = await store.TryStartStreamAsync(new NewEvent(key, e), ct);
         return seq is { } s ? (s, true) : (await store.FirstSeqOfStreamAsync(key, ct), false);
     }
 }

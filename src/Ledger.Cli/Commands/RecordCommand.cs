@@ -29,10 +29,10 @@ internal static class RecordCommand
 
             // The hook path: one connection, no Marten store (see StreamStarter); the store only
             // when the schema needs creating or an annotation is to be added.
-            var (outcome, _) = await StreamStarter.TryStartAsync(connectionString, newEvent, ct);
+            var (outcome, _) = await StreamStarter.TryStartAsync(connectionString, newEvent, ctx.Retry, ct);
             var annotate = r.GetValue(purpose) is not null || r.GetValue(notes) is not null;
             var needsStore = outcome == StreamStarter.Outcome.NeedsStore || (outcome == StreamStarter.Outcome.AlreadyExists && annotate);
-            await using var store = needsStore ? await LedgerStore.OpenAsync(connectionString, ct) : null;
+            await using var store = needsStore ? await LedgerStore.OpenAsync(connectionString, ctx.Retry, ct) : null;
             var recorded = outcome switch
             {
                 StreamStarter.Outcome.Started => 1,

@@ -5,6 +5,7 @@ using Ledger.Cli.Projections;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Reports;
+using Ledger.Core.Text;
 using Markdig;
 
 namespace Ledger.Cli.Commands;
@@ -79,7 +80,7 @@ internal static class ReportCommand
         switch (format)
         {
             case "json":
-                return JsonSerializer.Serialize(model with { Charts = new ReportCharts("", "", "") }, EventJson.Indented) + "\n";
+                return RenderText.InertJson(JsonSerializer.Serialize(model with { Charts = new ReportCharts("", "", "") }, EventJson.Indented)) + "\n";
             case "html":
                 var markdown = templates.Render(Templates.ReportMarkdown, new Dictionary<string, object?> { ["report"] = model, ["html"] = true });
                 var body = Markdown.ToHtml(markdown, Html).Replace("\r\n", "\n", StringComparison.Ordinal);

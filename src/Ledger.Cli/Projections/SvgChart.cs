@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Ledger.Core.Reports;
+using Ledger.Core.Text;
 using Ledger.Store.Projections;
 
 namespace Ledger.Cli.Projections;
@@ -135,5 +135,5 @@ internal static class SvgChart
 
     private static string F(double v) => v.ToString("0.0", Inv);
 
-    private static string Esc(string text) => WebUtility.HtmlEncode(text);
+    private static string Esc(string text) => RenderText.Html(text);
 }

@@ -4,13 +4,15 @@ using System.Text;
 using Fluid;
 using Fluid.Values;
 using Ledger.Core.Errors;
+using Ledger.Core.Text;
 
 namespace Ledger.Cli.Projections;
 
 /// <summary>
 /// The Liquid templates of projections/, embedded in the binary; <c>--templates DIR</c> puts a file of
 /// the same name in DIR in place of the embedded one. Models reach templates with camelCase member
-/// names; output is not HTML-encoded (the templates write Markdown) and line endings are LF.
+/// names; output is not HTML-encoded (the templates write Markdown): recorded text goes through
+/// the filters md, md_line, code and html (<see cref="RenderText"/>), and line endings are LF.
 /// </summary>
 internal sealed class Templates
 {
@@ -35,10 +37,13 @@ internal sealed class Templates
 
         _overrides = overrideDirectory;
         _options = new TemplateOptions { CultureInfo = CultureInfo.InvariantCulture, MemberAccessStrategy = new UnsafeMemberAccessStrategy { MemberNameStrategy = MemberNameStrategies.CamelCase } };
-        _options.Filters.AddFilter("md", (input, _, _) => new StringValue(MarkdownText.Escape(input.ToStringValue())));
-        _options.Filters.AddFilter("code", (input, _, _) => new StringValue(MarkdownText.Code(input.ToStringValue())));
+        // The only way recorded text reaches a rendered file: through one of these (Ledger.Core.Text.RenderText).
+        _options.Filters.AddFilter("md", (input, _, _) => new StringValue(RenderText.Markdown(input.ToStringValue())));
+        _options.Filters.AddFilter("md_line", (input, _, _) => new StringValue(RenderText.MarkdownLine(input.ToStringValue())));
+        _options.Filters.AddFilter("code", (input, _, _) => new StringValue(RenderText.MarkdownCode(input.ToStringValue())));
+        _options.Filters.AddFilter("html", (input, _, _) => new StringValue(RenderText.Html(input.ToStringValue())));
         _options.Filters.AddFilter("indent", (input, args, _) =>
-            new StringValue(MarkdownText.IndentContinuation(input.ToStringValue(), (int)args.At(0).ToNumberValue())));
+            new StringValue(RenderText.IndentContinuation(input.ToStringValue(), (int)args.At(0).ToNumberValue())));
     }
 
     /// <summary>Where a template comes from, for messages.</summary>
@@ -56,7 +61,10 @@ internal sealed class Templates
         }
 
         var text = template.Render(context, NullEncoder.Default);
-        return text.Contains('\r', StringComparison.Ordinal) ? text.Replace("\r\n", "\n", StringComparison.Ordinal) : text;
+        text = text.Contains('\r', StringComparison.Ordinal) ? text.Replace("\r\n", "\n", StringComparison.Ordinal) : text;
+
+        // A field a template (perhaps an admin's --templates override) printed without a filter still cannot carry a control character.
+        return RenderText.InertOutput(text);
     }
 
     /// <summary>The embedded text of a template (what <c>--templates</c> files start from).</summary>

@@ -10,4 +10,7 @@ public static class ExitCodes
 
     /// <summary>Usage or environment error: bad arguments, bad path, not a git repository, database unreachable.</summary>
     public const int UsageOrEnvironment = 2;
+
+    /// <summary>The database server's disk is full (SQLSTATE 53100): nothing of the failed step was stored.</summary>
+    public const int DatabaseFull = 3;
 }
