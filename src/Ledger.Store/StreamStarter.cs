@@ -65,7 +65,7 @@ public static class StreamStarter
         cmd.Parameters.Add(new NpgsqlParameter { Value = e.StreamKey, NpgsqlDbType = NpgsqlDbType.Varchar });
         cmd.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7(), NpgsqlDbType = NpgsqlDbType.Uuid });
         cmd.Parameters.Add(new NpgsqlParameter { Value = descriptor.Alias, NpgsqlDbType = NpgsqlDbType.Varchar });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = $"{type.FullName}, {type.Assembly.GetName().Name}", NpgsqlDbType = NpgsqlDbType.Varchar });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = LedgerStore.DotnetTypeName(type), NpgsqlDbType = NpgsqlDbType.Varchar });
         cmd.Parameters.Add(new NpgsqlParameter { Value = body, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (e.OccurredAt ?? DateTimeOffset.UtcNow).ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         try

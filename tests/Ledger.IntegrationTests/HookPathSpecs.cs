@@ -21,30 +21,58 @@ public sealed class HookPathSpecs : IClassFixture<DatabaseFixture>
         "Enable jellyfin\n\nwith \"quotes\" <and> ünïcode\n", "Enable jellyfin",
         [new FileChange("hosts/alpha.nix", "old.nix", FileChangeKind.Renamed, 2, 1, [new LineRange(3, 4)], false, "@@ -3 +3,2 @@\n-a\n+b\n+c\n")], 2, 1);
 
-    [Fact]
-    public async Task The_lean_path_writes_the_rows_the_Marten_path_writes()
+    [Theory]
+    [InlineData("hook")]
+    [InlineData("batch")]
+    public async Task The_lean_paths_write_the_rows_the_Marten_path_writes(string path)
     {
-        // Arrange
+        // Arrange: a Marten session appends (AppendAsync), the two lean paths start streams.
         var at = new DateTimeOffset(2026, 2, 3, 4, 5, 6, TimeSpan.Zero);
+        var (marten, lean) = ($"commit:marten-{path}", $"commit:lean-{path}");
 
         // Act
-        await _db.Store.TryStartStreamAsync(new NewEvent("commit:marten", Edit("aaaa"), at));
-        var (outcome, seq) = await StreamStarter.TryStartAsync(_db.ConnectionString, new NewEvent("commit:lean", Edit("aaaa"), at));
+        await _db.Store.AppendAsync(new NewEvent(marten, Edit("aaaa"), at));
+        long seq;
+        if (path == "hook")
+        {
+            var (outcome, s) = await StreamStarter.TryStartAsync(_db.ConnectionString, new NewEvent(lean, Edit("aaaa"), at));
+            outcome.ShouldBe(StreamStarter.Outcome.Started);
+            seq = s;
+        }
+        else
+        {
+            (await _db.Store.StartStreamsAsync([new NewEvent(lean + "-0", Edit("0000"), at), new NewEvent(lean, Edit("aaaa"), at)])).ShouldBe(2);
+            seq = await _db.Store.FirstSeqOfStreamAsync(lean);
+            (await _db.Store.FirstSeqOfStreamAsync(lean + "-0")).ShouldBe(seq - 1); // sequence follows the batch's order
+        }
 
         // Assert
-        outcome.ShouldBe(StreamStarter.Outcome.Started);
-        seq.ShouldBe(await _db.Store.FirstSeqOfStreamAsync("commit:lean"));
+        seq.ShouldBe(await _db.Store.FirstSeqOfStreamAsync(lean));
         var same = await _db.ScalarAsync(
-            """
+            $"""
             select count(*) from ledger.mt_events m join ledger.mt_events l
-              on m.stream_id = 'commit:marten' and l.stream_id = 'commit:lean'
+              on m.stream_id = '{marten}' and l.stream_id = '{lean}'
              and m.data = l.data and m.type = l.type and m.mt_dotnet_type = l.mt_dotnet_type
              and m.version = l.version and m.timestamp = l.timestamp and m.tenant_id = l.tenant_id and m.is_archived = l.is_archived
             """);
         same.ShouldBe(1L);
-        (await _db.ScalarAsync("select version from ledger.mt_streams where id = 'commit:lean'")).ShouldBe(1L);
+        (await _db.ScalarAsync($"select count(*) from ledger.mt_streams m join ledger.mt_streams l on m.id = '{marten}' and l.id = '{lean}' and m.version = l.version and m.tenant_id = l.tenant_id and m.is_archived = l.is_archived")).ShouldBe(1L);
         var read = await _db.Store.GetAsync(seq);
         read!.Data.ShouldBeOfType<ConfigEdited>().Files[0].Patch.ShouldBe(Edit("aaaa").Files[0].Patch);
+    }
+
+    [Fact]
+    public async Task A_batch_holding_a_recorded_stream_records_the_others_once()
+    {
+        // Arrange
+        await _db.Store.StartStreamsAsync([new NewEvent("commit:b1", Edit("b1"))]);
+
+        // Act
+        var recorded = await _db.Store.StartStreamsAsync([new NewEvent("commit:b0", Edit("b0")), new NewEvent("commit:b1", Edit("b1")), new NewEvent("commit:b2", Edit("b2"))]);
+
+        // Assert
+        recorded.ShouldBe(2);
+        (await _db.ScalarAsync("select count(*) from ledger.mt_events where stream_id in ('commit:b0', 'commit:b1', 'commit:b2')")).ShouldBe(3L);
     }
 
     [Fact]

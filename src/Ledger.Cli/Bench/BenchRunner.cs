@@ -22,6 +22,9 @@ internal sealed class BenchRunner
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>The workloads that need the seeded million events.</summary>
+    private static readonly string[] LargeDataset = ["timeline", "report", "tui"];
+
     private readonly CliContext _ctx;
     private readonly string _server;
     private readonly BenchOptions _o;
@@ -34,7 +37,13 @@ internal sealed class BenchRunner
         _o = options;
     }
 
-    public sealed record BenchOptions(long Events, int Hosts, int Days, int Runs, string? Repo, int Commits, string Ledger, bool Skip1M);
+    public sealed record BenchOptions(long Events, int Hosts, int Days, int Runs, string? Repo, int Commits, string Ledger, IReadOnlySet<string> Only)
+    {
+        /// <summary>The workloads, by the names --only takes.</summary>
+        public static readonly string[] Workloads = ["hook", "import", "append", "timeline", "report", "tui", "gpu"];
+
+        public bool Includes(string workload) => Only.Count == 0 || Only.Contains(workload);
+    }
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -43,23 +52,27 @@ internal sealed class BenchRunner
         _rows.Add("| workload | ledger | baseline (same run) | ratio | target | met |");
         _rows.Add("|---|---|---|---|---|---|");
 
-        await using (var scratch = await ScratchDatabase.CreateAsync(_server, "ledger_bench_hook", ct))
+        if (_o.Includes("hook"))
         {
+            await using var scratch = await ScratchDatabase.CreateAsync(_server, "ledger_bench_hook", ct);
             failed += await Guard("hook", () => HookAsync(scratch.ConnectionString, ct));
         }
 
-        await using (var scratch = await ScratchDatabase.CreateAsync(_server, "ledger_bench_import", ct))
+        if (_o.Includes("import"))
         {
+            await using var scratch = await ScratchDatabase.CreateAsync(_server, "ledger_bench_import", ct);
             failed += await Guard("import", () => ImportAndDocsAsync(scratch.ConnectionString, ct));
         }
 
-        await using (var scratch = await ScratchDatabase.CreateAsync(_server, "ledger_bench_append", ct))
+        if (_o.Includes("append"))
         {
+            await using var scratch = await ScratchDatabase.CreateAsync(_server, "ledger_bench_append", ct);
             failed += await Guard("append", () => AppendAsync(scratch.ConnectionString, ct));
         }
 
-        await using (var scratch = await ScratchDatabase.CreateAsync(_server, "ledger_bench_big", ct))
+        if (LargeDataset.Any(_o.Includes))
         {
+            await using var scratch = await ScratchDatabase.CreateAsync(_server, "ledger_bench_big", ct);
             await Say($"seeding {_o.Events:N0} events over {_o.Days} days on {_o.Hosts} hosts ...");
             var seed = await BenchSeeder.SeedAsync(scratch.ConnectionString, _o.Events, _o.Hosts, _o.Days, DateTimeOffset.UtcNow, null, ct);
             await Say($"seeded in {seed.Elapsed.TotalSeconds:0.0} s ({seed.Events / seed.Elapsed.TotalSeconds:N0} events/s, {seed.Streams:N0} streams)");
@@ -427,6 +440,11 @@ internal sealed class BenchRunner
 
     private async Task<int> Guard(string name, Func<Task> workload)
     {
+        if (!_o.Includes(name))
+        {
+            return 0;
+        }
+
         try
         {
             await Say($"running {name} ...");
