@@ -229,85 +229,125 @@ public sealed class LedgerStore : IAsyncDisposable
     public Task<IReadOnlyList<TimelineEntry>> TimelineAsync(TimelineQuery query, CancellationToken ct = default) =>
         RetryAsync<IReadOnlyList<TimelineEntry>>("reading the timeline", async () =>
         {
-            var sql = new StringBuilder($"select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events where is_archived = false");
-            await using var conn = await OpenConnectionAsync(_dataSource, ct);
-            await using var cmd = new NpgsqlCommand { Connection = conn };
-
-            if (query.BeforeSeq is { } before)
+            if (string.IsNullOrEmpty(query.Grep) || query.AfterSeq is not null || query.FromOldest || query.Limit is not { } limit)
             {
-                sql.Append(" and seq_id < @before");
-                cmd.Parameters.AddWithValue("before", before);
+                return await PageAsync(query, null, ct);
             }
 
-            if (query.AfterSeq is { } after)
+            // Free text, newest first: the planner takes the trigram index, fetches every match
+            // and sorts them, which for a common word is tens of thousands of payloads. The newest
+            // window is read by walking the primary key instead (it stops at a page of matches);
+            // only when that window holds too few does the rest go to the planner (and the index).
+            var top = query.BeforeSeq ?? (await MaxSeqAsync(ct) + 1);
+            var floor = top - TextSearchWindow;
+            var recent = await PageAsync(query with { BeforeSeq = top }, floor, ct);
+            if (recent.Count >= limit || floor <= 0)
             {
-                sql.Append(" and seq_id > @after");
-                cmd.Parameters.AddWithValue("after", after);
+                return recent;
             }
 
-            if (query.Host is { } host)
-            {
-                sql.Append(" and data->>'host' = @host");
-                cmd.Parameters.AddWithValue("host", host);
-            }
-
-            if (query.Kinds.Count > 0)
-            {
-                var aliases = query.Kinds.SelectMany(EventCatalogue.AliasesOfKind).Distinct().ToArray();
-                sql.Append(" and type = any(@types)");
-                cmd.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = aliases });
-            }
-
-            if (query.Since is { } since)
-            {
-                sql.Append(" and timestamp >= @since");
-                cmd.Parameters.AddWithValue("since", since.ToUniversalTime());
-            }
-
-            if (query.Until is { } until)
-            {
-                sql.Append(" and timestamp <= @until");
-                cmd.Parameters.AddWithValue("until", until.ToUniversalTime());
-            }
-
-            if (!string.IsNullOrEmpty(query.Grep))
-            {
-                // Case-insensitive substring of the stored payload (message, purpose, paths, patch text).
-                // Snapshots (nine in ten events, and every container snapshot names every container)
-                // are searched only when a snapshot kind is asked for; the rest has a trigram index.
-                if (!query.Kinds.Any(k => EventCatalogue.AliasesOfKind(k).Any(SnapshotTypes.Contains)))
-                {
-                    sql.Append($" and type not in ({SnapshotTypesSql})");
-                }
-
-                sql.Append(" and data::text ilike @grep");
-                cmd.Parameters.AddWithValue("grep", "%" + EscapeLike(query.Grep) + "%");
-            }
-
-            // Upwards pages walk the index from the bottom, then turn round: every page reads newest first.
-            var upwards = query.AfterSeq is not null || query.FromOldest;
-            sql.Append(upwards ? " order by seq_id asc" : " order by seq_id desc");
-            if (query.Limit is { } limit)
-            {
-                sql.Append(" limit @limit");
-                cmd.Parameters.AddWithValue("limit", limit);
-            }
-
-            cmd.CommandText = sql.ToString();
-            var rows = new List<TimelineEntry>();
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                rows.Add(ReadEntry(reader));
-            }
-
-            if (upwards)
-            {
-                rows.Reverse();
-            }
-
-            return rows;
+            var older = await PageAsync(query with { BeforeSeq = floor + 1, Limit = limit - recent.Count }, null, ct);
+            return [.. recent, .. older];
         }, ct);
+
+    /// <summary>How many of the newest events a free-text page reads by sequence number before it asks the index.</summary>
+    internal long TextSearchWindow { get; set; } = 20_000;
+
+    private async Task<long> MaxSeqAsync(CancellationToken ct)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {MartenConfig.Schema}.mt_events", conn);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>One query of the timeline; <paramref name="floor"/> (exclusive) bounds it below by sequence number.</summary>
+    private async Task<IReadOnlyList<TimelineEntry>> PageAsync(TimelineQuery query, long? floor, CancellationToken ct)
+    {
+        var sql = new StringBuilder($"select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events where is_archived = false");
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        await using var cmd = new NpgsqlCommand { Connection = conn };
+
+        if (floor is { } f)
+        {
+            sql.Append(" and seq_id > @floor");
+            cmd.Parameters.AddWithValue("floor", f);
+        }
+
+        if (query.BeforeSeq is { } before)
+        {
+            sql.Append(" and seq_id < @before");
+            cmd.Parameters.AddWithValue("before", before);
+        }
+
+        if (query.AfterSeq is { } after)
+        {
+            sql.Append(" and seq_id > @after");
+            cmd.Parameters.AddWithValue("after", after);
+        }
+
+        if (query.Host is { } host)
+        {
+            sql.Append(" and data->>'host' = @host");
+            cmd.Parameters.AddWithValue("host", host);
+        }
+
+        if (query.Kinds.Count > 0)
+        {
+            var aliases = query.Kinds.SelectMany(EventCatalogue.AliasesOfKind).Distinct().ToArray();
+            sql.Append(" and type = any(@types)");
+            cmd.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = aliases });
+        }
+
+        if (query.Since is { } since)
+        {
+            sql.Append(" and timestamp >= @since");
+            cmd.Parameters.AddWithValue("since", since.ToUniversalTime());
+        }
+
+        if (query.Until is { } until)
+        {
+            sql.Append(" and timestamp <= @until");
+            cmd.Parameters.AddWithValue("until", until.ToUniversalTime());
+        }
+
+        if (!string.IsNullOrEmpty(query.Grep))
+        {
+            // Case-insensitive substring of the stored payload (message, purpose, paths, patch text).
+            // Snapshots (nine in ten events, and every container snapshot names every container)
+            // are searched only when a snapshot kind is asked for; the rest has a trigram index.
+            if (!query.Kinds.Any(k => EventCatalogue.AliasesOfKind(k).Any(SnapshotTypes.Contains)))
+            {
+                sql.Append($" and type not in ({SnapshotTypesSql})");
+            }
+
+            sql.Append(" and data::text ilike @grep");
+            cmd.Parameters.AddWithValue("grep", "%" + EscapeLike(query.Grep) + "%");
+        }
+
+        // Upwards pages walk the index from the bottom, then turn round: every page reads newest first.
+        var upwards = query.AfterSeq is not null || query.FromOldest;
+        sql.Append(upwards ? " order by seq_id asc" : " order by seq_id desc");
+        if (query.Limit is { } limit)
+        {
+            sql.Append(" limit @limit");
+            cmd.Parameters.AddWithValue("limit", limit);
+        }
+
+        cmd.CommandText = sql.ToString();
+        var rows = new List<TimelineEntry>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(ReadEntry(reader));
+        }
+
+        if (upwards)
+        {
+            rows.Reverse();
+        }
+
+        return rows;
+    }
 
     /// <summary>One event by sequence number, or null.</summary>
     public Task<TimelineEntry?> GetAsync(long seq, CancellationToken ct = default) =>

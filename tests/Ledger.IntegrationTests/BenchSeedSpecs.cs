@@ -112,6 +112,36 @@ public sealed class BenchSeedSpecs : IClassFixture<BenchSeedSpecs.Seeded>
         plan.ShouldContain("ix_ledger_events_text");
     }
 
+    [Theory]
+    [InlineData(null, 40)]
+    [InlineData(2500L, 40)]
+    [InlineData(null, 400)]
+    public async Task A_text_page_across_the_recent_window_is_the_page_the_plain_query_gives(long? before, int limit)
+    {
+        // Arrange: a window far smaller than the history, so that pages cross it.
+        await using var store = await Ledger.Store.LedgerStore.OpenAsync(_seeded.Db.ConnectionString);
+        store.TextSearchWindow = 100;
+        var truth = new List<long>();
+        await using (var conn = new Npgsql.NpgsqlConnection(_seeded.Db.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand(
+                $"select seq_id from ledger.mt_events where type not like '%snapshot%' and data::text ilike '%transcoding%' and seq_id < {before ?? long.MaxValue} order by seq_id desc limit {limit}", conn);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                truth.Add(reader.GetInt64(0));
+            }
+        }
+
+        // Act
+        var page = await store.TimelineAsync(new TimelineQuery { Grep = "Transcoding", BeforeSeq = before, Limit = limit });
+
+        // Assert
+        truth.Count.ShouldBeGreaterThan(5);
+        page.Select(e => e.Seq).ShouldBe(truth);
+    }
+
     private static List<string> Kinds(string json) =>
         JsonDocument.Parse(json).RootElement.EnumerateArray().Select(e => e.GetProperty("kind").GetString()!).ToList();
 }
