@@ -320,7 +320,10 @@ public sealed class LedgerStore : IAsyncDisposable
                 sql.Append($" and type not in ({SnapshotTypesSql})");
             }
 
-            sql.Append(" and data::text ilike @grep");
+            // In the recent window the same test is written so that it does not match the trigram
+            // index's expression: the planner, which underestimates common words, must walk the
+            // primary key there (10 ms for a page at 1M events, against 110 ms through the index).
+            sql.Append(floor is null ? " and data::text ilike @grep" : " and (data::text || '') ilike @grep");
             cmd.Parameters.AddWithValue("grep", "%" + EscapeLike(query.Grep) + "%");
         }
 
