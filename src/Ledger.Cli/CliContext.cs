@@ -73,12 +73,18 @@ internal sealed class CliContext
     /// Retries of transient database errors, from LEDGER_DB_RETRY_SECONDS (default 30 s, 0 = off);
     /// each retry is one line on stderr and in the log.
     /// </summary>
+    /// <summary>Set by full-screen verbs (the TUI): a retry line on stderr would draw over the screen, so it goes to the log only.</summary>
+    public bool RetriesToLogOnly { get; set; }
+
     public RetryPolicy Retry => RetryPolicy.FromSetting(Env(RetryPolicy.EnvironmentVariable)) with
     {
         Report = line =>
         {
             Log.Warning("Database retry: {Line}", line);
-            Err.WriteLine($"ledger: {line}");
+            if (!RetriesToLogOnly)
+            {
+                Err.WriteLine($"ledger: {line}");
+            }
         },
     };
 

@@ -23,6 +23,7 @@ internal static class TuiCommand
 
             var hostName = r.GetValue(host) ?? (ctx.Env("LEDGER_HOST") is { Length: > 0 } h ? h : null);
             var checklist = Path.GetFullPath(r.GetValue(config) ?? Path.Combine(ctx.Home, "checks.json"));
+            ctx.RetriesToLogOnly = true;
             await using var store = await ctx.OpenStoreAsync(ct);
             var services = new Tui.TuiServices(
                 store,

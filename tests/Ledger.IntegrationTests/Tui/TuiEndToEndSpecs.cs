@@ -23,7 +23,25 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
     {
         // Arrange
         using var h = await TuiHistory.CreateAsync(_db, "tmuxbox");
-        var session = $"ledger-tui-{Environment.ProcessId}";
+
+        // Act and assert
+        await FilterDetailsRestoreAsync(h, "1 events");
+    }
+
+    [Fact]
+    public async Task On_a_history_of_thousands_of_commits_the_same_walk_finds_the_commit_and_restores_to_it()
+    {
+        // Arrange: 2,000 generated NixOS commits, then the three of the small history.
+        using var h = await TuiHistory.CreateAsync(_db, "bigbox", generated: 2000);
+        (await _db.ScalarAsync("select count(*) from ledger.mt_events where type = 'config_edited' and data->>'host' = 'bigbox'")).ShouldBe(2003L);
+
+        // Act and assert
+        await FilterDetailsRestoreAsync(h, "1 events");
+    }
+
+    private async Task FilterDetailsRestoreAsync(TuiHistory h, string matches)
+    {
+        var session = $"ledger-tui-{Environment.ProcessId}-{h.Host}";
         var args = new List<string> { "new-session", "-d", "-s", session, "-x", "80", "-y", "24" };
         foreach (var (k, v) in new Dictionary<string, string?>(h.Env) { ["LEDGER_DB"] = _db.ConnectionString, ["LEDGER_HOME"] = h.Home.Path, ["HOME"] = h.Home.Path })
         {
@@ -41,7 +59,7 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
             Tmux("send-keys", "-t", session, "/");
             Tmux("send-keys", "-t", session, "-l", "transcoding");
             Tmux("send-keys", "-t", session, "Enter");
-            var screen = await WaitForAsync(session, "filter: transcoding | 1 events");
+            var screen = await WaitForAsync(session, $"filter: transcoding | {matches}");
             screen.ShouldContain("Enable the NVIDIA driver");
 
             // its details: files, then the diff at the bottom
@@ -55,7 +73,7 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
             // R, the plan, the host name, Enter
             Tmux("send-keys", "-t", session, "R");
             screen = await WaitForAsync(session, $"Type '{h.Host}' to restore");
-            screen.ShouldContain("Restore plan for host tmuxbox");
+            screen.ShouldContain($"Restore plan for host {h.Host}");
             Tmux("send-keys", "-t", session, "-l", h.Host);
             Tmux("send-keys", "-t", session, "Enter");
             await WaitForAsync(session, "Restored ");

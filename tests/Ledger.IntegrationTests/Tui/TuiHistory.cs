@@ -12,7 +12,7 @@ namespace Ledger.IntegrationTests.Tui;
 
 /// <summary>
 /// A small real configuration history for the TUI tests: a git repository of three commits (one
-/// message carries an escape sequence), imported for one host, plus a validation of the middle commit,
+/// message carries an escape sequence), optionally on top of thousands of generated ones, imported for one host, plus a validation of the middle commit,
 /// and a fake nixos-rebuild that succeeds.
 /// </summary>
 internal sealed class TuiHistory : IDisposable
@@ -47,9 +47,19 @@ internal sealed class TuiHistory : IDisposable
         ["LEDGER_SYSTEM_PROFILE"] = NoProfile,
     };
 
-    public static async Task<TuiHistory> CreateAsync(DatabaseFixture db, string host)
+    /// <param name="generated">Commits of a generated NixOS history (bench/make-nixos-history.py) to start from, before the three.</param>
+    public static async Task<TuiHistory> CreateAsync(DatabaseFixture db, string host, int generated = 0)
     {
         var h = new TuiHistory(host);
+        if (generated > 0)
+        {
+            var script = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "bench", "make-nixos-history.py"));
+            using var python = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("python3", [script, h.Repo.Path, generated.ToString(System.Globalization.CultureInfo.InvariantCulture), "11"]) { RedirectStandardError = true })!;
+            var err = await python.StandardError.ReadToEndAsync();
+            await python.WaitForExitAsync();
+            python.ExitCode.ShouldBe(0, err);
+        }
+
         h.Repo.Write("configuration.nix", "{ imports = [ ./media.nix ]; }\n");
         h.Repo.Write("media.nix", "{ services.jellyfin.enable = true; }\n");
         h.Repo.Commit("Known good media box");
