@@ -47,7 +47,7 @@ public sealed class LedgerStore : IAsyncDisposable
     public ChangeRecords Changes => new(_dataSource);
 
     /// <summary>Per-host statistics of a period (read model of the monthly report), aggregated in the database.</summary>
-    public MonthlyStats Monthly => new(_dataSource);
+    public MonthlyStats Monthly => new(_dataSource, _retry);
 
     /// <summary>The hash chain over the events: seal, verify, head.</summary>
     public LedgerChain Chain { get; }

@@ -14,10 +14,12 @@ public sealed class MonthlyStats
 {
     private static readonly string S = MartenConfig.Schema;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly RetryPolicy _retry;
 
-    internal MonthlyStats(NpgsqlDataSource dataSource)
+    internal MonthlyStats(NpgsqlDataSource dataSource, RetryPolicy? retry = null)
     {
         _dataSource = dataSource;
+        _retry = retry ?? RetryPolicy.None;
     }
 
     public async Task<PeriodCounts> CountsAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
@@ -269,7 +271,15 @@ public sealed class MonthlyStats
         return series.Select(kv => new DailySeries(kv.Key, kv.Value)).ToArray();
     }
 
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, string host, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DateTimeOffset>? bounds, Func<NpgsqlDataReader, T> map, CancellationToken ct)
+    // Each section is one read: a transient error (the server restarting) repeats that read.
+    private Task<IReadOnlyList<T>> QueryAsync<T>(string sql, string host, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DateTimeOffset>? bounds, Func<NpgsqlDataReader, T> map, CancellationToken ct) =>
+        _retry.RunAsync("reading the monthly report", _ => QueryOnceAsync(sql, host, from, to, bounds, map, ct), null, () =>
+        {
+            _dataSource.Clear();
+            return Task.CompletedTask;
+        }, ct);
+
+    private async Task<IReadOnlyList<T>> QueryOnceAsync<T>(string sql, string host, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DateTimeOffset>? bounds, Func<NpgsqlDataReader, T> map, CancellationToken ct)
     {
         await using var conn = await _dataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(sql, conn);
