@@ -267,14 +267,9 @@ public sealed class ImportGitSpecs : IClassFixture<DatabaseFixture>, IDisposable
     public async Task A_long_generated_history_imports_one_event_per_commit_with_gits_counts_and_reimports_nothing()
     {
         // The benchmark's generator: merges, renames, deletions and many multi-file commits.
-        var script = Path.Combine(RepoRoot(), "bench", "make-nixos-history.py");
         using var dir = new TempDirectory("ledger-long");
         var target = Path.Combine(dir.Path, "repo");
-        using (var p = System.Diagnostics.Process.Start("python3", [script, target, "400", "7"]))
-        {
-            await p.WaitForExitAsync();
-            p.ExitCode.ShouldBe(0);
-        }
+        await GeneratedHistory.WriteAsync(target, 400, 7);
 
         var cli = Cli("long-host");
         var first = await cli.RunAsync("import-git", "--repo", target);
@@ -340,16 +335,5 @@ public sealed class ImportGitSpecs : IClassFixture<DatabaseFixture>, IDisposable
         e.Files.Sum(f => (long)(f.Patch?.Length ?? 0)).ShouldBeLessThanOrEqualTo(Ledger.Capture.Git.GitHistoryReader.MaxCommitPatchChars + 1024);
         e.Files[^1].Patch.ShouldBeNull();
         e.Files[^1].PatchTruncated.ShouldBeTrue();
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ledger.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Ledger.sln not found above the test binaries.");
     }
 }

@@ -40,7 +40,7 @@ public sealed class DatabaseRestartSpecs : IDisposable
         }
 
         var repo = Path.Combine(_work.Path, "repo");
-        Run("python3", Path.Combine(RepositoryRoot(), "bench", "make-nixos-history.py"), repo, "300", "7");
+        await GeneratedHistory.WriteAsync(repo, 300, 7);
         var commits = int.Parse(Run("git", "-C", repo, "rev-list", "--count", "HEAD").Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
         // Hold back the import's first append (a lock on the streams table) so that the crash hits it in flight.
@@ -132,18 +132,5 @@ public sealed class DatabaseRestartSpecs : IDisposable
         p.WaitForExit();
         p.ExitCode.ShouldBe(0, $"{program} {string.Join(' ', args)}: {error}");
         return output;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Ledger.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Ledger.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -53,11 +53,7 @@ internal sealed class TuiHistory : IDisposable
         var h = new TuiHistory(host);
         if (generated > 0)
         {
-            var script = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "bench", "make-nixos-history.py"));
-            using var python = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("python3", [script, h.Repo.Path, generated.ToString(System.Globalization.CultureInfo.InvariantCulture), "11"]) { RedirectStandardError = true })!;
-            var err = await python.StandardError.ReadToEndAsync();
-            await python.WaitForExitAsync();
-            python.ExitCode.ShouldBe(0, err);
+            await GeneratedHistory.WriteAsync(h.Repo.Path, generated, 11);
         }
 
         h.Repo.Write("configuration.nix", "{ imports = [ ./media.nix ]; }\n");
