@@ -1,12 +1,15 @@
+using Ledger.Core.Events;
 namespace Ledger.Capture.Gpu;
 
 /// <summary>
 /// Takes a reading of the machine's NVIDIA GPUs: through NVML when it loads (no process to start),
 /// else through nvidia-smi on PATH. A machine without either is not an error: the result says so.
 /// </summary>
-public sealed class GpuCollector
+public sealed class GpuCollector : IDisposable
 {
     private readonly GpuCollectorOptions _options;
+    private readonly Lock _gate = new();
+    private NvmlGpuReader? _kept;
 
     public GpuCollector(GpuCollectorOptions? options = null)
     {
@@ -23,25 +26,15 @@ public sealed class GpuCollector
         CaptureException? nvmlFailure = null;
         if (_options.Source is GpuSource.Nvml || (_options.Source is GpuSource.Auto && !NvmlDisabled()))
         {
-            using var nvml = NvmlGpuReader.TryOpen(_options.NvmlLibraryPaths, out nvmlMissing);
-            if (nvml is not null)
+            var gpus = ReadNvml(out nvmlMissing, out nvmlFailure);
+            if (gpus is { Count: > 0 })
             {
-                try
-                {
-                    var gpus = nvml.Read();
-                    if (gpus.Count > 0)
-                    {
-                        return GpuReadout.From(GpuReadout.NvmlSource, gpus);
-                    }
+                return GpuReadout.From(GpuReadout.NvmlSource, gpus);
+            }
 
-                    nvmlMissing = "NVML sees no GPU";
-                }
-                catch (CaptureException e) when (_options.Source is GpuSource.Auto)
-                {
-                    // nvidia-smi may still read what NVML through this process could not.
-                    nvmlFailure = e;
-                    nvmlMissing = e.Message;
-                }
+            if (nvmlFailure is not null && _options.Source is GpuSource.Nvml)
+            {
+                throw nvmlFailure;
             }
 
             if (_options.Source is GpuSource.Nvml)
@@ -71,6 +64,63 @@ public sealed class GpuCollector
         return readings.Count > 0
             ? GpuReadout.From(GpuReadout.NvidiaSmiSource, readings)
             : GpuReadout.None($"no NVIDIA GPU found ({smi} says: No devices were found)");
+    }
+
+    /// <summary>Shuts down NVML when it was kept open.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _kept?.Dispose();
+            _kept = null;
+        }
+    }
+
+    // One reading through NVML: null with the reason when NVML is not there or sees no GPU, or with
+    // the failure when it is there but could not read (nvidia-smi may still read what it could not).
+    private IReadOnlyList<GpuReading>? ReadNvml(out string? missing, out CaptureException? failure)
+    {
+        missing = null;
+        failure = null;
+        lock (_gate)
+        {
+            var nvml = _kept ?? NvmlGpuReader.TryOpen(_options.NvmlLibraryPaths, out missing);
+            if (nvml is null)
+            {
+                return null;
+            }
+
+            var keep = false;
+            try
+            {
+                var gpus = nvml.Read();
+                keep = _options.KeepNvmlOpen;
+                if (gpus.Count == 0)
+                {
+                    missing = "NVML sees no GPU";
+                }
+
+                return gpus;
+            }
+            catch (CaptureException e)
+            {
+                failure = e;
+                missing = e.Message;
+                return null;
+            }
+            finally
+            {
+                if (keep)
+                {
+                    _kept = nvml;
+                }
+                else
+                {
+                    nvml.Dispose();
+                    _kept = null;
+                }
+            }
+        }
     }
 
     private bool NvmlDisabled() => _options.Env(GpuCollectorOptions.NvmlDisableVariable) is "1";

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ledger.Capture.Gpu;
 using Ledger.Cli.Serve;
 using Ledger.Core.Errors;
 
@@ -34,9 +35,13 @@ internal static class ServeCommand
 
             using var log = ServeLogging.Create(settings, ctx.Env, ctx.Out, ctx.Verbose);
             await using var store = await ctx.OpenStoreAsync(ct);
+
+            // The daemon keeps NVML initialised between GPU snapshots (shut down when it stops).
+            using var gpu = new GpuCollector(ctx.Programs.GpuOptions with { KeepNvmlOpen = true });
             var serve = new ServeContext(store, settings, settings.Host ?? ctx.DefaultHost, ctx.Home, ctx.Programs, new ServeMetrics(settings.Host ?? ctx.DefaultHost, TimeProvider.System), log)
             {
                 WebhookToken = token,
+                Gpu = gpu,
             };
 
             ServeHost server;

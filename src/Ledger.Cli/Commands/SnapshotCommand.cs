@@ -65,7 +65,7 @@ internal static class SnapshotCommand
     public sealed record Taken(Recorded Recorded, IReadOnlyList<string> Notes, IReadOnlyList<string> Skipped);
 
     /// <summary>Takes and records each kind in turn; the demo calls this with its stand-in programs.</summary>
-    public static async Task<Taken> TakeAsync(LedgerStore store, IReadOnlyList<string> kinds, string host, string actor, Programs programs, IReadOnlyList<MountSpec> mounts, CancellationToken ct, bool skipUnavailable = false)
+    public static async Task<Taken> TakeAsync(LedgerStore store, IReadOnlyList<string> kinds, string host, string actor, Programs programs, IReadOnlyList<MountSpec> mounts, CancellationToken ct, bool skipUnavailable = false, GpuCollector? gpu = null)
     {
         var recorded = new Recorded();
         var notes = new List<string>();
@@ -75,7 +75,7 @@ internal static class SnapshotCommand
             ILedgerEvent e;
             try
             {
-                e = await CollectAsync(store, kind, host, actor, programs, mounts, notes, ct);
+                e = await CollectAsync(store, kind, host, actor, programs, mounts, notes, gpu, ct);
             }
             catch (CaptureException x) when (skipUnavailable)
             {
@@ -90,13 +90,23 @@ internal static class SnapshotCommand
         return new Taken(recorded, notes, skipped);
     }
 
-    private static async Task<ILedgerEvent> CollectAsync(LedgerStore store, string kind, string host, string actor, Programs programs, IReadOnlyList<MountSpec> mounts, List<string> notes, CancellationToken ct)
+    private static async Task<ILedgerEvent> CollectAsync(LedgerStore store, string kind, string host, string actor, Programs programs, IReadOnlyList<MountSpec> mounts, List<string> notes, GpuCollector? gpu, CancellationToken ct)
     {
         ILedgerEvent e;
         switch (kind)
         {
             case "gpu":
-                var readout = await new GpuCollector(programs.GpuOptions).CollectAsync(ct);
+                GpuReadout readout;
+                if (gpu is not null)
+                {
+                    readout = await gpu.CollectAsync(ct);
+                }
+                else
+                {
+                    using var once = new GpuCollector(programs.GpuOptions);
+                    readout = await once.CollectAsync(ct);
+                }
+
                 if (!readout.IsAvailable)
                 {
                     // No GPU is a fact about the machine, not an event: nothing is recorded.

@@ -146,7 +146,8 @@ internal static class ValidateCommand
     {
         try
         {
-            var readout = await new GpuCollector(programs.GpuOptions with { NvidiaSmiTimeout = check.Timeout }).CollectAsync(ct);
+            using var collector = new GpuCollector(programs.GpuOptions with { NvidiaSmiTimeout = check.Timeout });
+            var readout = await collector.CollectAsync(ct);
             return GpuCheckJudge.Evaluate(check, readout.Gpus, readout.Unavailable);
         }
         catch (CaptureException e)

@@ -20,4 +20,7 @@ internal sealed record ServeContext(
     public string? WebhookToken { get; init; }
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The GPU collector the snapshot job reuses (NVML kept open); null: a new one each time.</summary>
+    public Ledger.Capture.Gpu.GpuCollector? Gpu { get; init; }
 }

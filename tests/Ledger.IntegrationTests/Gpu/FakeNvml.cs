@@ -9,7 +9,8 @@ namespace Ledger.IntegrationTests.Gpu;
 /// values NVML gave on an H200 (GPU 0, with a CUDA context holding 1 GiB) and a MIG-mode A100
 /// (GPU 1, utilization not supported). It checks what a real NVML checks (the struct version of
 /// nvmlMemory_v2_t, the buffer size of the process list), so the bindings are exercised for real.
-/// Defines change it: INIT_RC=n (nvmlInit_v2's result), NO_MEMORY_V2, NO_V3, LOST (GPU 1 fell off the bus).
+/// Defines change it: INIT_RC=n (nvmlInit_v2's result), NO_MEMORY_V2, NO_V3, LOST (GPU 1 fell off the bus),
+/// CALL_LOG="path" (each nvmlInit_v2 and nvmlShutdown appends a line "init" / "shutdown" there).
 /// </summary>
 public sealed class FakeNvml : IDisposable
 {
@@ -28,8 +29,14 @@ public sealed class FakeNvml : IDisposable
         #endif
         #define MIB(x) ((unsigned long long)((x) * 1048576.0))
         static int dev(void *h) { return (int)((unsigned long)h - 0x1000); }
-        int nvmlInit_v2(void) { return INIT_RC; }
-        int nvmlShutdown(void) { return 0; }
+        #ifdef CALL_LOG
+        #include <stdio.h>
+        static void note(const char *what) { FILE *f = fopen(CALL_LOG, "a"); if (f) { fputs(what, f); fputc('\n', f); fclose(f); } }
+        #else
+        static void note(const char *what) { (void)what; }
+        #endif
+        int nvmlInit_v2(void) { note("init"); return INIT_RC; }
+        int nvmlShutdown(void) { note("shutdown"); return 0; }
         const char *nvmlErrorString(int rc) { return rc == 9 ? "Driver Not Loaded" : rc == 15 ? "GPU is lost" : "Unknown Error"; }
         int nvmlDeviceGetCount_v2(unsigned int *n) { *n = 2; return 0; }
         int nvmlDeviceGetHandleByIndex_v2(unsigned int i, void **h) { if (i >= 2) return 2; *h = (void *)(unsigned long)(0x1000 + i); return 0; }
