@@ -588,7 +588,8 @@ public sealed class LedgerStore : IAsyncDisposable
         var timestamp = reader.GetFieldValue<DateTimeOffset>(1);
         var alias = reader.GetString(2);
         var stream = reader.GetString(3);
-        var json = reader.GetString(4);
+        // The payload as the UTF-8 bytes PostgreSQL sends: no UTF-16 string in between.
+        var json = reader.GetFieldValue<byte[]>(4);
         var descriptor = EventCatalogue.FindAlias(alias);
         if (descriptor is null)
         {
