@@ -309,6 +309,37 @@ public partial class RedactorSpecs
 
     private static string WithoutFingerprints(string redacted) => Marker().Replace(redacted, "[REDACTED]");
 
+    [Theory]
+    [InlineData("API_TOKEN=abcdef123456", "abcdef123456")]
+    [InlineData("  db.PassWord: 'correct horse'", "correct horse")]
+    [InlineData("AUTHORIZATION: Bearer abcdef123456", "abcdef123456")]
+    [InlineData("api\u212Aey = kelvinsecret1", "kelvinsecret1")] // KELVIN SIGN: the regex folds it to k, an ASCII word search would not
+    [InlineData("Wi-Fi PSK = p\u00e4ssw\u00f6rt", "p\u00e4ssw\u00f6rt")]
+    public void The_word_prefilter_never_skips_a_line_its_rule_would_redact(string line, string secret)
+    {
+        // The rules run only on text holding their words; text with anything but ASCII always runs them.
+
+        // Act
+        var redacted = Redactor.Default.Redact(Regex.Unescape(line));
+
+        // Assert
+        redacted.ShouldNotContain(Regex.Unescape(secret));
+        redacted.ShouldContain("[REDACTED:");
+    }
+
+    [Fact]
+    public void Lines_without_any_rule_word_come_back_unchanged()
+    {
+        // Arrange
+        var text = "  services.jellyfin.enable = true;\n  networking.firewall.allowedTCPPorts = [ 8096 ];\n";
+
+        // Act
+        var redacted = Redactor.Default.Redact(text);
+
+        // Assert
+        redacted.ShouldBe(text);
+    }
+
     private static string FingerprintIn(string redacted) => Marker().Matches(redacted).ShouldHaveSingleItem().Value;
 
     [GeneratedRegex(@"\[REDACTED:[0-9a-f]{8}\]")]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -12,6 +13,10 @@ namespace Ledger.Core.Text;
 public sealed partial class Redactor
 {
     private readonly IReadOnlyList<Regex> _extra;
+
+    // A word every match of the rule contains, in ASCII: Assignment's keys all hold one of these.
+    private static readonly SearchValues<string> AssignmentWords = SearchValues.Create(["pass", "secret", "token", "key", "psk", "credential"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> AuthorizationWords = SearchValues.Create(["authorization"], StringComparison.OrdinalIgnoreCase);
 
     public Redactor(IEnumerable<string>? extraPatterns = null)
     {
@@ -41,12 +46,38 @@ public sealed partial class Redactor
             return text;
         }
 
-        var result = PemBlock().Replace(text, m => m.Groups["begin"].Value + "\n" + Fingerprint(m.Groups["body"].Value) + "\n" + m.Groups["end"].Value);
-        result = AgeBlock().Replace(result, m => m.Groups["begin"].Value + "\n" + Fingerprint(m.Groups["body"].Value) + "\n" + m.Groups["end"].Value);
-        result = SopsValue().Replace(result, m => Fingerprint(m.Value));
-        result = UrlCredentials().Replace(result, m => m.Groups["scheme"].Value + m.Groups["user"].Value + ":" + Fingerprint(m.Groups["password"].Value) + "@");
-        result = AuthorizationHeader().Replace(result, m => m.Groups["prefix"].Value + Fingerprint(m.Groups["value"].Value));
-        result = Assignment().Replace(result, m => m.Groups["prefix"].Value + m.Groups["quote"].Value + Fingerprint(m.Groups["value"].Value) + m.Groups["quote"].Value);
+        // Each rule runs only where the text holds what its pattern cannot match without (the
+        // rules' case-insensitive words are looked for as ASCII, so text with anything else in it
+        // always runs them): most diff lines of an import hold none, and the regexes are most of
+        // an import's own work.
+        var result = text;
+        if (result.Contains("-----BEGIN ", StringComparison.Ordinal))
+        {
+            result = PemBlock().Replace(result, m => m.Groups["begin"].Value + "\n" + Fingerprint(m.Groups["body"].Value) + "\n" + m.Groups["end"].Value);
+            result = AgeBlock().Replace(result, m => m.Groups["begin"].Value + "\n" + Fingerprint(m.Groups["body"].Value) + "\n" + m.Groups["end"].Value);
+        }
+
+        if (result.Contains("ENC[AES256_GCM,data:", StringComparison.Ordinal))
+        {
+            result = SopsValue().Replace(result, m => Fingerprint(m.Value));
+        }
+
+        if (result.Contains("://", StringComparison.Ordinal))
+        {
+            result = UrlCredentials().Replace(result, m => m.Groups["scheme"].Value + m.Groups["user"].Value + ":" + Fingerprint(m.Groups["password"].Value) + "@");
+        }
+
+        var ascii = Ascii.IsValid(result);
+        if (!ascii || result.AsSpan().ContainsAny(AuthorizationWords))
+        {
+            result = AuthorizationHeader().Replace(result, m => m.Groups["prefix"].Value + Fingerprint(m.Groups["value"].Value));
+        }
+
+        if (!ascii || result.AsSpan().ContainsAny(AssignmentWords))
+        {
+            result = Assignment().Replace(result, m => m.Groups["prefix"].Value + m.Groups["quote"].Value + Fingerprint(m.Groups["value"].Value) + m.Groups["quote"].Value);
+        }
+
         result = KnownTokenShapes().Replace(result, m => Fingerprint(m.Value));
         foreach (var pattern in _extra)
         {
