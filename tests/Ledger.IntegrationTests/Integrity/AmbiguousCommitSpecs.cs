@@ -27,12 +27,7 @@ public sealed class AmbiguousCommitSpecs : IClassFixture<DatabaseFixture>
     public async Task A_batch_whose_commit_answer_was_lost_is_recorded_once_and_counted_as_recorded_issue_7()
     {
         var target = new NpgsqlConnectionStringBuilder(_db.ConnectionString);
-        if (target.Host is null || target.Host.StartsWith('/'))
-        {
-            return; // A Unix-socket server (the embedded fallback): no TCP to cut.
-        }
-
-        await using var proxy = new CommitCuttingProxy(target.Host, target.Port);
+        await using var proxy = new CommitCuttingProxy(target.Host!, target.Port);
         var viaProxy = new NpgsqlConnectionStringBuilder(_db.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Pooling = true }.ConnectionString;
         var retries = new List<string>();
         await using var store = await LedgerStore.OpenAsync(viaProxy, new RetryPolicy(3, TimeSpan.FromSeconds(1)) { Report = retries.Add });
@@ -53,12 +48,7 @@ public sealed class AmbiguousCommitSpecs : IClassFixture<DatabaseFixture>
     public async Task A_single_append_whose_commit_answer_was_lost_returns_the_stored_sequence_number_issue_7()
     {
         var target = new NpgsqlConnectionStringBuilder(_db.ConnectionString);
-        if (target.Host is null || target.Host.StartsWith('/'))
-        {
-            return;
-        }
-
-        await using var proxy = new CommitCuttingProxy(target.Host, target.Port);
+        await using var proxy = new CommitCuttingProxy(target.Host!, target.Port);
         var viaProxy = new NpgsqlConnectionStringBuilder(_db.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port }.ConnectionString;
         await using var store = await LedgerStore.OpenAsync(viaProxy, new RetryPolicy(3, TimeSpan.FromSeconds(1)));
 
@@ -70,7 +60,7 @@ public sealed class AmbiguousCommitSpecs : IClassFixture<DatabaseFixture>
         (await _db.ScalarAsync("select seq_id from ledger.mt_events where stream_id = 'ambiguous-single'")).ShouldBe(seq);
     }
 
-    /// <summary>A TCP proxy that, when armed, forwards a client's COMMIT to the server and then drops both sides.</summary>
+    /// <summary>A TCP proxy (to a TCP or Unix-socket server) that, when armed, forwards a client's COMMIT to the server and then drops both sides.</summary>
     private sealed class CommitCuttingProxy : IAsyncDisposable
     {
         private static readonly byte[] Commit = Encoding.ASCII.GetBytes("COMMIT\0");
@@ -121,16 +111,19 @@ public sealed class AmbiguousCommitSpecs : IClassFixture<DatabaseFixture>
 
         private async Task PipeAsync(TcpClient client)
         {
-            using var server = new TcpClient();
+            // The test server listens on TCP (LEDGER_TEST_DB, Docker) or on a Unix socket (the embedded fallback).
+            var unix = _host.StartsWith('/');
+            using var socket = unix ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) : new Socket(SocketType.Stream, ProtocolType.Tcp);
             using (client)
             {
                 try
                 {
-                    await server.ConnectAsync(_host, _port, _stop.Token);
+                    await socket.ConnectAsync(unix ? new UnixDomainSocketEndPoint(Path.Combine(_host, $".s.PGSQL.{_port}")) : new DnsEndPoint(_host, _port), _stop.Token);
+                    await using var server = new NetworkStream(socket, ownsSocket: false);
                     using var cut = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
                     var answerLost = new StrongBox<bool>();
-                    var up = CopyAsync(client.GetStream(), server.GetStream(), answerLost, watchForCommit: true, cut);
-                    var down = CopyAsync(server.GetStream(), client.GetStream(), answerLost, watchForCommit: false, cut);
+                    var up = CopyAsync(client.GetStream(), server, answerLost, watchForCommit: true, cut);
+                    var down = CopyAsync(server, client.GetStream(), answerLost, watchForCommit: false, cut);
                     await Task.WhenAny(up, down);
                     await cut.CancelAsync();
                 }
