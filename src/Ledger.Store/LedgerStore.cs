@@ -22,10 +22,10 @@ public sealed class LedgerStore : IAsyncDisposable
     private const long SchemaLockKey = 0x4C45444745520001; // "LEDGER" + 1
 
     /// <summary>The stored types of snapshots, which free-text search leaves out unless asked for.</summary>
-    internal static readonly IReadOnlySet<string> SnapshotTypes = EventCatalogue.All.Where(d => d.Kind.EndsWith("-snapshot", StringComparison.Ordinal)).Select(d => d.Alias).ToHashSet(StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> SnapshotTypes = EventCatalogue.All.Where(d => d.Kind.EndsWith("-snapshot", StringComparison.Ordinal)).Select(d => d.Alias).ToHashSet(StringComparer.Ordinal);
 
     // Literal, in the same order in the index predicate and in queries, so that the planner can match them.
-    private static readonly string SnapshotTypesSql = string.Join(", ", SnapshotTypes.Order(StringComparer.Ordinal).Select(t => $"'{t}'"));
+    public static readonly string SnapshotTypesSql = string.Join(", ", SnapshotTypes.Order(StringComparer.Ordinal).Select(t => $"'{t}'"));
 
     private readonly Lazy<DocumentStore> _store;
     private readonly NpgsqlDataSource _dataSource;
@@ -238,10 +238,18 @@ public sealed class LedgerStore : IAsyncDisposable
             // and sorts them, which for a common word is tens of thousands of payloads. The newest
             // window is read by walking the primary key instead (it stops at a page of matches);
             // only when that window holds too few does the rest go to the planner (and the index).
-            var top = query.BeforeSeq ?? (await MaxSeqAsync(ct) + 1);
+            var top = query.BeforeSeq ?? (await Stats.MaxSeqAsync(ct) + 1);
+            if (top <= 2 * TextSearchWindow)
+            {
+                // The window would be most of what there is, and so would hold few enough matches
+                // that the index is the better way through it (3 ms against 23 ms at 20,000 events).
+                return await PageAsync(query, null, ct);
+            }
+
             var floor = top - TextSearchWindow;
+
             var recent = await PageAsync(query with { BeforeSeq = top }, floor, ct);
-            if (recent.Count >= limit || floor <= 0)
+            if (recent.Count >= limit)
             {
                 return recent;
             }
@@ -253,12 +261,6 @@ public sealed class LedgerStore : IAsyncDisposable
     /// <summary>How many of the newest events a free-text page reads by sequence number before it asks the index.</summary>
     internal long TextSearchWindow { get; set; } = 20_000;
 
-    private async Task<long> MaxSeqAsync(CancellationToken ct)
-    {
-        await using var conn = await OpenConnectionAsync(_dataSource, ct);
-        await using var cmd = new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {MartenConfig.Schema}.mt_events", conn);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
-    }
 
     /// <summary>One query of the timeline; <paramref name="floor"/> (exclusive) bounds it below by sequence number.</summary>
     private async Task<IReadOnlyList<TimelineEntry>> PageAsync(TimelineQuery query, long? floor, CancellationToken ct)
@@ -685,7 +687,7 @@ public sealed class LedgerStore : IAsyncDisposable
     }
 
     /// <summary>The CLR type name Marten stores in <c>mt_dotnet_type</c>.</summary>
-    internal static string DotnetTypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+    public static string DotnetTypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
     /// <summary>How many of these events (by id) are stored.</summary>
     private async Task<int> CountCommittedAsync(List<NewEvent> batch, Guid[] ids, CancellationToken ct)

@@ -1,7 +1,7 @@
 namespace Ledger.Capture.Gpu;
 
 /// <summary>Finds a program the way a shell does: the first executable file of that name in PATH.</summary>
-internal static class ExecutableOnPath
+public static class ExecutableOnPath
 {
     private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 

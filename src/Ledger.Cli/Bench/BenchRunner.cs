@@ -100,7 +100,7 @@ internal sealed class BenchRunner
         using var repo = new TempRepo();
         repo.Commit("initial");
         await RunLedgerAsync(cs, ["record", "commit", "--repo", repo.Path], ct); // creates the schema: not timed
-        var psql = Which("psql");
+        var psql = ExecutableOnPath.Find("psql", Environment.GetEnvironmentVariable("PATH"));
         if (psql is not null)
         {
             await using var conn = new NpgsqlConnection(cs);
@@ -132,7 +132,7 @@ internal sealed class BenchRunner
         if (path is null)
         {
             var script = FindUp("bench/make-nixos-history.py");
-            var python = Which("python3");
+            var python = ExecutableOnPath.Find("python3", Environment.GetEnvironmentVariable("PATH"));
             if (script is null || python is null)
             {
                 Row("import a history of >= 3,000 commits", "skipped", "needs --repo, or python3 and bench/make-nixos-history.py (run from the repository)", null, "<= 2.0x", null);
@@ -225,7 +225,7 @@ internal sealed class BenchRunner
             ("kind config-edit", new TimelineQuery { Kinds = ["config-edit"] }, "type = any(@types)",
                 c => c.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = EventCatalogue.AliasesOfKind("config-edit").ToArray() })),
             ("host bench-02", new TimelineQuery { Host = "bench-02" }, "data->>'host' = @host", c => c.Parameters.AddWithValue("host", "bench-02")),
-            ($"text '{BenchSeeder.SearchWord}'", new TimelineQuery { Grep = BenchSeeder.SearchWord }, $"type not in ({string.Join(", ", EventCatalogue.All.Where(d => d.Kind.EndsWith("-snapshot", StringComparison.Ordinal)).Select(d => $"'{d.Alias}'").Order(StringComparer.Ordinal))}) and data::text ilike @grep", c => c.Parameters.AddWithValue("grep", $"%{BenchSeeder.SearchWord}%")),
+            ($"text '{BenchSeeder.SearchWord}'", new TimelineQuery { Grep = BenchSeeder.SearchWord }, $"type not in ({LedgerStore.SnapshotTypesSql}) and data::text ilike @grep", c => c.Parameters.AddWithValue("grep", $"%{BenchSeeder.SearchWord}%")),
         };
 
         foreach (var (name, query, where, bind) in cases)
@@ -346,7 +346,7 @@ internal sealed class BenchRunner
 
     private async Task TuiAsync(string cs, CancellationToken ct)
     {
-        var tmux = Which("tmux");
+        var tmux = ExecutableOnPath.Find("tmux", Environment.GetEnvironmentVariable("PATH"));
         if (tmux is null)
         {
             Row($"TUI cold open to first painted page at {_o.Events:N0} events (tmux 80x24)", "skipped", "tmux not on PATH", null, "<= 1 s, peak RSS <= 200 MB", null);
@@ -413,16 +413,12 @@ internal sealed class BenchRunner
         return ((long)(await cmd.ExecuteScalarAsync(ct))!).ToString(Inv);
     }
 
-    private static string? Which(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, program))
-            .FirstOrDefault(File.Exists);
 
     private async Task GpuAsync(CancellationToken ct)
     {
         using var cold = new GpuCollector(new GpuCollectorOptions { Source = GpuSource.Nvml });
         var probe = await cold.CollectAsync(ct);
-        var smi = Which("nvidia-smi");
+        var smi = ExecutableOnPath.Find("nvidia-smi", Environment.GetEnvironmentVariable("PATH"));
         if (!probe.IsAvailable || smi is null)
         {
             Row("GPU snapshot via NVML vs via nvidia-smi", "skipped", !probe.IsAvailable ? $"no NVML here ({probe.Unavailable})" : "no nvidia-smi on PATH", null, "NVML >= 10x faster (GPU machine only)", null);

@@ -124,7 +124,7 @@ internal static class BenchSeeder
         await w.WriteAsync(EventCatalogue.Describe(type).Alias, NpgsqlDbType.Varchar, ct);
         await w.WriteAsync(at, NpgsqlDbType.TimestampTz, ct);
         await w.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar, ct);
-        await w.WriteAsync($"{type.FullName}, {type.Assembly.GetName().Name}", NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(LedgerStore.DotnetTypeName(type), NpgsqlDbType.Varchar, ct);
         await w.WriteAsync(false, NpgsqlDbType.Boolean, ct);
     }
 
