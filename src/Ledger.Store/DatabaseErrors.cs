@@ -1,3 +1,4 @@
+using System.Reflection;
 using Npgsql;
 
 namespace Ledger.Store;
@@ -19,6 +20,7 @@ public static class DatabaseErrors
                 case NpgsqlException { IsTransient: true } and not PostgresException:
                 case System.Net.Sockets.SocketException:
                 case EndOfStreamException:
+                case NullReferenceException when IsDriverFault(x, DriverAssembly):
                     return true;
             }
         }
@@ -47,12 +49,26 @@ public static class DatabaseErrors
                 case NpgsqlException { IsTransient: true }:
                 case System.Net.Sockets.SocketException:
                 case EndOfStreamException:
+                case NullReferenceException when IsDriverFault(x, DriverAssembly):
                     return true;
             }
         }
 
         return false;
     }
+
+    private static readonly Assembly DriverAssembly = typeof(NpgsqlConnection).Assembly;
+
+    /// <summary>
+    /// True when <paramref name="e"/> was thrown by the driver's own code rather than by ours.
+    /// Npgsql 10.0.3 sometimes fails with a NullReferenceException from inside its connector
+    /// (<c>NpgsqlConnector.ReadMessageLong</c>) when the server is killed while a statement waits
+    /// for its answer (seen with <c>pg_ctl stop -m immediate</c> during an import): that is the
+    /// connection being lost, and is retried like one. A NullReferenceException thrown by Ledger's
+    /// code is a bug and still surfaces as one.
+    /// </summary>
+    internal static bool IsDriverFault(Exception e, Assembly driver) =>
+        e.TargetSite?.DeclaringType?.Assembly == driver;
 
     /// <summary>True when the server is starting up, recovering or shutting down: worth waiting for even before the first connection worked.</summary>
     public static bool IsServerStartingOrStopping(Exception e)
@@ -102,6 +118,9 @@ public static class DatabaseErrors
             }
         }
 
-        return "the connection was lost: " + e.GetBaseException().Message;
+        var cause = e.GetBaseException();
+        return cause is NullReferenceException
+            ? "the connection was lost in the middle of a statement"
+            : "the connection was lost: " + cause.Message;
     }
 }

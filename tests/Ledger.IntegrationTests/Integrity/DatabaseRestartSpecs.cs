@@ -95,7 +95,7 @@ public sealed class DatabaseRestartSpecs : IDisposable
         }
 
         var err = await stderr;
-        ledger.ExitCode.ShouldBe(0, err);
+        ledger.ExitCode.ShouldBe(0, err + Logs());
         err.ShouldContain("attempt 1/5; waiting");
         (await stdout).ShouldContain($"{commits}");
 
@@ -103,6 +103,15 @@ public sealed class DatabaseRestartSpecs : IDisposable
         await check.OpenAsync();
         (await ScalarAsync(check, "select count(*) from ledger.mt_events where type = 'config_edited' and data->>'host' = 'crash'")).ShouldBe((long)commits);
         (await ScalarAsync(check, "select count(distinct data->>'sha') from ledger.mt_events where type = 'config_edited' and data->>'host' = 'crash'")).ShouldBe((long)commits);
+    }
+
+    /// <summary>What the ledger logged (an unexpected error's stack trace is only there).</summary>
+    private string Logs()
+    {
+        var dir = Path.Combine(_home.Path, "logs");
+        return Directory.Exists(dir)
+            ? string.Concat(Directory.GetFiles(dir).Order(StringComparer.Ordinal).Select(f => $"\n--- {Path.GetFileName(f)}\n{File.ReadAllText(f)}"))
+            : "\n(no logs)";
     }
 
     private static string PgCtl => File.Exists("/usr/lib/postgresql/15/bin/pg_ctl") ? "/usr/lib/postgresql/15/bin/pg_ctl" : "pg_ctl";

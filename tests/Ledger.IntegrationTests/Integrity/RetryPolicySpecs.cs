@@ -44,6 +44,28 @@ public sealed class RetryPolicySpecs
     }
 
     [Fact]
+    public async Task A_null_reference_counts_as_a_lost_connection_only_when_the_driver_threw_it()
+    {
+        // The CI failure of stop 12: Npgsql threw a NullReferenceException from its connector when
+        // the server was killed mid-statement. Thrown by a stand-in "driver" (this assembly) and
+        // carried through an await, as Npgsql's is, it is recognised; thrown by anyone else it is a bug.
+        var thrown = await Should.ThrowAsync<NullReferenceException>(ThrowDeepInsideAsync);
+        DatabaseErrors.IsDriverFault(thrown, typeof(RetryPolicySpecs).Assembly).ShouldBeTrue();
+        DatabaseErrors.IsDriverFault(thrown, typeof(NpgsqlConnection).Assembly).ShouldBeFalse();
+
+        // Through the public predicates, with Npgsql as the driver: ours is not transient.
+        DatabaseErrors.IsTransient(thrown).ShouldBeFalse();
+        DatabaseErrors.IsConnectionLost(new InvalidOperationException("wrapped", thrown)).ShouldBeFalse();
+    }
+
+    private static async Task ThrowDeepInsideAsync()
+    {
+        await Task.Yield();
+        string? missing = Environment.GetEnvironmentVariable("LEDGER_TEST_SURELY_UNSET_" + Guid.NewGuid().ToString("N"));
+        _ = missing!.Length;
+    }
+
+    [Fact]
     public void Disk_full_is_recognised_through_wrappers()
     {
         DatabaseErrors.DiskFull(new InvalidOperationException("wrapped", Server(PostgresErrorCodes.DiskFull))).ShouldNotBeNull();
