@@ -35,7 +35,9 @@ public sealed class InitAndAnnotateSpecs : IClassFixture<DatabaseFixture>, IDisp
         var hook = Path.Combine(_repo.Path, ".git", "hooks", "post-commit");
         var script = await File.ReadAllTextAsync(hook);
         script.ShouldStartWith("#!/bin/sh");
-        script.ShouldContain("record commit HEAD");
+        script.ShouldContain("record commit \"$sha\"");
+        script.ShouldContain("curl -sS --fail");
+        script.ShouldContain("'http://127.0.0.1:9977/record/commit'");
         script.ShouldContain("--host 'init-host'");
         (File.GetUnixFileMode(hook) & UnixFileMode.UserExecute).ShouldBe(UnixFileMode.UserExecute);
         var registered = (await _db.Store.TimelineAsync(new TimelineQuery { Host = "init-host", Kinds = ["repository"] })).ShouldHaveSingleItem();

@@ -10,11 +10,19 @@ internal static class InitCommand
 {
     public const string HookMarker = "# Installed by 'ledger init --hooks'";
 
+    /// <summary>Where <c>ledger serve</c> listens unless serve.json says otherwise.</summary>
+    public const string DefaultDaemon = "http://" + Serve.ServeSettings.DefaultListen;
+
     public static Command Create(Func<ParseResult, CliContext> context)
     {
         var repo = CommonOptions.Repo();
         var host = CommonOptions.RecordHost();
         var hooks = new Option<bool>("--hooks") { Description = "Install a git post-commit hook that records every new commit" };
+        var daemon = new Option<string>("--daemon")
+        {
+            Description = "With --hooks: the running 'ledger serve' the hook asks first (it records in milliseconds); 'none' for the ledger command only",
+            DefaultValueFactory = _ => DefaultDaemon,
+        };
         var dbGuards = new Option<bool>("--db-guards")
         {
             Description = "Make events and chain rows append-only (triggers; run as the database owner). Without --repo, only this is done",
@@ -23,7 +31,7 @@ internal static class InitCommand
         {
             Description = "With --db-guards: the role Ledger runs as day to day; it keeps SELECT and INSERT on events and chain rows, nothing more",
         };
-        var command = new Command("init", "Register a configuration repository (and optionally install the post-commit hook, or set up the database guards)") { repo, host, hooks, dbGuards, appRole };
+        var command = new Command("init", "Register a configuration repository (and optionally install the post-commit hook, or set up the database guards)") { repo, host, hooks, daemon, dbGuards, appRole };
         command.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
@@ -47,7 +55,7 @@ internal static class InitCommand
             var installHook = r.GetValue(hooks);
             if (installHook)
             {
-                var path = InstallHook(reader, ctx, hostName);
+                var path = InstallHook(reader, ctx, hostName, DaemonUrl(r.GetValue(daemon)!));
                 await ctx.Out.WriteLineAsync($"Installed the post-commit hook: {path}");
             }
 
@@ -92,7 +100,23 @@ internal static class InitCommand
         return report.AppRoleCanChange.Count > 0;
     }
 
-    private static string InstallHook(GitHistoryReader reader, CliContext ctx, string host)
+    /// <summary>The daemon's base URL from --daemon, or null for 'none'.</summary>
+    private static Uri? DaemonUrl(string given)
+    {
+        if (given.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(given, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Query.Length > 0 || given.Contains('\'', StringComparison.Ordinal))
+        {
+            throw new LedgerException($"--daemon {given}: expected the URL 'ledger serve' answers on, such as {DefaultDaemon}, or 'none'.");
+        }
+
+        return url;
+    }
+
+    private static string InstallHook(GitHistoryReader reader, CliContext ctx, string host, Uri? daemon)
     {
         var hooksDir = Path.Combine(reader.GitDirectory, "hooks");
         Directory.CreateDirectory(hooksDir);
@@ -109,12 +133,29 @@ internal static class InitCommand
             env.Add($"export LEDGER_HOME={Quote(ctx.Home)}");
         }
 
+        // The daemon's answer names the commit: anything else (no daemon, no curl, another
+        // repository or host, an error) falls through to the ledger command, which records it too.
+        var askDaemon = daemon is null
+            ? ""
+            : $"""
+              # First the running daemon (ledger serve): it records the commit in milliseconds.
+              answer=$(curl -sS --fail --connect-timeout 1 --max-time 30 \
+                --data-urlencode "repo=$top" --data-urlencode "sha=$sha" --data-urlencode host={Quote(host)} \
+                --data-urlencode "user=$(id -un)" --data-urlencode "sudo_user={"${SUDO_USER:-}"}" \
+                {Quote(new Uri(daemon, Serve.CommitEndpoint.Path).ToString())} 2>/dev/null)
+              case "$answer" in
+                "recorded $sha "*|"known $sha "*) exit 0 ;;
+              esac
+              """;
         var script = $"""
             #!/bin/sh
             {HookMarker}: records each new commit in Ledger.
             # A failure to record never blocks the commit; it is reported here and in Ledger's log.
             {string.Join("\n", env)}
-            {LedgerInvocation()} record commit HEAD --repo "$(git rev-parse --show-toplevel)" --host {Quote(host)} >/dev/null \
+            top=$(git rev-parse --show-toplevel)
+            sha=$(git rev-parse HEAD)
+            {askDaemon}
+            {LedgerInvocation()} record commit "$sha" --repo "$top" --host {Quote(host)} >/dev/null \
               || echo "ledger: this commit was not recorded; run 'ledger import-git' later to catch up" >&2
             exit 0
 

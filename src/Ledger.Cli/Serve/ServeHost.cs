@@ -13,8 +13,8 @@ using Serilog;
 namespace Ledger.Cli.Serve;
 
 /// <summary>
-/// The daemon: Kestrel with three endpoints (<c>POST /alertmanager</c>, <c>GET /metrics</c>,
-/// <c>GET /healthz</c>) and the scheduled jobs, built on an empty host (no appsettings.json, no
+/// The daemon: Kestrel with four endpoints (<c>POST /alertmanager</c>, <c>POST /record/commit</c>
+/// for the git hook, <c>GET /metrics</c>, <c>GET /healthz</c>) and the scheduled jobs, built on an empty host (no appsettings.json, no
 /// ASPNETCORE_* variables: serve.json and the flags are the only settings). Signals are left to
 /// the caller: <see cref="StopAsync"/> stops accepting, lets requests in flight finish (an
 /// acknowledged alert is committed), then stops the jobs.
@@ -76,9 +76,10 @@ internal sealed class ServeHost : IAsyncDisposable
             serve.Log.Debug("HTTP {Method} {Path} {Status} in {Ms:0.0} ms", http.Request.Method, http.Request.Path.Value, http.Response.StatusCode, watch.Elapsed.TotalMilliseconds);
         });
         app.MapPost(AlertWebhook.Path, http => AlertWebhook.HandleAsync(http, serve));
+        app.MapPost(CommitEndpoint.Path, http => CommitEndpoint.HandleAsync(http, serve));
         app.MapMetrics("/metrics", serve.Metrics.Registry);
         app.MapGet("/healthz", http => HealthAsync(http, serve));
-        app.MapGet("/", http => http.Response.WriteAsync($"ledger serve for host {serve.Host}: POST {AlertWebhook.Path}, GET /metrics, GET /healthz\n"));
+        app.MapGet("/", http => http.Response.WriteAsync($"ledger serve for host {serve.Host}: POST {AlertWebhook.Path}, POST {CommitEndpoint.Path}, GET /metrics, GET /healthz\n"));
 
         try
         {

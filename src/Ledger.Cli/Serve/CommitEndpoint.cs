@@ -1,0 +1,133 @@
+using System.Globalization;
+using Ledger.Capture;
+using Ledger.Capture.Git;
+using Ledger.Core.Events;
+using Ledger.Store;
+using Microsoft.AspNetCore.Http;
+
+namespace Ledger.Cli.Serve;
+
+/// <summary>
+/// <c>POST /record/commit</c>: the git hook's fast path. The hook that <c>ledger init --hooks</c>
+/// installs posts the new commit here (form fields <c>repo</c>, <c>sha</c>, <c>host</c>, and
+/// <c>user</c> / <c>sudo_user</c> for the actor) and the running daemon records it with its warm
+/// process and connections, before answering: <c>recorded SHA #SEQ</c> or <c>known SHA #SEQ</c>.
+/// Any other answer (another repository or host than the daemon's, no daemon at all) makes the
+/// hook run <c>ledger record commit</c> itself, so nothing is lost.
+/// <para>
+/// No token is asked: the caller only names a commit that already exists in the repository this
+/// daemon follows, which its git watch records anyway; nothing of the caller's is stored but the
+/// actor, which <c>ledger record commit</c> takes from the environment just as freely.
+/// </para>
+/// </summary>
+internal static class CommitEndpoint
+{
+    public const string Path = "/record/commit";
+
+    public static async Task HandleAsync(HttpContext http, ServeContext serve)
+    {
+        var log = serve.Log.ForContext("Endpoint", Path);
+        if (!http.Request.HasFormContentType)
+        {
+            await TextAsync(http, StatusCodes.Status415UnsupportedMediaType, "Expected an application/x-www-form-urlencoded body with repo, sha and host.");
+            return;
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        string repo = form["repo"].ToString(), sha = form["sha"].ToString(), host = form["host"].ToString();
+        if (repo.Length == 0 || host.Length == 0 || sha.Length != 40 || !sha.All(char.IsAsciiHexDigitLower))
+        {
+            await TextAsync(http, StatusCodes.Status400BadRequest, "Expected form fields repo (a path), sha (40 lower-case hex digits) and host.");
+            return;
+        }
+
+        if (host != serve.Host)
+        {
+            await TextAsync(http, StatusCodes.Status409Conflict, $"This daemon records for host {serve.Host}, not {host}.");
+            return;
+        }
+
+        GitHistoryReader reader;
+        try
+        {
+            // A Repository is not thread-safe and the watch job may be using its own: one per request.
+            reader = GitHistoryReader.Open(serve.Settings.Repo);
+        }
+        catch (CaptureException e)
+        {
+            await TextAsync(http, StatusCodes.Status503ServiceUnavailable, e.Message);
+            return;
+        }
+
+        using (reader)
+        {
+            if (!SameRepository(repo, reader.RepoKey))
+            {
+                await TextAsync(http, StatusCodes.Status409Conflict, $"This daemon follows {reader.RepoKey}, not {repo}.");
+                return;
+            }
+
+            LibGit2Sharp.Commit commit;
+            try
+            {
+                commit = reader.Resolve(sha);
+            }
+            catch (CaptureException e)
+            {
+                await TextAsync(http, StatusCodes.Status404NotFound, e.Message);
+                return;
+            }
+
+            var actor = ActorInfo.Resolve(name => name == "SUDO_USER" ? form["sudo_user"].ToString() : null, form["user"].ToString() is { Length: > 0 } user ? user : ServeContext.Actor);
+            var key = StreamKeys.Commit(serve.Host, reader.RepoKey, commit.Sha);
+            var edit = reader.Read(commit, serve.Host, actor);
+            long? seq;
+            try
+            {
+                // Not cancelled by the client: once the append starts it finishes before the answer.
+                seq = await serve.Store.TryStartStreamAsync(new NewEvent(key, edit, commit.Committer.When), CancellationToken.None);
+            }
+            catch (StoreException ex)
+            {
+                log.Error("Commit {Sha}: the database is unavailable, nothing recorded: {Message}", commit.Sha, ex.Message);
+                await TextAsync(http, StatusCodes.Status503ServiceUnavailable, "The database is unavailable; nothing was recorded.");
+                return;
+            }
+
+            if (seq is { } recorded)
+            {
+                log.Information("Recorded commit {Sha} of {Repo} for {Actor} (hook)", commit.Sha, reader.RepoKey, actor);
+                await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"recorded {commit.Sha} #{recorded} {edit.Purpose}"));
+            }
+            else
+            {
+                var known = await serve.Store.FirstSeqOfStreamAsync(key, CancellationToken.None);
+                await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"known {commit.Sha} #{known}"));
+            }
+        }
+    }
+
+    /// <summary>The same repository whichever way its path is spelled (a trailing slash, a relative path, a link).</summary>
+    private static bool SameRepository(string given, string key)
+    {
+        try
+        {
+            var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(given));
+            return full == key || ResolveLinks(full) == ResolveLinks(key);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static string ResolveLinks(string path) =>
+        Directory.Exists(path) && new DirectoryInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : path;
+
+    private static Task TextAsync(HttpContext http, int status, string text)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        return http.Response.WriteAsync(text + "\n");
+    }
+}
