@@ -116,11 +116,37 @@ let
   hookCommand = ''/run/current-system/sw/bin/ledger record commit HEAD --repo "$(git rev-parse --show-toplevel)" --host ${lib.escapeShellArg cfg.hostName}'';
   # The hook calls the `ledger` on PATH (stable across upgrades, preset to the database). It
   # carries the marker of `ledger init --hooks`, so either may replace the other's hook.
+  # With the daemon enabled the hook asks it first (POST /record/commit): it records the commit in
+  # milliseconds. Any other answer (daemon stopped, database down) runs the command as before.
+  daemonUrl =
+    let
+      a = cfg.webhook.listenAddress;
+      local =
+        if lib.hasPrefix "0.0.0.0:" a then
+          "127.0.0.1:" + lib.removePrefix "0.0.0.0:" a
+        else if lib.hasPrefix "[::]:" a then
+          "[::1]:" + lib.removePrefix "[::]:" a
+        else
+          a;
+    in
+    "http://${local}/record/commit";
+  askDaemon = lib.optionalString cfg.webhook.enable ''
+    top=$(git rev-parse --show-toplevel)
+    sha=$(git rev-parse HEAD)
+    answer=$(${pkgs.curl}/bin/curl -sS --fail --connect-timeout 1 --max-time 30 \
+      --data-urlencode "repo=$top" --data-urlencode "sha=$sha" --data-urlencode host=${lib.escapeShellArg cfg.hostName} \
+      --data-urlencode "user=$(id -un)" --data-urlencode "sudo_user=''${SUDO_USER:-}" \
+      ${lib.escapeShellArg daemonUrl} 2>/dev/null)
+    case "$answer" in
+      "recorded $sha "*|"known $sha "*) exit 0 ;;
+    esac
+  '';
   hookFile = pkgs.writeText "ledger-post-commit" ''
     #!/bin/sh
     ${hookMarker}: records each new commit in Ledger.
     # Written by the NixOS module services.ledger (gitHook.enable); rewritten on every boot and switch.
     # A failure to record never blocks the commit; it is reported here and in Ledger's log.
+    ${askDaemon}
     ${hookCommand} >/dev/null \
       || echo "ledger: this commit was not recorded; run 'ledger import-git' later to catch up" >&2
     exit 0
