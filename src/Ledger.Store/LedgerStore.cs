@@ -234,6 +234,8 @@ public sealed class LedgerStore : IAsyncDisposable
                 return await PageAsync(query, null, ct);
             }
 
+            await CatchUpTextIndexIfBehindAsync(ct);
+
             // Free text, newest first: the planner takes the trigram index, fetches every match
             // and sorts them, which for a common word is tens of thousands of payloads. The newest
             // window is read by walking the primary key instead (it stops at a page of matches);
@@ -260,6 +262,46 @@ public sealed class LedgerStore : IAsyncDisposable
 
     /// <summary>How many of the newest events a free-text page reads by sequence number before it asks the index.</summary>
     internal long TextSearchWindow { get; set; } = 20_000;
+
+
+    /// <summary>A search that finds more events than this waiting for the text index indexes them first.</summary>
+    internal long TextIndexLazyThreshold { get; set; } = 5_000;
+
+    /// <summary>How long catching up waits for running transactions before it stops at a hole in the sequence numbers.</summary>
+    private static readonly TimeSpan TextIndexSettle = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Copies the events recorded since the last time into the free-text index (the daemon does
+    /// this every minute; appends never wait for it). Returns how many events were indexed.
+    /// </summary>
+    public Task<int> CatchUpTextIndexAsync(CancellationToken ct = default) =>
+        RetryAsync("indexing events for text search", async () =>
+        {
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            return await TextIndex.CatchUpAsync(conn, TextIndexSettle, ct);
+        }, ct);
+
+    /// <summary>
+    /// Without a daemon nothing else indexes: a search that would read many events directly
+    /// indexes them first, once. A role that may only read searches without indexing.
+    /// </summary>
+    private async Task CatchUpTextIndexIfBehindAsync(CancellationToken ct)
+    {
+        await using var conn = await OpenConnectionAsync(_dataSource, ct);
+        if (await TextIndex.BacklogAsync(conn, TextIndexLazyThreshold + 1, ct) <= TextIndexLazyThreshold)
+        {
+            return;
+        }
+
+        try
+        {
+            await TextIndex.CatchUpAsync(conn, TextIndexSettle, ct);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ReadOnlySqlTransaction)
+        {
+            // Searched directly instead; the daemon or a writer's search will index them.
+        }
+    }
 
 
     /// <summary>One query of the timeline; <paramref name="floor"/> (exclusive) bounds it below by sequence number.</summary>
@@ -317,15 +359,17 @@ public sealed class LedgerStore : IAsyncDisposable
             // Case-insensitive substring of the stored payload (message, purpose, paths, patch text).
             // Snapshots (nine in ten events, and every container snapshot names every container)
             // are searched only when a snapshot kind is asked for; the rest has a trigram index.
-            if (!query.Kinds.Any(k => EventCatalogue.AliasesOfKind(k).Any(SnapshotTypes.Contains)))
+            var searchesSnapshots = query.Kinds.Any(k => EventCatalogue.AliasesOfKind(k).Any(SnapshotTypes.Contains));
+            if (!searchesSnapshots)
             {
                 sql.Append($" and type not in ({SnapshotTypesSql})");
             }
 
-            // In the recent window the same test is written so that it does not match the trigram
-            // index's expression: the planner, which underestimates common words, must walk the
-            // primary key there (10 ms for a page at 1M events, against 110 ms through the index).
-            sql.Append(floor is null ? " and data::text ilike @grep" : " and (data::text || '') ilike @grep");
+            // The recent window walks the primary key and tests each payload (the planner, which
+            // underestimates common words, would fetch every match through the index: 110 ms for a
+            // page at 1M events against 10 ms); snapshots have no text index; the rest asks it.
+            var indexed = floor is null && !searchesSnapshots;
+            sql.Append(indexed ? " and " + TextIndex.MatchSql(MartenConfig.Schema, SnapshotTypesSql) : " and data::text ilike @grep");
             cmd.Parameters.AddWithValue("grep", "%" + EscapeLike(query.Grep) + "%");
         }
 
@@ -678,7 +722,7 @@ public sealed class LedgerStore : IAsyncDisposable
             tx);
         cmd.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = batch.Select(e => e.StreamKey).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
-        cmd.Parameters.Add(new NpgsqlParameter("datas", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = batch.Select(e => JsonSerializer.Serialize(e.Event, e.Event.GetType(), EventJson.Options)).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("datas", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = batch.Select(e => e.Json).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = batch.Select(e => EventCatalogue.Describe(e.Event.GetType()).Alias).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = batch.Select(e => e.OccurredAt?.ToUniversalTime()).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("dotnets", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = batch.Select(e => DotnetTypeName(e.Event.GetType())).ToArray() });
@@ -808,12 +852,19 @@ public sealed class LedgerStore : IAsyncDisposable
                 create index if not exists ix_ledger_events_type_host_time on {s}.mt_events (type, (data->>'host'), timestamp);
                 create table if not exists {s}.ledger_blobs (sha256 text primary key, size_bytes bigint not null, content bytea not null);
                 create table if not exists {s}.ledger_meta (schema_version int not null);
-                delete from {s}.ledger_meta;
-                insert into {s}.ledger_meta (schema_version) values ({MartenConfig.SchemaVersion});
+                {TextIndex.CreateSql(s)}
                 """,
                 conn);
             await cmd.ExecuteNonQueryAsync(ct);
             await CreateTextIndexAsync(conn, ct);
+
+            // An upgraded ledger's history goes into the text index now, under the schema lock, as
+            // creating the index did before (docs/operations.md: run one command after upgrading).
+            await TextIndex.CatchUpAsync(conn, TextIndexSettle, ct);
+            await using var version = new NpgsqlCommand(
+                $"delete from {s}.ledger_meta; insert into {s}.ledger_meta (schema_version) values ({MartenConfig.SchemaVersion});",
+                conn);
+            await version.ExecuteNonQueryAsync(ct);
         }
         catch (Exception e) when (PermissionDenied(e) is { } denied)
         {
@@ -846,9 +897,7 @@ public sealed class LedgerStore : IAsyncDisposable
 
             await using var where = new NpgsqlCommand("select n.nspname from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'", conn);
             var extSchema = (string)(await where.ExecuteScalarAsync(ct))!;
-            await using var index = new NpgsqlCommand(
-                $"create index if not exists ix_ledger_events_text on {s}.mt_events using gin ((data::text) \"{extSchema}\".gin_trgm_ops) where type not in ({SnapshotTypesSql})",
-                conn);
+            await using var index = new NpgsqlCommand(TextIndex.CreateIndexSql(s, extSchema), conn);
             await index.ExecuteNonQueryAsync(ct);
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedFile or PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.FeatureNotSupported or PostgresErrorCodes.UndefinedObject)

@@ -1,6 +1,16 @@
+using System.Text.Json;
 using Ledger.Core.Events;
 
 namespace Ledger.Store;
 
 /// <summary>An event to append to a stream, with the time it happened when that is not "now".</summary>
-public sealed record NewEvent(string StreamKey, ILedgerEvent Event, DateTimeOffset? OccurredAt = null);
+public sealed record NewEvent(string StreamKey, ILedgerEvent Event, DateTimeOffset? OccurredAt = null)
+{
+    private string? _json;
+
+    /// <summary>
+    /// The event as stored (<see cref="EventJson"/>), serialised once, on first use: a producer
+    /// thread can pay for it (an import's readers do) instead of the thread that appends.
+    /// </summary>
+    public string Json => _json ??= JsonSerializer.Serialize(Event, Event.GetType(), EventJson.Options);
+}

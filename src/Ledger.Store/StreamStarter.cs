@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ledger.Core.Events;
 using Npgsql;
 using NpgsqlTypes;
@@ -42,7 +41,7 @@ public static class StreamStarter
     {
         var descriptor = EventCatalogue.Describe(e.Event.GetType());
         var type = e.Event.GetType();
-        var body = JsonSerializer.Serialize(e.Event, type, EventJson.Options);
+        var body = e.Json;
 
         // The slim builder maps only what this statement needs; the full one costs tens of
         // milliseconds of set-up, which is much of a hook's budget.

@@ -16,7 +16,7 @@ internal static class DemoAlerts
     public static async Task RunAsync(LedgerStore store, CliContext ctx, string host, CancellationToken ct)
     {
         var o = ctx.Out;
-        var settings = new ServeSettings { Intervals = new ServeIntervals { Gpu = 0, Containers = 0, System = 0, Storage = 0, Git = 0, Metrics = 0, Grafana = 0 } };
+        var settings = new ServeSettings { Intervals = new ServeIntervals { Gpu = 0, Containers = 0, System = 0, Storage = 0, Git = 0, Text = 0, Metrics = 0, Grafana = 0 } };
         var serve = new ServeContext(store, settings, host, ctx.Home, ctx.Programs, new ServeMetrics(host, TimeProvider.System), Serilog.Core.Logger.None);
         await using var server = await ServeHost.StartAsync(serve, ListenAddress.Parse("127.0.0.1:0"), ct);
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(30) };

@@ -145,6 +145,11 @@ internal sealed class ServeHost : IAsyncDisposable
             jobs.Add(new GitWatchJob(Every("git"), serve));
         }
 
+        if (intervals.Text > 0)
+        {
+            jobs.Add(new TextIndexJob(Every("text"), serve));
+        }
+
         if (intervals.Metrics > 0)
         {
             jobs.Add(new MetricsRefreshJob(Every("metrics"), serve));

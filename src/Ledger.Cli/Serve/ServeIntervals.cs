@@ -6,7 +6,7 @@ namespace Ledger.Cli.Serve;
 /// </summary>
 internal sealed record ServeIntervals
 {
-    public static readonly string[] Names = ["gpu", "containers", "system", "storage", "validate", "seal", "git", "metrics", "grafana"];
+    public static readonly string[] Names = ["gpu", "containers", "system", "storage", "validate", "seal", "git", "text", "metrics", "grafana"];
 
     public int Gpu { get; init; } = 300;
 
@@ -23,6 +23,9 @@ internal sealed record ServeIntervals
 
     public int Git { get; init; } = 60;
 
+    /// <summary>How often the events recorded meanwhile are added to the free-text index.</summary>
+    public int Text { get; init; } = 60;
+
     /// <summary>How often the metrics read from the database are refreshed (a scrape never queries it).</summary>
     public int Metrics { get; init; } = 30;
 
@@ -38,6 +41,7 @@ internal sealed record ServeIntervals
         "validate" => Validate,
         "seal" => Seal,
         "git" => Git,
+        "text" => Text,
         "metrics" => Metrics,
         "grafana" => Grafana,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a schedule"),
@@ -52,6 +56,7 @@ internal sealed record ServeIntervals
         "validate" => this with { Validate = seconds },
         "seal" => this with { Seal = seconds },
         "git" => this with { Git = seconds },
+        "text" => this with { Text = seconds },
         "metrics" => this with { Metrics = seconds },
         "grafana" => this with { Grafana = seconds },
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a schedule"),

@@ -212,7 +212,7 @@ public sealed class LedgerChain
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private static async Task<List<long>> NextSeqsAsync(NpgsqlConnection conn, long after, int limit, CancellationToken ct)
+    internal static async Task<List<long>> NextSeqsAsync(NpgsqlConnection conn, long after, int limit, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"select seq_id from {ChainSchema.Events} where seq_id > $1 order by seq_id limit $2", conn);
         cmd.Parameters.AddWithValue(after);
@@ -243,7 +243,7 @@ public sealed class LedgerChain
     }
 
     /// <summary>The first sequence number after <paramref name="head"/> that <paramref name="seqs"/> skips, if any.</summary>
-    private static long? FirstGap(long head, List<long> seqs)
+    internal static long? FirstGap(long head, List<long> seqs)
     {
         var expected = head + 1;
         foreach (var s in seqs)
@@ -264,7 +264,7 @@ public sealed class LedgerChain
     /// number taken before now is either visible or gone for good. Each transaction holds a lock on
     /// its own virtual transaction id until it ends, which pg_locks shows to every role.
     /// </summary>
-    private static async Task<bool> SettleAsync(NpgsqlConnection conn, TimeSpan timeout, CancellationToken ct)
+    internal static async Task<bool> SettleAsync(NpgsqlConnection conn, TimeSpan timeout, CancellationToken ct)
     {
         string[] running;
         await using (var cmd = new NpgsqlCommand(

@@ -1,0 +1,185 @@
+using Ledger.Capture.Git;
+using Ledger.Cli.Commands;
+using Ledger.Core.Events;
+using Ledger.Core.Timeline;
+using Ledger.IntegrationTests.Support;
+using Ledger.Store;
+using Npgsql;
+
+namespace Ledger.IntegrationTests;
+
+/// <summary>
+/// Issue 10: appends leave the free-text index to a catch-up (the daemon, a search that finds many
+/// waiting, a schema upgrade). Whatever the index holds, a search finds every matching event.
+/// </summary>
+public sealed class TextIndexSpecs : IClassFixture<DatabaseFixture>
+{
+    private readonly DatabaseFixture _db;
+
+    public TextIndexSpecs(DatabaseFixture db)
+    {
+        _db = db;
+    }
+
+    private static NewEvent Edit(string host, string word) =>
+        new(
+            $"commit:{host}:{Guid.NewGuid():N}",
+            new ConfigEdited(
+                host, "alice", "/etc/nixos", Guid.NewGuid().ToString("N"), [], "Alice", "alice@example.org", DateTimeOffset.UtcNow, $"Tune {word}\n", $"Tune {word}",
+                [new FileChange("hosts/a.nix", null, FileChangeKind.Modified, 1, 0, [new LineRange(3, 3)], false, $"@@ -3 +3 @@\n+  {word} = true;\n")],
+                1,
+                0));
+
+    private async Task<long> WatermarkAsync() => (long)(await _db.ScalarAsync("select indexed_upto from ledger.text_index_state"))!;
+
+    private async Task<IReadOnlyList<long>> SearchAsync(string host, string word) =>
+        (await _db.Store.TimelineAsync(new TimelineQuery { Host = host, Grep = word, Limit = 50 })).Select(e => e.Seq).ToList();
+
+    [Fact]
+    public async Task Appends_write_no_index_rows_and_a_search_finds_indexed_and_waiting_events_alike()
+    {
+        // Arrange: one event indexed, one appended after the catch-up.
+        var host = "ti-" + Guid.NewGuid().ToString("N")[..6];
+        var first = (await _db.Store.TryStartStreamAsync(Edit(host, "nvenc")))!.Value;
+        await _db.Store.CatchUpTextIndexAsync();
+        var second = (await _db.Store.TryStartStreamAsync(Edit(host, "NVENC")))!.Value;
+
+        // Act
+        var found = await SearchAsync(host, "nvEnc");
+
+        // Assert
+        (await _db.ScalarAsync($"select count(*) from ledger.event_text where seq_id = {first}")).ShouldBe(1L);
+        (await _db.ScalarAsync($"select count(*) from ledger.event_text where seq_id = {second}")).ShouldBe(0L);
+        (await WatermarkAsync()).ShouldBeLessThan(second);
+        found.ShouldBe([second, first]);
+
+        (await _db.Store.CatchUpTextIndexAsync()).ShouldBeGreaterThanOrEqualTo(1);
+        (await _db.ScalarAsync($"select body from ledger.event_text where seq_id = {second}") as string).ShouldNotBeNull().ShouldContain("NVENC");
+        (await SearchAsync(host, "nvenc")).ShouldBe([second, first]);
+    }
+
+    [Fact]
+    public async Task A_hole_left_by_a_running_append_holds_the_watermark_until_that_transaction_ends()
+    {
+        // Arrange: another transaction has taken a sequence number and is still open.
+        var host = "th-" + Guid.NewGuid().ToString("N")[..6];
+        await _db.Store.CatchUpTextIndexAsync();
+        await using var holder = new NpgsqlConnection(_db.ConnectionString);
+        await holder.OpenAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand("select nextval('ledger.mt_events_sequence')", holder, tx))
+        {
+            await take.ExecuteScalarAsync();
+        }
+
+        var after = (await _db.Store.TryStartStreamAsync(Edit(host, "quicksync")))!.Value;
+
+        // Act: the catch-up cannot tell the hole from an append about to commit, so it stops before it.
+        await _db.Store.CatchUpTextIndexAsync();
+
+        // Assert: the event past the hole is waiting, and still found.
+        (await WatermarkAsync()).ShouldBe(after - 2);
+        (await SearchAsync(host, "quicksync")).ShouldBe([after]);
+
+        // Once the holder has ended (rolled back: the hole stays), the watermark passes it.
+        await tx.RollbackAsync();
+        await _db.Store.CatchUpTextIndexAsync();
+        (await WatermarkAsync()).ShouldBeGreaterThanOrEqualTo(after);
+        (await _db.ScalarAsync($"select count(*) from ledger.event_text where seq_id = {after}")).ShouldBe(1L);
+        (await SearchAsync(host, "quicksync")).ShouldBe([after]);
+    }
+
+    [Fact]
+    public async Task A_search_that_finds_many_events_waiting_indexes_them_first()
+    {
+        // Arrange
+        var host = "tl-" + Guid.NewGuid().ToString("N")[..6];
+        await _db.Store.CatchUpTextIndexAsync();
+        await _db.Store.StartStreamsAsync(Enumerable.Range(0, 12).Select(i => Edit(host, i % 3 == 0 ? "tonemap" : "other")));
+        var before = await WatermarkAsync();
+        _db.Store.TextIndexLazyThreshold = 10;
+
+        try
+        {
+            // Act
+            var found = await SearchAsync(host, "tonemap");
+
+            // Assert
+            found.Count.ShouldBe(4);
+            (await WatermarkAsync()).ShouldBeGreaterThan(before);
+            (await _db.ScalarAsync($"select count(*) from ledger.event_text t join ledger.mt_events e using (seq_id) where e.data->>'host' = '{host}'")).ShouldBe(12L);
+        }
+        finally
+        {
+            _db.Store.TextIndexLazyThreshold = 5_000;
+        }
+    }
+
+    [Fact]
+    public async Task An_import_stores_commits_without_indexing_them_and_a_search_finds_words_of_their_patches()
+    {
+        // Arrange
+        using var repo = new GitRepo();
+        repo.Write("jellyfin.nix", "{ services.jellyfin.enable = true; }\n");
+        repo.Commit("Enable jellyfin");
+        repo.Write("jellyfin.nix", "{ services.jellyfin.enable = true; hardware.nvidia.open = false; }\n");
+        repo.Commit("Use the closed driver");
+        var host = "tg-" + Guid.NewGuid().ToString("N")[..6];
+        var watermark = await WatermarkAsync();
+
+        // Act
+        using (var reader = GitHistoryReader.Open(repo.Path))
+        {
+            (await GitImport.RunAsync(_db.Store, reader, host, "alice", null, CancellationToken.None)).Recorded.ShouldBe(2);
+        }
+
+        // Assert
+        (await WatermarkAsync()).ShouldBe(watermark);
+        (await _db.ScalarAsync($"select count(*) from ledger.event_text t join ledger.mt_events e using (seq_id) where e.data->>'host' = '{host}'")).ShouldBe(0L);
+        var found = (await _db.Store.TimelineAsync(new TimelineQuery { Host = host, Grep = "nvidia.open", Limit = 50 })).ShouldHaveSingleItem();
+        found.Data.ShouldBeOfType<ConfigEdited>().Purpose.ShouldBe("Use the closed driver");
+    }
+
+    [Fact]
+    public async Task Upgrading_a_version_4_ledger_moves_its_history_into_the_text_index()
+    {
+        // Arrange: a ledger as schema version 4 left it, the trigram index on mt_events itself.
+        await using var db = await ScratchDatabase.CreateAsync(await TestPostgres.ServerConnectionStringAsync(), "up");
+        var host = "tu-" + Guid.NewGuid().ToString("N")[..6];
+        await using (var store = await LedgerStore.OpenAsync(db.ConnectionString))
+        {
+            await store.StartStreamsAsync([Edit(host, "hevc"), Edit(host, "av1")]);
+        }
+
+        await using (var conn = new NpgsqlConnection(db.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var v4 = new NpgsqlCommand(
+                $"""
+                drop table ledger.event_text; drop table ledger.text_index_state;
+                create index ix_ledger_events_text on ledger.mt_events using gin ((data::text) gin_trgm_ops) where type not in ({LedgerStore.SnapshotTypesSql});
+                update ledger.ledger_meta set schema_version = 4;
+                """,
+                conn);
+            await v4.ExecuteNonQueryAsync();
+        }
+
+        // Act
+        await using var upgraded = await LedgerStore.OpenAsync(db.ConnectionString);
+
+        // Assert
+        await using var check = new NpgsqlConnection(db.ConnectionString);
+        await check.OpenAsync();
+        async Task<object?> Scalar(string sql)
+        {
+            await using var cmd = new NpgsqlCommand(sql, check);
+            return await cmd.ExecuteScalarAsync();
+        }
+
+        (await Scalar("select schema_version from ledger.ledger_meta")).ShouldBe(MartenConfig.SchemaVersion);
+        (await Scalar("select count(*) from pg_indexes where indexname = 'ix_ledger_events_text'")).ShouldBe(0L);
+        (await Scalar("select count(*) from ledger.event_text where body like '%hevc%' or body like '%av1%'")).ShouldBe(2L);
+        (await Scalar("select indexed_upto from ledger.text_index_state")).ShouldBe(await Scalar("select max(seq_id) from ledger.mt_events"));
+        (await upgraded.TimelineAsync(new TimelineQuery { Host = host, Grep = "HEVC", Limit = 10 })).ShouldHaveSingleItem();
+    }
+}
