@@ -81,6 +81,12 @@ public sealed class GitHistoryReader : IDisposable
         return new GitHistoryReader(repo, key, redactor ?? Redactor.Default);
     }
 
+    /// <summary>
+    /// Another handle on the same repository, with the same redaction: a LibGit2Sharp repository
+    /// is not thread-safe, so each thread that reads commits opens its own.
+    /// </summary>
+    public GitHistoryReader OpenAnother() => Open(_repo.Info.WorkingDirectory ?? _repo.Info.Path, _redactor);
+
     /// <summary>Every commit reachable from HEAD, oldest first (parents before children). Empty when HEAD is unborn.</summary>
     public IEnumerable<Commit> CommitsFromHead()
     {

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Ledger.Capture.Git;
 using Ledger.Core.Events;
 using Ledger.Store;
@@ -12,6 +11,24 @@ internal sealed record ImportResult(string Repo, int Reachable, int Recorded, in
 /// <summary>Records every commit reachable from HEAD that is not recorded yet.</summary>
 internal static class GitImport
 {
+    private const int ChunkSize = 50;
+
+    /// <summary>Events per append transaction: small enough that the first starts early and the last ends soon after the readers.</summary>
+    private const int AppendBatch = 100;
+
+    /// <summary>Reader threads: diffing is most of an import's CPU, the database the rest.</summary>
+    private static int Readers => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    private static int ReadersAhead(int chunks) => Math.Max(1, Math.Min(chunks, 4 * Readers));
+
+    private static NewEvent Read(GitHistoryReader reader, string sha, string host, string actor)
+    {
+        var c = reader.Resolve(sha);
+        var e = new NewEvent(StreamKeys.Commit(host, reader.RepoKey, c.Sha), reader.Read(c, host, actor), c.Committer.When);
+        _ = e.Json; // serialised here, on a reader thread, not by the appender
+        return e;
+    }
+
     public static async Task<ImportResult> RunAsync(LedgerStore store, GitHistoryReader reader, string host, string actor, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -23,44 +40,72 @@ internal static class GitImport
         var vanished = existing.Select(k => k[prefix.Length..]).Where(sha => !reachable.Contains(sha)).Order(StringComparer.Ordinal).ToList();
         progress?.Report((0, todo.Count));
 
-        // Diffing (CPU, libgit2) and appending (database round trips) overlap: a reader thread fills
-        // a bounded channel while this one writes batches. Oldest first, so sequence numbers follow
-        // history; each event carries its commit date.
+        // Diffing (CPU, libgit2) and appending (database round trips) overlap: reader threads, each
+        // with its own repository handle, diff chunks of commits while this one writes batches.
+        // Chunks are handed on in history order (oldest first, so sequence numbers follow history;
+        // each event carries its commit date), and readers stay at most a few chunks ahead.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var channel = Channel.CreateBounded<NewEvent>(new BoundedChannelOptions(1000) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(
+        var chunks = todo.Chunk(ChunkSize).ToArray();
+        var slots = chunks.Select(_ => new TaskCompletionSource<NewEvent[]>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        using var ahead = new SemaphoreSlim(ReadersAhead(chunks.Length));
+        int next = -1;
+        var readers = Enumerable.Range(0, Math.Min(Readers, chunks.Length)).Select(_ => Task.Run(
             async () =>
             {
+                using var own = reader.OpenAnother();
                 try
                 {
-                    foreach (var c in todo)
+                    while (true)
                     {
-                        var e = new NewEvent(StreamKeys.Commit(host, reader.RepoKey, c.Sha), reader.Read(c, host, actor), c.Committer.When);
-                        await channel.Writer.WriteAsync(e, stop.Token);
-                    }
+                        // Room first, then the next chunk: the chunk the appender waits for always has room.
+                        await ahead.WaitAsync(stop.Token);
+                        var i = Interlocked.Increment(ref next);
+                        if (i >= chunks.Length)
+                        {
+                            break;
+                        }
 
-                    channel.Writer.Complete();
+                        slots[i].TrySetResult(chunks[i].Select(c => Read(own, c.Sha, host, actor)).ToArray());
+                    }
                 }
                 catch (Exception e)
                 {
-                    channel.Writer.Complete(e);
+                    // The chunk this reader held fails the import in order; later ones are never awaited.
+                    foreach (var slot in slots)
+                    {
+                        slot.TrySetException(e);
+                    }
                 }
             },
-            stop.Token);
+            CancellationToken.None)).ToArray();
+
+        async IAsyncEnumerable<NewEvent> InOrder()
+        {
+            foreach (var slot in slots)
+            {
+                foreach (var e in await slot.Task.WaitAsync(ct))
+                {
+                    yield return e;
+                }
+
+                ahead.Release();
+            }
+        }
+
         int recorded;
         try
         {
             recorded = await store.StartStreamsAsync(
-                channel.Reader.ReadAllAsync(ct),
-                batchSize: 500,
+                InOrder(),
+                batchSize: AppendBatch,
                 progress: progress is null ? null : new Progress<int>(n => progress.Report((n, todo.Count))),
                 ct: ct);
         }
         finally
         {
-            // When appending fails, the reader thread must not wait forever on a full channel.
+            // When appending fails, the readers must not wait forever for room ahead.
             await stop.CancelAsync();
-            await producer;
+            await Task.WhenAll(readers);
         }
 
         return new ImportResult(reader.RepoKey, commits.Count, recorded, commits.Count - recorded, started.Elapsed, vanished);
