@@ -155,8 +155,25 @@ public sealed class LedgerStore : IAsyncDisposable
     {
         int recorded = 0;
         var batch = new List<NewEvent>(batchSize);
-        await foreach (var e in events.WithCancellation(ct))
+        await using var source = events.GetAsyncEnumerator(ct);
+        while (true)
         {
+            try
+            {
+                if (!await source.MoveNextAsync())
+                {
+                    break;
+                }
+            }
+            catch (Exception) when (batch.Count > 0 && !ct.IsCancellationRequested)
+            {
+                // The source failed (a damaged commit, say): what it handed over before is recorded.
+                recorded += await StartBatchAsync(batch, ct);
+                progress?.Report(recorded);
+                throw;
+            }
+
+            var e = source.Current;
             batch.Add(e);
             if (batch.Count == batchSize)
             {

@@ -293,6 +293,34 @@ public sealed class ImportGitSpecs : IClassFixture<DatabaseFixture>, IDisposable
     }
 
     [Fact]
+    public async Task A_damaged_repository_fails_the_import_with_a_clear_error_and_keeps_the_commits_read_before_it_in_order()
+    {
+        // Arrange: 120 commits in loose objects; the blob commit 70 wrote is lost.
+        for (int i = 0; i < 120; i++)
+        {
+            _repo.Write($"hosts/h{i % 7}.nix", $"{{ revision = {i}; }}\n");
+            _repo.Commit($"Change {i}");
+        }
+
+        var shas = _repo.Git("rev-list", "--reverse", "HEAD").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var damaged = shas[70];
+        var blob = _repo.Git("rev-parse", $"{damaged}:hosts/h{70 % 7}.nix").Trim();
+        File.Delete(Path.Combine(_repo.Path, ".git", "objects", blob[..2], blob[2..]));
+
+        // Act: the readers run in parallel; the failure must still end the import, not hang it.
+        var run = await Cli("damaged-host").RunAsync("import-git", "--repo", _repo.Path);
+
+        // Assert
+        run.ExitCode.ShouldBe(2, run.Err);
+        run.Err.ShouldContain($"Commit {damaged} of {_repo.Path} cannot be read");
+        run.Err.ShouldContain("fsck");
+        var recorded = (await _db.Store.TimelineAsync(new TimelineQuery { Host = "damaged-host", Kinds = ["config-edit"], Limit = null }))
+            .Select(e => ((ConfigEdited)e.Data).Sha).Reverse().ToList();
+        recorded.Count.ShouldBeInRange(1, 70); // whole chunks read before the damage are recorded
+        recorded.ShouldBe(shas.Take(recorded.Count));
+    }
+
+    [Fact]
     public async Task Commits_that_vanished_from_the_branch_are_reported_and_kept()
     {
         _repo.Write("a.nix", "{ }\n");

@@ -123,7 +123,19 @@ public sealed class GitHistoryReader : IDisposable
     public ConfigEdited Read(Commit commit, string host, string actor, string? purpose = null, string? notes = null)
     {
         var parent = commit.Parents.FirstOrDefault();
-        var patch = _repo.Diff.Compare<Patch>(parent?.Tree, commit.Tree, Compare);
+        Patch patch;
+        try
+        {
+            patch = _repo.Diff.Compare<Patch>(parent?.Tree, commit.Tree, Compare);
+        }
+        catch (LibGit2SharpException e)
+        {
+            throw new CaptureException(
+                $"Commit {commit.Sha} of {RepoKey} cannot be read: {e.Message}. The repository is damaged (an object is missing or corrupt); " +
+                $"'git -C {RepoKey} fsck' names what is wrong. Commits before it that were read are recorded; run the command again once it is repaired.",
+                inner: e);
+        }
+
         var files = new List<FileChange>();
         int added = 0, removed = 0;
         long budget = MaxCommitPatchChars;

@@ -52,28 +52,38 @@ internal static class GitImport
         var readers = Enumerable.Range(0, Math.Min(Readers, chunks.Length)).Select(_ => Task.Run(
             async () =>
             {
-                using var own = reader.OpenAnother();
+                int reading = -1;
                 try
                 {
+                    using var own = reader.OpenAnother();
                     while (true)
                     {
                         // Room first, then the next chunk: the chunk the appender waits for always has room.
                         await ahead.WaitAsync(stop.Token);
-                        var i = Interlocked.Increment(ref next);
-                        if (i >= chunks.Length)
+                        reading = Interlocked.Increment(ref next);
+                        if (reading >= chunks.Length)
                         {
                             break;
                         }
 
-                        slots[i].TrySetResult(chunks[i].Select(c => Read(own, c.Sha, host, actor)).ToArray());
+                        slots[reading].TrySetResult(chunks[reading].Select(c => Read(own, c.Sha, host, actor)).ToArray());
+                        reading = -1;
                     }
                 }
                 catch (Exception e)
                 {
-                    // The chunk this reader held fails the import in order; later ones are never awaited.
-                    foreach (var slot in slots)
+                    if (reading >= 0 && reading < chunks.Length)
                     {
-                        slot.TrySetException(e);
+                        // The appender records the chunks before this one, then fails here.
+                        slots[reading].TrySetException(e);
+                    }
+                    else
+                    {
+                        // Failed outside any chunk (opening the repository): no one else would end the rest.
+                        foreach (var slot in slots)
+                        {
+                            slot.TrySetException(e);
+                        }
                     }
                 }
             },
