@@ -99,6 +99,23 @@ public sealed class BenchSeedSpecs : IClassFixture<BenchSeedSpecs.Seeded>
     }
 
     [Fact]
+    public async Task A_host_page_shows_each_snapshot_with_the_line_of_its_decoded_event()
+    {
+        // Snapshot lines are read from the stored JSON (jsonb's key order) without decoding the event.
+        await using var store = await Ledger.Store.LedgerStore.OpenAsync(_seeded.Db.ConnectionString);
+
+        var page = await store.TimelineAsync(new TimelineQuery { Host = "bench-01", Limit = 200 });
+
+        page.Count.ShouldBe(200);
+        page.Select(e => e.Kind).Where(k => k.EndsWith("-snapshot", StringComparison.Ordinal)).Distinct().Count().ShouldBe(4);
+        foreach (var e in page)
+        {
+            var decoded = e.Data.ShouldBeAssignableTo<Ledger.Core.Events.ILedgerEvent>()!;
+            (e.Host, e.Actor, e.Title).ShouldBe((decoded.Host, decoded.Actor, Ledger.Core.Events.EventCatalogue.Title(decoded)), $"#{e.Seq} {e.Type}");
+        }
+    }
+
+    [Fact]
     public async Task Text_search_can_use_the_trigram_index()
     {
         // For a page of a common word the planner rightly walks seq_id backwards; for a rare word

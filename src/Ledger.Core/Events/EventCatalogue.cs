@@ -58,10 +58,10 @@ public static class EventCatalogue
         BackupTaken b => $"backup of {b.Path} ({b.SizeBytes} bytes, {b.Sha256[..Math.Min(12, b.Sha256.Length)]})",
         FileRestored f => $"restored {f.Destination} from backup #{f.FromSeq} ({f.Sha256[..Math.Min(12, f.Sha256.Length)]})",
         ValidationRun v => $"{v.Check}: {v.Status.ToString().ToLowerInvariant()} - {v.Summary}",
-        GpuSnapshotTaken g => $"{Plural(g.Gpus.Count, "GPU")} via {g.Source}",
-        ContainerSnapshotTaken c => $"{Plural(c.Containers.Count, "container")}, {c.Containers.Count(x => x.State == "running")} running",
-        StorageSnapshotTaken s => $"{Plural(s.Mounts.Count, "mount")}",
-        SystemSnapshotTaken s => $"{s.Kernel}, load {s.Load1:0.00}" + (s.Generation is { } g ? $", generation {g}" : ""),
+        GpuSnapshotTaken g => GpuSnapshotTitle(g.Gpus.Count, g.Source),
+        ContainerSnapshotTaken c => ContainerSnapshotTitle(c.Containers.Count, c.Containers.Count(x => x.State == "running")),
+        StorageSnapshotTaken s => StorageSnapshotTitle(s.Mounts.Count),
+        SystemSnapshotTaken s => SystemSnapshotTitle(s.Kernel, s.Load1, s.Generation),
         DeployStarted d => $"deploy {ShortSha(d.Commit)} ({d.Action}) started",
         DeployFinished d => $"deploy {ShortSha(d.Commit)} {d.Outcome.ToString().ToLowerInvariant()}" + (d.Generation is { } g ? $", generation {g}" : ""),
         RestoreStarted r => $"restore to #{r.TargetSeq} ({ShortSha(r.TargetCommit)}) started via {r.Via}" + (r.Automatic ? " (automatic)" : ""),
@@ -75,6 +75,16 @@ public static class EventCatalogue
     };
 
     public static string ShortSha(string sha) => sha.Length > 8 ? sha[..8] : sha;
+
+    // The snapshots' titles, shared with SnapshotLine, which reads them without decoding the event.
+    internal static string GpuSnapshotTitle(int gpus, string source) => $"{Plural(gpus, "GPU")} via {source}";
+
+    internal static string ContainerSnapshotTitle(int containers, int running) => $"{Plural(containers, "container")}, {running} running";
+
+    internal static string StorageSnapshotTitle(int mounts) => Plural(mounts, "mount");
+
+    internal static string SystemSnapshotTitle(string kernel, double load1, int? generation) =>
+        $"{kernel}, load {load1:0.00}" + (generation is { } g ? $", generation {g}" : "");
 
     private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }

@@ -243,7 +243,7 @@ internal sealed class TimelineViewModel
     public static string Header => $"{"SEQ",7} {"TIME",-11} {"HOST",-10} {"KIND",-12} TITLE  [ACTOR]";
 
     /// <summary>Colour by kind and outcome: failures red, passes green, deploys blue, restores magenta.</summary>
-    public static Tone ToneOf(TimelineEntry e) => e.Data switch
+    public static Tone ToneOf(TimelineEntry e) => e.Kind.EndsWith("-snapshot", StringComparison.Ordinal) ? Tone.Snapshot : e.Data switch
     {
         ValidationRun { Status: ValidationStatus.Pass } => Tone.Good,
         ValidationRun => Tone.Bad,
@@ -258,7 +258,6 @@ internal sealed class TimelineViewModel
         ServiceRestarted { Succeeded: false } => Tone.Bad,
         ConfigEdited => Tone.Heading,
         ChangeAnnotated => Tone.Warn,
-        GpuSnapshotTaken or ContainerSnapshotTaken or StorageSnapshotTaken or SystemSnapshotTaken => Tone.Snapshot,
         _ => Tone.Normal,
     };
 
