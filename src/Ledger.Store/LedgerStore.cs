@@ -662,7 +662,7 @@ public sealed class LedgerStore : IAsyncDisposable
             return new TimelineEntry(seq, timestamp, Str(root, "host"), Str(root, "actor"), alias, alias, alias, stream, root);
         }
 
-        if (SnapshotLine.TryRead(alias, json, out var host, out var actor, out var title))
+        if (EventLine.TryRead(alias, json, out var host, out var actor, out var title))
         {
             // A page shows a snapshot's line only: the event is decoded when the row is opened.
             return new TimelineEntry(seq, timestamp, host, actor, descriptor.Kind, alias, title, stream, () => JsonSerializer.Deserialize(json, descriptor.Type, EventJson.Options)!);

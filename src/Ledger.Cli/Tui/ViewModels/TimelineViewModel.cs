@@ -243,7 +243,15 @@ internal sealed class TimelineViewModel
     public static string Header => $"{"SEQ",7} {"TIME",-11} {"HOST",-10} {"KIND",-12} TITLE  [ACTOR]";
 
     /// <summary>Colour by kind and outcome: failures red, passes green, deploys blue, restores magenta.</summary>
-    public static Tone ToneOf(TimelineEntry e) => e.Kind.EndsWith("-snapshot", StringComparison.Ordinal) ? Tone.Snapshot : e.Data switch
+    public static Tone ToneOf(TimelineEntry e) => e.Type switch
+    {
+        // By type where that is enough: a page's snapshots and edits are not decoded (EventLine).
+        "config_edited" => Tone.Heading,
+        _ when e.Kind.EndsWith("-snapshot", StringComparison.Ordinal) => Tone.Snapshot,
+        _ => ToneOfEvent(e.Data),
+    };
+
+    private static Tone ToneOfEvent(object data) => data switch
     {
         ValidationRun { Status: ValidationStatus.Pass } => Tone.Good,
         ValidationRun => Tone.Bad,
@@ -256,7 +264,6 @@ internal sealed class TimelineViewModel
         AlertFired => Tone.Bad,
         AlertResolved => Tone.Good,
         ServiceRestarted { Succeeded: false } => Tone.Bad,
-        ConfigEdited => Tone.Heading,
         ChangeAnnotated => Tone.Warn,
         _ => Tone.Normal,
     };

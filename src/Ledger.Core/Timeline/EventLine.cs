@@ -4,13 +4,14 @@ using Ledger.Core.Events;
 namespace Ledger.Core.Timeline;
 
 /// <summary>
-/// A snapshot's timeline line (host, actor, title) read in one pass over its stored JSON, without
-/// building the event. Snapshots are most of a host's timeline and its largest payloads (a
-/// container snapshot lists every container), and a page of the timeline shows only this line;
-/// the event itself is decoded when a row is opened. Anything unexpected (a property missing or
-/// of another type, broken JSON) returns false, and the caller decodes the event as usual.
+/// The timeline line (host, actor, title) of the events that fill most pages, read in one pass
+/// over the stored JSON without building the event: snapshots (most of a host's timeline, and
+/// the largest payloads: a container snapshot lists every container) and config edits (their
+/// patches). A page shows only this line; the event itself is decoded when a row is opened.
+/// Anything unexpected (a property missing or of another type, broken JSON) returns false, and
+/// the caller decodes the event as usual.
 /// </summary>
-public static class SnapshotLine
+public static class EventLine
 {
     public static bool TryRead(string alias, ReadOnlySpan<byte> json, out string host, out string actor, out string title)
     {
@@ -20,6 +21,7 @@ public static class SnapshotLine
             "gpu_snapshot_taken" => "gpus",
             "container_snapshot_taken" => "containers",
             "storage_snapshot_taken" => "mounts",
+            "config_edited" => "files",
             "system_snapshot_taken" => null,
             _ => "",
         };
@@ -36,9 +38,9 @@ public static class SnapshotLine
                 return false;
             }
 
-            string? h = null, a = null, source = null, kernel = null;
+            string? h = null, a = null, source = null, kernel = null, sha = null, purpose = null;
             double? load1 = null;
-            int? generation = null, items = null;
+            int? generation = null, items = null, added = null, removed = null;
             int running = 0;
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
@@ -61,6 +63,22 @@ public static class SnapshotLine
                 else if (list == "gpus" && r.ValueTextEquals("source"u8))
                 {
                     source = ReadString(ref r);
+                }
+                else if (list == "files" && r.ValueTextEquals("sha"u8))
+                {
+                    sha = ReadString(ref r);
+                }
+                else if (list == "files" && r.ValueTextEquals("purpose"u8))
+                {
+                    purpose = ReadString(ref r);
+                }
+                else if (list == "files" && r.ValueTextEquals("linesAdded"u8))
+                {
+                    added = ReadInt(ref r);
+                }
+                else if (list == "files" && r.ValueTextEquals("linesRemoved"u8))
+                {
+                    removed = ReadInt(ref r);
                 }
                 else if (list is null && r.ValueTextEquals("kernel"u8))
                 {
@@ -104,6 +122,8 @@ public static class SnapshotLine
                 "gpus" when items is { } n && source is not null => EventCatalogue.GpuSnapshotTitle(n, source),
                 "containers" when items is { } n => EventCatalogue.ContainerSnapshotTitle(n, running),
                 "mounts" when items is { } n => EventCatalogue.StorageSnapshotTitle(n),
+                "files" when items is { } n && sha is not null && purpose is not null && added is { } plus && removed is { } minus =>
+                    EventCatalogue.ConfigEditTitle(sha, purpose, n, plus, minus),
                 null when kernel is not null && load1 is { } l => EventCatalogue.SystemSnapshotTitle(kernel, l, generation),
                 _ => null,
             };
@@ -126,6 +146,13 @@ public static class SnapshotLine
     {
         r.Read();
         return r.TokenType == JsonTokenType.String ? r.GetString() : null;
+    }
+
+    /// <summary>The next value as a whole number, or null when it is not one.</summary>
+    private static int? ReadInt(ref Utf8JsonReader r)
+    {
+        r.Read();
+        return r.TokenType == JsonTokenType.Number && r.TryGetInt32(out var n) ? n : null;
     }
 
     /// <summary>How many items the array value holds (null when it is not an array); for containers also how many are running.</summary>

@@ -6,8 +6,8 @@ using Ledger.Core.Timeline;
 
 namespace Ledger.Core.Tests;
 
-/// <summary>The timeline line of a snapshot read from its JSON is the line of the decoded event.</summary>
-public sealed class SnapshotLineSpecs
+/// <summary>The timeline line of a snapshot or config edit read from its JSON is the line of the decoded event.</summary>
+public sealed class EventLineSpecs
 {
     private static readonly ContainerState Running = Samples.ContainerSnapshotTaken.Containers[0] with { State = "running" };
 
@@ -23,6 +23,9 @@ public sealed class SnapshotLineSpecs
         { "sample system", Samples.SystemSnapshotTaken },
         { "no generation, odd kernel", Samples.SystemSnapshotTaken with { Generation = null, Kernel = "6.1.0-\"rt\" ünï", Load1 = 12.345 } },
         { "unicode host", Samples.SystemSnapshotTaken with { Host = "höst-\u2603", Actor = "ledger-serve" } },
+        { "sample edit", Samples.ConfigEdited },
+        { "edit of no files", Samples.ConfigEdited with { Files = [], LinesAdded = 0, LinesRemoved = 0 } },
+        { "edit of one file, short sha, odd purpose", Samples.ConfigEdited with { Files = [Samples.ConfigEdited.Files[0]], Sha = "abc", Purpose = "say \"files\": [1, 2] \u2603" } },
     };
 
     [Theory]
@@ -34,7 +37,7 @@ public sealed class SnapshotLineSpecs
 
         foreach (var variant in new[] { json, Reordered(json) })
         {
-            SnapshotLine.TryRead(alias, variant, out var host, out var actor, out var title).ShouldBeTrue(name);
+            EventLine.TryRead(alias, variant, out var host, out var actor, out var title).ShouldBeTrue(name);
             host.ShouldBe(e.Host, name);
             actor.ShouldBe(e.Actor, name);
             title.ShouldBe(EventCatalogue.Title(e), name);
@@ -45,13 +48,14 @@ public sealed class SnapshotLineSpecs
     public void Other_types_and_payloads_it_does_not_expect_are_left_to_the_full_decoder()
     {
         var gpu = JsonSerializer.SerializeToUtf8Bytes(Samples.GpuSnapshotTaken, EventJson.Options);
-        SnapshotLine.TryRead("config_edited", JsonSerializer.SerializeToUtf8Bytes(Samples.ConfigEdited, EventJson.Options), out _, out _, out _).ShouldBeFalse();
-        SnapshotLine.TryRead("gpu_snapshot_taken", gpu.AsSpan(0, gpu.Length - 3), out _, out _, out _).ShouldBeFalse();
-        SnapshotLine.TryRead("gpu_snapshot_taken", "[1, 2]"u8, out _, out _, out _).ShouldBeFalse();
-        SnapshotLine.TryRead("gpu_snapshot_taken", """{"host": "a", "actor": "b", "gpus": []}"""u8, out _, out _, out _).ShouldBeFalse(); // no source
-        SnapshotLine.TryRead("container_snapshot_taken", """{"host": "a", "actor": "b", "containers": null}"""u8, out _, out _, out _).ShouldBeFalse();
-        SnapshotLine.TryRead("system_snapshot_taken", """{"host": "a", "actor": "b", "kernel": "6.1", "load1": "high"}"""u8, out _, out _, out _).ShouldBeFalse();
-        SnapshotLine.TryRead("storage_snapshot_taken", """{"actor": "b", "mounts": []}"""u8, out _, out _, out _).ShouldBeFalse(); // no host
+        EventLine.TryRead("validation_run", JsonSerializer.SerializeToUtf8Bytes(Samples.ValidationRun, EventJson.Options), out _, out _, out _).ShouldBeFalse();
+        EventLine.TryRead("config_edited", """{"host": "a", "actor": "b", "sha": "abc", "purpose": "x", "files": [], "linesAdded": 1.5, "linesRemoved": 0}"""u8, out _, out _, out _).ShouldBeFalse();
+        EventLine.TryRead("gpu_snapshot_taken", gpu.AsSpan(0, gpu.Length - 3), out _, out _, out _).ShouldBeFalse();
+        EventLine.TryRead("gpu_snapshot_taken", "[1, 2]"u8, out _, out _, out _).ShouldBeFalse();
+        EventLine.TryRead("gpu_snapshot_taken", """{"host": "a", "actor": "b", "gpus": []}"""u8, out _, out _, out _).ShouldBeFalse(); // no source
+        EventLine.TryRead("container_snapshot_taken", """{"host": "a", "actor": "b", "containers": null}"""u8, out _, out _, out _).ShouldBeFalse();
+        EventLine.TryRead("system_snapshot_taken", """{"host": "a", "actor": "b", "kernel": "6.1", "load1": "high"}"""u8, out _, out _, out _).ShouldBeFalse();
+        EventLine.TryRead("storage_snapshot_taken", """{"actor": "b", "mounts": []}"""u8, out _, out _, out _).ShouldBeFalse(); // no host
     }
 
     [Fact]
@@ -59,7 +63,7 @@ public sealed class SnapshotLineSpecs
     {
         var json = """{"extra": {"containers": [{"state": "running"}]}, "host": "a", "more": [[1], {"x": null}], "actor": "b", "runtime": "podman", "containers": [{"state": "running", "ports": ["80/tcp"]}, {"labels": {"state": "running"}, "state": "exited"}]}"""u8;
 
-        SnapshotLine.TryRead("container_snapshot_taken", json, out var host, out var actor, out var title).ShouldBeTrue();
+        EventLine.TryRead("container_snapshot_taken", json, out var host, out var actor, out var title).ShouldBeTrue();
 
         (host, actor, title).ShouldBe(("a", "b", "2 containers, 1 running"));
     }
