@@ -18,16 +18,27 @@ sql() { psql "$(ledger db url)" -Atc "$1"; }
 ledger db start >/dev/null
 python3 bench/make-nixos-history.py "$work/repo" 3000 5
 
+expected=$(git -C "$work/repo" rev-list --count HEAD)
+
+# Waits until the import for host $1 has stored some of its events (an import takes about a
+# second now, so a fixed sleep could miss it); gives up after 30 s.
+mid_import() {
+  for _ in $(seq 600); do
+    n=$(sql "select count(*) from ledger.mt_events where data->>'host' = '$1'" 2>/dev/null || echo 0)
+    [ "${n:-0}" -ge 200 ] && return 0
+    sleep 0.05
+  done
+}
+
 # 1. kill -9 of PostgreSQL during a long import with retries off, then a re-run.
 LEDGER_DB_RETRY_SECONDS=0 ledger import-git --repo "$work/repo" --host faults >/dev/null 2>&1 &
 import_pid=$!
-sleep 1.5
+mid_import faults
 pg_pid=$(head -1 "$LEDGER_HOME/postgres/postmaster.pid")
 kill -9 "$pg_pid"
 wait $import_pid; first_rc=$?
 ledger db start >/dev/null
 ledger import-git --repo "$work/repo" --host faults >/dev/null
-expected=$(git -C "$work/repo" rev-list --count HEAD)
 got=$(sql "select count(*) from ledger.mt_events where type = 'config_edited' and data->>'host' = 'faults'")
 distinct=$(sql "select count(distinct data->>'sha') from ledger.mt_events where type = 'config_edited' and data->>'host' = 'faults'")
 [ "$first_rc" = 2 ] && [ "$got" = "$expected" ] && [ "$distinct" = "$expected" ] && r=PASS || r=FAIL
@@ -36,7 +47,7 @@ row "kill -9 PostgreSQL mid-import, restart, re-run" "import exits 2; then $expe
 # 1b. the same crash with retries on (the default), PostgreSQL back within the retry window.
 ledger import-git --repo "$work/repo" --host faults-retry >/dev/null 2>"$work/retry.err" &
 import_pid=$!
-sleep 1.5
+mid_import faults-retry
 pg_pid=$(head -1 "$LEDGER_HOME/postgres/postmaster.pid")
 kill -9 "$pg_pid"
 sleep 2
