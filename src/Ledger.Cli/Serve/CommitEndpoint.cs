@@ -41,6 +41,13 @@ internal static class CommitEndpoint
             return;
         }
 
+        string user = form["user"].ToString(), sudoUser = form["sudo_user"].ToString();
+        if (!IsUserName(user) || !IsUserName(sudoUser))
+        {
+            await TextAsync(http, StatusCodes.Status400BadRequest, "user and sudo_user, when given, must be user names (up to 64 characters, no spaces or control characters).");
+            return;
+        }
+
         if (host != serve.Host)
         {
             await TextAsync(http, StatusCodes.Status409Conflict, $"This daemon records for host {serve.Host}, not {host}.");
@@ -78,7 +85,7 @@ internal static class CommitEndpoint
                 return;
             }
 
-            var actor = ActorInfo.Resolve(name => name == "SUDO_USER" ? form["sudo_user"].ToString() : null, form["user"].ToString() is { Length: > 0 } user ? user : ServeContext.Actor);
+            var actor = ActorInfo.Resolve(name => name == "SUDO_USER" ? sudoUser : null, user.Length > 0 ? user : ServeContext.Actor);
             var key = StreamKeys.Commit(serve.Host, reader.RepoKey, commit.Sha);
             var edit = reader.Read(commit, serve.Host, actor);
             long? seq;
@@ -106,6 +113,10 @@ internal static class CommitEndpoint
             }
         }
     }
+
+    /// <summary>Empty, or what a user name can be: the actor is stored, so nothing else is taken.</summary>
+    private static bool IsUserName(string s) =>
+        s.Length <= 64 && !s.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c));
 
     /// <summary>The same repository whichever way its path is spelled (a trailing slash, a relative path, a link).</summary>
     private static bool SameRepository(string given, string key)

@@ -80,9 +80,9 @@ public sealed class HookDaemonSpecs : IClassFixture<DatabaseFixture>, IDisposabl
         var sha = _repo.Head();
         using var other = new GitRepo();
 
-        async Task<(int Status, string Body)> PostAsync(string repo, string commit, string forHost)
+        async Task<(int Status, string Body)> PostAsync(string repo, string commit, string forHost, string user = "alice")
         {
-            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["repo"] = repo, ["sha"] = commit, ["host"] = forHost, ["user"] = "alice" });
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["repo"] = repo, ["sha"] = commit, ["host"] = forHost, ["user"] = user });
             using var response = await serve.Http.PostAsync(CommitEndpoint.Path, form);
             return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
         }
@@ -91,6 +91,8 @@ public sealed class HookDaemonSpecs : IClassFixture<DatabaseFixture>, IDisposabl
         (await PostAsync(_repo.Path, sha, "another-host")).Status.ShouldBe(409);
         (await PostAsync(other.Path, sha, host)).Status.ShouldBe(409);
         (await PostAsync(_repo.Path, new string('0', 40), host)).Status.ShouldBe(404);
+        (await PostAsync(_repo.Path, sha, host, "alice\u001b[2J")).Status.ShouldBe(400);
+        (await PostAsync(_repo.Path, sha, host, new string('a', 65))).Status.ShouldBe(400);
         (await _db.Store.TimelineAsync(new TimelineQuery { Host = host })).ShouldBeEmpty();
 
         var first = await PostAsync(_repo.Path + "/", sha, host);
