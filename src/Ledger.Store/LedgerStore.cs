@@ -298,6 +298,14 @@ public sealed class LedgerStore : IAsyncDisposable
             return await TextIndex.CatchUpAsync(conn, TextIndexSettle, ct);
         }, ct);
 
+    /// <summary>How many non-snapshot events wait for the free-text index (searches read them directly meanwhile).</summary>
+    public Task<long> TextIndexBacklogAsync(CancellationToken ct = default) =>
+        RetryAsync("reading the text index's state", async () =>
+        {
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            return await TextIndex.BacklogAsync(conn, long.MaxValue, ct);
+        }, ct);
+
     /// <summary>
     /// Without a daemon nothing else indexes: a search that would read many events directly
     /// indexes them first, once. A role that may only read searches without indexing.

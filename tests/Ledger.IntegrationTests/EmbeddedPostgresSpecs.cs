@@ -74,6 +74,7 @@ public sealed class EmbeddedPostgresSpecs : IDisposable
         running.ExitCode.ShouldBe(0);
         running.Out.ShouldContain("state:    running");
         running.Out.ShouldContain("events:   0");
+        running.Out.ShouldContain("text:     index up to date");
         url.Out.Trim().ShouldStartWith("postgresql://");
         stop.Out.ShouldContain("Stopped");
         after.ExitCode.ShouldBe(1);

@@ -90,6 +90,27 @@ public sealed class TextIndexSpecs : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task Db_status_says_how_many_events_wait_for_the_text_index()
+    {
+        // Arrange
+        using var home = new TempDirectory("ledger-ti-home");
+        var host = "ts-" + Guid.NewGuid().ToString("N")[..6];
+        await _db.Store.CatchUpTextIndexAsync();
+        await _db.Store.StartStreamsAsync([Edit(host, "a"), Edit(host, "b"), Edit(host, "c")]);
+        var cli = new CliRun(_db.ConnectionString, home.Path);
+
+        // Act
+        var waiting = await cli.RunAsync("db", "status");
+        await _db.Store.CatchUpTextIndexAsync();
+        var caughtUp = await cli.RunAsync("db", "status");
+
+        // Assert
+        waiting.ExitCode.ShouldBe(0, waiting.Err);
+        waiting.Out.ShouldContain("text:     3 events not in the text index yet");
+        caughtUp.Out.ShouldContain("text:     index up to date");
+    }
+
+    [Fact]
     public async Task A_search_that_finds_many_events_waiting_indexes_them_first()
     {
         // Arrange

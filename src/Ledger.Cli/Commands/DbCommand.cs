@@ -17,6 +17,7 @@ internal static class DbCommand
                 await using var store = await ctx.OpenStoreAsync(ct);
                 await ctx.Out.WriteLineAsync($"database: {store.Description} (from --db / LEDGER_DB)");
                 await ctx.Out.WriteLineAsync($"state:    reachable, {await store.CountAsync(ct)} events");
+                await ctx.Out.WriteLineAsync(await TextIndexLineAsync(store, ct));
                 return ExitCodes.Success;
             }
 
@@ -41,6 +42,7 @@ internal static class DbCommand
             {
                 await using var store = await Ledger.Store.LedgerStore.OpenAsync(pg.ConnectionString(), ct);
                 await ctx.Out.WriteLineAsync($"events:   {await store.CountAsync(ct)}");
+                await ctx.Out.WriteLineAsync(await TextIndexLineAsync(store, ct));
                 await ctx.Out.WriteLineAsync($"url:      {pg.Url()}");
             }
 
@@ -94,6 +96,15 @@ internal static class DbCommand
         });
 
         return new Command("db", "Manage the database (the embedded PostgreSQL by default)") { status, start, stop, url };
+    }
+
+    /// <summary>Whether the free-text index has caught up with the appends (ledger serve keeps it so).</summary>
+    private static async Task<string> TextIndexLineAsync(Ledger.Store.LedgerStore store, CancellationToken ct)
+    {
+        var waiting = await store.TextIndexBacklogAsync(ct);
+        return waiting == 0
+            ? "text:     index up to date"
+            : $"text:     {waiting} events not in the text index yet (searches read them directly; 'ledger serve' indexes them, or the first search that finds over 5,000)";
     }
 
     private static EmbeddedPostgres EmbeddedOnly(CliContext ctx, string verb) =>
