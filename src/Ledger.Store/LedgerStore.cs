@@ -280,9 +280,11 @@ public sealed class LedgerStore : IAsyncDisposable
     /// <summary>How many of the newest events a free-text page reads by sequence number before it asks the index.</summary>
     internal long TextSearchWindow { get; set; } = 20_000;
 
-
     /// <summary>A search that finds more events than this waiting for the text index indexes them first.</summary>
     internal long TextIndexLazyThreshold { get; set; } = 5_000;
+
+    /// <summary>When a search may next try to catch the text index up (Environment.TickCount64).</summary>
+    private long _nextLazyCatchUp;
 
     /// <summary>How long catching up waits for running transactions before it stops at a hole in the sequence numbers.</summary>
     private static readonly TimeSpan TextIndexSettle = TimeSpan.FromSeconds(2);
@@ -312,6 +314,11 @@ public sealed class LedgerStore : IAsyncDisposable
     /// </summary>
     private async Task CatchUpTextIndexIfBehindAsync(CancellationToken ct)
     {
+        if (Environment.TickCount64 < Interlocked.Read(ref _nextLazyCatchUp))
+        {
+            return;
+        }
+
         await using var conn = await OpenConnectionAsync(_dataSource, ct);
         if (await TextIndex.BacklogAsync(conn, TextIndexLazyThreshold + 1, ct) <= TextIndexLazyThreshold)
         {
@@ -321,13 +328,18 @@ public sealed class LedgerStore : IAsyncDisposable
         try
         {
             await TextIndex.CatchUpAsync(conn, TextIndexSettle, ct);
+            if (await TextIndex.BacklogAsync(conn, TextIndexLazyThreshold + 1, ct) > TextIndexLazyThreshold)
+            {
+                // Held at a hole by a transaction that did not end: do not make every search wait for it.
+                Interlocked.Exchange(ref _nextLazyCatchUp, Environment.TickCount64 + 60_000);
+            }
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ReadOnlySqlTransaction)
         {
             // Searched directly instead; the daemon or a writer's search will index them.
+            Interlocked.Exchange(ref _nextLazyCatchUp, long.MaxValue);
         }
     }
-
 
     /// <summary>One query of the timeline; <paramref name="floor"/> (exclusive) bounds it below by sequence number.</summary>
     private async Task<IReadOnlyList<TimelineEntry>> PageAsync(TimelineQuery query, long? floor, CancellationToken ct)
@@ -672,7 +684,7 @@ public sealed class LedgerStore : IAsyncDisposable
 
         if (EventLine.TryRead(alias, json, out var host, out var actor, out var title))
         {
-            // A page shows a snapshot's line only: the event is decoded when the row is opened.
+            // A page shows the line only (snapshots, config edits): the event is decoded when the row is opened.
             return new TimelineEntry(seq, timestamp, host, actor, descriptor.Kind, alias, title, stream, () => JsonSerializer.Deserialize(json, descriptor.Type, EventJson.Options)!);
         }
 

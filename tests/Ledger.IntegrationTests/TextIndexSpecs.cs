@@ -137,6 +137,38 @@ public sealed class TextIndexSpecs : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task A_search_held_at_a_hole_does_not_try_again_at_every_search()
+    {
+        // Arrange: a store of its own (the back-off is per store); a hole held by an open transaction.
+        await using var store = await LedgerStore.OpenAsync(_db.ConnectionString);
+        store.TextIndexLazyThreshold = 10;
+        var host = "tb-" + Guid.NewGuid().ToString("N")[..6];
+        await store.CatchUpTextIndexAsync();
+        await using var holder = new NpgsqlConnection(_db.ConnectionString);
+        await holder.OpenAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand("select nextval('ledger.mt_events_sequence')", holder, tx))
+        {
+            await take.ExecuteScalarAsync();
+        }
+
+        await store.StartStreamsAsync(Enumerable.Range(0, 12).Select(_ => Edit(host, "deinterlace")));
+        var watermark = await WatermarkAsync();
+
+        // Act: the first search tries (and stops at the hole); the hole ends; the next search within the minute does not try.
+        var first = await store.TimelineAsync(new TimelineQuery { Host = host, Grep = "deinterlace", Limit = 50 });
+        await tx.RollbackAsync();
+        var second = await store.TimelineAsync(new TimelineQuery { Host = host, Grep = "deinterlace", Limit = 50 });
+
+        // Assert: both found everything (read directly), the watermark waited for the explicit catch-up.
+        first.Count.ShouldBe(12);
+        second.Count.ShouldBe(12);
+        (await WatermarkAsync()).ShouldBe(watermark);
+        (await store.CatchUpTextIndexAsync()).ShouldBe(12);
+        (await WatermarkAsync()).ShouldBeGreaterThan(watermark);
+    }
+
+    [Fact]
     public async Task An_import_stores_commits_without_indexing_them_and_a_search_finds_words_of_their_patches()
     {
         // Arrange
