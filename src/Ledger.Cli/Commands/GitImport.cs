@@ -23,8 +23,7 @@ internal static class GitImport
 
     private static NewEvent Read(GitHistoryReader reader, string sha, string host, string actor)
     {
-        var c = reader.Resolve(sha);
-        var e = new NewEvent(StreamKeys.Commit(host, reader.RepoKey, c.Sha), reader.Read(c, host, actor), c.Committer.When);
+        var e = Operations.CommitRecorder.Event(reader, reader.Resolve(sha), host, actor);
         _ = e.Json; // serialised here, on a reader thread, not by the appender
         return e;
     }

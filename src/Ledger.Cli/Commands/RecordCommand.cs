@@ -22,10 +22,9 @@ internal static class RecordCommand
             using var reader = GitHistoryReader.Open(r.GetValue(repo)!);
             var c = reader.Resolve(r.GetValue(rev)!);
             var hostName = r.GetValue(host) ?? ctx.DefaultHost;
-            var key = StreamKeys.Commit(hostName, reader.RepoKey, c.Sha);
-            var e = reader.Read(c, hostName, ctx.Actor, r.GetValue(purpose), r.GetValue(notes));
+            var newEvent = Operations.CommitRecorder.Event(reader, c, hostName, ctx.Actor, r.GetValue(purpose), r.GetValue(notes));
+            var (key, e) = (newEvent.StreamKey, (ConfigEdited)newEvent.Event);
             var connectionString = await ctx.ConnectionStringAsync(ct);
-            var newEvent = new NewEvent(key, e, c.Committer.When);
 
             // The hook path: one connection, no Marten store (see StreamStarter); the store only
             // when the schema needs creating or an annotation is to be added.

@@ -11,9 +11,13 @@ internal static class CommitRecorder
     public static async Task<long?> RecordAsync(LedgerStore store, string repoPath, string sha, string host, string actor, CancellationToken ct)
     {
         using var reader = GitHistoryReader.Open(repoPath);
-        var commit = reader.Resolve(sha);
-        return await store.TryStartStreamAsync(
-            new NewEvent(StreamKeys.Commit(host, reader.RepoKey, commit.Sha), reader.Read(commit, host, actor), commit.Committer.When),
-            ct);
+        return await store.TryStartStreamAsync(Event(reader, reader.Resolve(sha), host, actor), ct);
     }
+
+    /// <summary>
+    /// A commit as the event every path records it as (hook, daemon, import): its stream key, the
+    /// redacted <see cref="ConfigEdited"/>, and the commit date as the event's time.
+    /// </summary>
+    public static NewEvent Event(GitHistoryReader reader, LibGit2Sharp.Commit commit, string host, string actor, string? purpose = null, string? notes = null) =>
+        new(StreamKeys.Commit(host, reader.RepoKey, commit.Sha), reader.Read(commit, host, actor, purpose, notes), commit.Committer.When);
 }

@@ -86,13 +86,12 @@ internal static class CommitEndpoint
             }
 
             var actor = ActorInfo.Resolve(name => name == "SUDO_USER" ? sudoUser : null, user.Length > 0 ? user : ServeContext.Actor);
-            var key = StreamKeys.Commit(serve.Host, reader.RepoKey, commit.Sha);
-            var edit = reader.Read(commit, serve.Host, actor);
+            var edit = Operations.CommitRecorder.Event(reader, commit, serve.Host, actor);
             long? seq;
             try
             {
                 // Not cancelled by the client: once the append starts it finishes before the answer.
-                seq = await serve.Store.TryStartStreamAsync(new NewEvent(key, edit, commit.Committer.When), CancellationToken.None);
+                seq = await serve.Store.TryStartStreamAsync(edit, CancellationToken.None);
             }
             catch (StoreException ex)
             {
@@ -104,11 +103,11 @@ internal static class CommitEndpoint
             if (seq is { } recorded)
             {
                 log.Information("Recorded commit {Sha} of {Repo} for {Actor} (hook)", commit.Sha, reader.RepoKey, actor);
-                await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"recorded {commit.Sha} #{recorded} {edit.Purpose}"));
+                await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"recorded {commit.Sha} #{recorded} {((ConfigEdited)edit.Event).Purpose}"));
             }
             else
             {
-                var known = await serve.Store.FirstSeqOfStreamAsync(key, CancellationToken.None);
+                var known = await serve.Store.FirstSeqOfStreamAsync(edit.StreamKey, CancellationToken.None);
                 await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"known {commit.Sha} #{known}"));
             }
         }
