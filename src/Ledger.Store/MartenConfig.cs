@@ -50,6 +50,7 @@ public static class MartenConfig
             }
 
             json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            json.Converters.Add(new StoredText());
             json.Encoder = EventJson.Options.Encoder;
 
             // Alert labels and annotations keep their keys exactly as Alertmanager sent them.

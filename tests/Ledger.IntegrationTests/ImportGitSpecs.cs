@@ -293,9 +293,10 @@ public sealed class ImportGitSpecs : IClassFixture<DatabaseFixture>, IDisposable
     }
 
     [Fact]
-    public async Task A_damaged_repository_fails_the_import_with_a_clear_error_and_keeps_the_commits_read_before_it_in_order()
+    public async Task A_lost_blob_leaves_every_commit_recorded_and_names_the_incomplete_ones_issue_15()
     {
-        // Arrange: 120 commits in loose objects; the blob commit 70 wrote is lost.
+        // Arrange: 120 commits in loose objects; the blob commit 70 wrote is lost. Commit 77
+        // changes the same file again, so its diff needs the lost blob too.
         for (int i = 0; i < 120; i++)
         {
             _repo.Write($"hosts/h{i % 7}.nix", $"{{ revision = {i}; }}\n");
@@ -303,21 +304,43 @@ public sealed class ImportGitSpecs : IClassFixture<DatabaseFixture>, IDisposable
         }
 
         var shas = _repo.Git("rev-list", "--reverse", "HEAD").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var damaged = shas[70];
-        var blob = _repo.Git("rev-parse", $"{damaged}:hosts/h{70 % 7}.nix").Trim();
+        var blob = _repo.Git("rev-parse", $"{shas[70]}:hosts/h{70 % 7}.nix").Trim();
         File.Delete(Path.Combine(_repo.Path, ".git", "objects", blob[..2], blob[2..]));
 
-        // Act: the readers run in parallel; the failure must still end the import, not hang it.
+        // Act: the readers run in parallel; the damage must neither stop nor hang the import.
         var run = await Cli("damaged-host").RunAsync("import-git", "--repo", _repo.Path);
 
         // Assert
-        run.ExitCode.ShouldBe(2, run.Err);
-        run.Err.ShouldContain($"Commit {damaged} of {_repo.Path} cannot be read");
+        run.ExitCode.ShouldBe(0, run.Err);
+        run.Err.ShouldContain("2 commit(s) were recorded without part of their content");
         run.Err.ShouldContain("fsck");
+        run.Err.ShouldContain(shas[70][..8]);
+        run.Err.ShouldContain(shas[77][..8]);
         var recorded = (await _db.Store.TimelineAsync(new TimelineQuery { Host = "damaged-host", Kinds = ["config-edit"], Limit = null }))
-            .Select(e => ((ConfigEdited)e.Data).Sha).Reverse().ToList();
-        recorded.Count.ShouldBeInRange(1, 70); // whole chunks read before the damage are recorded
-        recorded.ShouldBe(shas.Take(recorded.Count));
+            .Select(e => (ConfigEdited)e.Data).Reverse().ToList();
+        recorded.Select(e => e.Sha).ShouldBe(shas, "every commit, in history order");
+        recorded.Where(e => e.Incomplete is not null).Select(e => e.Sha).ShouldBe([shas[70], shas[77]]);
+        recorded[70].Files.Single().Path.ShouldBe("hosts/h0.nix");
+    }
+
+    [Fact]
+    public async Task A_lost_commit_object_stops_the_import_with_a_clear_error_and_records_nothing()
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            _repo.Write("a.nix", $"{{ revision = {i}; }}\n");
+            _repo.Commit($"Change {i}");
+        }
+
+        var lost = _repo.Git("rev-parse", "HEAD~5").Trim();
+        File.Delete(Path.Combine(_repo.Path, ".git", "objects", lost[..2], lost[2..]));
+
+        var run = await Cli("lost-commit").RunAsync("import-git", "--repo", _repo.Path);
+
+        run.ExitCode.ShouldBe(2, run.Err);
+        run.Err.ShouldContain("cannot be walked");
+        run.Err.ShouldContain("fsck");
+        (await _db.Store.TimelineAsync(new TimelineQuery { Host = "lost-commit", Limit = null })).ShouldBeEmpty();
     }
 
     [Fact]

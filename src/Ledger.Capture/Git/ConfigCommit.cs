@@ -8,6 +8,7 @@ public static class ConfigCommit
     /// <summary>HEAD's sha, or null when <paramref name="repo"/> is not a repository or has no commit yet.</summary>
     public static string? TryHead(string repo)
     {
+        RepositoryAccess.AllowReadingAnyOwner();
         try
         {
             if (!Directory.Exists(repo) || !Repository.IsValid(repo))

@@ -29,10 +29,25 @@ public sealed class ConfigRepository : IDisposable
 
     public string Head => _repo.Head.Tip?.Sha ?? throw new CaptureException($"{RepoKey} has no commit yet; commit the configuration first.");
 
-    public static ConfigRepository Open(string path)
+    /// <param name="write">Whether the caller will commit or check out: then this user's write rights are checked first (exit 2 with what to do).</param>
+    public static ConfigRepository Open(string path, bool write = true)
     {
         using var probe = GitHistoryReader.Open(path);
-        return new ConfigRepository(new Repository(Path.GetFullPath(path)), probe.RepoKey);
+        var repo = new Repository(Path.GetFullPath(path));
+        try
+        {
+            if (write)
+            {
+                RepositoryAccess.RequireWritable(repo.Info.Path, repo.Info.WorkingDirectory, "Deploy and restore commit to the configuration repository and check files out; this");
+            }
+        }
+        catch
+        {
+            repo.Dispose();
+            throw;
+        }
+
+        return new ConfigRepository(repo, probe.RepoKey);
     }
 
     /// <summary>Modified, staged or untracked files (ignored files do not count).</summary>

@@ -30,6 +30,13 @@ public sealed class GitHistoryReader : IDisposable
         IncludeUnmodified = false,
     };
 
+    private static readonly CompareOptions WithoutRenames = new()
+    {
+        Similarity = SimilarityOptions.None,
+        ContextLines = 3,
+        IncludeUnmodified = false,
+    };
+
     private readonly Repository _repo;
     private readonly Redactor _redactor;
 
@@ -53,6 +60,7 @@ public sealed class GitHistoryReader : IDisposable
 
     public static GitHistoryReader Open(string path, Redactor? redactor = null)
     {
+        RepositoryAccess.AllowReadingAnyOwner();
         var full = Path.GetFullPath(path);
         if (!Directory.Exists(full))
         {
@@ -88,7 +96,8 @@ public sealed class GitHistoryReader : IDisposable
     public GitHistoryReader OpenAnother() => Open(_repo.Info.WorkingDirectory ?? _repo.Info.Path, _redactor);
 
     /// <summary>Every commit reachable from HEAD, oldest first (parents before children). Empty when HEAD is unborn.</summary>
-    public IEnumerable<Commit> CommitsFromHead()
+    /// <exception cref="CaptureException">A commit object is missing or corrupt, so the history cannot be walked (exit 2).</exception>
+    public IReadOnlyList<Commit> CommitsFromHead()
     {
         if (_repo.Head.Tip is null)
         {
@@ -100,7 +109,18 @@ public sealed class GitHistoryReader : IDisposable
             IncludeReachableFrom = _repo.Head,
             SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Time | CommitSortStrategies.Reverse,
         };
-        return _repo.Commits.QueryBy(filter);
+        try
+        {
+            return _repo.Commits.QueryBy(filter).ToList();
+        }
+        catch (LibGit2SharpException e)
+        {
+            // Oldest first needs the whole walk before the first commit, so nothing is recorded.
+            throw new CaptureException(
+                $"The history of {RepoKey} cannot be walked: {e.Message}. A commit object is missing or corrupt; " +
+                $"'git -C {RepoKey} fsck' names it (a shallow or partial clone can be completed with 'git fetch --unshallow' or 'git fetch --refetch'). Nothing was recorded.",
+                inner: e);
+        }
     }
 
     /// <summary>Resolves a revision (sha, branch, HEAD~2, ...) to a commit.</summary>
@@ -122,32 +142,7 @@ public sealed class GitHistoryReader : IDisposable
 
     public ConfigEdited Read(Commit commit, string host, string actor, string? purpose = null, string? notes = null)
     {
-        var parent = commit.Parents.FirstOrDefault();
-        Patch patch;
-        try
-        {
-            patch = _repo.Diff.Compare<Patch>(parent?.Tree, commit.Tree, Compare);
-        }
-        catch (LibGit2SharpException e)
-        {
-            throw new CaptureException(
-                $"Commit {commit.Sha} of {RepoKey} cannot be read: {e.Message}. The repository is damaged (an object is missing or corrupt); " +
-                $"'git -C {RepoKey} fsck' names what is wrong. Commits before it that were read are recorded; run the command again once it is repaired.",
-                inner: e);
-        }
-
-        var files = new List<FileChange>();
-        int added = 0, removed = 0;
-        long budget = MaxCommitPatchChars;
-        foreach (var entry in patch)
-        {
-            var file = ToFileChange(entry, budget);
-            budget -= file.Patch?.Length ?? 0;
-            files.Add(file);
-            added += entry.LinesAdded;
-            removed += entry.LinesDeleted;
-        }
-
+        var (files, added, removed, incomplete) = ReadChanges(commit);
         var message = _redactor.Redact(commit.Message ?? "");
         return new ConfigEdited(
             Host: host,
@@ -159,26 +154,107 @@ public sealed class GitHistoryReader : IDisposable
             AuthorEmail: commit.Author.Email,
             CommittedAt: commit.Committer.When,
             Message: message,
-            Purpose: string.IsNullOrWhiteSpace(purpose) ? FirstLine(message) : purpose.Trim(),
+            Purpose: string.IsNullOrWhiteSpace(purpose) ? FirstLine(message) : _redactor.Redact(purpose.Trim()),
             Files: files,
             LinesAdded: added,
             LinesRemoved: removed,
-            Notes: string.IsNullOrWhiteSpace(notes) ? null : notes.Trim());
+            Notes: string.IsNullOrWhiteSpace(notes) ? null : _redactor.Redact(notes.Trim()),
+            Incomplete: incomplete);
     }
 
     public void Dispose() => _repo.Dispose();
 
+    /// <summary>
+    /// The commit's files against its first parent. A commit is recorded whatever its content: when
+    /// libgit2 cannot produce the patch (a missing or corrupt blob, or LibGit2Sharp's duplicate-key
+    /// bug on a symlink that became a file, libgit2sharp #1801), the files come from the trees alone
+    /// and the reason is kept; when even the trees cannot be read, only the metadata is.
+    /// </summary>
+    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) ReadChanges(Commit commit)
+    {
+        Tree? oldTree, newTree;
+        try
+        {
+            oldTree = commit.Parents.FirstOrDefault()?.Tree;
+            newTree = commit.Tree;
+        }
+        catch (Exception e) when (IsReadFailure(e))
+        {
+            return ([], 0, 0, $"the commit's trees cannot be read ({Describe(e)}); only its metadata is recorded");
+        }
+
+        string? firstFailure;
+        try
+        {
+            return FromPatch(_repo.Diff.Compare<Patch>(oldTree, newTree, Compare));
+        }
+        catch (Exception e) when (IsReadFailure(e))
+        {
+            firstFailure = Describe(e);
+        }
+
+        if (firstFailure.StartsWith(nameof(ArgumentException), StringComparison.Ordinal))
+        {
+            // libgit2sharp #1801: rename detection next to a type change gives one path twice.
+            // The same diff without rename detection is complete, renames show as delete + add.
+            try
+            {
+                return FromPatch(_repo.Diff.Compare<Patch>(oldTree, newTree, WithoutRenames));
+            }
+            catch (Exception e) when (IsReadFailure(e))
+            {
+                firstFailure = Describe(e);
+            }
+        }
+
+        try
+        {
+            var changes = _repo.Diff.Compare<TreeChanges>(oldTree, newTree, WithoutRenames);
+            var files = changes.Select(c => new FileChange(c.Path, null, KindOf(c.Status), 0, 0, [], Binary: false, Patch: null, Note: "content not read")).ToList();
+            return (files, 0, 0, $"the diff cannot be computed ({firstFailure}); files are listed from the trees, without line counts or patches");
+        }
+        catch (Exception e) when (IsReadFailure(e))
+        {
+            return ([], 0, 0, $"the diff cannot be computed ({firstFailure}) and the file list cannot be read ({Describe(e)}); only the commit's metadata is recorded");
+        }
+    }
+
+    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) FromPatch(Patch patch)
+    {
+        var files = new List<FileChange>();
+        int added = 0, removed = 0;
+        long budget = MaxCommitPatchChars;
+        foreach (var entry in patch)
+        {
+            var file = ToFileChange(entry, budget);
+            budget -= file.Patch?.Length ?? 0;
+            files.Add(file);
+            added += file.LinesAdded;
+            removed += file.LinesRemoved;
+        }
+
+        return (files, added, removed, null);
+    }
+
+    // Failures of reading one commit's content, which must not stop the others: libgit2's errors
+    // and the argument errors LibGit2Sharp throws on some real histories.
+    private static bool IsReadFailure(Exception e) => e is LibGit2SharpException or ArgumentException or InvalidOperationException;
+
+    private static string Describe(Exception e) => $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}";
+
+    private static FileChangeKind KindOf(ChangeKind status) => status switch
+    {
+        ChangeKind.Added => FileChangeKind.Added,
+        ChangeKind.Deleted => FileChangeKind.Deleted,
+        ChangeKind.Renamed => FileChangeKind.Renamed,
+        ChangeKind.Copied => FileChangeKind.Copied,
+        ChangeKind.TypeChanged => FileChangeKind.TypeChanged,
+        _ => FileChangeKind.Modified,
+    };
+
     private FileChange ToFileChange(PatchEntryChanges entry, long budget)
     {
-        var kind = entry.Status switch
-        {
-            ChangeKind.Added => FileChangeKind.Added,
-            ChangeKind.Deleted => FileChangeKind.Deleted,
-            ChangeKind.Renamed => FileChangeKind.Renamed,
-            ChangeKind.Copied => FileChangeKind.Copied,
-            ChangeKind.TypeChanged => FileChangeKind.TypeChanged,
-            _ => FileChangeKind.Modified,
-        };
+        var kind = KindOf(entry.Status);
         var oldPath = kind is FileChangeKind.Renamed or FileChangeKind.Copied ? entry.OldPath : null;
         if (entry.IsBinaryComparison)
         {
@@ -186,13 +262,33 @@ public sealed class GitHistoryReader : IDisposable
         }
 
         var text = entry.Patch ?? "";
+        int linesAdded = entry.LinesAdded, linesDeleted = entry.LinesDeleted;
+        if (kind == FileChangeKind.TypeChanged && !text.Contains("\n@@ ", StringComparison.Ordinal) && TypeChangeContent(entry) is { } content)
+        {
+            // libgit2 gives a symlink that became a file (or back) only its mode lines; git shows
+            // the old content going and the new coming, and so does Ledger.
+            text += content.Patch;
+            (linesAdded, linesDeleted) = (content.LinesAdded, content.LinesDeleted);
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            // git looks for NUL only in a file's first 8,000 bytes; a script with NUL further on
+            // is diffed as text, which neither jsonb nor text columns can hold. It is kept as
+            // binary: its size and hash name the exact content, which git still holds.
+            return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, PatchRanges.AddedRanges(text), Binary: true, Patch: null, Note: BinaryNote(entry));
+        }
+
         var ranges = PatchRanges.AddedRanges(text);
         if (budget <= 0)
         {
             // The commit's patch budget is spent: counts and ranges stay, the text goes.
-            return new FileChange(entry.Path, oldPath, kind, entry.LinesAdded, entry.LinesDeleted, ranges, Binary: false, Patch: null, PatchTruncated: true);
+            return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, ranges, Binary: false, Patch: null, PatchTruncated: true);
         }
 
+        // Redacted whole, then cut: a key that straddles the limit is still found (its END line
+        // would be cut off otherwise).
+        text = _redactor.Redact(text);
         var limit = (int)Math.Min(MaxPatchChars, budget);
         bool truncated = text.Length > limit;
         if (truncated)
@@ -200,7 +296,34 @@ public sealed class GitHistoryReader : IDisposable
             text = text[..limit] + TruncationMarker;
         }
 
-        return new FileChange(entry.Path, oldPath, kind, entry.LinesAdded, entry.LinesDeleted, ranges, Binary: false, Patch: _redactor.Redact(text), PatchTruncated: truncated);
+        return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, ranges, Binary: false, Patch: text, PatchTruncated: truncated);
+    }
+
+    private ContentChanges? TypeChangeContent(PatchEntryChanges entry)
+    {
+        var oldBlob = _repo.Lookup<Blob>(entry.OldOid);
+        var newBlob = _repo.Lookup<Blob>(entry.Oid);
+        if (oldBlob is null || newBlob is null)
+        {
+            return null;
+        }
+
+        var content = _repo.Diff.Compare(oldBlob, newBlob, Compare);
+        return content.IsBinaryComparison ? null : content;
+    }
+
+    private string BinaryNote(PatchEntryChanges entry)
+    {
+        var id = entry.Status == ChangeKind.Deleted ? entry.OldOid : entry.Oid;
+        var blob = _repo.Lookup<Blob>(id);
+        if (blob is null)
+        {
+            return $"text with NUL bytes, kept as binary (blob {id.Sha})";
+        }
+
+        using var content = blob.GetContentStream();
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+        return $"text with NUL bytes, kept as binary: {blob.Size} bytes, sha256 {sha256} (git blob {id.Sha})";
     }
 
     private static string FirstLine(string message)

@@ -6,7 +6,8 @@ namespace Ledger.Cli.Commands;
 
 /// <summary>The outcome of importing a repository's history.</summary>
 /// <param name="Vanished">Commits recorded earlier that HEAD no longer reaches (the history was rewritten).</param>
-internal sealed record ImportResult(string Repo, int Reachable, int Recorded, int Skipped, TimeSpan Elapsed, IReadOnlyList<string> Vanished);
+/// <param name="Incomplete">Commits recorded without part of their content, with what is missing (<see cref="ConfigEdited.Incomplete"/>), in history order.</param>
+internal sealed record ImportResult(string Repo, int Reachable, int Recorded, int Skipped, TimeSpan Elapsed, IReadOnlyList<string> Vanished, IReadOnlyList<(string Sha, string Reason)> Incomplete);
 
 /// <summary>Records every commit reachable from HEAD that is not recorded yet.</summary>
 internal static class GitImport
@@ -32,7 +33,7 @@ internal static class GitImport
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var existing = await store.StreamKeysAsync(StreamKeys.CommitPrefix(host, reader.RepoKey), ct);
-        var commits = reader.CommitsFromHead().ToList();
+        var commits = reader.CommitsFromHead();
         var todo = commits.Where(c => !existing.Contains(StreamKeys.Commit(host, reader.RepoKey, c.Sha))).ToList();
         var prefix = StreamKeys.CommitPrefix(host, reader.RepoKey);
         var reachable = commits.Select(c => c.Sha).ToHashSet(StringComparer.Ordinal);
@@ -88,12 +89,18 @@ internal static class GitImport
             },
             CancellationToken.None)).ToArray();
 
+        var incomplete = new List<(string Sha, string Reason)>();
         async IAsyncEnumerable<NewEvent> InOrder()
         {
             foreach (var slot in slots)
             {
                 foreach (var e in await slot.Task.WaitAsync(ct))
                 {
+                    if (e.Event is ConfigEdited { Incomplete: { } reason } edit)
+                    {
+                        incomplete.Add((edit.Sha, reason));
+                    }
+
                     yield return e;
                 }
 
@@ -117,6 +124,6 @@ internal static class GitImport
             await Task.WhenAll(readers);
         }
 
-        return new ImportResult(reader.RepoKey, commits.Count, recorded, commits.Count - recorded, started.Elapsed, vanished);
+        return new ImportResult(reader.RepoKey, commits.Count, recorded, commits.Count - recorded, started.Elapsed, vanished, incomplete);
     }
 }

@@ -56,6 +56,23 @@ internal static class ImportGitCommand
                     $"They stay in the ledger. First ones: {string.Join(", ", result.Vanished.Take(5).Select(EventCatalogue.ShortSha))}");
             }
 
+            if (result.Incomplete.Count > 0)
+            {
+                // Recorded all the same: the import goes on and exits 0, but names what it could not read.
+                ctx.Log.Warning("{Count} commits of {Repo} were recorded without part of their content", result.Incomplete.Count, result.Repo);
+                await ctx.Err.WriteLineAsync(
+                    $"warning: {result.Incomplete.Count} commit(s) were recorded without part of their content (see 'incomplete' in ledger show); 'git -C {result.Repo} fsck' checks the repository:");
+                foreach (var (sha, reason) in result.Incomplete.Take(20))
+                {
+                    await ctx.Err.WriteLineAsync($"  {EventCatalogue.ShortSha(sha)}: {reason}");
+                }
+
+                if (result.Incomplete.Count > 20)
+                {
+                    await ctx.Err.WriteLineAsync($"  ... and {result.Incomplete.Count - 20} more");
+                }
+            }
+
             return ExitCodes.Success;
         });
         return command;

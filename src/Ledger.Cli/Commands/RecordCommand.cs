@@ -42,6 +42,11 @@ internal static class RecordCommand
             {
                 ctx.Log.Information("Recorded commit {Sha} of {Repo}", c.Sha, reader.RepoKey);
                 await ctx.Out.WriteLineAsync($"Recorded {EventCatalogue.ShortSha(c.Sha)} {e.Purpose}");
+                if (e.Incomplete is { } missing)
+                {
+                    await ctx.Err.WriteLineAsync($"warning: {EventCatalogue.ShortSha(c.Sha)} was recorded without part of its content: {missing}");
+                }
+
                 return ExitCodes.Success;
             }
 

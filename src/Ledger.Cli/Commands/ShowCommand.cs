@@ -63,6 +63,11 @@ internal static class ShowCommand
             await o.WriteLineAsync($"notes:   {c.Notes}");
         }
 
+        if (c.Incomplete is not null)
+        {
+            await o.WriteLineAsync($"incomplete: {c.Incomplete}");
+        }
+
         await o.WriteLineAsync();
         foreach (var line in c.Message.TrimEnd().Split('\n'))
         {
@@ -75,6 +80,7 @@ internal static class ShowCommand
         {
             var name = f.OldPath is null ? f.Path : $"{f.OldPath} -> {f.Path}";
             var detail = f.Binary ? "binary" : $"+{f.LinesAdded}/-{f.LinesRemoved}" + (f.Ranges.Count > 0 ? $" lines {string.Join(", ", f.Ranges)}" : "");
+            detail += f.Note is null ? "" : $"; {f.Note}";
             await o.WriteLineAsync($"  {f.Kind.ToString().ToLowerInvariant(),-9} {name}  ({detail})");
         }
 

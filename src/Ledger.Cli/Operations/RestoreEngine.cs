@@ -45,7 +45,7 @@ internal sealed class RestoreEngine
                 $"Event #{targetSeq} is about host '{entry.Host}', not '{_ctx.Host}'. Restore a host's configuration on that host (or pass --host {entry.Host} if this repository is its configuration).");
         }
 
-        using var repo = ConfigRepository.Open(repoPath);
+        using var repo = ConfigRepository.Open(repoPath, write: false);
         var inEffect = await _ctx.Store.ConfigInEffectAsync(_ctx.Host, repo.RepoKey, targetSeq, ct)
             ?? throw new LedgerException(
                 $"No recorded configuration of {repo.RepoKey} on host '{_ctx.Host}' is at or before #{targetSeq}. Record the history first: ledger import-git --repo {repo.RepoKey}");

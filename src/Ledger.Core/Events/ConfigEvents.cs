@@ -24,8 +24,13 @@ public sealed record LineRange(int Start, int End)
 
 /// <summary>
 /// One file of a commit. <see cref="Ranges"/> are the added or changed lines on the new side;
-/// pure deletions only count in <see cref="LinesRemoved"/>. Binary files have no patch.
+/// pure deletions only count in <see cref="LinesRemoved"/>. Binary files have no patch. The patch
+/// was redacted whole by the capture, before it was cut at the size limit.
 /// </summary>
+/// <param name="Note">
+/// Why the content is not shown when that is not plain binary: text holding NUL bytes (stored as
+/// binary, with its size and SHA-256, since jsonb cannot hold NUL), or content that could not be read.
+/// </param>
 public sealed record FileChange(
     string Path,
     string? OldPath,
@@ -34,10 +39,16 @@ public sealed record FileChange(
     int LinesRemoved,
     IReadOnlyList<LineRange> Ranges,
     bool Binary,
-    string? Patch,
-    bool PatchTruncated = false);
+    [property: JsonConverter(typeof(RedactedText))] string? Patch,
+    bool PatchTruncated = false,
+    string? Note = null);
 
 /// <summary>A commit of the configuration repository was recorded.</summary>
+/// <param name="Incomplete">
+/// Null when everything was read. Otherwise what could not be read and why (a missing object, a
+/// diff libgit2 cannot compute): the commit is still recorded with its metadata and whatever
+/// file list could be read.
+/// </param>
 public sealed record ConfigEdited(
     string Host,
     string Actor,
@@ -52,7 +63,8 @@ public sealed record ConfigEdited(
     IReadOnlyList<FileChange> Files,
     int LinesAdded,
     int LinesRemoved,
-    string? Notes = null) : ILedgerEvent;
+    string? Notes = null,
+    string? Incomplete = null) : ILedgerEvent;
 
 /// <summary>
 /// Someone added or corrected the purpose, notes or manual validation of a recorded change.

@@ -8,6 +8,7 @@ namespace Ledger.Core.Events;
 /// <summary>
 /// The one JSON shape of events: camelCase properties and enums as strings. Marten stores events
 /// with these options and the CLI prints them with them, so what you see is what is stored.
+/// Every string goes through <see cref="StoredText"/> (the redactor) on its way out.
 /// </summary>
 public static class EventJson
 {
@@ -26,6 +27,7 @@ public static class EventJson
             TypeInfoResolver = JsonTypeInfoResolver.Combine(EventJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.Converters.Add(new StoredText());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text;
+using Ledger.Core.Events;
+using Ledger.Core.Timeline;
+using Ledger.IntegrationTests.Support;
+using Ledger.Store.Embedded;
+
+namespace Ledger.IntegrationTests.Hostile;
+
+/// <summary>
+/// Real-shaped repositories that stopped imports of real NixOS histories (issue 15): every commit
+/// reachable from HEAD becomes exactly one event, whatever it holds, and a second run adds nothing.
+/// </summary>
+public sealed class HostileHistorySpecs : IClassFixture<DatabaseFixture>, IDisposable
+{
+    private readonly DatabaseFixture _db;
+    private readonly TempDirectory _home = new("ledger-home");
+    private readonly GitRepo _repo = new();
+
+    public HostileHistorySpecs(DatabaseFixture db)
+    {
+        _db = db;
+    }
+
+    public void Dispose()
+    {
+        _repo.Dispose();
+        _home.Dispose();
+    }
+
+    private CliRun Cli(string host) => new(_db.ConnectionString, _home.Path, host);
+
+    private async Task<List<ConfigEdited>> EditsOf(string host) =>
+        (await _db.Store.TimelineAsync(new TimelineQuery { Host = host, Kinds = ["config-edit"], Limit = null }))
+            .Select(e => (ConfigEdited)e.Data).ToList();
+
+    private string[] Shas() => _repo.Git("rev-list", "HEAD").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private async Task ImportsCompletely(string host)
+    {
+        var cli = Cli(host);
+        var first = await cli.RunAsync("import-git", "--repo", _repo.Path);
+        first.ExitCode.ShouldBe(0, first.Err);
+        (await EditsOf(host)).Select(e => e.Sha).ShouldBe(Shas(), "one event per commit reachable from HEAD, newest first");
+
+        var second = await cli.RunAsync("import-git", "--repo", _repo.Path);
+        second.ExitCode.ShouldBe(0, second.Err);
+        second.Out.ShouldContain(" 0 recorded");
+    }
+
+    [Fact]
+    public async Task A_script_with_NUL_bytes_after_gits_binary_probe_is_recorded_as_binary_with_its_hash_issue_15()
+    {
+        _repo.Write("configuration.nix", "{ }\n");
+        _repo.Commit("Initial");
+        // git looks for NUL in the first 8,000 bytes only: this diffs as text holding NULs.
+        var script = Encoding.ASCII.GetBytes("#!/bin/sh\n" + string.Concat(Enumerable.Repeat("echo padding line for the binary probe\n", 300)))
+            .Concat(new byte[] { 0, 1, 2, 0, (byte)'\n' }).Concat(Encoding.ASCII.GetBytes("echo done\n")).ToArray();
+        _repo.WriteBytes("scripts/installer.sh", script);
+        _repo.Commit("Add installer with an embedded payload");
+        _repo.Write("configuration.nix", "{ services.jellyfin.enable = true; }\n");
+        _repo.Commit("Enable jellyfin");
+
+        await ImportsCompletely("nul-host");
+
+        var withScript = (await EditsOf("nul-host")).Single(e => e.Message.StartsWith("Add installer", StringComparison.Ordinal));
+        var file = withScript.Files.Single(f => f.Path == "scripts/installer.sh");
+        file.Binary.ShouldBeTrue();
+        file.Patch.ShouldBeNull();
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(script));
+        file.Note.ShouldNotBeNull().ShouldContain($"{script.Length} bytes, sha256 {sha256}");
+        withScript.Incomplete.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task The_hook_records_a_commit_holding_NUL_bytes_issue_15()
+    {
+        _repo.WriteBytes("run.sh", Encoding.ASCII.GetBytes(new string('x', 9000) + "\n").Concat(new byte[] { 0, (byte)'\n' }).ToArray());
+        var sha = _repo.Commit("Script with NUL");
+
+        var run = await Cli("nul-hook").RunAsync("record", "commit", sha, "--repo", _repo.Path);
+
+        run.ExitCode.ShouldBe(0, run.Err);
+        (await EditsOf("nul-hook")).Single().Files.Single().Binary.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_symlink_replaced_by_a_renamed_file_is_recorded_with_its_diff_issue_15()
+    {
+        // The shape that stopped a real history at commit 348 of 8,955 (libgit2sharp #1801).
+        _repo.Write("c.nix", string.Join('\n', Enumerable.Range(1, 40).Select(i => $"  option{i} = {i};")) + "\n");
+        _repo.Write("d.nix", string.Join('\n', Enumerable.Range(1, 40).Select(i => $"  option{i} = {i};")) + "\n# d\n");
+        File.CreateSymbolicLink(Path.Combine(_repo.Path, "a.nix"), "c.nix");
+        _repo.Commit("Link a to c");
+        File.Delete(Path.Combine(_repo.Path, "a.nix"));
+        File.Move(Path.Combine(_repo.Path, "c.nix"), Path.Combine(_repo.Path, "a.nix"));
+        File.Delete(Path.Combine(_repo.Path, "d.nix"));
+        File.AppendAllText(Path.Combine(_repo.Path, "a.nix"), "  extra = true;\n");
+        _repo.Commit("Make a a real file");
+
+        await ImportsCompletely("symlink-host");
+
+        var edit = (await EditsOf("symlink-host")).First();
+        edit.Files.Select(f => f.Path).ShouldContain("a.nix");
+        edit.Incomplete.ShouldBeNull("the same diff without rename detection is complete");
+        var file = edit.Files.Single(f => f.Path == "a.nix");
+        file.Patch.ShouldNotBeNull().ShouldContain("+  extra = true;");
+        var numstat = GitNumstat.Of(_repo, edit.Sha);
+        edit.LinesAdded.ShouldBe(numstat.Sum(n => n.Added ?? 0), "the lines git counts, the new file's content included");
+    }
+
+    [Fact]
+    public async Task A_missing_blob_keeps_the_commit_with_its_file_list_and_every_neighbour_issue_15()
+    {
+        // More commits than one reader chunk (50), so a lost chunk would show.
+        string? damaged = null;
+        for (int i = 1; i <= 60; i++)
+        {
+            _repo.Write($"hosts/h{i % 7}.nix", $"{{ n = {i}; }}\n");
+            if (i == 30)
+            {
+                _repo.Write("secrets/blob.nix", "{ lost = \"this blob will be deleted\"; }\n");
+            }
+
+            var sha = _repo.Commit($"Commit {i}");
+            damaged = i == 30 ? sha : damaged;
+        }
+
+        var blob = _repo.Git("rev-parse", $"{damaged}:secrets/blob.nix").Trim();
+        File.Delete(Path.Combine(_repo.Path, ".git", "objects", blob[..2], blob[2..]));
+
+        var run = await Cli("blob-host").RunAsync("import-git", "--repo", _repo.Path);
+
+        run.ExitCode.ShouldBe(0, run.Err);
+        run.Err.ShouldContain(damaged![..7]);
+        var edits = await EditsOf("blob-host");
+        edits.Count.ShouldBe(60);
+        var broken = edits.Single(e => e.Sha == damaged);
+        broken.Incomplete.ShouldNotBeNull().ShouldContain("diff cannot be computed");
+        broken.Files.Select(f => f.Path).ShouldContain("secrets/blob.nix");
+        edits.Where(e => e.Sha != damaged).ShouldAllBe(e => e.Incomplete == null);
+    }
+
+    [Fact]
+    public async Task A_repository_owned_by_another_user_is_read_issue_15()
+    {
+        if (!EmbeddedPostgres.IsRoot)
+        {
+            return; // changing a folder's owner needs root; CI runs as root
+        }
+
+        _repo.Write("configuration.nix", "{ }\n");
+        _repo.Commit("Initial");
+        // The NixOS layout: /etc/nixos belongs to root, read by the ledger user or an admin.
+        using (var chown = Process.Start("chown", ["-R", "postgres:", _repo.Path]))
+        {
+            await chown.WaitForExitAsync();
+            chown.ExitCode.ShouldBe(0);
+        }
+
+        var run = await Cli("owner-host").RunAsync("import-git", "--repo", _repo.Path);
+
+        run.ExitCode.ShouldBe(0, run.Err);
+        (await EditsOf("owner-host")).Count.ShouldBe(1);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_long_token_like_line_is_recorded_redacted_issue_15()
+    {
+        var random = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(40_000)).Replace('+', '-').Replace('/', '_');
+        _repo.Write("token.py", "# token\n" + random + "\n" + string.Concat(Enumerable.Repeat("a.", 5000)) + "\n");
+        _repo.Commit("Add a generated token");
+
+        await ImportsCompletely("token-host");
+
+        var all = string.Join('\n', (await EditsOf("token-host")).SelectMany(e => e.Files).Select(f => f.Patch ?? ""));
+        all.ShouldNotContain(random[..200]);
+    }
+}
