@@ -41,11 +41,14 @@ internal static class Samples
                 LinesRemoved: 0,
                 Ranges: [],
                 Binary: true,
-                Patch: null),
+                Patch: null,
+                Note: "text with NUL bytes, kept as binary: 20 bytes, sha256 0b1c"),
         ],
         LinesAdded: 12,
         LinesRemoved: 3,
-        Notes: "Needed for the status page.");
+        Notes: "Needed for the status page.",
+        Incomplete: "the diff cannot be computed (LibGit2SharpException: object not found)",
+        MessageEncoding: "ISO-8859-1");
 
     public static ChangeAnnotated ChangeAnnotated { get; } = new(
         Host: "box",

@@ -143,7 +143,8 @@ public sealed class GitHistoryReader : IDisposable
     public ConfigEdited Read(Commit commit, string host, string actor, string? purpose = null, string? notes = null)
     {
         var (files, added, removed, incomplete) = ReadChanges(commit);
-        var message = _redactor.Redact(commit.Message ?? "");
+        var (text, encoding) = MessageOf(commit);
+        var message = _redactor.Redact(text);
         return new ConfigEdited(
             Host: host,
             Actor: actor,
@@ -159,7 +160,38 @@ public sealed class GitHistoryReader : IDisposable
             LinesAdded: added,
             LinesRemoved: removed,
             Notes: string.IsNullOrWhiteSpace(notes) ? null : _redactor.Redact(notes.Trim()),
-            Incomplete: incomplete);
+            Incomplete: incomplete,
+            MessageEncoding: encoding);
+    }
+
+    /// <summary>
+    /// The message as its author wrote it. LibGit2Sharp reads every message as UTF-8; one that is
+    /// not (a U+FFFD appears) is read again as bytes and decoded with the encoding the commit
+    /// declares, else as ISO-8859-1, which maps every byte to one character and so keeps the bytes
+    /// recoverable. The encoding is returned when it is not UTF-8.
+    /// </summary>
+    private (string Text, string? Encoding) MessageOf(Commit commit)
+    {
+        var text = commit.Message ?? "";
+        if (!text.Contains('\uFFFD', StringComparison.Ordinal) || RawCommit.Read(_repo, commit.Id) is not { } raw)
+        {
+            return (text, null);
+        }
+
+        var (decoded, bytes) = RawCommit.Message(raw);
+        if (decoded is not null)
+        {
+            return (decoded, commit.Encoding ?? "declared");
+        }
+
+        try
+        {
+            return (new System.Text.UTF8Encoding(false, true).GetString(bytes), null);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return (System.Text.Encoding.Latin1.GetString(bytes), "ISO-8859-1 (assumed: not UTF-8 and no encoding declared)");
+        }
     }
 
     public void Dispose() => _repo.Dispose();

@@ -49,6 +49,10 @@ public sealed record FileChange(
 /// diff libgit2 cannot compute): the commit is still recorded with its metadata and whatever
 /// file list could be read.
 /// </param>
+/// <param name="MessageEncoding">
+/// Null for UTF-8. Otherwise the encoding the message was decoded from: the one the commit
+/// declares (<c>i18n.commitEncoding</c>), or ISO-8859-1 when it declares none and is not UTF-8.
+/// </param>
 public sealed record ConfigEdited(
     string Host,
     string Actor,
@@ -64,7 +68,8 @@ public sealed record ConfigEdited(
     int LinesAdded,
     int LinesRemoved,
     string? Notes = null,
-    string? Incomplete = null) : ILedgerEvent;
+    string? Incomplete = null,
+    string? MessageEncoding = null) : ILedgerEvent;
 
 /// <summary>
 /// Someone added or corrected the purpose, notes or manual validation of a recorded change.

@@ -176,4 +176,31 @@ public sealed class HostileHistorySpecs : IClassFixture<DatabaseFixture>, IDispo
         var all = string.Join('\n', (await EditsOf("token-host")).SelectMany(e => e.Files).Select(f => f.Patch ?? ""));
         all.ShouldNotContain(random[..200]);
     }
+
+    [Fact]
+    public async Task A_Latin1_commit_message_keeps_its_characters_issue_15()
+    {
+        _repo.Write("a.nix", "{ }\n");
+        _repo.Git("-c", "i18n.commitEncoding=ISO-8859-1", "add", "-A");
+        var declared = Path.Combine(_repo.Path, "..", $"msg-{Guid.NewGuid():N}.txt");
+        File.WriteAllBytes(declared, Encoding.Latin1.GetBytes("Grüße aus Köln: café\n"));
+        _repo.Git("-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "-F", declared);
+        // No encoding header and not UTF-8 either, as old Latin-1 histories hold (git commit would
+        // convert such a message, so the object is written directly).
+        var parent = _repo.Head();
+        var tree = _repo.Git("rev-parse", "HEAD^{tree}").Trim();
+        var header = $"tree {tree}\nparent {parent}\nauthor Test Admin <admin@example.org> 1767261600 +0000\ncommitter Test Admin <admin@example.org> 1767261600 +0000\n\n";
+        File.WriteAllBytes(declared, [.. Encoding.ASCII.GetBytes(header), .. Encoding.Latin1.GetBytes("Ändere die Größe\n")]);
+        var sha = _repo.Git("hash-object", "-w", "-t", "commit", declared).Trim();
+        _repo.Git("update-ref", "refs/heads/main", sha);
+        File.Delete(declared);
+
+        await ImportsCompletely("latin1-host");
+
+        var edits = await EditsOf("latin1-host");
+        edits[1].Message.ShouldBe("Grüße aus Köln: café\n");
+        edits[1].MessageEncoding.ShouldBe("ISO-8859-1");
+        edits[0].Message.ShouldBe("Ändere die Größe\n");
+        edits[0].MessageEncoding.ShouldNotBeNull().ShouldStartWith("ISO-8859-1");
+    }
 }
