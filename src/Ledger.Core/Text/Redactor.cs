@@ -10,17 +10,29 @@ namespace Ledger.Core.Text;
 /// replaced by a short fingerprint of itself, so a changed secret still shows up as a change
 /// without revealing either value.
 /// </summary>
+/// <remarks>
+/// <para>Every built-in rule runs on <see cref="RegexOptions.NonBacktracking"/>, so redaction takes
+/// time linear in the text whatever the text holds; checks a linear engine cannot express (is the
+/// value <c>false</c>? is it a path?) live in the match evaluators.</para>
+/// <para><see cref="Redact"/> is idempotent: a fingerprint is never fingerprinted again, and the
+/// rules run again on their own result until it no longer changes (text without secrets, nearly
+/// every line of an import, costs one pass).</para>
+/// <para>Callers redact the whole text and cut it afterwards: a block cut in half (a private key
+/// with no END line, a multi-line string with no closing quotes) is redacted to the end of the
+/// text, but a cut can still separate a secret from the name that marks it.</para>
+/// </remarks>
 public sealed partial class Redactor
 {
-    private readonly IReadOnlyList<Regex> _extra;
+    /// <summary>The rules run again on their own result until it stops changing; never more often than this.</summary>
+    private const int MaxPasses = 4;
 
-    // A word every match of the rule contains, in ASCII: Assignment's keys all hold one of these.
-    private static readonly SearchValues<string> AssignmentWords = SearchValues.Create(["pass", "secret", "token", "key", "psk", "credential"], StringComparison.OrdinalIgnoreCase);
-    private static readonly SearchValues<string> AuthorizationWords = SearchValues.Create(["authorization"], StringComparison.OrdinalIgnoreCase);
+    private static readonly TimeSpan AdminPatternTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly IReadOnlyList<Regex> _extra;
 
     public Redactor(IEnumerable<string>? extraPatterns = null)
     {
-        _extra = (extraPatterns ?? []).Select(p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))).ToArray();
+        _extra = (extraPatterns ?? []).Select(CompileAdminPattern).ToArray();
     }
 
     /// <summary>
@@ -33,12 +45,23 @@ public sealed partial class Redactor
     /// <exception cref="ArgumentException">A pattern is not a valid regular expression.</exception>
     public static void Configure(IEnumerable<string> extraPatterns) => Default = new Redactor(extraPatterns);
 
+    /// <summary>
+    /// Whether each admin pattern, in order, runs on the linear engine (true) or, because it uses
+    /// lookarounds, backreferences or atomic groups, on the backtracking one with a one-second limit (false).
+    /// </summary>
+    public IReadOnlyList<bool> AdminPatternsRunInLinearTime => _extra.Select(r => (r.Options & RegexOptions.NonBacktracking) != 0).ToArray();
+
     public static string Fingerprint(string secret)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
-        return $"[REDACTED:{Convert.ToHexStringLower(hash)[..8]}]";
+        return $"{MarkerStart}{Convert.ToHexStringLower(hash)[..8]}]";
     }
 
+    /// <summary>
+    /// The text with every secret the rules recognise replaced by its fingerprint. Never throws:
+    /// when an admin pattern runs out of time (or anything else fails) the whole text is withheld
+    /// and a marker saying how much was withheld comes back instead.
+    /// </summary>
     public string Redact(string text)
     {
         if (string.IsNullOrEmpty(text))
@@ -46,70 +69,257 @@ public sealed partial class Redactor
             return text;
         }
 
+        try
+        {
+            var current = text;
+            for (var pass = 0; pass < MaxPasses; pass++)
+            {
+                var next = RedactOnce(current);
+                if (string.Equals(next, current, StringComparison.Ordinal))
+                {
+                    return next;
+                }
+
+                current = next;
+            }
+
+            return current;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return Withheld(text.Length, "a redaction rule timed out");
+        }
+#pragma warning disable CA1031 // Redact never throws: text it cannot redact is withheld, never passed on.
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return Withheld(text.Length, "redaction failed");
+        }
+    }
+
+    private static string Withheld(int length, string why) => $"[REDACTED: {length} chars withheld, {why}]";
+
+    private static Regex CompileAdminPattern(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            // Lookarounds, backreferences, atomic groups: only the backtracking engine has them,
+            // and it may take exponential time, so it gets a limit (and Redact withholds on it).
+            return new Regex(pattern, RegexOptions.CultureInvariant, AdminPatternTimeout);
+        }
+    }
+
+    private string RedactOnce(string text)
+    {
         // Each rule runs only where the text holds what its pattern cannot match without (the
         // rules' case-insensitive words are looked for as ASCII, so text with anything else in it
         // always runs them): most diff lines of an import hold none, and the regexes are most of
         // an import's own work.
+        var ascii = Ascii.IsValid(text);
         var result = text;
+        var longBase64 = HasBase64Run(result, LongBase64Run);
         if (result.Contains("-----BEGIN ", StringComparison.Ordinal))
         {
-            result = PemBlock().Replace(result, m => m.Groups["begin"].Value + "\n" + Fingerprint(m.Groups["body"].Value) + "\n" + m.Groups["end"].Value);
-            result = AgeBlock().Replace(result, m => m.Groups["begin"].Value + "\n" + Fingerprint(m.Groups["body"].Value) + "\n" + m.Groups["end"].Value);
+            result = Replace(ArmouredBlockRule, result, ArmouredBlockValue);
         }
 
-        if (result.Contains("ENC[AES256_GCM,data:", StringComparison.Ordinal))
+        if (longBase64 || result.Contains("-----END ", StringComparison.Ordinal))
         {
-            result = SopsValue().Replace(result, m => Fingerprint(m.Value));
+            result = Replace(ArmouredBodyRule, result, ArmouredBodyValue);
+        }
+
+        if (result.Contains("ENC[", StringComparison.Ordinal))
+        {
+            result = Replace(SopsValueRule, result, (input, m) => Secret(input, m, m.Groups[0]));
+        }
+
+        if (result.AsSpan().ContainsAny(TokenWords))
+        {
+            result = Replace(KnownTokenShapesRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
+        }
+
+        if (longBase64)
+        {
+            result = Replace(NixSigningKeyRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
+        }
+
+        if (result.AsSpan().ContainsAny(CryptWords))
+        {
+            result = Replace(CryptHashRule, result, (input, m) => Secret(input, m, m.Groups[0]));
+        }
+
+        var words = !ascii || result.AsSpan().ContainsAny(AssignmentWords);
+        if (words)
+        {
+            result = RedactBlocks(result);
+            if (result.Contains('<', StringComparison.Ordinal))
+            {
+                result = Replace(XmlElementRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
+            }
+        }
+
+        if (result.Contains("\"auth\"", StringComparison.Ordinal))
+        {
+            result = Replace(DockerAuthRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
+        }
+
+        if (!ascii || result.AsSpan().ContainsAny(AuthorizationWords))
+        {
+            result = Replace(AuthorizationHeaderRule, result, AuthorizationValue);
+        }
+
+        if (!ascii || result.AsSpan().ContainsAny(CommandWords))
+        {
+            result = Replace(CommandLineSecretRule, result, CommandValue);
+            result = Replace(CommandLineShortSecretRule, result, CommandValue);
+        }
+
+        if (words)
+        {
+            result = Replace(SqlPasswordRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
+            result = Replace(NetrcPasswordRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
+        }
+
+        if (HasPortField(result))
+        {
+            result = Replace(PgpassLineRule, result, PgpassValue);
         }
 
         if (result.Contains("://", StringComparison.Ordinal))
         {
-            result = UrlCredentials().Replace(result, m => m.Groups["scheme"].Value + m.Groups["user"].Value + ":" + Fingerprint(m.Groups["password"].Value) + "@");
+            result = Replace(UrlCredentialsRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
 
-        var ascii = Ascii.IsValid(result);
-        if (!ascii || result.AsSpan().ContainsAny(AuthorizationWords))
+        if (words)
         {
-            result = AuthorizationHeader().Replace(result, m => m.Groups["prefix"].Value + Fingerprint(m.Groups["value"].Value));
+            result = Replace(AssignmentRule, result, AssignmentValue);
         }
 
-        if (!ascii || result.AsSpan().ContainsAny(AssignmentWords))
-        {
-            result = Assignment().Replace(result, m => m.Groups["prefix"].Value + m.Groups["quote"].Value + Fingerprint(m.Groups["value"].Value) + m.Groups["quote"].Value);
-        }
-
-        result = KnownTokenShapes().Replace(result, m => Fingerprint(m.Value));
         foreach (var pattern in _extra)
         {
-            result = pattern.Replace(result, m => Fingerprint(m.Value));
+            result = Replace(pattern, result, (input, m) => Secret(input, m, m.Groups[0]));
         }
 
         return result;
     }
 
-    // The key must end in the secret word, so "passwordFile = /run/secrets/x" (a path) stays readable.
-    // A quoted value runs to its closing quote (spaces and punctuation included); booleans and null
-    // ("wheelNeedsPassword = false") are settings, not secrets. Never crosses a line end.
-    [GeneratedRegex("""(?<prefix>\b(?:[A-Za-z0-9_.-]*(?:password|passwd|db_?pass|smtp_?pass|secret|token|api[_-]?key|apikey|hashedPassword|private[_-]?key|secret[_-]?key|access[_-]?key|account[_-]?key|auth[_-]?key|psk|credentials?))["']?[ \t]*(?:=|:)[ \t]*)(?!(?:true|false|null)\b)(?:(?<quote>")(?<value>[^"\r\n]{1,4096})"|(?<quote>')(?<value>[^'\r\n]{1,4096})'|(?<quote>)(?<value>[^"'\s;,}#]{1,4096}))""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex Assignment();
+    private static string Replace(Regex regex, string input, Func<string, Match, string> evaluator) => regex.Replace(input, m => evaluator(input, m));
 
-    // Tokens recognisable by their shape wherever they appear: GitHub, GitLab, Slack, AWS access
-    // key ids, Stripe-like sk_live keys, JWTs, and Slack/Discord webhook URLs.
-    [GeneratedRegex("""\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|sk_(?:live|test)_[A-Za-z0-9]{16,}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})|https://(?:hooks\.slack\.com/services|discord(?:app)?\.com/api/webhooks)/[A-Za-z0-9/_-]+""", RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex KnownTokenShapes();
+    // ---- Markers ------------------------------------------------------------------------------
 
-    [GeneratedRegex("""(?<begin>-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(?<body>[\s\S]*?)(?<end>-----END [A-Z0-9 ]*PRIVATE KEY-----)""", RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex PemBlock();
+    private const string MarkerStart = "[REDACTED:";
+    private const int MarkerLength = 19; // "[REDACTED:" + 8 hex digits + "]"
 
-    [GeneratedRegex("""(?<begin>-----BEGIN AGE ENCRYPTED FILE-----)(?<body>[\s\S]*?)(?<end>-----END AGE ENCRYPTED FILE-----)""", RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex AgeBlock();
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdef");
 
-    [GeneratedRegex("""ENC\[AES256_GCM,data:[^\]]*\]""", RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex SopsValue();
+    private static bool IsMarkerAt(ReadOnlySpan<char> s, int at) =>
+        at >= 0 && at + MarkerLength <= s.Length
+        && s.Slice(at, MarkerStart.Length).SequenceEqual(MarkerStart)
+        && !s.Slice(at + MarkerStart.Length, 8).ContainsAnyExcept(HexDigits)
+        && s[at + MarkerLength - 1] == ']';
 
-    [GeneratedRegex("""(?<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?<user>[^:/@\s]+):(?<password>[^/\s]+)@""", RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex UrlCredentials();
+    /// <summary>The value holds nothing but fingerprints (and space): it was redacted before.</summary>
+    internal static bool IsOnlyMarkers(ReadOnlySpan<char> value)
+    {
+        value = value.Trim();
+        if (value.IsEmpty)
+        {
+            return false;
+        }
 
-    [GeneratedRegex("""(?<prefix>\bAuthorization\s*:\s*(?:Bearer|Basic|Token)?\s*)(?<value>[^\s"']+)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex AuthorizationHeader();
+        while (!value.IsEmpty)
+        {
+            if (!IsMarkerAt(value, 0))
+            {
+                return false;
+            }
+
+            value = value[MarkerLength..].TrimStart();
+        }
+
+        return true;
+    }
+
+    /// <summary>The span lies inside one fingerprint (an admin pattern matching its hex digits, say).</summary>
+    private static bool IsInsideMarker(string input, int index, int length)
+    {
+        for (var start = Math.Max(0, index - MarkerLength + 1); start <= index; start++)
+        {
+            if (input[start] == '[' && IsMarkerAt(input, start) && index + length <= start + MarkerLength)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The match with <paramref name="secret"/> replaced by its fingerprint, unless it is one already.</summary>
+    private static string Secret(string input, Match m, Group secret)
+    {
+        if (!secret.Success || secret.Length == 0 || IsOnlyMarkers(secret.ValueSpan) || IsInsideMarker(input, secret.Index, secret.Length))
+        {
+            return m.Value;
+        }
+
+        return ReplaceSpan(m, secret.Index, secret.Length, Fingerprint(secret.Value));
+    }
+
+    private static string ReplaceSpan(Match m, int index, int length, string replacement)
+    {
+        var offset = index - m.Index;
+        return string.Concat(m.ValueSpan[..offset], replacement, m.ValueSpan[(offset + length)..]);
+    }
+
+    // ---- Cheap prefilters ---------------------------------------------------------------------
+
+    private const int LongBase64Run = 60;
+
+    private static readonly SearchValues<char> Base64Chars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
+
+    /// <summary>Whether the text holds a run of at least <paramref name="min"/> base64 characters (a key body line, a signing key).</summary>
+    private static bool HasBase64Run(ReadOnlySpan<char> s, int min)
+    {
+        while (true)
+        {
+            var start = s.IndexOfAny(Base64Chars);
+            if (start < 0 || s.Length - start < min)
+            {
+                return false;
+            }
+
+            s = s[start..];
+            var end = s.IndexOfAnyExcept(Base64Chars);
+            if (end < 0 || end >= min)
+            {
+                return end < 0 ? s.Length >= min : true;
+            }
+
+            s = s[end..];
+        }
+    }
+
+    /// <summary>Whether the text holds ":digits:" or ":*:" (a .pgpass port field).</summary>
+    private static bool HasPortField(ReadOnlySpan<char> s)
+    {
+        while (true)
+        {
+            var colon = s.IndexOf(':');
+            if (colon < 0)
+            {
+                return false;
+            }
+
+            s = s[(colon + 1)..];
+            var digits = s.IndexOfAnyExceptInRange('0', '9');
+            if ((digits > 0 && digits <= 5 && s[digits] == ':') || s.StartsWith("*:"))
+            {
+                return true;
+            }
+        }
+    }
 }

@@ -1,0 +1,292 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+
+namespace Ledger.Core.Text;
+
+// The built-in rules. Every pattern runs on the NonBacktracking engine (linear time, no
+// lookarounds, backreferences or atomic groups); what such a pattern cannot say is checked in
+// its evaluator. Shapes of provider tokens follow what gitleaks and trufflehog document.
+public sealed partial class Redactor
+{
+    private const RegexOptions Linear = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
+
+    // A name that holds a secret: the key must END in one of these, so "passwordFile",
+    // "tokenFile" and "hashedPasswordFile" (paths) stay readable.
+    private const string SecretName = """(?:pass(?:word|wd|phrase)?|pwd|secret|token|access[_-]?tokens|api[_-]?key|(?:private|secret|access|account|auth|preshared|master|encryption|signing|client|app|license|session|admin)[_-]?key|psk|credentials?|secret[_-]?key[_-]?base)""";
+
+    private static readonly SearchValues<string> AssignmentWords = SearchValues.Create(["pass", "pwd", "secret", "token", "key", "psk", "credential", "identified"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> AuthorizationWords = SearchValues.Create(["authorization"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> CommandWords = SearchValues.Create(["--", "mysql", "mariadb", "sshpass", "redis-cli", " -u", "\t-u", "pass:"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> CryptWords = SearchValues.Create(["$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$apr1$", "$sha1$", "$argon2", "{SHA}", "{SSHA", "{PBKDF2", "{CRYPT}"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> TokenWords = SearchValues.Create(
+    [
+        "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "glsoat-", "glffct-", "glimt-", "gloas-", "glagent-", "glsa_", "glc_",
+        "tskey-", "hskey-", "AKIA", "ASIA", "ABIA", "ACCA", "A3T", "xox", "xapp-", "sk-", "sk_", "rk_", "whsec_", "SG.", "eyJ", "npm_", "pypi-", "hf_", "dop_v1_", "syt_",
+        "AGE-", "v1.0-", ":AA", "hooks.slack.com", "discord", "api.telegram.org",
+    ], StringComparison.Ordinal);
+
+    private static Regex Rule(string pattern, RegexOptions extra = RegexOptions.None) => new(pattern, Linear | extra);
+
+    // ---- Armoured blocks ----------------------------------------------------------------------
+
+    // BEGIN line, body, END line. The body cannot hold five dashes in a row, so it stops at the
+    // block's END, at the next block's BEGIN, or (the text was cut) at the end of the text.
+    private static readonly Regex ArmouredBlockRule = Rule("""(?<begin>-----BEGIN (?<kind>[A-Z0-9 ]{1,60})-----)(?<body>(?:[^-]|-{1,4}[^-])*)(?<end>-----END [A-Z0-9 ]{1,60}-----)?""");
+
+    // Body lines of a block whose BEGIN line is not in the text (diff context in a later commit):
+    // consecutive base64-only lines, with a diff prefix and indentation, up to an END line.
+    private static readonly Regex ArmouredBodyRule = Rule("""(?<body>(?:^[+\- ]?[ \t]*[A-Za-z0-9+/=]+[ \t]*(?:\r?\n|\z))+)(?<end>[+\- ]?[ \t]*-----END (?<kind>[A-Z0-9 ]{1,60})-----)?""", RegexOptions.Multiline);
+
+    private static readonly Regex SopsValueRule = Rule("""ENC\[AES256_GCM,data:[^\]]*\]""");
+
+    // ---- Shapes recognised without a name -----------------------------------------------------
+
+    private static readonly Regex KnownTokenShapesRule = Rule(
+        """\b(?<secret>gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}"""
+        + """|gl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|oas|agent)-[A-Za-z0-9_-]{20,}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2}"""
+        + """|tskey-[A-Za-z0-9-]{10,}|hskey-[a-z]+-[A-Za-z0-9_-]{16,}"""
+        + """|(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}"""
+        + """|xox[abposre]-[A-Za-z0-9-]{10,}|xapp-[0-9]+-[A-Za-z0-9-]{10,}"""
+        + """|sk-(?:proj|svcacct|admin|ant)-[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{32,}"""
+        + """|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9]{24,}"""
+        + """|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"""
+        + """|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"""
+        + """|npm_[A-Za-z0-9]{36}|pypi-AgE[A-Za-z0-9_-]{50,}|hf_[A-Za-z0-9]{30,}|dop_v1_[a-f0-9]{64}|syt_[A-Za-z0-9_]{10,}"""
+        + """|AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}|AGE-PLUGIN-[A-Z0-9-]+-1[02-9AC-HJ-NP-Z]{20,}"""
+        + """|v1\.0-[a-f0-9]{24}-[a-f0-9]{146}|[0-9]{5,16}:AA[A-Za-z0-9_-]{33})"""
+        + """|https://(?:hooks\.slack\.com/(?:services|workflows|triggers)/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/)(?<secret>[A-Za-z0-9/_+-]+)"""
+        + """|api\.telegram\.org/(?:file/)?bot(?<secret>[0-9]{5,16}:[A-Za-z0-9_-]{30,})""");
+
+    // The content of a nix secret-key-files file: name-1:<base64 of 64 bytes> (88 characters).
+    // The public key (cache.nixos.org-1:6NCH...=) is 44 characters and stays.
+    private static readonly Regex NixSigningKeyRule = Rule("""\b[A-Za-z0-9][A-Za-z0-9._-]*-[0-9]+:(?<secret>[A-Za-z0-9+/]{86}==)""");
+
+    // crypt(3) hashes (md5, bcrypt, sha256, sha512, yescrypt, scrypt, apr1, argon2) and LDAP/htpasswd {SHA} forms.
+    private static readonly Regex CryptHashRule = Rule("""\$(?:1|2[abxy]|5|6|7|y|gy|apr1|sha1|argon2(?:id|i|d))\$[A-Za-z0-9./$=,+-]{8,}|\{(?:SHA|SSHA|SSHA256|SSHA512|CRYPT|PBKDF2[A-Z0-9-]*)\}[A-Za-z0-9+/.$=]{16,}""");
+
+    // ---- Values after a name ------------------------------------------------------------------
+
+    private static readonly Regex XmlElementRule = Rule($"""<(?<tag>[A-Za-z0-9_.:-]*{SecretName})(?:[ \t][^>]*)?>(?<secret>[^<]+)</""", RegexOptions.IgnoreCase);
+
+    // docker/podman auth.json: "auth": "base64(user:password)".
+    private static readonly Regex DockerAuthRule = Rule("""
+        "auth"[ \t]*:[ \t]*"(?<secret>[A-Za-z0-9+/]{8,}={0,2})"
+        """);
+
+    // "Authorization: Bearer x", "Authorization": "Basic x", and nginx's proxy_set_header Authorization "Bearer x"
+    // (without a ':' the scheme is required, so prose like "Authorization failed" stays).
+    private const string AuthScheme = "(?:Bearer|Basic|Token|Bot|Digest|Negotiate|MediaBrowser|Emby)[ \\t]+";
+
+    private static readonly Regex AuthorizationHeaderRule = Rule($"""\b(?:Proxy-)?Authorization["']?(?:[ \t]*[:=][ \t]*["']?(?:{AuthScheme})?|[ \t]+["']?{AuthScheme})(?<secret>[^\s"']+)""", RegexOptions.IgnoreCase);
+
+    // --password=x, --password x, --auth-key=x, --token "x", openssl -pass pass:x.
+    private static readonly Regex CommandLineSecretRule = Rule(
+        """(?:--(?:[A-Za-z0-9]+-)*(?:password|passwd|passphrase|pass|token|secret|api-?key|auth-?key|access-key|secret-key)(?:=|[ \t]+)|\bpass:)"""
+        + """(?:"(?<dq>(?:[^"\\\r\n]|\\.)*)"|'(?<sq>[^'\r\n]*)'|(?<bare>[^\s"'`;|&)]+))""",
+        RegexOptions.IgnoreCase);
+
+    // mysql -pPASS, sshpass -p PASS, redis-cli -a PASS, curl -u user:PASS (case matters: -P is a port).
+    private static readonly Regex CommandLineShortSecretRule = Rule(
+        """(?:\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mariadb|mariadb-dump|mariadb-admin)\b[^\r\n|;&]*?[ \t]-p|\bsshpass[ \t]+(?:-v[ \t]+)?-p[ \t]*|\bredis-cli\b[^\r\n|;&]*?[ \t]-a[ \t]+)"""
+        + """(?:"(?<dq>(?:[^"\\\r\n]|\\.)*)"|'(?<sq>[^'\r\n]*)'|(?<bare>[^\s"'`;|&)]+))"""
+        + """|(?:^|[ \t])(?:-u|-U|--user|--proxy-user)[ \t]*(?:"(?<user>[^":\r\n]*):(?<dq>[^"\r\n]*)"|'(?<user>[^':\r\n]*):(?<sq>[^'\r\n]*)'|(?<user>[^\s:'"]+):(?<bare>[^\s'"]+))""",
+        RegexOptions.Multiline);
+
+    private static readonly Regex SqlPasswordRule = Rule("""\b(?:PASSWORD|IDENTIFIED[ \t]+(?:WITH[ \t]+[A-Za-z0-9_]+[ \t]+)?BY)[ \t]+'(?<secret>(?:[^'\r\n]|'')*)'""", RegexOptions.IgnoreCase);
+
+    // .netrc: "machine h login u password p" on one line, or "password p" as a line of its own.
+    private static readonly Regex NetrcPasswordRule = Rule("""\blogin[ \t]+[^\s]+[ \t]+password[ \t]+(?<secret>[^\s]+)|^[+\- ]?[ \t]*password[ \t]+(?<secret>[^\s]+)[ \t]*\r?$""", RegexOptions.Multiline);
+
+    // .pgpass: host:port:database:user:password, a whole line.
+    private static readonly Regex PgpassLineRule = Rule("""^(?<lead>[+\- ]?[ \t]*)(?<fields>[^:\s#]+:(?:[0-9]{1,5}|\*):[^:\s]+:[^:\s]+:)(?<secret>[^\s]+)[ \t]*\r?$""", RegexOptions.Multiline);
+
+    private static readonly Regex UrlCredentialsRule = Rule("""\b[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s"'<>]*:(?<secret>[^/\s"'<>]+)@""");
+
+    // name = value, name: value, "name": "value", name="value" (Nix, env, YAML, JSON, TOML, INI,
+    // headers, URL queries). A quoted value runs to its closing quote; a bare one to the end of
+    // the line, a ';', ',' or '}' (the evaluator cuts a trailing comment, and a URL query's '&').
+    private static readonly Regex AssignmentRule = Rule(
+        $"""(?<q>[?&])?\b(?<key>[A-Za-z0-9_.-]*{SecretName})["']?[ \t]*[:=][ \t]*(?:(?:lib\.)?mk[A-Za-z]+[ \t]+(?:[0-9]+[ \t]+)?)?"""
+        + """(?:"(?<dq>(?:[^"\\\r\n]|\\.)*)"|'(?<sq>[^'\r\n]*)'|(?<bare>[^\s"'`;,{}\[\]()][^\r\n;,}]*))""",
+        RegexOptions.IgnoreCase);
+
+    // The start of a multi-line value: YAML "password: |" / "secret: >-", Nix "password = ''".
+    private static readonly Regex BlockHeaderRule = Rule(
+        $"""\b(?<key>[A-Za-z0-9_.-]*{SecretName})["']?[ \t]*(?:(?<yaml>:[ \t]*[|>][-+0-9]*[ \t]*(?:#[^\r\n]*)?\r?\n)|(?<nix>=[ \t]*(?:(?:lib\.)?mk[A-Za-z]+[ \t]+)?''))""",
+        RegexOptions.IgnoreCase);
+
+    // ---- Evaluators ---------------------------------------------------------------------------
+
+    private static readonly string[] NotSecretNames = ["proxypass", "proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass", "bypass", "compass"];
+
+    private static bool IsNotSecretName(ReadOnlySpan<char> key)
+    {
+        foreach (var name in NotSecretNames)
+        {
+            if (key.EndsWith(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        // The shell's working directory, not MYSQL_PWD.
+        return key.Equals("pwd", StringComparison.OrdinalIgnoreCase) || key.Equals("oldpwd", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static readonly string[] SettingWords = ["true", "false", "null", "nil", "none", "yes", "no", "on", "off", "~", "|", "|-", "|+", ">", ">-", ">+"];
+
+    private static readonly string[] ReferencePrefixes = ["config.", "cfg.", "pkgs.", "lib.", "builtins.", "types.", "mkOption", "inputs.", "self.", "!secret ", "$(", "$__file{", "$__env{", "/run/", "/var/lib/", "/etc/", "/nix/store/", "env:", "file:", "fd:"];
+
+    /// <summary>A value that names where the secret is (or says there is none) rather than being it.</summary>
+    private static bool IsSettingOrReference(ReadOnlySpan<char> value)
+    {
+        foreach (var word in SettingWords)
+        {
+            if (value.Equals(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        foreach (var prefix in ReferencePrefixes)
+        {
+            if (value.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return IsVariableReference(value);
+    }
+
+    /// <summary>$NAME, ${NAME}, ${config.x.y} (an interpolation, sops-nix placeholders): never $6$... hashes.</summary>
+    private static bool IsVariableReference(ReadOnlySpan<char> value)
+    {
+        if (value.Length < 2 || value[0] != '$')
+        {
+            return false;
+        }
+
+        if (value[1] == '{')
+        {
+            return value[^1] == '}' && value[2..^1].IndexOfAny('{', '}') < 0 && value.Length > 3;
+        }
+
+        var name = value[1..];
+        return (char.IsAsciiLetter(name[0]) || name[0] == '_') && !name.ContainsAnyExcept(VariableChars);
+    }
+
+    private static readonly SearchValues<char> VariableChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+
+    /// <summary>The quoted or bare value group that matched, with a bare value's trailing comment and space cut.</summary>
+    private static (int Index, int Length, bool Bare) ValueOf(Match m, bool cutQuery = false)
+    {
+        if (m.Groups["dq"] is { Success: true } dq)
+        {
+            return (dq.Index, dq.Length, false);
+        }
+
+        if (m.Groups["sq"] is { Success: true } sq)
+        {
+            return (sq.Index, sq.Length, false);
+        }
+
+        var bare = m.Groups["bare"];
+        if (!bare.Success)
+        {
+            return (0, 0, true);
+        }
+
+        var span = bare.ValueSpan;
+        var comment = span.IndexOf(" #", StringComparison.Ordinal);
+        if (comment < 0)
+        {
+            comment = span.IndexOf("\t#", StringComparison.Ordinal);
+        }
+
+        if (comment >= 0)
+        {
+            span = span[..comment];
+        }
+
+        if (cutQuery && span.IndexOfAny('&', '#') is var amp and >= 0)
+        {
+            span = span[..amp];
+        }
+
+        return (bare.Index, span.TrimEnd().Length, true);
+    }
+
+    private static string AssignmentValue(string input, Match m)
+    {
+        if (IsNotSecretName(m.Groups["key"].ValueSpan))
+        {
+            return m.Value;
+        }
+
+        var (index, length, _) = ValueOf(m, cutQuery: m.Groups["q"].Success);
+        return ValueSecret(input, m, index, length);
+    }
+
+    private static string CommandValue(string input, Match m)
+    {
+        var (index, length, bare) = ValueOf(m);
+        var value = input.AsSpan(index, length);
+        if (bare && value.StartsWith('-'))
+        {
+            return m.Value; // "--password --next-flag": the value is another flag
+        }
+
+        // docker run -u 1000:100 is a uid and gid.
+        if (m.Groups["user"] is { Success: true } user && !user.ValueSpan.ContainsAnyExceptInRange('0', '9') && !value.ContainsAnyExceptInRange('0', '9'))
+        {
+            return m.Value;
+        }
+
+        return ValueSecret(input, m, index, length);
+    }
+
+    private static string ValueSecret(string input, Match m, int index, int length)
+    {
+        if (length == 0)
+        {
+            return m.Value;
+        }
+
+        var value = input.AsSpan(index, length);
+        if (IsSettingOrReference(value) || IsOnlyMarkers(value) || IsInsideMarker(input, index, length))
+        {
+            return m.Value;
+        }
+
+        return ReplaceSpan(m, index, length, Fingerprint(value.ToString()));
+    }
+
+    private static string AuthorizationValue(string input, Match m)
+    {
+        var secret = m.Groups["secret"];
+        var value = secret.ValueSpan;
+
+        // Jellyfin's "MediaBrowser Client=..., Token=..." lists parameters; the name rule takes Token.
+        if (value.Length > 1 && value[^1] == '=' && !value[..^1].ContainsAnyExcept(VariableChars) && value.Length < 20)
+        {
+            return m.Value;
+        }
+
+        return IsVariableReference(value) ? m.Value : Secret(input, m, secret);
+    }
+
+    private static string PgpassValue(string input, Match m)
+    {
+        // MAC and IPv6 addresses have the same shape: all hex digits and colons.
+        var line = input.AsSpan(m.Groups["fields"].Index, m.Groups["fields"].Length + m.Groups["secret"].Length);
+        if (!line.ContainsAnyExcept(HexDigitsAndColon))
+        {
+            return m.Value;
+        }
+
+        return Secret(input, m, m.Groups["secret"]);
+    }
+
+    private static readonly SearchValues<char> HexDigitsAndColon = SearchValues.Create("0123456789abcdefABCDEF:");
+}

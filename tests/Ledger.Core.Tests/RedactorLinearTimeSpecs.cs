@@ -1,0 +1,146 @@
+using System.Text;
+using Ledger.Core.Text;
+
+namespace Ledger.Core.Tests;
+
+/// <summary>
+/// Issue 15: hostile input cannot stall the redactor. The built-in rules run on the linear
+/// engine; an admin rule that needs backtracking gets a time limit, and running out of it
+/// withholds the text instead of throwing or passing it on unredacted.
+/// </summary>
+public class RedactorLinearTimeSpecs
+{
+    private const int Generous = 20_000;
+
+    [Fact(Timeout = Generous)]
+    public async Task A_54000_character_base64_line_after_a_token_comment_is_redacted_quickly_issue_15()
+    {
+        // Arrange
+        var text = "# token " + UrlSafeBase64(54_000) + "\npassword = \"hunter2-very-secret\";\n";
+
+        // Act
+        var redacted = await Task.Run(() => Redactor.Default.Redact(text));
+
+        // Assert
+        redacted.ShouldNotContain("hunter2-very-secret");
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task A_long_run_of_dots_and_letters_is_redacted_quickly_issue_15()
+    {
+        // Arrange
+        var text = string.Concat(Enumerable.Repeat("a.", 5000)) + " token=ghp_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ12 " + string.Concat(Enumerable.Repeat("a.", 5000)) + "://" + string.Concat(Enumerable.Repeat("a:", 5000));
+
+        // Act
+        var redacted = await Task.Run(() => Redactor.Default.Redact(text));
+
+        // Assert
+        redacted.ShouldNotContain("ghp_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ12");
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task A_megabyte_of_random_text_with_secrets_in_it_is_redacted_quickly_issue_15()
+    {
+        // Arrange
+        var random = new Random(15);
+        const string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/=-_.:;,'\"{}[]()<>!?$@#%&*| \t\n";
+        var sb = new StringBuilder(1 << 20);
+        var secrets = SecretSamples.All.Take(20).ToList();
+        while (sb.Length < 1 << 20)
+        {
+            for (var i = 0; i < 4096; i++)
+            {
+                sb.Append(alphabet[random.Next(alphabet.Length)]);
+            }
+
+            var sample = secrets[random.Next(secrets.Count)];
+            sb.Append('\n').Append(sample.Text).Append('\n');
+        }
+
+        var text = sb.ToString();
+
+        // Act
+        var redacted = await Task.Run(() => Redactor.Default.Redact(text));
+
+        // Assert
+        foreach (var secret in secrets.SelectMany(s => s.Secrets))
+        {
+            redacted.ShouldNotContain(secret, Case.Sensitive);
+        }
+    }
+
+    [Theory(Timeout = Generous)]
+    [InlineData("password=")]
+    [InlineData("-----BEGIN RSA PRIVATE KEY-----\n")]
+    [InlineData("password: |\n")]
+    [InlineData("password = ''\n")]
+    [InlineData("https://")]
+    [InlineData("Authorization: Bearer ")]
+    [InlineData("<ApiKey>")]
+    [InlineData("mysql ")]
+    public async Task Pathological_repetitions_after_a_rule_start_finish_quickly(string start)
+    {
+        // Arrange: what each rule starts with, followed by what its pattern would loop on.
+        var text = start + string.Concat(Enumerable.Repeat("a:a@a=a ", 20_000)) + string.Concat(Enumerable.Repeat("-", 50_000)) + new string('A', 64) + "\n" + new string('A', 64) + "\n";
+
+        // Act
+        var redacted = await Task.Run(() => Redactor.Default.Redact(text));
+
+        // Assert
+        redacted.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void An_admin_pattern_runs_on_the_linear_engine_when_it_can()
+    {
+        var redactor = new Redactor([@"MEDIABOX-INTERNAL-[0-9]+", @"(?<=ref=)[A-Z]{6}"]);
+
+        redactor.AdminPatternsRunInLinearTime.ShouldBe([true, false]);
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task An_admin_pattern_that_times_out_withholds_the_whole_text_issue_15()
+    {
+        // Arrange: a lookahead forces the backtracking engine; nested loops make it exponential.
+        var redactor = new Redactor([@"(x+x+)+(?=y)"]);
+        var text = "password = \"hunter2\";\n" + new string('x', 5000);
+
+        // Act
+        var redacted = await Task.Run(() => redactor.Redact(text));
+
+        // Assert
+        redacted.ShouldBe($"[REDACTED: {text.Length} chars withheld, a redaction rule timed out]");
+        redactor.Redact(redacted).ShouldBe(redacted);
+        Redactor.Default.Redact(redacted).ShouldBe(redacted);
+    }
+
+    [Fact]
+    public void An_invalid_admin_pattern_is_refused_when_configured()
+    {
+        Should.Throw<ArgumentException>(() => new Redactor(["(unclosed"]));
+    }
+
+    [Fact]
+    public void An_admin_pattern_with_a_lookbehind_still_redacts()
+    {
+        var redactor = new Redactor([@"(?<=ref=)[A-Z]{6}"]);
+
+        var redacted = redactor.Redact("ticket ref=ABCDEF done");
+
+        redacted.ShouldNotContain("ABCDEF");
+        redacted.ShouldStartWith("ticket ref=[REDACTED:");
+    }
+
+    private static string UrlSafeBase64(int length)
+    {
+        var random = new Random(54);
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        return string.Create(length, random, (span, r) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = alphabet[r.Next(alphabet.Length)];
+            }
+        });
+    }
+}
