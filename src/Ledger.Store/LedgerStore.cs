@@ -899,6 +899,11 @@ public sealed class LedgerStore : IAsyncDisposable
                 """,
                 conn);
             await cmd.ExecuteNonQueryAsync(ct);
+            await using (var textGuards = new NpgsqlCommand(TextIndexGuards.Create(SnapshotTypesSql), conn))
+            {
+                await textGuards.ExecuteNonQueryAsync(ct);
+            }
+
             await CreateTextIndexAsync(conn, ct);
             await UseLz4Async(conn, ct);
 
