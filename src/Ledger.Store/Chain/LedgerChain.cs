@@ -117,7 +117,7 @@ public sealed class LedgerChain
 
             var upper = rows[^1].Seq;
             var i = 0;
-            await using (var cmd = new NpgsqlCommand($"select {EntryColumns}, is_archived from {ChainSchema.Events} where seq_id > $1 and seq_id <= $2 order by seq_id", conn, tx))
+            await using (var cmd = new NpgsqlCommand($"select {EntryColumns}, ({LedgerStore.VisibleSql}) is not true from {ChainSchema.Events} where seq_id > $1 and seq_id <= $2 order by seq_id", conn, tx))
             {
                 cmd.Parameters.AddWithValue(after);
                 cmd.Parameters.AddWithValue(upper);
@@ -179,12 +179,12 @@ public sealed class LedgerChain
         new(
             seq,
             ChainProblemKind.EventHidden,
-            $"event #{seq} is marked archived{(sealedEvent ? " after it was sealed" : "")}: the timeline and searches no longer show it (Ledger never archives events; is_archived was set directly in the database).");
+            $"event #{seq} is marked archived{(sealedEvent ? " after it was sealed" : "")}: the timeline, the TUI and searches no longer show it (its is_archived is not false; Ledger never archives, so it was set directly in the database).");
 
-    /// <summary>Archived events after the chain's head: not sealed yet, but already hidden from every reader.</summary>
+    /// <summary>Hidden events after the chain's head: not sealed yet, but already out of every reader's sight.</summary>
     private static async Task<List<ChainProblem>> HiddenAfterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long head, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"select seq_id from {ChainSchema.Events} where seq_id > $1 and is_archived order by seq_id limit $2", conn, tx);
+        await using var cmd = new NpgsqlCommand($"select seq_id from {ChainSchema.Events} where seq_id > $1 and ({LedgerStore.VisibleSql}) is not true order by seq_id limit $2", conn, tx);
         cmd.Parameters.AddWithValue(head);
         cmd.Parameters.AddWithValue(ChainReport.MaxProblems);
         var problems = new List<ChainProblem>();

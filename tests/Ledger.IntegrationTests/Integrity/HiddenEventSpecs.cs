@@ -49,6 +49,21 @@ public sealed class HiddenEventSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_event_whose_archived_flag_was_set_to_null_is_hidden_and_named_too_issue_15()
+    {
+        await _ledger.AppendAsync(3);
+        await _ledger.Store.Chain.SealAsync();
+        await _ledger.TamperAsync("alter table ledger.mt_events alter column is_archived drop not null; update ledger.mt_events set is_archived = null where seq_id = 2");
+
+        var timeline = await TimelineAsync();
+        var report = await _ledger.Store.Chain.VerifyAsync();
+
+        timeline.ShouldBe([3L, 1L]);
+        var problem = report.Problems.ShouldHaveSingleItem();
+        (problem.Seq, problem.Kind).ShouldBe((2L, ChainProblemKind.EventHidden));
+    }
+
+    [Fact]
     public async Task An_archived_event_not_sealed_yet_is_reported_too_issue_15()
     {
         await _ledger.AppendAsync(3);
