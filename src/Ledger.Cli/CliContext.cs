@@ -46,7 +46,16 @@ internal sealed class CliContext
 
     public string DefaultHost => Env("LEDGER_HOST") is { Length: > 0 } h ? h : Environment.MachineName;
 
-    public EmbeddedPostgres Embedded => new(Home);
+    /// <summary>The embedded cluster under <see cref="Home"/>; a home that cannot hold one (a file) is refused here, with what to do.</summary>
+    public EmbeddedPostgres Embedded
+    {
+        get
+        {
+            var pg = new EmbeddedPostgres(Home);
+            pg.CheckHome();
+            return pg;
+        }
+    }
 
     /// <summary>The time zone of --time-zone, else $LEDGER_TIME_ZONE, else this machine's (the host's configured time.timeZone on NixOS).</summary>
     public TimeZoneInfo ResolveTimeZone(string? option)

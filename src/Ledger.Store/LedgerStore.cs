@@ -27,6 +27,12 @@ public sealed class LedgerStore : IAsyncDisposable
     // Literal, in the same order in the index predicate and in queries, so that the planner can match them.
     public static readonly string SnapshotTypesSql = string.Join(", ", SnapshotTypes.Order(StringComparer.Ordinal).Select(t => $"'{t}'"));
 
+    /// <summary>
+    /// The condition the timeline (and so the TUI and searches) puts on every event it reads.
+    /// <c>ledger verify</c> fails on any event that does not meet it: hidden is as good as deleted.
+    /// </summary>
+    internal const string VisibleSql = "is_archived = false";
+
     private readonly Lazy<DocumentStore> _store;
     private readonly NpgsqlDataSource _dataSource;
     private readonly RetryPolicy _retry;
@@ -344,7 +350,7 @@ public sealed class LedgerStore : IAsyncDisposable
     /// <summary>One query of the timeline; <paramref name="floor"/> (exclusive) bounds it below by sequence number.</summary>
     private async Task<IReadOnlyList<TimelineEntry>> PageAsync(TimelineQuery query, long? floor, CancellationToken ct)
     {
-        var sql = new StringBuilder($"select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events where is_archived = false");
+        var sql = new StringBuilder($"select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events where {VisibleSql}");
         await using var conn = await OpenConnectionAsync(_dataSource, ct);
         await using var cmd = new NpgsqlCommand { Connection = conn };
 
@@ -899,6 +905,11 @@ public sealed class LedgerStore : IAsyncDisposable
                 """,
                 conn);
             await cmd.ExecuteNonQueryAsync(ct);
+            await using (var textGuards = new NpgsqlCommand(TextIndexGuards.Create(SnapshotTypesSql), conn))
+            {
+                await textGuards.ExecuteNonQueryAsync(ct);
+            }
+
             await CreateTextIndexAsync(conn, ct);
             await UseLz4Async(conn, ct);
 

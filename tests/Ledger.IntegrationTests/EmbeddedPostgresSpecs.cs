@@ -171,4 +171,48 @@ public sealed class EmbeddedPostgresSpecs : IDisposable
         await using var reopened = await LedgerStore.OpenAsync(pg.ConnectionString());
         (await reopened.CountAsync()).ShouldBe(1);
     }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Three_commands_started_at_once_on_a_fresh_home_all_succeed_issue_15()
+    {
+        // Arrange: a fresh home, three real ledger processes at once (each once failed: "initdb failed").
+        var env = new Dictionary<string, string?> { ["LEDGER_HOME"] = _home.Path, ["HOME"] = _home.Path };
+
+        // Act
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => CliProcess.RunAsync(env, "timeline")));
+
+        // Assert
+        foreach (var run in runs)
+        {
+            run.ExitCode.ShouldBe(0, run.Err);
+            run.Out.ShouldContain("(no events match)");
+        }
+
+        new EmbeddedPostgres(_home.Path).State.ShouldBe(ClusterState.Running);
+    }
+
+    [Fact]
+    public async Task A_process_that_waits_too_long_for_another_one_starting_the_cluster_says_so_issue_15()
+    {
+        var pg = new EmbeddedPostgres(_home.Path) { LockTimeout = TimeSpan.FromMilliseconds(300) };
+        await using var other = new FileStream(pg.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        var e = await Should.ThrowAsync<StoreException>(() => pg.StartAsync());
+
+        e.ExitCode.ShouldBe(2);
+        e.Message.ShouldContain("Another ledger process");
+        e.Message.ShouldContain(pg.LockFile);
+        pg.State.ShouldBe(ClusterState.Absent);
+    }
+
+    [Fact]
+    public async Task The_url_db_url_prints_works_as_db_issue_15()
+    {
+        var url = (await new CliRun(null, _home.Path).RunAsync("db", "url")).Out.Trim();
+
+        var run = await new CliRun(url, _home.Path).RunAsync("db", "status");
+
+        run.ExitCode.ShouldBe(0, run.Err);
+        run.Out.ShouldContain("state:    reachable, 0 events");
+    }
 }

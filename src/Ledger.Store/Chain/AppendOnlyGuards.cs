@@ -3,8 +3,9 @@ using Npgsql;
 namespace Ledger.Store.Chain;
 
 /// <summary>
-/// Makes events and chain rows append-only: the triggers of <see cref="ChainSchema"/> (re-asserted
-/// here) and, for a separate application role, grants that leave it SELECT and INSERT on them.
+/// Makes events and chain rows append-only: the triggers of <see cref="ChainSchema"/> and
+/// <see cref="TextIndexGuards"/> (re-asserted here) and, for a separate application role, grants
+/// that leave it SELECT and INSERT on them (and on the text index only what the indexer needs).
 /// Must run as the tables' owner.
 /// </summary>
 internal static class AppendOnlyGuards
@@ -25,6 +26,7 @@ internal static class AppendOnlyGuards
 
         await using var tx = await conn.BeginTransactionAsync(ct);
         await ExecuteAsync(conn, ChainSchema.Create(), ct);
+        await ExecuteAsync(conn, TextIndexGuards.Create(LedgerStore.SnapshotTypesSql), ct);
         if (appRole is not null)
         {
             if (!await ScalarAsync<bool>(conn, "select exists (select 1 from pg_roles where rolname = $1)", ct, appRole))
@@ -50,6 +52,7 @@ internal static class AppendOnlyGuards
                 revoke all on {guarded} from public;
                 revoke delete, truncate on {s}.mt_streams from {r};
                 revoke insert, update, delete, truncate on {s}.ledger_meta from {r};
+                {TextIndexGuards.Revoke(r)}
                 grant usage, select on all sequences in schema {s} to {r};
                 grant execute on all functions in schema {s} to {r};
                 alter default privileges in schema {s} grant select, insert, update, delete on tables to {r};
@@ -65,7 +68,7 @@ internal static class AppendOnlyGuards
             $"""
             select c.relname, t.tgname, t.tgenabled::text from pg_trigger t
             join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = '{s}' and t.tgname like 'ledger_append_only%' order by 1, 2
+            where n.nspname = '{s}' and t.tgname like 'ledger\_%' order by 1, 2
             """,
             conn))
         {
@@ -89,6 +92,17 @@ internal static class AppendOnlyGuards
             foreach (var table in ChainSchema.Guarded)
             {
                 foreach (var right in Forbidden)
+                {
+                    if (await ScalarAsync<bool>(conn, "select has_table_privilege($1, $2, $3)", ct, appRole, table, right))
+                    {
+                        left.Add($"{right} on {table}");
+                    }
+                }
+            }
+
+            foreach (var (table, rights) in TextIndexGuards.Forbidden)
+            {
+                foreach (var right in rights)
                 {
                     if (await ScalarAsync<bool>(conn, "select has_table_privilege($1, $2, $3)", ct, appRole, table, right))
                     {

@@ -18,6 +18,15 @@ public enum ChainProblemKind
     /// <summary>An event inside the sealed range has no chain row: it was inserted after sealing.</summary>
     EventNotInChain,
 
+    /// <summary>The event is there but readers cannot see it: it was marked archived, which the timeline and search skip.</summary>
+    EventHidden,
+
+    /// <summary>An event the text index claims to hold (at or below its watermark) has no row in it: searches cannot find it.</summary>
+    TextIndexMissing,
+
+    /// <summary>The text index's watermark is broken: beyond the last event (events appended up to it would never be indexed), or gone.</summary>
+    TextIndexWatermark,
+
     /// <summary>The checkpoint's sequence number is no longer in the chain (a truncated tail).</summary>
     CheckpointMissing,
 

@@ -89,7 +89,8 @@ public sealed class LedgerChain
     /// <summary>
     /// Recomputes the chain from <c>h_0</c> in one consistent snapshot, streaming events in
     /// sequence order, and checks <paramref name="checkpoint"/> (its signature is the caller's
-    /// business) against the stored chain.
+    /// business) against the stored chain. An event that readers cannot see (archived) and an
+    /// event missing from the free-text index are reported too: hidden is as good as deleted.
     /// </summary>
     public async Task<ChainReport> VerifyAsync(Checkpoint? checkpoint = null, int batchSize = DefaultBatchSize, CancellationToken ct = default)
     {
@@ -103,6 +104,7 @@ public sealed class LedgerChain
 
         var head = await ReadHeadAsync(conn, tx, ct);
         var walk = new ChainWalk();
+        var hidden = new List<ChainProblem>();
         long after = 0;
         byte[]? atCheckpoint = null;
         while (true)
@@ -115,7 +117,7 @@ public sealed class LedgerChain
 
             var upper = rows[^1].Seq;
             var i = 0;
-            await using (var cmd = new NpgsqlCommand($"select {EntryColumns} from {ChainSchema.Events} where seq_id > $1 and seq_id <= $2 order by seq_id", conn, tx))
+            await using (var cmd = new NpgsqlCommand($"select {EntryColumns}, ({LedgerStore.VisibleSql}) is not true from {ChainSchema.Events} where seq_id > $1 and seq_id <= $2 order by seq_id", conn, tx))
             {
                 cmd.Parameters.AddWithValue(after);
                 cmd.Parameters.AddWithValue(upper);
@@ -123,6 +125,11 @@ public sealed class LedgerChain
                 while (await reader.ReadAsync(ct))
                 {
                     var entry = ReadEntry(reader);
+                    if (reader.GetBoolean(7) && hidden.Count < ChainReport.MaxProblems)
+                    {
+                        hidden.Add(Hidden(entry.Seq, sealedEvent: true));
+                    }
+
                     for (; i < rows.Count && rows[i].Seq < entry.Seq; i++)
                     {
                         walk.Missing(rows[i]);
@@ -154,6 +161,9 @@ public sealed class LedgerChain
         }
 
         var problems = walk.Finish();
+        problems.AddRange(hidden);
+        problems.AddRange(await HiddenAfterAsync(conn, tx, head.Seq, ct));
+        problems.AddRange(await TextIndexProblemsAsync(conn, tx, ct));
         if (checkpoint is not null && CheckCheckpoint(checkpoint, head, atCheckpoint) is { } cpProblem)
         {
             problems.Add(cpProblem);
@@ -163,6 +173,88 @@ public sealed class LedgerChain
         await tx.CommitAsync(ct);
         var ordered = problems.OrderBy(p => p.Seq).Take(ChainReport.MaxProblems).ToList();
         return new ChainReport(head, unsealed, ordered);
+    }
+
+    private static ChainProblem Hidden(long seq, bool sealedEvent) =>
+        new(
+            seq,
+            ChainProblemKind.EventHidden,
+            $"event #{seq} is marked archived{(sealedEvent ? " after it was sealed" : "")}: the timeline, the TUI and searches no longer show it (its is_archived is not false; Ledger never archives, so it was set directly in the database).");
+
+    /// <summary>Hidden events after the chain's head: not sealed yet, but already out of every reader's sight.</summary>
+    private static async Task<List<ChainProblem>> HiddenAfterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long head, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"select seq_id from {ChainSchema.Events} where seq_id > $1 and ({LedgerStore.VisibleSql}) is not true order by seq_id limit $2", conn, tx);
+        cmd.Parameters.AddWithValue(head);
+        cmd.Parameters.AddWithValue(ChainReport.MaxProblems);
+        var problems = new List<ChainProblem>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            problems.Add(Hidden(reader.GetInt64(0), sealedEvent: false));
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// The free-text index must hold every event its watermark claims (a search asks only the index
+    /// up to the watermark), and the watermark must not lie beyond the last event (events appended
+    /// below it would never be indexed). Rows are checked by sequence number, not by their text.
+    /// </summary>
+    private static async Task<List<ChainProblem>> TextIndexProblemsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var problems = new List<ChainProblem>();
+        long watermark;
+        long last;
+        await using (var state = new NpgsqlCommand(
+            $"select (select indexed_upto from {TextIndexGuards.State} where id = 1), (select coalesce(max(seq_id), 0) from {ChainSchema.Events})",
+            conn,
+            tx))
+        {
+            await using var reader = await state.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            if (reader.IsDBNull(0))
+            {
+                problems.Add(new ChainProblem(0, ChainProblemKind.TextIndexWatermark, $"{TextIndexGuards.State} has no row: searches see only what the index holds. Open the database once as its owner to repair it."));
+                return problems;
+            }
+
+            (watermark, last) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        if (watermark > last)
+        {
+            problems.Add(new ChainProblem(
+                watermark,
+                ChainProblemKind.TextIndexWatermark,
+                $"the text index claims to hold every event up to #{watermark}, but the last event is #{last}: events recorded up to #{watermark} would never be indexed, and searches would not find them. The watermark was moved directly in the database."));
+        }
+
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            select e.seq_id from {ChainSchema.Events} e
+            where e.seq_id <= $1 and e.type not in ({LedgerStore.SnapshotTypesSql})
+              and not exists (select 1 from {TextIndexGuards.Text} t where t.seq_id = e.seq_id)
+            order by e.seq_id limit $2
+            """,
+            conn,
+            tx);
+        cmd.Parameters.AddWithValue(watermark);
+        cmd.Parameters.AddWithValue(ChainReport.MaxProblems);
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var seq = reader.GetInt64(0);
+                problems.Add(new ChainProblem(
+                    seq,
+                    ChainProblemKind.TextIndexMissing,
+                    $"event #{seq} is missing from the text index (its row in event_text was deleted): searches (--grep, /) cannot find it. The event itself may be intact."));
+            }
+        }
+
+        return problems;
     }
 
     private static ChainProblem? CheckCheckpoint(Checkpoint checkpoint, ChainHead head, byte[]? stored)

@@ -47,6 +47,12 @@ public sealed class EmbeddedPostgres
 
     public string LogFile => Path.Combine(_home, "postgres.log");
 
+    /// <summary>Held while the cluster is created, started or stopped, so that processes take turns.</summary>
+    public string LockFile => Path.Combine(_home, "embedded.lock");
+
+    /// <summary>How long a process waits for another one that creates, starts or stops the cluster.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
     /// <summary>The system user the server runs as when Ledger runs as root; null otherwise.</summary>
     public string? ServiceUser => _serviceUser;
 
@@ -79,7 +85,22 @@ public sealed class EmbeddedPostgres
     }
 
     /// <summary>Creates the cluster if needed, starts it if stopped, and makes sure the ledger database exists.</summary>
+    /// <remarks>
+    /// Processes started at once on a fresh home take turns: whoever holds <see cref="LockFile"/>
+    /// creates and starts the cluster, the others wait for it and then find it running.
+    /// </remarks>
     public async Task StartAsync(CancellationToken ct = default)
+    {
+        if (State == ClusterState.Running && await DatabaseExistsAsync(DatabaseName, ct))
+        {
+            return;
+        }
+
+        await using var held = await LockHomeAsync(ct);
+        await StartLockedAsync(ct);
+    }
+
+    private async Task StartLockedAsync(CancellationToken ct)
     {
         var state = State;
         if (state == ClusterState.Absent)
@@ -129,6 +150,12 @@ public sealed class EmbeddedPostgres
             return;
         }
 
+        await using var held = await LockHomeAsync(ct);
+        if (State != ClusterState.Running)
+        {
+            return;
+        }
+
         var result = await RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], ct);
         if (result.ExitCode != 0 && IsServerAlive())
         {
@@ -169,6 +196,91 @@ public sealed class EmbeddedPostgres
         }
     }
 
+    /// <summary>
+    /// Refuses a home that cannot hold a cluster: a file, or a path below a file. Whether it can be
+    /// written shows when the lock file is created.
+    /// </summary>
+    public void CheckHome()
+    {
+        for (var path = _home; !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+        {
+            if (File.Exists(path))
+            {
+                throw new StoreException(
+                    path == _home
+                        ? $"LEDGER_HOME {_home} is a file, not a directory. Set LEDGER_HOME to a directory (it is created if missing), or move the file away."
+                        : $"LEDGER_HOME {_home} lies below {path}, which is a file, not a directory. Set LEDGER_HOME to a directory you can write.");
+            }
+
+            if (Directory.Exists(path))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Creates the home if needed and takes its lock file, waiting (up to <see cref="LockTimeout"/>) while another process holds it.</summary>
+    private async Task<FileStream> LockHomeAsync(CancellationToken ct)
+    {
+        CheckHome();
+        try
+        {
+            Directory.CreateDirectory(_home);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"LEDGER_HOME {_home} cannot be created: {e.Message} Set LEDGER_HOME to a directory you can write.", inner: e);
+        }
+
+        var deadline = DateTime.UtcNow + LockTimeout;
+        while (true)
+        {
+            try
+            {
+                // FileShare.None takes an exclusive flock on Unix: released when the stream closes or the process dies.
+                return new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new StoreException($"LEDGER_HOME {_home} is not writable ({e.Message}). Set LEDGER_HOME to a directory you can write, or fix its permissions.", inner: e);
+            }
+            catch (IOException e) when (File.Exists(LockFile) && !Directory.Exists(LockFile))
+            {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    throw new StoreException(
+                        $"Another ledger process has been creating, starting or stopping the embedded PostgreSQL under {_home} for over {LockTimeout.TotalSeconds:0} s (it holds {LockFile}). " +
+                        $"Wait for it, or find it with 'fuser {LockFile}'; look at {LogFile}.",
+                        inner: e);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+            }
+            catch (IOException e)
+            {
+                throw new StoreException($"LEDGER_HOME {_home} cannot be used: {e.Message} Set LEDGER_HOME to a directory you can write.", inner: e);
+            }
+        }
+    }
+
+    private async Task<bool> DatabaseExistsAsync(string database, CancellationToken ct)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false }.ConnectionString;
+        try
+        {
+            await using var conn = new NpgsqlConnection(cs);
+            await conn.OpenAsync(ct);
+            await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", conn);
+            exists.Parameters.AddWithValue(database);
+            return await exists.ExecuteScalarAsync(ct) is not null;
+        }
+        catch (NpgsqlException)
+        {
+            // Not answering (yet): the slow path, under the lock, starts it or says why not.
+            return false;
+        }
+    }
+
     private async Task InitAsync(CancellationToken ct)
     {
         if (SocketDirectory.Length + 1 + ".s.PGSQL.5432".Length > MaxSocketPath)
@@ -177,7 +289,6 @@ public sealed class EmbeddedPostgres
                 $"LEDGER_HOME {_home} is too long for a Unix socket path ({MaxSocketPath} bytes at most): choose a shorter LEDGER_HOME.");
         }
 
-        Directory.CreateDirectory(_home);
         if (_serviceUser is not null)
         {
             // The home is Ledger's own: let the service user pass through it (traverse, not list).

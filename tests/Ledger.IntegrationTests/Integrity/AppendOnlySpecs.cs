@@ -81,6 +81,54 @@ public sealed class AppendOnlySpecs : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("delete from ledger.event_text where seq_id = 2")]
+    [InlineData("update ledger.event_text set body = 'nothing to find' where seq_id = 2")]
+    [InlineData("truncate ledger.event_text")]
+    [InlineData("insert into ledger.event_text (seq_id, body) values (1000, 'planted before the event')")]
+    [InlineData("update ledger.text_index_state set indexed_upto = 0")]
+    [InlineData("update ledger.text_index_state set indexed_upto = 1000")]
+    [InlineData("update ledger.text_index_state set indexed_upto = indexed_upto + 1")]
+    [InlineData("delete from ledger.text_index_state")]
+    [InlineData("alter table ledger.event_text disable trigger ledger_append_only")]
+    public async Task The_application_role_cannot_hide_events_from_search_issue_15(string sql)
+    {
+        // Arrange: three events indexed, a fourth waiting for the index.
+        await _ledger.AppendAsync(3);
+        await _ledger.Store.CatchUpTextIndexAsync();
+        await _ledger.AppendAsync(1);
+        await _ledger.Store.Chain.SealAsync();
+        (await _ledger.Cli.RunAsync("init", "--db-guards", "--app-role", _appRole)).ExitCode.ShouldBe(0);
+
+        // Act
+        var e = await Should.ThrowAsync<PostgresException>(() => _ledger.ExecuteAsync(sql, AppConnectionString));
+
+        // Assert
+        e.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+        (await _ledger.ScalarAsync("select count(*) from ledger.event_text")).ShouldBe(3);
+        (await _ledger.ScalarAsync("select indexed_upto from ledger.text_index_state")).ShouldBe(3);
+        (await _ledger.Store.Chain.VerifyAsync()).Intact.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task The_application_role_indexes_new_events_for_search_as_usual_issue_15()
+    {
+        await _ledger.AppendAsync(2);
+        var init = await _ledger.Cli.RunAsync("init", "--db-guards", "--app-role", _appRole);
+        await using var app = await LedgerStore.OpenAsync(AppConnectionString);
+        await app.AppendAsync(new NewEvent(StreamKeys.Repository("media01", "/etc/nixos"), new RepositoryRegistered("media01", "app", "/etc/nixos", "main", false)));
+
+        var indexed = await app.CatchUpTextIndexAsync();
+
+        init.ExitCode.ShouldBe(0, init.Err);
+        init.Out.ShouldContain("event_text: ledger_append_only (enabled always)");
+        init.Out.ShouldContain("text_index_state: ledger_text_watermark (enabled always)");
+        indexed.ShouldBe(3);
+        (await app.TextIndexBacklogAsync()).ShouldBe(0);
+        (await app.TimelineAsync(new Ledger.Core.Timeline.TimelineQuery { Grep = "/etc/nixos" })).ShouldHaveSingleItem();
+        (await app.Chain.VerifyAsync()).Intact.ShouldBeTrue();
+    }
+
+    [Theory]
     [InlineData("update ledger.mt_events set data = '{}' where seq_id = 1", "UPDATE on ledger.mt_events refused")]
     [InlineData("delete from ledger.mt_events where seq_id = 1", "DELETE on ledger.mt_events refused")]
     [InlineData("truncate ledger.mt_events cascade", "TRUNCATE on ledger.mt_events refused")]
