@@ -23,8 +23,13 @@ for src in "$@"; do
   [ "$(basename "$src")" = repo ] || name=$(basename "$src")
   repo="$src"
   if [ "$(git -C "$src" rev-parse --is-bare-repository)" = true ]; then
+    # A working tree when the objects allow it; a damaged repository (a lost blob) cannot be
+    # cloned, so it is imported as a bare copy, which is what such a repository is about.
     repo="$scratch/$name"
-    git clone -q --no-local "$src" "$repo"
+    if ! git clone -q --no-local "$src" "$repo" 2>/dev/null; then
+      rm -rf "$repo"; cp -r "$src" "$repo.git"; repo="$repo.git"
+      [ -f "$repo/config" ] || printf '[core]\n\trepositoryformatversion = 0\n\tbare = true\n' >"$repo/config"
+    fi
   fi
   host="real-$(echo "$name" | tr -c 'A-Za-z0-9\n' '-')"
   commits=$(git -C "$repo" rev-list --count HEAD)
