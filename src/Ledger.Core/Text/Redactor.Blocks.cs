@@ -162,7 +162,7 @@ public sealed partial class Redactor
 
     private static string RedactBlocks(string text)
     {
-        var m = BlockHeaderRule.Match(text);
+        var m = BlockHeaderRule.Regex.Match(text);
         if (!m.Success)
         {
             return text;
@@ -190,7 +190,7 @@ public sealed partial class Redactor
                     : RedactNixString(text, end, diffMode, sb);
             }
 
-            m = pos < text.Length ? BlockHeaderRule.Match(text, pos) : Match.Empty;
+            m = pos < text.Length ? BlockHeaderRule.Regex.Match(text, pos) : Match.Empty;
         }
 
         sb.Append(text, pos, text.Length - pos);
