@@ -281,8 +281,36 @@ public sealed partial class Redactor
             return m.Value;
         }
 
-        var (index, length, _) = ValueOf(m, cutQuery: m.Groups["q"].Success);
+        var (index, length, bare) = ValueOf(m, cutQuery: m.Groups["q"].Success);
+        if (bare && !StartsItsLine(input, m.Groups["key"].Index))
+        {
+            // In a sentence or a command line ("rotated: password=x and token y") a bare value
+            // ends at a space (and a closing parenthesis it did not open); an INI, YAML or env
+            // line's value runs to the end of the line.
+            var value = input.AsSpan(index, length);
+            var space = value.IndexOfAny(' ', '\t');
+            if (space >= 0)
+            {
+                value = value[..space];
+            }
+
+            if (value.EndsWith(')') && !value.Contains('('))
+            {
+                value = value[..^1];
+            }
+
+            length = value.Length;
+        }
+
         return ValueSecret(input, m, index, length);
+    }
+
+    /// <summary>Only a diff prefix, indentation, a YAML list dash or "export" stand before the key on its line.</summary>
+    private static bool StartsItsLine(string input, int keyIndex)
+    {
+        var lineStart = keyIndex == 0 ? 0 : input.LastIndexOf('\n', keyIndex - 1) + 1;
+        var before = input.AsSpan(lineStart, keyIndex - lineStart).Trim("+- \t");
+        return before.IsEmpty || before.SequenceEqual("export");
     }
 
     private static string CommandValue(string input, Match m)
