@@ -29,6 +29,7 @@ public partial class RedactorCoverageSpecs
         }
 
         redacted.ShouldContain("[REDACTED:");
+        redacted.ShouldNotContain("withheld", Case.Sensitive, "a rule failed and the whole text was withheld");
     }
 
     [Theory]
@@ -121,6 +122,19 @@ public partial class RedactorCoverageSpecs
         var redacted = Redactor.Default.Redact("smtp:\n  password: |\n    first line\n    second line\n  host: mail.lan\n");
 
         WithoutFingerprints(redacted).ShouldBe("smtp:\n  password: |\n    [REDACTED]\n  host: mail.lan\n");
+    }
+
+    [Fact]
+    public void A_yaml_block_scalar_in_diff_lines_without_a_hunk_header_is_redacted()
+    {
+        // Arrange
+        var text = " smtp:\n   password: |\n-    old-block-secret\n+    new-block-secret\n   host: mail.lan\n";
+
+        // Act
+        var redacted = Redactor.Default.Redact(text);
+
+        // Assert
+        WithoutFingerprints(redacted).ShouldBe(" smtp:\n   password: |\n-    [REDACTED]\n+    [REDACTED]\n   host: mail.lan\n");
     }
 
     [Fact]
