@@ -29,6 +29,7 @@ public partial class RedactorCoverageSpecs
         }
 
         redacted.ShouldContain("[REDACTED:");
+        redacted.ShouldNotContain("withheld", Case.Sensitive, "a rule failed and the whole text was withheld");
     }
 
     [Theory]
@@ -124,6 +125,19 @@ public partial class RedactorCoverageSpecs
     }
 
     [Fact]
+    public void A_yaml_block_scalar_in_diff_lines_without_a_hunk_header_is_redacted()
+    {
+        // Arrange
+        var text = " smtp:\n   password: |\n-    old-block-secret\n+    new-block-secret\n   host: mail.lan\n";
+
+        // Act
+        var redacted = Redactor.Default.Redact(text);
+
+        // Assert
+        WithoutFingerprints(redacted).ShouldBe(" smtp:\n   password: |\n-    [REDACTED]\n+    [REDACTED]\n   host: mail.lan\n");
+    }
+
+    [Fact]
     public void A_nix_multi_line_password_in_a_diff_keeps_its_removed_and_added_lines_apart()
     {
         // Arrange
@@ -204,6 +218,10 @@ public partial class RedactorCoverageSpecs
     [InlineData("mediabox-cache-1:ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoOEhYaHiImKi4yNjo+QkZKTlJWWl5iZmpucnZ6foKGiow==", "mediabox-cache-1:[REDACTED]")]
     [InlineData("IMMICH_DB_PASSWORD=env-secret # rotated 2026-11", "IMMICH_DB_PASSWORD=[REDACTED] # rotated 2026-11")]
     [InlineData("password = lib.mkForce \"forced-secret\";", "password = lib.mkForce \"[REDACTED]\";")]
+    [InlineData("Add service credentials (AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)", "Add service credentials (AWS_SECRET_ACCESS_KEY=[REDACTED])")]
+    [InlineData("rotated: password=Tr0ub4dor&3-mediabox and token ghp_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ12", "rotated: password=[REDACTED] and token [REDACTED]")]
+    [InlineData("[smtp]\npassword = my pass phrase\n", "[smtp]\npassword = [REDACTED]\n")]
+    [InlineData("  - SMTP_PASSWORD=with spaces too", "  - SMTP_PASSWORD=[REDACTED]")]
     public void Only_the_secret_part_of_a_line_is_replaced(string text, string expected)
     {
         WithoutFingerprints(Redactor.Default.Redact(text)).ShouldBe(expected);

@@ -162,7 +162,7 @@ public sealed partial class Redactor
 
     private static string RedactBlocks(string text)
     {
-        var m = BlockHeaderRule.Match(text);
+        var m = BlockHeaderRule.Regex.Match(text);
         if (!m.Success)
         {
             return text;
@@ -190,7 +190,7 @@ public sealed partial class Redactor
                     : RedactNixString(text, end, diffMode, sb);
             }
 
-            m = pos < text.Length ? BlockHeaderRule.Match(text, pos) : Match.Empty;
+            m = pos < text.Length ? BlockHeaderRule.Regex.Match(text, pos) : Match.Empty;
         }
 
         sb.Append(text, pos, text.Length - pos);
@@ -207,7 +207,9 @@ public sealed partial class Redactor
             end--;
         }
 
-        var content = diffMode && start < end && text[start] is '+' or '-' or ' ' ? start + 1 : start;
+        // '+' and '-' start a diff line wherever they stand (a YAML list dash at column 0 cannot
+        // continue an indented block either way); ' ' only in a diff.
+        var content = start < end && (text[start] is '+' or '-' || (diffMode && text[start] == ' ')) ? start + 1 : start;
         return new Line(start, content, end, next);
     }
 
@@ -216,7 +218,7 @@ public sealed partial class Redactor
 
     private static int RedactYamlBlock(string text, int keyIndex, int keyLineStart, int start, bool diffMode, StringBuilder sb)
     {
-        var keyPrefix = diffMode && text[keyLineStart] is '+' or '-' or ' ' ? 1 : 0;
+        var keyPrefix = text[keyLineStart] is '+' or '-' || (diffMode && text[keyLineStart] == ' ') ? 1 : 0;
         var keyColumn = keyIndex - keyLineStart - keyPrefix;
         var lines = new List<Line>();
         var contentLines = 0;
@@ -273,12 +275,20 @@ public sealed partial class Redactor
 
         if (firstBreak < 0)
         {
-            sb.Append(Fingerprint(text[start..]));
+            // Cut on the header line: the rest of the text is the value.
+            var rest = text.AsSpan(start);
+            if (rest.Trim().IsEmpty || IsOnlyMarkers(rest))
+            {
+                return start;
+            }
+
+            sb.Append(Fingerprint(rest.ToString()));
             return text.Length;
         }
 
         // Anything after '' on the header line belongs to the value too.
-        if (!text.AsSpan(start, firstBreak - start).Trim().IsEmpty)
+        var headerRest = text.AsSpan(start, firstBreak - start).Trim();
+        if (!headerRest.IsEmpty && !IsOnlyMarkers(headerRest))
         {
             sb.Append(Fingerprint(text[start..firstBreak].TrimEnd('\r')));
             start = firstBreak - (text[firstBreak - 1] == '\r' ? 1 : 0);

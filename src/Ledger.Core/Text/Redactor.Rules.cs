@@ -16,7 +16,10 @@ public sealed partial class Redactor
 
     private static readonly SearchValues<string> AssignmentWords = SearchValues.Create(["pass", "pwd", "secret", "token", "key", "psk", "credential", "identified"], StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<string> AuthorizationWords = SearchValues.Create(["authorization"], StringComparison.OrdinalIgnoreCase);
-    private static readonly SearchValues<string> CommandWords = SearchValues.Create(["--", "mysql", "mariadb", "sshpass", "redis-cli", " -u", "\t-u", "pass:"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> BlockIndicators = SearchValues.Create([": |", ": >", ":|", ":>"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> ShortCommandWords = SearchValues.Create(["mysql", "mariadb", "sshpass", "redis-cli", " -u", "\t-u", " -U", "\t-U", "--user", "--proxy-user"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> SqlWords = SearchValues.Create(["identified", "password '", "password\t'", "password  '"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> NetrcWords = SearchValues.Create(["password ", "password\t"], StringComparison.Ordinal);
     private static readonly SearchValues<string> CryptWords = SearchValues.Create(["$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$apr1$", "$sha1$", "$argon2", "{SHA}", "{SSHA", "{PBKDF2", "{CRYPT}"], StringComparison.Ordinal);
     private static readonly SearchValues<string> TokenWords = SearchValues.Create(
     [
@@ -27,93 +30,147 @@ public sealed partial class Redactor
 
     private static Regex Rule(string pattern, RegexOptions extra = RegexOptions.None) => new(pattern, Linear | extra);
 
+    /// <summary>
+    /// A rule built on first use: building a NonBacktracking regex costs milliseconds, and a short
+    /// process (the commit hook, an annotation) needs only the rules its text calls for.
+    /// </summary>
+    private sealed class LazyRule(Func<Regex> build)
+    {
+        private Regex? _regex;
+
+        // Two threads may both build it; either result is the same immutable regex.
+        public Regex Regex => _regex ??= build();
+    }
+
     // ---- Armoured blocks ----------------------------------------------------------------------
 
     // BEGIN line, body, END line. The body cannot hold five dashes in a row, so it stops at the
     // block's END, at the next block's BEGIN, or (the text was cut) at the end of the text.
-    private static readonly Regex ArmouredBlockRule = Rule("""(?<begin>-----BEGIN (?<kind>[A-Z0-9 ]{1,60})-----)(?<body>(?:[^-]|-{1,4}[^-])*)(?<end>-----END [A-Z0-9 ]{1,60}-----)?""");
+    private static readonly LazyRule ArmouredBlockRule = new(() => Rule("""(?<begin>-----BEGIN (?<kind>[A-Z0-9 ]+)-----)(?<body>(?:[^-]|--?-?-?[^-])*)(?<end>-----END [A-Z0-9 ]+-----)?"""));
 
     // Body lines of a block whose BEGIN line is not in the text (diff context in a later commit):
     // consecutive base64-only lines, with a diff prefix and indentation, up to an END line.
-    private static readonly Regex ArmouredBodyRule = Rule("""(?<body>(?:^[+\- ]?[ \t]*[A-Za-z0-9+/=]+[ \t]*(?:\r?\n|\z))+)(?<end>[+\- ]?[ \t]*-----END (?<kind>[A-Z0-9 ]{1,60})-----)?""", RegexOptions.Multiline);
+    private static readonly LazyRule ArmouredBodyRule = new(() => Rule("""(?<body>(?:^[+\- ]?[ \t]*[A-Za-z0-9+/=]+[ \t]*(?:\r?\n|\z))+)(?<end>[+\- ]?[ \t]*-----END (?<kind>[A-Z0-9 ]+)-----)?""", RegexOptions.Multiline));
 
-    private static readonly Regex SopsValueRule = Rule("""ENC\[AES256_GCM,data:[^\]]*\]""");
+    private static readonly LazyRule SopsValueRule = new(() => Rule("""ENC\[AES256_GCM,data:[^\]]*\]"""));
 
     // ---- Shapes recognised without a name -----------------------------------------------------
 
-    private static readonly Regex KnownTokenShapesRule = Rule(
-        """\b(?<secret>gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}"""
-        + """|gl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|oas|agent)-[A-Za-z0-9_-]{20,}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2}"""
-        + """|tskey-[A-Za-z0-9-]{10,}|hskey-[a-z]+-[A-Za-z0-9_-]{16,}"""
-        + """|(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}"""
-        + """|xox[abposre]-[A-Za-z0-9-]{10,}|xapp-[0-9]+-[A-Za-z0-9-]{10,}"""
-        + """|sk-(?:proj|svcacct|admin|ant)-[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9]{32,}"""
-        + """|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9]{24,}"""
-        + """|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"""
-        + """|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"""
-        + """|npm_[A-Za-z0-9]{36}|pypi-AgE[A-Za-z0-9_-]{50,}|hf_[A-Za-z0-9]{30,}|dop_v1_[a-f0-9]{64}|syt_[A-Za-z0-9_]{10,}"""
-        + """|AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}|AGE-PLUGIN-[A-Z0-9-]+-1[02-9AC-HJ-NP-Z]{20,}"""
-        + """|v1\.0-[a-f0-9]{24}-[a-f0-9]{146}|[0-9]{5,16}:AA[A-Za-z0-9_-]{33})"""
+    // Counted repetitions make a NonBacktracking regex large and slow to build, so the shapes
+    // say only which characters follow a prefix; TokenLongEnough checks the length.
+    private static readonly LazyRule KnownTokenShapesRule = new(() => Rule(
+        """\b(?<secret>gh[pousr]_[A-Za-z0-9]+|github_pat_[A-Za-z0-9_]+"""
+        + """|gl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|oas|agent)-[A-Za-z0-9_-]+|glsa_[A-Za-z0-9]+_[A-Fa-f0-9]+|glc_[A-Za-z0-9+/]+=?=?"""
+        + """|tskey-[A-Za-z0-9-]+|hskey-[a-z]+-[A-Za-z0-9_-]+"""
+        + """|(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]+"""
+        + """|xox[abposre]-[A-Za-z0-9-]+|xapp-[0-9]+-[A-Za-z0-9-]+"""
+        + """|sk-(?:proj|svcacct|admin|ant)-[A-Za-z0-9_-]+|sk-[A-Za-z0-9]+"""
+        + """|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]+|whsec_[A-Za-z0-9]+"""
+        + """|SG\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"""
+        + """|eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"""
+        + """|npm_[A-Za-z0-9]+|pypi-AgE[A-Za-z0-9_-]+|hf_[A-Za-z0-9]+|dop_v1_[a-f0-9]+|syt_[A-Za-z0-9_]+"""
+        + """|AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]+|AGE-PLUGIN-[A-Z0-9-]+-1[02-9AC-HJ-NP-Z]+"""
+        + """|v1\.0-[a-f0-9]+-[a-f0-9]+|[0-9]+:AA[A-Za-z0-9_-]+)"""
         + """|https://(?:hooks\.slack\.com/(?:services|workflows|triggers)/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/)(?<secret>[A-Za-z0-9/_+-]+)"""
-        + """|api\.telegram\.org/(?:file/)?bot(?<secret>[0-9]{5,16}:[A-Za-z0-9_-]{30,})""");
+        + """|api\.telegram\.org/(?:file/)?bot(?<secret>[0-9]+:[A-Za-z0-9_-]+)"""));
+
+    // The shortest real token after each prefix (gitleaks and trufflehog give the lengths); a
+    // shorter match is a word that happens to start the same way ("sk-ssh-ed25519", "xox-1").
+    private static readonly (string Prefix, int MinLength)[] TokenMinimums =
+    [
+        ("github_pat_", 11 + 22), ("gh", 4 + 36), ("glsa_", 5 + 32 + 1 + 8), ("glc_", 4 + 32), ("gl", 5 + 20), ("tskey-", 6 + 10), ("hskey-", 6 + 20),
+        ("AKIA", 20), ("ASIA", 20), ("ABIA", 20), ("ACCA", 20), ("A3T", 20), ("xox", 4 + 10), ("xapp-", 5 + 12),
+        ("sk-proj-", 8 + 20), ("sk-svcacct-", 11 + 20), ("sk-admin-", 9 + 20), ("sk-ant-", 7 + 20), ("sk-", 3 + 32), ("sk_", 8 + 10), ("rk_", 8 + 10), ("whsec_", 6 + 24),
+        ("SG.", 3 + 16 + 1 + 16), ("eyJ", 3 + 8 + 4 + 8 + 1), ("npm_", 4 + 36), ("pypi-", 8 + 50), ("hf_", 3 + 30), ("dop_v1_", 7 + 64), ("syt_", 4 + 10),
+        ("AGE-SECRET-KEY-1", 16 + 58), ("AGE-PLUGIN-", 11 + 2 + 20), ("v1.0-", 5 + 24 + 1 + 146),
+    ];
+
+    private static bool TokenLongEnough(ReadOnlySpan<char> token)
+    {
+        foreach (var (prefix, min) in TokenMinimums)
+        {
+            if (token.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return token.Length >= min;
+            }
+        }
+
+        // A Telegram bot token: 5 to 16 digits, ':', then 35 characters starting with AA.
+        var colon = token.IndexOf(':');
+        return colon is >= 5 and <= 16 && token.Length - colon - 1 >= 35;
+    }
+
+    private static string TokenValue(string input, Match m)
+    {
+        var secret = m.Groups["secret"];
+        if (m.ValueSpan.StartsWith("api.telegram.org", StringComparison.Ordinal))
+        {
+            // In the API URL, anything after "bot" that has a colon is the bot's token.
+            var colon = secret.ValueSpan.IndexOf(':');
+            return colon >= 5 && secret.Length - colon - 1 >= 30 ? Secret(input, m, secret) : m.Value;
+        }
+
+        var isWebhook = secret.Index > m.Index;
+        return isWebhook || TokenLongEnough(secret.ValueSpan) ? Secret(input, m, secret) : m.Value;
+    }
 
     // The content of a nix secret-key-files file: name-1:<base64 of 64 bytes> (88 characters).
     // The public key (cache.nixos.org-1:6NCH...=) is 44 characters and stays.
-    private static readonly Regex NixSigningKeyRule = Rule("""\b[A-Za-z0-9][A-Za-z0-9._-]*-[0-9]+:(?<secret>[A-Za-z0-9+/]{86}==)""");
+    private static readonly LazyRule NixSigningKeyRule = new(() => Rule("""\b[A-Za-z0-9][A-Za-z0-9._-]*-[0-9]+:(?<secret>[A-Za-z0-9+/]+==)"""));
 
     // crypt(3) hashes (md5, bcrypt, sha256, sha512, yescrypt, scrypt, apr1, argon2) and LDAP/htpasswd {SHA} forms.
-    private static readonly Regex CryptHashRule = Rule("""\$(?:1|2[abxy]|5|6|7|y|gy|apr1|sha1|argon2(?:id|i|d))\$[A-Za-z0-9./$=,+-]{8,}|\{(?:SHA|SSHA|SSHA256|SSHA512|CRYPT|PBKDF2[A-Z0-9-]*)\}[A-Za-z0-9+/.$=]{16,}""");
+    private static readonly LazyRule CryptHashRule = new(() => Rule("""\$(?:1|2[abxy]|5|6|7|y|gy|apr1|sha1|argon2(?:id|i|d))\$[A-Za-z0-9./$=,+-]+|\{(?:SHA|SSHA|SSHA256|SSHA512|CRYPT|PBKDF2[A-Z0-9-]*)\}[A-Za-z0-9+/.$=]+"""));
 
     // ---- Values after a name ------------------------------------------------------------------
 
-    private static readonly Regex XmlElementRule = Rule($"""<(?<tag>[A-Za-z0-9_.:-]*{SecretName})(?:[ \t][^>]*)?>(?<secret>[^<]+)</""", RegexOptions.IgnoreCase);
+    private static readonly LazyRule XmlElementRule = new(() => Rule($"""<(?<tag>[A-Za-z0-9_.:-]*{SecretName})(?:[ \t][^>]*)?>(?<secret>[^<]+)</""", RegexOptions.IgnoreCase));
 
     // docker/podman auth.json: "auth": "base64(user:password)".
-    private static readonly Regex DockerAuthRule = Rule("""
-        "auth"[ \t]*:[ \t]*"(?<secret>[A-Za-z0-9+/]{8,}={0,2})"
-        """);
+    private static readonly LazyRule DockerAuthRule = new(() => Rule("""
+        "auth"[ \t]*:[ \t]*"(?<secret>[A-Za-z0-9+/]+=?=?)"
+        """));
 
     // "Authorization: Bearer x", "Authorization": "Basic x", and nginx's proxy_set_header Authorization "Bearer x"
     // (without a ':' the scheme is required, so prose like "Authorization failed" stays).
     private const string AuthScheme = "(?:Bearer|Basic|Token|Bot|Digest|Negotiate|MediaBrowser|Emby)[ \\t]+";
 
-    private static readonly Regex AuthorizationHeaderRule = Rule($"""\b(?:Proxy-)?Authorization["']?(?:[ \t]*[:=][ \t]*["']?(?:{AuthScheme})?|[ \t]+["']?{AuthScheme})(?<secret>[^\s"']+)""", RegexOptions.IgnoreCase);
+    private static readonly LazyRule AuthorizationHeaderRule = new(() => Rule($"""\b(?:Proxy-)?Authorization["']?(?:[ \t]*[:=][ \t]*["']?(?:{AuthScheme})?|[ \t]+["']?{AuthScheme})(?<secret>[^\s"']+)""", RegexOptions.IgnoreCase));
 
     // --password=x, --password x, --auth-key=x, --token "x", openssl -pass pass:x.
-    private static readonly Regex CommandLineSecretRule = Rule(
+    private static readonly LazyRule CommandLineSecretRule = new(() => Rule(
         """(?:--(?:[A-Za-z0-9]+-)*(?:password|passwd|passphrase|pass|token|secret|api-?key|auth-?key|access-key|secret-key)(?:=|[ \t]+)|\bpass:)"""
         + """(?:"(?<dq>(?:[^"\\\r\n]|\\.)*)"|'(?<sq>[^'\r\n]*)'|(?<bare>[^\s"'`;|&)]+))""",
-        RegexOptions.IgnoreCase);
+        RegexOptions.IgnoreCase));
 
     // mysql -pPASS, sshpass -p PASS, redis-cli -a PASS, curl -u user:PASS (case matters: -P is a port).
-    private static readonly Regex CommandLineShortSecretRule = Rule(
+    private static readonly LazyRule CommandLineShortSecretRule = new(() => Rule(
         """(?:\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mariadb|mariadb-dump|mariadb-admin)\b[^\r\n|;&]*?[ \t]-p|\bsshpass[ \t]+(?:-v[ \t]+)?-p[ \t]*|\bredis-cli\b[^\r\n|;&]*?[ \t]-a[ \t]+)"""
         + """(?:"(?<dq>(?:[^"\\\r\n]|\\.)*)"|'(?<sq>[^'\r\n]*)'|(?<bare>[^\s"'`;|&)]+))"""
         + """|(?:^|[ \t])(?:-u|-U|--user|--proxy-user)[ \t]*(?:"(?<user>[^":\r\n]*):(?<dq>[^"\r\n]*)"|'(?<user>[^':\r\n]*):(?<sq>[^'\r\n]*)'|(?<user>[^\s:'"]+):(?<bare>[^\s'"]+))""",
-        RegexOptions.Multiline);
+        RegexOptions.Multiline));
 
-    private static readonly Regex SqlPasswordRule = Rule("""\b(?:PASSWORD|IDENTIFIED[ \t]+(?:WITH[ \t]+[A-Za-z0-9_]+[ \t]+)?BY)[ \t]+'(?<secret>(?:[^'\r\n]|'')*)'""", RegexOptions.IgnoreCase);
+    private static readonly LazyRule SqlPasswordRule = new(() => Rule("""\b(?:PASSWORD|IDENTIFIED[ \t]+(?:WITH[ \t]+[A-Za-z0-9_]+[ \t]+)?BY)[ \t]+'(?<secret>(?:[^'\r\n]|'')*)'""", RegexOptions.IgnoreCase));
 
     // .netrc: "machine h login u password p" on one line, or "password p" as a line of its own.
-    private static readonly Regex NetrcPasswordRule = Rule("""\blogin[ \t]+[^\s]+[ \t]+password[ \t]+(?<secret>[^\s]+)|^[+\- ]?[ \t]*password[ \t]+(?<secret>[^\s]+)[ \t]*\r?$""", RegexOptions.Multiline);
+    private static readonly LazyRule NetrcPasswordRule = new(() => Rule("""\blogin[ \t]+[^\s]+[ \t]+password[ \t]+(?<secret>[^\s]+)|^[+\- ]?[ \t]*password[ \t]+(?<secret>[^\s]+)[ \t]*\r?$""", RegexOptions.Multiline));
 
     // .pgpass: host:port:database:user:password, a whole line.
-    private static readonly Regex PgpassLineRule = Rule("""^(?<lead>[+\- ]?[ \t]*)(?<fields>[^:\s#]+:(?:[0-9]{1,5}|\*):[^:\s]+:[^:\s]+:)(?<secret>[^\s]+)[ \t]*\r?$""", RegexOptions.Multiline);
+    private static readonly LazyRule PgpassLineRule = new(() => Rule("""^(?<lead>[+\- ]?[ \t]*)(?<fields>[^:\s#]+:(?:[0-9]{1,5}|\*):[^:\s]+:[^:\s]+:)(?<secret>[^\s]+)[ \t]*\r?$""", RegexOptions.Multiline));
 
-    private static readonly Regex UrlCredentialsRule = Rule("""\b[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s"'<>]*:(?<secret>[^/\s"'<>]+)@""");
+    private static readonly LazyRule UrlCredentialsRule = new(() => Rule("""\b[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s"'<>]*:(?<secret>[^/\s"'<>]+)@"""));
 
     // name = value, name: value, "name": "value", name="value" (Nix, env, YAML, JSON, TOML, INI,
     // headers, URL queries). A quoted value runs to its closing quote; a bare one to the end of
     // the line, a ';', ',' or '}' (the evaluator cuts a trailing comment, and a URL query's '&').
-    private static readonly Regex AssignmentRule = Rule(
+    private static readonly LazyRule AssignmentRule = new(() => Rule(
         $"""(?<q>[?&])?\b(?<key>[A-Za-z0-9_.-]*{SecretName})["']?[ \t]*[:=][ \t]*(?:(?:lib\.)?mk[A-Za-z]+[ \t]+(?:[0-9]+[ \t]+)?)?"""
         + """(?:"(?<dq>(?:[^"\\\r\n]|\\.)*)"|'(?<sq>[^'\r\n]*)'|(?<bare>[^\s"'`;,{}\[\]()][^\r\n;,}]*))""",
-        RegexOptions.IgnoreCase);
+        RegexOptions.IgnoreCase));
 
     // The start of a multi-line value: YAML "password: |" / "secret: >-", Nix "password = ''".
-    private static readonly Regex BlockHeaderRule = Rule(
+    private static readonly LazyRule BlockHeaderRule = new(() => Rule(
         $"""\b(?<key>[A-Za-z0-9_.-]*{SecretName})["']?[ \t]*(?:(?<yaml>:[ \t]*[|>][-+0-9]*[ \t]*(?:#[^\r\n]*)?\r?\n)|(?<nix>=[ \t]*(?:(?:lib\.)?mk[A-Za-z]+[ \t]+)?''))""",
-        RegexOptions.IgnoreCase);
+        RegexOptions.IgnoreCase));
 
     // ---- Evaluators ---------------------------------------------------------------------------
 
@@ -224,8 +281,36 @@ public sealed partial class Redactor
             return m.Value;
         }
 
-        var (index, length, _) = ValueOf(m, cutQuery: m.Groups["q"].Success);
+        var (index, length, bare) = ValueOf(m, cutQuery: m.Groups["q"].Success);
+        if (bare && !StartsItsLine(input, m.Groups["key"].Index))
+        {
+            // In a sentence or a command line ("rotated: password=x and token y") a bare value
+            // ends at a space (and a closing parenthesis it did not open); an INI, YAML or env
+            // line's value runs to the end of the line.
+            var value = input.AsSpan(index, length);
+            var space = value.IndexOfAny(' ', '\t');
+            if (space >= 0)
+            {
+                value = value[..space];
+            }
+
+            if (value.EndsWith(')') && !value.Contains('('))
+            {
+                value = value[..^1];
+            }
+
+            length = value.Length;
+        }
+
         return ValueSecret(input, m, index, length);
+    }
+
+    /// <summary>Only a diff prefix, indentation, a YAML list dash or "export" stand before the key on its line.</summary>
+    private static bool StartsItsLine(string input, int keyIndex)
+    {
+        var lineStart = keyIndex == 0 ? 0 : input.LastIndexOf('\n', keyIndex - 1) + 1;
+        var before = input.AsSpan(lineStart, keyIndex - lineStart).Trim("+- \t");
+        return before.IsEmpty || before.SequenceEqual("export");
     }
 
     private static string CommandValue(string input, Match m)

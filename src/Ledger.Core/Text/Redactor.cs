@@ -139,32 +139,33 @@ public sealed partial class Redactor
 
         if (result.AsSpan().ContainsAny(TokenWords))
         {
-            result = Replace(KnownTokenShapesRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
+            result = Replace(KnownTokenShapesRule, result, TokenValue);
         }
 
         if (longBase64)
         {
-            result = Replace(NixSigningKeyRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
+            result = Replace(NixSigningKeyRule, result, (input, m) => m.Groups["secret"].Length == 88 ? Secret(input, m, m.Groups["secret"]) : m.Value);
         }
 
         if (result.AsSpan().ContainsAny(CryptWords))
         {
-            result = Replace(CryptHashRule, result, (input, m) => Secret(input, m, m.Groups[0]));
+            result = Replace(CryptHashRule, result, (input, m) => m.Length >= 11 ? Secret(input, m, m.Groups[0]) : m.Value);
         }
 
         var words = !ascii || result.AsSpan().ContainsAny(AssignmentWords);
-        if (words)
+        if (words && (!ascii || result.Contains("''", StringComparison.Ordinal) || result.AsSpan().ContainsAny(BlockIndicators)))
         {
             result = RedactBlocks(result);
-            if (result.Contains('<', StringComparison.Ordinal))
-            {
-                result = Replace(XmlElementRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
-            }
+        }
+
+        if (words && result.Contains("</", StringComparison.Ordinal))
+        {
+            result = Replace(XmlElementRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
 
         if (result.Contains("\"auth\"", StringComparison.Ordinal))
         {
-            result = Replace(DockerAuthRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
+            result = Replace(DockerAuthRule, result, (input, m) => m.Groups["secret"].Length >= 8 ? Secret(input, m, m.Groups["secret"]) : m.Value);
         }
 
         if (!ascii || result.AsSpan().ContainsAny(AuthorizationWords))
@@ -172,15 +173,23 @@ public sealed partial class Redactor
             result = Replace(AuthorizationHeaderRule, result, AuthorizationValue);
         }
 
-        if (!ascii || result.AsSpan().ContainsAny(CommandWords))
+        if (words && (!ascii || result.Contains("--", StringComparison.Ordinal) || result.Contains("pass:", StringComparison.OrdinalIgnoreCase)))
         {
             result = Replace(CommandLineSecretRule, result, CommandValue);
+        }
+
+        if (result.AsSpan().ContainsAny(ShortCommandWords))
+        {
             result = Replace(CommandLineShortSecretRule, result, CommandValue);
         }
 
-        if (words)
+        if (!ascii || result.AsSpan().ContainsAny(SqlWords))
         {
             result = Replace(SqlPasswordRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
+        }
+
+        if (result.AsSpan().ContainsAny(NetrcWords))
+        {
             result = Replace(NetrcPasswordRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
 
@@ -189,7 +198,7 @@ public sealed partial class Redactor
             result = Replace(PgpassLineRule, result, PgpassValue);
         }
 
-        if (result.Contains("://", StringComparison.Ordinal))
+        if (result.Contains("://", StringComparison.Ordinal) && result.Contains('@', StringComparison.Ordinal))
         {
             result = Replace(UrlCredentialsRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
@@ -208,6 +217,8 @@ public sealed partial class Redactor
     }
 
     private static string Replace(Regex regex, string input, Func<string, Match, string> evaluator) => regex.Replace(input, m => evaluator(input, m));
+
+    private static string Replace(LazyRule rule, string input, Func<string, Match, string> evaluator) => Replace(rule.Regex, input, evaluator);
 
     // ---- Markers ------------------------------------------------------------------------------
 
