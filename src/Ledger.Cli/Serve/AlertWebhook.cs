@@ -167,7 +167,8 @@ internal static class AlertWebhook
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "text/plain; charset=utf-8";
-        await http.Response.WriteAsync(message + "\n");
+        // Reasons can quote the payload (a label's name): made inert for whoever reads the answer with curl.
+        await http.Response.WriteAsync(TerminalText.EscapeLine(message) + "\n");
         return status;
     }
 }

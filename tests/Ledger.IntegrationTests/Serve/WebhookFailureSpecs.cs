@@ -1,4 +1,5 @@
 using System.Net;
+using Ledger.Cli.Serve;
 using Ledger.Core.Text;
 using Ledger.IntegrationTests.Support;
 using Ledger.Store;
@@ -76,6 +77,25 @@ public sealed class WebhookFailureSpecs : IClassFixture<DatabaseFixture>, IDispo
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         serve.Log.ShouldContain(@"Disk\n<0>forged emergency");
         serve.Log.Split('\n').ShouldNotContain(l => l.StartsWith("<0>", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_hooks_endpoint_answers_with_the_purpose_made_inert_issue_15()
+    {
+        // Arrange
+        using var repo = new GitRepo();
+        repo.Write("a.nix", "{ }\n");
+        var sha = repo.Commit("Purpose \u001b]8;;http://x\u001b\\click\u0007 \u202Eevil");
+        await using var serve = await TestServe.StartAsync(_db.Store, _home.Path, "hook-inert", new ServeSettings { Intervals = TestServe.AllOff, Repo = repo.Path });
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["repo"] = repo.Path, ["sha"] = sha, ["host"] = "hook-inert", ["user"] = "alice" });
+
+        // Act
+        using var response = await serve.Http.PostAsync(CommitEndpoint.Path, form);
+        var body = await response.Content.ReadAsStringAsync();
+
+        // Assert
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        body.ShouldEndWith(@"Purpose \e]8;;http://x\e\click\a \u202Eevil" + "\n");
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
