@@ -65,12 +65,11 @@ internal sealed class InertLogSink(ILogEventSink inner) : ILogEventSink, IDispos
         {
             case ScalarValue { Value: string s }:
                 return s.Any(TerminalText.IsUnsafe) ? new ScalarValue(TerminalText.EscapeLine(s)) : value;
-            case ScalarValue { Value: null or bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal
-                or DateTime or DateTimeOffset or TimeSpan or Guid or Enum }:
+            case ScalarValue { Value: var plain } when IsPlain(plain):
                 return value;
             case ScalarValue scalar:
                 // Rendered through ToString (an address, a path, a URI): judged by what it prints.
-                var text = scalar.Value.ToString() ?? "";
+                var text = scalar.Value?.ToString() ?? "";
                 return text.Any(TerminalText.IsUnsafe) ? new ScalarValue(TerminalText.EscapeLine(text)) : value;
             case SequenceValue sequence:
                 var items = sequence.Elements.Select(Clean).ToList();
@@ -85,6 +84,11 @@ internal sealed class InertLogSink(ILogEventSink inner) : ILogEventSink, IDispos
                 return value;
         }
     }
+
+    /// <summary>Numbers, times, ids and the like: nothing in how they print can be a control character.</summary>
+    private static bool IsPlain(object? value) =>
+        value is null or bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal
+            or DateTime or DateTimeOffset or TimeSpan or Guid or Enum;
 
     /// <summary>Stands in for a logged exception: <c>ToString</c> gives only types, messages and stacks, made inert.</summary>
     private sealed class LoggedException(Exception original) : Exception(TerminalText.EscapeLine(original.Message))
