@@ -40,7 +40,7 @@ internal sealed class CliContext
     public string Home { get; }
 
     /// <summary>Whether this process writes to a real terminal (progress bars, colours).</summary>
-    public bool IsTerminal => ReferenceEquals(Out, Console.Out) && !Console.IsOutputRedirected;
+    public bool IsTerminal => ReferenceEquals(Output.InertWriter.Unwrap(Out), Console.Out) && !Console.IsOutputRedirected;
 
     public string Actor => ActorInfo.Resolve(Env, Environment.UserName);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ledger.Cli.Commands;
+using Ledger.Cli.Output;
 using Ledger.Core.Errors;
 using Ledger.Core.Text;
 using Serilog;
@@ -15,6 +16,10 @@ internal static class LedgerApp
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> env, CancellationToken ct = default)
     {
+        // Everything printed below (results, help, parse errors, error messages quoting user data)
+        // can carry recorded text: one writer makes its control characters inert.
+        output = InertWriter.Wrap(output);
+        error = InertWriter.Wrap(error);
         var db = new Option<string?>("--db") { Description = "PostgreSQL connection string (default: $LEDGER_DB, else the embedded database under $LEDGER_HOME)", Recursive = true };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log to the console as well as to $LEDGER_HOME/logs", Recursive = true };
         var root = new RootCommand("Ledger: an event-sourced audit ledger for NixOS servers.") { db, verbose };
@@ -141,12 +146,12 @@ internal static class LedgerApp
         {
             var logs = Path.Combine(probe.Home, "logs");
             Directory.CreateDirectory(logs);
-            config = config.WriteTo.File(
+            config = InertLogSink.Around(config.WriteTo, w => w.File(
                 Path.Combine(logs, "ledger-.log"),
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: 14,
                 shared: true,
-                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] ({Pid}) {Message:lj}{NewLine}{Exception}");
+                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] ({Pid}) {Message:lj}{NewLine}{Exception}"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -159,7 +164,7 @@ internal static class LedgerApp
 
         if (isVerbose)
         {
-            config = config.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Level:u3}] {Message:lj}{NewLine}{Exception}");
+            config = InertLogSink.Around(config.WriteTo, w => w.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Level:u3}] {Message:lj}{NewLine}{Exception}"));
         }
 
         ConfigureRedaction(probe.Home);

@@ -56,4 +56,49 @@ public class TerminalTextSpecs
         TerminalText.Line(null).ShouldBe("");
         TerminalText.Lines(null).ShouldBeEmpty();
     }
+
+    [Fact]
+    public void Escape_shows_an_escape_sequence_bell_and_hyperlink_as_backslash_escapes_issue_15()
+    {
+        // Act
+        var text = TerminalText.Escape("Evil\u001b]8;;http://x\u001b\\click\u001b]8;;\u001b\\ \u001b[2J\u0007\b");
+
+        // Assert
+        text.ShouldBe("Evil\\e]8;;http://x\\e\\click\\e]8;;\\e\\ \\e[2J\\a\\b");
+    }
+
+    [Fact]
+    public void Escape_shows_C1_controls_DEL_and_every_bidi_control_as_unicode_escapes_issue_15()
+    {
+        // Act
+        var text = TerminalText.Escape("a\u009b31m\u0085\u007f \u202A\u202E \u2066\u2069 \u200E\u200F\u061C");
+
+        // Assert
+        text.ShouldBe("a\\u009B31m\\u0085\\u007F \\u202A\\u202E \\u2066\\u2069 \\u200E\\u200F\\u061C");
+    }
+
+    [Fact]
+    public void Escape_keeps_line_breaks_and_tabs_but_not_a_carriage_return_inside_a_line_issue_15()
+    {
+        // Act
+        var text = TerminalText.Escape("diff\n+\tnew\r\nfake\rover");
+
+        // Assert
+        text.ShouldBe("diff\n+\tnew\r\nfake\\rover");
+    }
+
+    [Fact]
+    public void EscapeLine_escapes_line_breaks_and_tabs_too_so_a_log_value_stays_on_its_line()
+    {
+        TerminalText.EscapeLine("one\ntwo\r\n\tthree").ShouldBe("one\\ntwo\\r\\n\\tthree");
+    }
+
+    [Fact]
+    public void Escape_gives_plain_text_back_as_it_is()
+    {
+        const string text = "services.jellyfin.enable = true; # ünïcödé \\e";
+
+        TerminalText.Escape(text).ShouldBeSameAs(text);
+        TerminalText.Escape(null).ShouldBe("");
+    }
 }

@@ -15,16 +15,41 @@ namespace Ledger.Cli.Serve;
 /// <c>alert_fired</c> or <c>alert_resolved</c> per alert appended in one transaction, and only
 /// then 200. A repeat of an alert already recorded (same host, fingerprint, startsAt and status)
 /// collides on its stream key and counts as a duplicate. A database that cannot be reached gets
-/// 503, which Alertmanager retries.
+/// 503, any other error 500; Alertmanager retries both.
 /// </summary>
 internal static class AlertWebhook
 {
     public const string Path = "/alertmanager";
 
+    /// <summary>Counted under <c>code="499"</c> in <c>ledger_webhook_requests_total</c>: the client went away before it was answered.</summary>
+    public const int ClientClosedRequest = 499;
+
     public static async Task HandleAsync(HttpContext http, ServeContext serve)
     {
-        var status = await AnswerAsync(http, serve);
-        serve.Metrics.WebhookRequests.WithLabels(status.ToString(CultureInfo.InvariantCulture)).Inc();
+        // Every request is counted, whatever happened to it: an error that escaped the answer
+        // below counts as the 500 it gets, so a failing webhook shows in the metrics.
+        var status = StatusCodes.Status500InternalServerError;
+        try
+        {
+            status = await AnswerAsync(http, serve);
+        }
+        catch (Exception) when (http.RequestAborted.IsCancellationRequested)
+        {
+            status = ClientClosedRequest;
+            throw;
+        }
+        catch (Exception e)
+        {
+            serve.Log.ForContext("Endpoint", Path).Error(e, "Webhook: unexpected error");
+            if (!http.Response.HasStarted)
+            {
+                await TextAsync(http, StatusCodes.Status500InternalServerError, "Unexpected error (the daemon's log has the details). An alert is recorded at most once, so Alertmanager's retry is safe.");
+            }
+        }
+        finally
+        {
+            serve.Metrics.WebhookRequests.WithLabels(status.ToString(CultureInfo.InvariantCulture)).Inc();
+        }
     }
 
     private static async Task<int> AnswerAsync(HttpContext http, ServeContext serve)
@@ -142,7 +167,8 @@ internal static class AlertWebhook
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "text/plain; charset=utf-8";
-        await http.Response.WriteAsync(message + "\n");
+        // Reasons can quote the payload (a label's name): made inert for whoever reads the answer with curl.
+        await http.Response.WriteAsync(TerminalText.EscapeLine(message) + "\n");
         return status;
     }
 }

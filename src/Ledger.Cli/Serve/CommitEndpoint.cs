@@ -2,6 +2,7 @@ using System.Globalization;
 using Ledger.Capture;
 using Ledger.Capture.Git;
 using Ledger.Core.Events;
+using Ledger.Core.Text;
 using Ledger.Store;
 using Microsoft.AspNetCore.Http;
 
@@ -138,6 +139,7 @@ internal static class CommitEndpoint
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "text/plain; charset=utf-8";
-        return http.Response.WriteAsync(text + "\n");
+        // The answer quotes the commit's purpose: made inert for whoever reads it with curl.
+        return http.Response.WriteAsync(TerminalText.EscapeLine(text) + "\n");
     }
 }

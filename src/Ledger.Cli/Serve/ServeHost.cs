@@ -176,7 +176,7 @@ internal sealed class ServeHost : IAsyncDisposable
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            await http.Response.WriteAsync($"database unreachable: {(e is OperationCanceledException ? "no answer within 5 s" : e.Message)}\n");
+            await http.Response.WriteAsync($"database unreachable: {(e is OperationCanceledException ? "no answer within 5 s" : Core.Text.TerminalText.EscapeLine(e.Message))}\n");
         }
     }
 

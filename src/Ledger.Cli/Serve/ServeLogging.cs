@@ -1,3 +1,4 @@
+using Ledger.Cli.Output;
 using Serilog;
 using Serilog.Events;
 using Serilog.Sinks.SystemConsole.Themes;
@@ -19,27 +20,29 @@ internal static class ServeLogging
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.FromLogContext();
 
+        // Every sink behind InertLogSink: alert names, paths and error messages are others' text.
+        var writer = InertWriter.Unwrap(console);
         if (!string.IsNullOrEmpty(env("JOURNAL_STREAM")))
         {
-            config = config.Enrich.With<JournaldPriority>().WriteTo.Sink(new WriterSink(console, "<{Priority}>{Message:lj}{NewLine}{Exception}"));
+            config = InertLogSink.Around(config.Enrich.With<JournaldPriority>().WriteTo, w => w.Sink(new WriterSink(writer, "<{Priority}>{Message:lj}{NewLine}{Exception}")));
         }
-        else if (ReferenceEquals(console, Console.Out) && !Console.IsOutputRedirected)
+        else if (ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected)
         {
-            config = config.WriteTo.Console(theme: AnsiConsoleTheme.Code, outputTemplate: "{Timestamp:HH:mm:ss} [{Level:u3}] {Message:lj}{NewLine}{Exception}");
+            config = InertLogSink.Around(config.WriteTo, w => w.Console(theme: AnsiConsoleTheme.Code, outputTemplate: "{Timestamp:HH:mm:ss} [{Level:u3}] {Message:lj}{NewLine}{Exception}"));
         }
         else
         {
-            config = config.WriteTo.Sink(new WriterSink(console, "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Message:lj}{NewLine}{Exception}"));
+            config = InertLogSink.Around(config.WriteTo, w => w.Sink(new WriterSink(writer, "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Message:lj}{NewLine}{Exception}")));
         }
 
         if (settings.LogFile is { } file)
         {
-            config = config.WriteTo.File(
+            config = InertLogSink.Around(config.WriteTo, w => w.File(
                 file,
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: 14,
                 shared: true,
-                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Message:lj}{NewLine}{Exception}");
+                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Message:lj}{NewLine}{Exception}"));
         }
 
         return config.CreateLogger();
