@@ -393,7 +393,8 @@ public sealed class LedgerStore : IAsyncDisposable
 
         if (!string.IsNullOrEmpty(query.Grep))
         {
-            // Case-insensitive substring of the stored payload (message, purpose, paths, patch text).
+            // Case-insensitive literal substring of the text the event shows (message, purpose,
+            // paths, patch lines: its payload's strings and numbers, unescaped; TextIndex.BodyFormat).
             // Snapshots (nine in ten events, and every container snapshot names every container)
             // are searched only when a snapshot kind is asked for; the rest has a trigram index.
             var searchesSnapshots = query.Kinds.Any(k => EventCatalogue.AliasesOfKind(k).Any(SnapshotTypes.Contains));
@@ -406,8 +407,8 @@ public sealed class LedgerStore : IAsyncDisposable
             // underestimates common words, would fetch every match through the index: 110 ms for a
             // page at 1M events against 10 ms); snapshots have no text index; the rest asks it.
             var indexed = floor is null && !searchesSnapshots;
-            sql.Append(indexed ? " and " + TextIndex.MatchSql(MartenConfig.Schema, SnapshotTypesSql) : " and data::text ilike @grep");
-            cmd.Parameters.AddWithValue("grep", "%" + EscapeLike(query.Grep) + "%");
+            sql.Append(" and ").Append(indexed ? TextIndex.MatchSql(MartenConfig.Schema, SnapshotTypesSql) : TextIndex.DirectMatchSql(MartenConfig.Schema));
+            cmd.Parameters.AddWithValue("grep", TextIndex.Pattern(query.Grep));
         }
 
         // Upwards pages walk the index from the bottom, then turn round: every page reads newest first.
