@@ -590,7 +590,7 @@ internal sealed class LedgerWindow : Window
             case Screen.Timeline:
                 _columns.Text = TimelineViewModel.Header;
                 var rows = Timeline.Rows;
-                _body.Show(rows.Select(r => new StyledLine(Timeline.RowText(r), TimelineViewModel.ToneOf(r))).ToArray(), rows.Count == 0 ? null : Timeline.Selected);
+                _body.Show(rows.Select(Timeline.RowLine).ToArray(), rows.Count == 0 ? null : Timeline.Selected);
                 break;
             case Screen.Details:
                 _columns.Text = Details?.Title ?? "";
