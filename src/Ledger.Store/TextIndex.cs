@@ -29,9 +29,10 @@ internal static class TextIndex
     /// So <c>"media"</c> and <c>D:\media</c> find what a message shows, while <c>"</c>, a JSON key
     /// (<c>authorEmail</c>) or <c>true</c> match nothing by themselves. Both the index and the
     /// direct read above the watermark use these two functions, so the answer never depends on
-    /// how far the index has got. ICU's root locale folds when the server has ICU (any cluster
-    /// locale, C included); otherwise the cluster's own lower() does, which folds only ASCII under
-    /// the C locale. Changing either function means a new <see cref="BodyFormat"/>.
+    /// how far the index has got. The database's lower() folds where its locale folds beyond
+    /// ASCII (C.UTF-8, as the embedded cluster and CI use); under the C locale ICU's root locale
+    /// does where the server has ICU, else only ASCII letters fold. Changing either function
+    /// means a new <see cref="BodyFormat"/>.
     /// </summary>
     public const int BodyFormat = 2;
 
@@ -44,7 +45,9 @@ internal static class TextIndex
         drop index if exists {s}.ix_ledger_events_text;
         do $do$
         begin
-          if exists (select 1 from pg_collation where collname = 'und-x-icu') then
+          -- The database's own lower() where it folds beyond ASCII (C.UTF-8, en_US.UTF-8: no
+          -- collator to open), else ICU's where the server has it (the C locale folds only ASCII).
+          if lower(chr(196)) <> chr(228) and exists (select 1 from pg_collation where collname = 'und-x-icu') then
             execute $f$create or replace function {s}.search_fold(t text) returns text language sql immutable strict parallel safe
               as $b$ select lower(t collate "und-x-icu") $b$$f$;
           else
@@ -76,6 +79,20 @@ internal static class TextIndex
     /// <summary>The condition that tests one event's payload directly against <c>@grep</c> (a <see cref="Pattern"/>).</summary>
     public static string DirectMatchSql(string s, string data = "data") =>
         $"{s}.search_text({data}) like {s}.search_fold(@grep)";
+
+    /// <summary>
+    /// The condition a search uses on non-snapshot events of the recent window, which is read by
+    /// sequence number: an indexed event's body is looked up by its key (a LIKE on folded text,
+    /// where extracting and folding the payload's strings costs several times more), an event
+    /// above the watermark is tested directly.
+    /// </summary>
+    public static string WindowMatchSql(string s) =>
+        // A scalar subquery, not EXISTS: the planner turns EXISTS into a hashed scan of every body.
+        $"""
+        case when {s}.mt_events.seq_id <= (select indexed_upto from {s}.text_index_state)
+          then (select t.body from {s}.event_text t where t.seq_id = {s}.mt_events.seq_id) like {s}.search_fold(@grep)
+          else {DirectMatchSql(s)} end
+        """;
 
     /// <summary>
     /// The condition a search uses on non-snapshot events: indexed matches up to the watermark,

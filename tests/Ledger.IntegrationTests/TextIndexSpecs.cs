@@ -397,4 +397,51 @@ public sealed class TextIndexSpecs : IClassFixture<DatabaseFixture>
         (await upgraded.TimelineAsync(new TimelineQuery { Host = host, Grep = "\"MEDIA\"", Limit = 10 })).ShouldHaveSingleItem();
         (await upgraded.TimelineAsync(new TimelineQuery { Host = host, Grep = "authorEmail", Limit = 10 })).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task Under_the_c_locale_letters_beyond_ascii_still_fold_where_the_server_has_icu_issue_15()
+    {
+        // Arrange: a database whose own lower() folds only ASCII.
+        var server = await TestPostgres.ServerConnectionStringAsync();
+        var name = "ledger_c_" + Guid.NewGuid().ToString("N")[..8];
+        await using var admin = new NpgsqlConnection(server);
+        await admin.OpenAsync();
+        async Task<object?> AdminAsync(string sql)
+        {
+            await using var cmd = new NpgsqlCommand(sql, admin);
+            return await cmd.ExecuteScalarAsync();
+        }
+
+        if (await AdminAsync("select count(*) from pg_collation where collname = 'und-x-icu'") is 0L)
+        {
+            return; // a server built without ICU folds ASCII only under the C locale (docs/operations.md)
+        }
+
+        await AdminAsync($"create database {name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'");
+        try
+        {
+            var cs = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+            var host = "tk-" + Guid.NewGuid().ToString("N")[..6];
+            long seq;
+            await using (var store = await LedgerStore.OpenAsync(cs))
+            {
+                seq = (await store.TryStartStreamAsync(Edit(host, "Rename JELLYFIN-ÄÖ", "+  a = 1;")))!.Value;
+
+                // Act
+                var direct = await store.TimelineAsync(new TimelineQuery { Host = host, Grep = "jellyfin-äö", Limit = 10 });
+                await store.CatchUpTextIndexAsync();
+                var indexed = await store.TimelineAsync(new TimelineQuery { Host = host, Grep = "jellyfin-äö", Limit = 10 });
+
+                // Assert
+                direct.ShouldHaveSingleItem().Seq.ShouldBe(seq);
+                indexed.ShouldHaveSingleItem().Seq.ShouldBe(seq);
+            }
+
+            NpgsqlConnection.ClearAllPools();
+        }
+        finally
+        {
+            await AdminAsync($"drop database if exists {name} with (force)");
+        }
+    }
 }
