@@ -399,7 +399,8 @@ public sealed class LedgerStore : IAsyncDisposable
 
         if (!string.IsNullOrEmpty(query.Grep))
         {
-            // Case-insensitive substring of the stored payload (message, purpose, paths, patch text).
+            // Case-insensitive literal substring of the text the event shows (message, purpose,
+            // paths, patch lines: its payload's strings and numbers, unescaped; TextIndex.BodyFormat).
             // Snapshots (nine in ten events, and every container snapshot names every container)
             // are searched only when a snapshot kind is asked for; the rest has a trigram index.
             var searchesSnapshots = query.Kinds.Any(k => EventCatalogue.AliasesOfKind(k).Any(SnapshotTypes.Contains));
@@ -408,12 +409,15 @@ public sealed class LedgerStore : IAsyncDisposable
                 sql.Append($" and type not in ({SnapshotTypesSql})");
             }
 
-            // The recent window walks the primary key and tests each payload (the planner, which
-            // underestimates common words, would fetch every match through the index: 110 ms for a
-            // page at 1M events against 10 ms); snapshots have no text index; the rest asks it.
-            var indexed = floor is null && !searchesSnapshots;
-            sql.Append(indexed ? " and " + TextIndex.MatchSql(MartenConfig.Schema, SnapshotTypesSql) : " and data::text ilike @grep");
-            cmd.Parameters.AddWithValue("grep", "%" + EscapeLike(query.Grep) + "%");
+            // The recent window walks the primary key and tests each event, its indexed text looked
+            // up by key (the planner, which underestimates common words, would fetch every match
+            // through the trigram index: 110 ms for a page at 1M events against 10 ms); snapshots
+            // have no text index and are tested directly; the rest asks the trigram index.
+            sql.Append(" and ").Append(
+                searchesSnapshots ? TextIndex.DirectMatchSql(MartenConfig.Schema)
+                : floor is null ? TextIndex.MatchSql(MartenConfig.Schema, SnapshotTypesSql)
+                : TextIndex.WindowMatchSql(MartenConfig.Schema));
+            cmd.Parameters.AddWithValue("grep", TextIndex.Pattern(query.Grep));
         }
 
         // Upwards pages walk the index from the bottom, then turn round: every page reads newest first.

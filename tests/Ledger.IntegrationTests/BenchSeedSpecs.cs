@@ -123,7 +123,8 @@ public sealed class BenchSeedSpecs : IClassFixture<BenchSeedSpecs.Seeded>
         // Seeding leaves no backlog: every non-snapshot event is in the index.
 
         // Act
-        var plan = await _seeded.Db.ExplainAsync("select count(*) from ledger.event_text where body ilike '%transcoding%'");
+        var condition = Ledger.Store.TextIndex.MatchSql(Ledger.Store.MartenConfig.Schema, Ledger.Store.LedgerStore.SnapshotTypesSql).Replace("@grep", "'%transcoding%'", StringComparison.Ordinal);
+        var plan = await _seeded.Db.ExplainAsync($"select count(*) from ledger.mt_events where {condition}");
 
         // Assert
         _seeded.First.Out.ShouldContain("for text search");

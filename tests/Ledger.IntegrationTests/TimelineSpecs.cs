@@ -129,6 +129,22 @@ public sealed class TimelineSpecs : IClassFixture<TimelineSpecs.Seeded>, IDispos
     }
 
     [Fact]
+    public async Task Grep_matches_values_not_json_keys_or_quotes_issue_15()
+    {
+        // Every config edit's payload holds "authorEmail": "alice@example.org"; the quotes and the key are JSON, not text.
+        var key = await Cli.RunAsync("timeline", "--grep", "authorEmail", "--json");
+        var quote = await Cli.RunAsync("timeline", "--grep", "\"", "--json");
+        var value = await Cli.RunAsync("timeline", "--grep", "ALICE@example.org", "--limit", "500", "--json");
+        var label = await Cli.RunAsync("timeline", "--grep", "mediabox:9835", "--limit", "500", "--json");
+
+        key.ExitCode.ShouldBe(0, key.Err);
+        Parse(key.Out).ShouldBeEmpty();
+        Parse(quote.Out).ShouldBeEmpty();
+        Parse(value.Out).Count.ShouldBe(120);
+        Parse(label.Out).Count.ShouldBe(12);
+    }
+
+    [Fact]
     public async Task Paging_with_before_walks_every_row_exactly_once_across_page_boundaries()
     {
         var seen = new List<long>();

@@ -257,7 +257,7 @@ internal sealed class BenchRunner
             ("kind config-edit", new TimelineQuery { Kinds = ["config-edit"] }, "type = any(@types)",
                 c => c.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = EventCatalogue.AliasesOfKind("config-edit").ToArray() })),
             ("host bench-02", new TimelineQuery { Host = "bench-02" }, "data->>'host' = @host", c => c.Parameters.AddWithValue("host", "bench-02")),
-            ($"text '{BenchSeeder.SearchWord}'", new TimelineQuery { Grep = BenchSeeder.SearchWord }, $"type not in ({LedgerStore.SnapshotTypesSql}) and seq_id in (select seq_id from ledger.event_text where body ilike @grep)", c => c.Parameters.AddWithValue("grep", $"%{BenchSeeder.SearchWord}%")),
+            ($"text '{BenchSeeder.SearchWord}'", new TimelineQuery { Grep = BenchSeeder.SearchWord }, $"type not in ({LedgerStore.SnapshotTypesSql}) and seq_id in (select seq_id from ledger.event_text where body like ledger.search_fold(@grep))", c => c.Parameters.AddWithValue("grep", $"%{BenchSeeder.SearchWord}%")),
         };
 
         foreach (var (name, query, where, bind) in cases)

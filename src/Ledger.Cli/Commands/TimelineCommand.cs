@@ -16,7 +16,7 @@ internal static class TimelineCommand
         var kind = new Option<string[]>("--kind", "-k") { Description = "Only these kinds (repeatable): " + string.Join(", ", EventCatalogue.Kinds), AllowMultipleArgumentsPerToken = false };
         var since = new Option<string?>("--since") { Description = "From this date (YYYY-MM-DD, local) or ISO 8601 time" };
         var until = new Option<string?>("--until") { Description = "Up to this date (inclusive) or ISO 8601 time" };
-        var grep = new Option<string?>("--grep", "-g") { Description = "Only events whose payload contains this text (case-insensitive)" };
+        var grep = new Option<string?>("--grep", "-g") { Description = "Only events that show this text: a literal, case-insensitive substring of the payload's values (message, paths, diff lines, alert names and label values), never of its JSON keys or quoting" };
         var limit = new Option<int>("--limit", "-n") { Description = "How many events to show", DefaultValueFactory = _ => 50 };
         var all = new Option<bool>("--all") { Description = "Show every matching event (read page by page)" };
         var before = new Option<long?>("--before") { Description = "Only events with a sequence number below this (the next page)" };

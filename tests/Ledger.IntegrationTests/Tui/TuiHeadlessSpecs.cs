@@ -80,6 +80,39 @@ public sealed class TuiHeadlessSpecs : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task The_filter_text_is_highlighted_where_a_row_shows_it_issue_15()
+    {
+        // Arrange
+        using var h = await TuiHistory.CreateAsync(_db, "headless-hl");
+        Drive(h, (app, window) =>
+        {
+            // Act
+            app.InjectKey(new Key('/'));
+            foreach (var c in "kind:config-edit nvidia DRIVER")
+            {
+                app.InjectKey(new Key(c));
+            }
+
+            app.InjectKey(Key.Enter);
+            Settle(app, window);
+
+            // Assert: the words are drawn in the match colour, the rest of their row is not
+            var row = window.Timeline.Rows.ShouldHaveSingleItem();
+            var mark = window.Timeline.Matches(row).ShouldHaveSingleItem();
+            window.Timeline.RowText(row).Substring(mark.Start, mark.Length).ShouldBe("NVIDIA driver");
+            var screen = ScreenText(app);
+            var y = screen.FindIndex(l => l.Contains("NVIDIA driver", StringComparison.Ordinal));
+            y.ShouldBeGreaterThan(0);
+            var x = screen[y].IndexOf("NVIDIA driver", StringComparison.Ordinal);
+            x.ShouldBe(mark.Start);
+            var cells = app.Driver!.Contents!;
+            Enumerable.Range(x, mark.Length).Select(col => cells[y, col].Attribute).ShouldAllBe(a => a == Palette.Match);
+            cells[y, x - 2].Attribute.ShouldNotBe(Palette.Match);
+            cells[y, x + mark.Length].Attribute.ShouldNotBe(Palette.Match);
+        });
+    }
+
+    [Fact]
     public async Task m_shows_the_monthly_report_of_the_selected_events_month_as_ledger_report_monthly_renders_it()
     {
         // Arrange

@@ -113,6 +113,40 @@ public sealed class TuiViewModelSpecs : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task A_filter_exposes_where_each_row_shows_its_text_case_insensitively_issue_15()
+    {
+        // Arrange: titles with quotes, a backslash, non-ASCII letters and a percent sign
+        var host = "vm-marks";
+        string[] purposes = ["""Move "media" to D:\media""", "Rename JELLYFIN-ÄÖ and jellyfin-äö", "Cap cache_size at 100%"];
+        await _db.Store.StartStreamsAsync(purposes.Select((p, i) => new NewEvent(
+            $"commit:{host}:{i}",
+            new ConfigEdited(host, "alice", "/etc/nixos", $"{i:x4}".PadRight(40, 'b'), [], "Alice", "alice@example.org", DateTimeOffset.UtcNow, p + "\n", p, [], 0, 0))));
+        var vm = new TimelineViewModel(_db.Store, host, TimeZoneInfo.Utc);
+
+        async Task<List<string>> MarkedAsync(string filter)
+        {
+            await vm.ApplyFilterAsync(filter);
+            return vm.Rows.SelectMany(r => vm.Matches(r).Select(m => vm.RowText(r).Substring(m.Start, m.Length))).ToList();
+        }
+
+        // Act
+        var quoted = await MarkedAsync("\"media\"");
+        var path = await MarkedAsync("d:\\MEDIA");
+        var unicode = await MarkedAsync("jellyfin-äö");
+        var percent = await MarkedAsync("100%");
+        var none = await MarkedAsync("kind:config-edit");
+
+        // Assert
+        quoted.ShouldBe(["\"media\""]);
+        path.ShouldBe(["D:\\media"]);
+        unicode.ShouldBe(["JELLYFIN-ÄÖ", "jellyfin-äö"]);
+        percent.ShouldBe(["100%"]);
+        none.ShouldBeEmpty();
+        vm.Rows.Count.ShouldBe(3);
+        vm.RowLine(vm.Rows[0]).Marks.ShouldNotBeNull().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Details_of_a_config_edit_show_files_with_ranges_the_coloured_diff_and_the_linked_validation()
     {
         // Arrange

@@ -2,8 +2,8 @@ using Ledger.Core.Text;
 
 namespace Ledger.Cli.Tui.ViewModels;
 
-/// <summary>One line of a screen, already made safe for the terminal.</summary>
-internal sealed record StyledLine(string Text, Tone Tone = Tone.Normal)
+/// <summary>One line of a screen, already made safe for the terminal; <see cref="Marks"/> are drawn highlighted.</summary>
+internal sealed record StyledLine(string Text, Tone Tone = Tone.Normal, IReadOnlyList<MatchSpan>? Marks = null)
 {
     /// <summary>Sanitises <paramref name="text"/> (one line) first: recorded text never reaches the terminal raw.</summary>
     public static StyledLine Of(string? text, Tone tone = Tone.Normal) => new(TerminalText.Line(text), tone);

@@ -237,8 +237,22 @@ internal sealed class TimelineViewModel
     }
 
     /// <summary>The row as the screen shows it: fixed columns that fit 80 columns, then the title.</summary>
-    public string RowText(TimelineEntry e) =>
-        TerminalText.Line($"{e.Seq,7} {TextTable.LocalTime(e.Timestamp, Zone)[5..]} {Fit(e.Host, 10),-10} {Fit(e.Kind, 12),-12} {e.Title}  [{e.Actor}]");
+    public string RowText(TimelineEntry e) => TerminalText.Line(RowStart(e) + RowRest(e));
+
+    /// <summary>
+    /// Where the row shows the filter's text (case-insensitively), for the screen to highlight.
+    /// Sequence number and time are left out: a search matches the payload, and "12" lit up in a
+    /// time would point at nothing it found.
+    /// </summary>
+    public IReadOnlyList<MatchSpan> Matches(TimelineEntry e) =>
+        Filter?.Text is { } text ? MatchSpan.All(RowText(e), text, from: RowStart(e).Length) : [];
+
+    /// <summary>The row with its tone and its matches.</summary>
+    public StyledLine RowLine(TimelineEntry e) => new(RowText(e), ToneOf(e), Matches(e));
+
+    private string RowStart(TimelineEntry e) => $"{e.Seq,7} {TextTable.LocalTime(e.Timestamp, Zone)[5..]} ";
+
+    private static string RowRest(TimelineEntry e) => $"{Fit(e.Host, 10),-10} {Fit(e.Kind, 12),-12} {e.Title}  [{e.Actor}]";
 
     public static string Header => $"{"SEQ",7} {"TIME",-11} {"HOST",-10} {"KIND",-12} TITLE  [ACTOR]";
 

@@ -590,7 +590,7 @@ internal sealed class LedgerWindow : Window
             case Screen.Timeline:
                 _columns.Text = TimelineViewModel.Header;
                 var rows = Timeline.Rows;
-                _body.Show(rows.Select(r => new StyledLine(Timeline.RowText(r), TimelineViewModel.ToneOf(r))).ToArray(), rows.Count == 0 ? null : Timeline.Selected);
+                _body.Show(rows.Select(Timeline.RowLine).ToArray(), rows.Count == 0 ? null : Timeline.Selected);
                 break;
             case Screen.Details:
                 _columns.Text = Details?.Title ?? "";
@@ -651,7 +651,7 @@ internal sealed class LedgerWindow : Window
         }
 
         lines.Add(new(""));
-        lines.Add(new("Filter: free text searches every event's payload; kind:config-edit, host:H,", Tone.Dim));
+        lines.Add(new("Filter: free text (marked in yellow) searches events; kind:config-edit, host:H,", Tone.Dim));
         lines.Add(new("since:2026-01-01 and until:... narrow it. Rebind keys in $LEDGER_HOME/tui-keys.json,", Tone.Dim));
         lines.Add(new("e.g. {\"restore\": [\"X\"]}. Esc or q goes back.", Tone.Dim));
         return lines;

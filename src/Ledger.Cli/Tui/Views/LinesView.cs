@@ -64,6 +64,17 @@ internal sealed class LinesView : View
             Move(0, row);
             var text = line?.Text ?? "";
             AddStr(text.Length >= width ? text[..width] : text.PadRight(width));
+            foreach (var mark in line?.Marks ?? [])
+            {
+                // Drawn over the line, clipped to the view (one column a character, as above).
+                var end = Math.Min(width, mark.Start + mark.Length);
+                if (mark.Start < end)
+                {
+                    SetAttribute(Palette.Match);
+                    Move(mark.Start, row);
+                    AddStr(text[mark.Start..end]);
+                }
+            }
         }
 
         return true;

@@ -13,6 +13,9 @@ internal static class Palette
 
     public static Attribute Prompt { get; } = new(ColorName16.BrightYellow, ColorName16.Black);
 
+    /// <summary>Where a row shows the filter's text: on yellow, so it reads on any tone and on the cursor row.</summary>
+    public static Attribute Match { get; } = new(ColorName16.Black, ColorName16.BrightYellow);
+
     public static Attribute Of(Tone tone) => new(
         tone switch
         {
