@@ -123,7 +123,9 @@ public sealed class EmbeddedPostgres
             {
                 await RemoveLockOfDeadServerAsync(ct);
                 PrepareSocketDirectory();
-                result = await RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "start"], ct);
+                // Terse errors: the server's log never quotes the data of a refused statement (its
+                // CONTEXT line would hold a diff), as Ledger's own logs never do.
+                result = await RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-o", "-c log_error_verbosity=terse", "-w", "-t", "60", "start"], ct);
                 if (result.ExitCode == 0 || IsServerAlive())
                 {
                     break;

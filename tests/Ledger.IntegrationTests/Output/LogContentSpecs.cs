@@ -22,11 +22,12 @@ public sealed class LogContentSpecs : IClassFixture<DatabaseFixture>, IDisposabl
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task The_log_holds_no_patch_text_even_when_the_database_refuses_the_event_issue_15()
+    public async Task The_log_holds_no_patch_text_of_a_file_with_a_late_NUL_issue_15()
     {
-        // Arrange: a plain change, then one the database refuses today. Git reads a file as text
-        // when its first 8000 bytes hold no NUL, so the patch carries a NUL that jsonb rejects;
-        // PostgreSQL's error then quotes the JSON just before it, and so did the logged exception.
+        // Arrange: a plain change, then one the database used to refuse. Git reads a file as text
+        // when its first 8000 bytes hold no NUL, so the patch carried a NUL that jsonb rejects;
+        // PostgreSQL's error then quoted the JSON just before it, and so did the logged exception.
+        // Now the file is recorded as binary, and the log still holds no patch text.
         var marker = "pX" + Guid.NewGuid().ToString("N")[..10];
         _repo.Write("plain.nix", $"services.{marker}.enable = true;\n");
         _repo.Commit("A plain change");
@@ -39,6 +40,7 @@ public sealed class LogContentSpecs : IClassFixture<DatabaseFixture>, IDisposabl
         var record = await cli.RunAsync("record", "commit", "--repo", _repo.Path);
 
         // Assert
+        import.ExitCode.ShouldBe(0, import.Err);
         var logs = Directory.GetFiles(Path.Combine(_home.Path, "logs"), "*", SearchOption.AllDirectories);
         logs.ShouldNotBeEmpty();
         var text = string.Concat(logs.Select(File.ReadAllText));
