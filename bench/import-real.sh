@@ -34,7 +34,7 @@ for src in "$@"; do
   host="real-$(echo "$name" | tr -c 'A-Za-z0-9\n' '-')"
   commits=$(git -C "$repo" rev-list --count HEAD)
   t0=$(date +%s.%N)
-  git -C "$repo" log -p --stat --diff-merges=first-parent >/dev/null
+  git -C "$repo" log -p --stat --diff-merges=first-parent >/dev/null 2>&1 || true   # git itself stops at a lost object
   t1=$(date +%s.%N)
   $LEDGER import-git --repo "$repo" --host "$host" >"$scratch/$host.out" 2>"$scratch/$host.err" || { echo "import of $name failed:" >&2; cat "$scratch/$host.err" >&2; failed=1; continue; }
   t2=$(date +%s.%N)
