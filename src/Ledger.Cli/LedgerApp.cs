@@ -32,7 +32,9 @@ internal static class LedgerApp
             root.Subcommands.Add(command);
         }
 
-        var parse = root.Parse(args);
+        // No response files: "@alice reviewed" or a diff line ("@@ -3,3 +3,3 @@") given to
+        // --notes or --reason is text, not the name of a file of arguments.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors)

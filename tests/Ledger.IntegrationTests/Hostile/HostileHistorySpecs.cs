@@ -204,4 +204,30 @@ public sealed class HostileHistorySpecs : IClassFixture<DatabaseFixture>, IDispo
         edits[0].Message.ShouldBe("Ändere die Größe\n");
         edits[0].MessageEncoding.ShouldNotBeNull().ShouldStartWith("ISO-8859-1");
     }
+
+    [Fact]
+    public async Task A_Latin1_file_names_its_blob_for_the_bytes_the_patch_cannot_show_issue_15()
+    {
+        _repo.WriteBytes("motd.txt", Encoding.Latin1.GetBytes("Willkommen auf dem Medienserver für Köln\n"));
+        var sha = _repo.Commit("Add a Latin-1 motd");
+
+        await ImportsCompletely("latin1-file");
+
+        var file = (await EditsOf("latin1-file")).Single().Files.Single();
+        var blob = _repo.Git("rev-parse", $"{sha}:motd.txt").Trim();
+        file.Note.ShouldNotBeNull().ShouldContain($"git blob {blob}");
+        file.Patch.ShouldNotBeNull().ShouldContain("Medienserver f");
+    }
+
+    [Fact]
+    public async Task Notes_starting_with_an_at_sign_are_text_not_a_response_file_issue_15()
+    {
+        _repo.Write("a.nix", "{ }\n");
+        var sha = _repo.Commit("Initial");
+
+        var run = await Cli("at-host").RunAsync("record", "commit", sha, "--repo", _repo.Path, "--notes", "@@ -3,3 +3,3 @@ reviewed by @alice");
+
+        run.ExitCode.ShouldBe(0, run.Err);
+        (await EditsOf("at-host")).Single().Notes.ShouldBe("@@ -3,3 +3,3 @@ reviewed by @alice");
+    }
 }
