@@ -208,6 +208,19 @@ public partial class RedactorCoverageSpecs
         redacted.ShouldContain("MIIBszCCAVmgAwIBAgIUU");
     }
 
+    [Fact]
+    public void A_key_body_inside_a_committed_patch_file_is_redacted_although_each_line_has_two_diff_prefixes_issue_15()
+    {
+        // A .patch file that holds a hunk of a key, added in a commit: "+" before the hunk's own " " or "-".
+        var text = "+@@ -20,4 +20,4 @@\n+ ZijNcaYTi1JJ7bAI+pGAHvCGOWoi5H9TSts5eNekdb80A8ETGMEp0EGW0GvRos4i\n+-sEv0/Q1SXQby3asi0bOZurNNuemeCy==\n++2ueAMZekiRWKt98cLWUU8x3JyySDgO==\n+ -----END OPENSSH PRIVATE KEY-----\n";
+
+        var redacted = Redactor.Default.Redact(text);
+
+        redacted.ShouldNotContain("Q1SXQby3asi0bOZurNNuemeCy");
+        redacted.ShouldNotContain("2ueAMZekiRWKt98cLWUU8x3JyySDgO");
+        redacted.ShouldNotContain("ZijNcaYTi1JJ7bAI");
+    }
+
     [Theory]
     [InlineData("machine github.com login mediabot password n3trc-secret", "machine github.com login mediabot password [REDACTED]")]
     [InlineData("db.lan:5432:immich:immich:pgp4ss-secret", "db.lan:5432:immich:immich:[REDACTED]")]

@@ -50,7 +50,7 @@ public sealed partial class Redactor
 
     // Body lines of a block whose BEGIN line is not in the text (diff context in a later commit):
     // consecutive base64-only lines, with a diff prefix and indentation, up to an END line.
-    private static readonly LazyRule ArmouredBodyRule = new(() => Rule("""(?<body>(?:^[+\- ]?[ \t]*[A-Za-z0-9+/=]+[ \t]*(?:\r?\n|\z))+)(?<end>[+\- ]?[ \t]*-----END (?<kind>[A-Z0-9 ]+)-----)?""", RegexOptions.Multiline));
+    private static readonly LazyRule ArmouredBodyRule = new(() => Rule("""(?<body>(?:^[+\- ]?[+\- ]?[ \t]*[A-Za-z0-9+/=]+[ \t]*(?:\r?\n|\z))+)(?<end>[+\- ]?[+\- ]?[ \t]*-----END (?<kind>[A-Z0-9 ]+)-----)?""", RegexOptions.Multiline));
 
     private static readonly LazyRule SopsValueRule = new(() => Rule("""ENC\[AES256_GCM,data:[^\]]*\]"""));
 
