@@ -318,6 +318,12 @@ public sealed class GitHistoryReader : IDisposable
             return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, ranges, Binary: false, Patch: null, PatchTruncated: true);
         }
 
+        // libgit2's patch text is UTF-8; bytes of another encoding arrive as U+FFFD. The blob
+        // keeps them, so the note names it.
+        var note = text.Contains('\uFFFD', StringComparison.Ordinal)
+            ? $"not UTF-8: undecodable bytes shown as U+FFFD; git blob {(entry.Status == ChangeKind.Deleted ? entry.OldOid : entry.Oid).Sha} holds them"
+            : null;
+
         // Redacted whole, then cut: a key that straddles the limit is still found (its END line
         // would be cut off otherwise).
         text = _redactor.Redact(text);
@@ -328,7 +334,7 @@ public sealed class GitHistoryReader : IDisposable
             text = text[..limit] + TruncationMarker;
         }
 
-        return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, ranges, Binary: false, Patch: text, PatchTruncated: truncated);
+        return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, ranges, Binary: false, Patch: text, PatchTruncated: truncated, Note: note);
     }
 
     private ContentChanges? TypeChangeContent(PatchEntryChanges entry)

@@ -29,7 +29,8 @@ public sealed record LineRange(int Start, int End)
 /// </summary>
 /// <param name="Note">
 /// Why the content is not shown when that is not plain binary: text holding NUL bytes (stored as
-/// binary, with its size and SHA-256, since jsonb cannot hold NUL), or content that could not be read.
+/// binary, with its size and SHA-256, since jsonb cannot hold NUL), content that could not be read,
+/// or text not in UTF-8 (the patch shows U+FFFD; the named blob keeps the bytes).
 /// </param>
 public sealed record FileChange(
     string Path,

@@ -93,8 +93,15 @@ public sealed partial class SecretCorpusSpecs : IClassFixture<DatabaseFixture>, 
             var annotations = samples.Select((s, n) => ($"a{n}", s.Text)).ToDictionary(x => x.Item1, x => x.Text);
             var body = JsonSerializer.Serialize(new
             {
-                receiver = "ledger", status = "firing", version = "4", truncatedAlerts = 0, groupKey = "{}", externalURL = "http://am.example:9093",
-                groupLabels = new Dictionary<string, string>(), commonLabels = new Dictionary<string, string>(), commonAnnotations = new Dictionary<string, string>(),
+                receiver = "ledger",
+                status = "firing",
+                version = "4",
+                truncatedAlerts = 0,
+                groupKey = "{}",
+                externalURL = "http://am.example:9093",
+                groupLabels = new Dictionary<string, string>(),
+                commonLabels = new Dictionary<string, string>(),
+                commonAnnotations = new Dictionary<string, string>(),
                 alerts = new[]
                 {
                     new

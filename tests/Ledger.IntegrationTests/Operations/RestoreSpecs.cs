@@ -88,6 +88,26 @@ public sealed class RestoreSpecs : IClassFixture<DatabaseFixture>, IDisposable
     }
 
     [Fact]
+    public async Task A_restore_reason_and_a_deploy_message_are_stored_redacted_issue_15()
+    {
+        var (_, seq) = await HistoryAsync("secret-ops");
+        var cli = Cli("secret-ops");
+        const string Token = "ghp_9naHVck6pbd4ZRj2SxphvDTwrzqwo72n3wZu";
+
+        var restore = await cli.RunAsync("restore", "--to", S(seq), "--repo", _repo.Path, "--yes", "--reason", "the db password=Sup3rS3cretRestore was wrong");
+        _repo.Write("extra.nix", "{ }\n");
+        var deploy = await cli.RunAsync("deploy", "-m", $"rotate the GitHub token {Token}", "--repo", _repo.Path, "--no-validate");
+
+        restore.ExitCode.ShouldBe(0, restore.Err);
+        deploy.ExitCode.ShouldBe(0, deploy.Err);
+        var stored = (string)(await _db.ScalarAsync("select string_agg(data::text, ' ') from ledger.mt_events"))!;
+        stored.ShouldNotContain("Sup3rS3cretRestore");
+        stored.ShouldNotContain(Token);
+        stored.ShouldContain("the db password=[REDACTED:");
+        (restore.Out + restore.Err + deploy.Out + deploy.Err).ShouldNotContain("Sup3rS3cretRestore");
+    }
+
+    [Fact]
     public async Task Dry_run_and_an_already_effective_target_change_nothing()
     {
         var (_, seq) = await HistoryAsync("dry-host");
