@@ -16,7 +16,7 @@ namespace Ledger.IntegrationTests.Hostile;
 /// (timeline, show, --json, docs, the monthly report, the logs, a dump of the database), and no
 /// secret is found anywhere.
 /// </summary>
-public sealed partial class SecretCorpusSpecs : IClassFixture<DatabaseFixture>, IDisposable
+public sealed partial class SecretsEverywhereSpecs : IClassFixture<DatabaseFixture>, IDisposable
 {
     private const string Host = "secret-host";
     private readonly DatabaseFixture _db;
@@ -24,7 +24,7 @@ public sealed partial class SecretCorpusSpecs : IClassFixture<DatabaseFixture>, 
     private readonly TempDirectory _out = new("ledger-secrets-out");
     private readonly GitRepo _repo = new();
 
-    public SecretCorpusSpecs(DatabaseFixture db)
+    public SecretsEverywhereSpecs(DatabaseFixture db)
     {
         _db = db;
     }
