@@ -4,7 +4,7 @@ namespace Ledger.Store.Chain;
 /// Keeps the free-text index (<c>event_text</c> and its watermark <c>text_index_state</c>) from
 /// being used to hide events from searches: a role that does not own the tables may only do what
 /// the indexer does. Deleting or changing an <c>event_text</c> row, inserting one for an event that
-/// does not exist or is already indexed, and moving the watermark anywhere but forward over events
+/// does not exist or is already indexed or with a body other than the event's own text, and moving the watermark anywhere but forward over events
 /// that are all indexed are refused. The tables' owner (or a superuser) passes, so that a schema
 /// upgrade can rebuild the index; <c>ledger verify</c> catches what an owner breaks.
 /// </summary>
@@ -61,12 +61,16 @@ internal static class TextIndexGuards
                 if {s}.ledger_owns(tg_relid) then
                     return null;
                 end if;
+                -- The body must be the event's own searchable text (search_text), so a made-up
+                -- body cannot hide an event that is not indexed yet from the words it holds.
                 select n.seq_id into bad from new_rows n
+                  left join {s}.mt_events e on e.seq_id = n.seq_id and e.type not in ({snapshotTypesSql})
                  where n.seq_id <= (select indexed_upto from {s}.text_index_state where id = 1)
-                    or not exists (select 1 from {s}.mt_events e where e.seq_id = n.seq_id and e.type not in ({snapshotTypesSql}))
+                    or e.seq_id is null
+                    or n.body is distinct from {s}.search_text(e.data)
                  limit 1;
                 if bad is not null then
-                    raise exception 'ledger: a text index row for #% refused: only events recorded and not yet indexed are indexed', bad
+                    raise exception 'ledger: a text index row for #% refused: only events recorded and not yet indexed are indexed, with their own text', bad
                         using errcode = 'insufficient_privilege';
                 end if;
                 return null;

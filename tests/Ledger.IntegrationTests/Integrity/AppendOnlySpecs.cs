@@ -85,6 +85,7 @@ public sealed class AppendOnlySpecs : IAsyncLifetime
     [InlineData("update ledger.event_text set body = 'nothing to find' where seq_id = 2")]
     [InlineData("truncate ledger.event_text")]
     [InlineData("insert into ledger.event_text (seq_id, body) values (1000, 'planted before the event')")]
+    [InlineData("insert into ledger.event_text (seq_id, body) values (4, 'made-up text for the waiting event')")]
     [InlineData("update ledger.text_index_state set indexed_upto = 0")]
     [InlineData("update ledger.text_index_state set indexed_upto = 1000")]
     [InlineData("update ledger.text_index_state set indexed_upto = indexed_upto + 1")]
