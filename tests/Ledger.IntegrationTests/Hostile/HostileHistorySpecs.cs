@@ -230,4 +230,27 @@ public sealed class HostileHistorySpecs : IClassFixture<DatabaseFixture>, IDispo
         run.ExitCode.ShouldBe(0, run.Err);
         (await EditsOf("at-host")).Single().Notes.ShouldBe("@@ -3,3 +3,3 @@ reviewed by @alice");
     }
+
+    [Fact]
+    public async Task Submodules_symlinks_and_empty_files_are_recorded_as_git_lists_them_issue_15()
+    {
+        _repo.Write("configuration.nix", "{ }\n");
+        _repo.Commit("Initial");
+        // A submodule as real repositories hold it: a gitlink whose commit is not in this repository.
+        _repo.Git("update-index", "--add", "--cacheinfo", "160000,0123456789abcdef0123456789abcdef01234567,vendor/nixpkgs");
+        _repo.Write(".gitmodules", "[submodule \"vendor/nixpkgs\"]\n\tpath = vendor/nixpkgs\n\turl = https://github.com/NixOS/nixpkgs\n");
+        File.CreateSymbolicLink(Path.Combine(_repo.Path, "current"), "hosts/does-not-exist");
+        _repo.Write("empty.nix", "");
+        _repo.Git("add", ".gitmodules", "current", "empty.nix");
+        _repo.Git("commit", "-q", "-m", "Add nixpkgs as a submodule, a dangling link and an empty file");
+        _repo.Git("update-index", "--cacheinfo", "160000,89abcdef0123456789abcdef0123456789abcdef,vendor/nixpkgs");
+        _repo.Git("commit", "-q", "-m", "Bump the submodule");
+
+        await ImportsCompletely("submodule-host");
+
+        var edits = await EditsOf("submodule-host");
+        edits.ShouldAllBe(e => e.Incomplete == null);
+        edits[1].Files.Select(f => f.Path).Order(StringComparer.Ordinal).ShouldBe([".gitmodules", "current", "empty.nix", "vendor/nixpkgs"]);
+        edits[0].Files.ShouldHaveSingleItem().Patch.ShouldNotBeNull().ShouldContain("+Subproject commit 89abcdef0123456789abcdef0123456789abcdef");
+    }
 }
