@@ -104,6 +104,11 @@ internal static class CommitEndpoint
             if (seq is { } recorded)
             {
                 log.Information("Recorded commit {Sha} of {Repo} for {Actor} (hook)", commit.Sha, reader.RepoKey, actor);
+                if (((ConfigEdited)edit.Event).Incomplete is { } missing)
+                {
+                    log.Warning("Commit {Sha} was recorded without part of its content: {Reason}", commit.Sha, missing);
+                }
+
                 await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"recorded {commit.Sha} #{recorded} {((ConfigEdited)edit.Event).Purpose}"));
             }
             else

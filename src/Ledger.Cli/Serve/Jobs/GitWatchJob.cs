@@ -30,6 +30,11 @@ internal sealed class GitWatchJob(TimeSpan interval, ServeContext serve) : IServ
 
         var result = await GitImport.RunAsync(serve.Store, reader, serve.Host, ServeContext.Actor, null, ct);
         _seenHead = head;
+        foreach (var (sha, reason) in result.Incomplete)
+        {
+            serve.Log.Warning("Commit {Sha} of {Repo} was recorded without part of its content: {Reason}", sha, result.Repo, reason);
+        }
+
         return result.Recorded == 0 ? null : $"HEAD of {result.Repo} is {head[..12]}: {result.Recorded} new commits recorded";
     }
 }
