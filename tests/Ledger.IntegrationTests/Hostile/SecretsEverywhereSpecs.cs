@@ -13,7 +13,8 @@ namespace Ledger.IntegrationTests.Hostile;
 /// <summary>
 /// Issue 15: the corpus of realistic secrets goes through every way text enters Ledger (import,
 /// the hook with purpose and notes, annotations, the webhook) and every way it comes out
-/// (timeline, show, --json, docs, the monthly report, the logs, a dump of the database), and no
+/// (timeline, show, --json, the TUI's rows and details, docs, the monthly report, the logs, a dump
+/// of the database), and no
 /// secret is found anywhere.
 /// </summary>
 public sealed partial class SecretsEverywhereSpecs : IClassFixture<DatabaseFixture>, IDisposable
@@ -133,6 +134,23 @@ public sealed partial class SecretsEverywhereSpecs : IClassFixture<DatabaseFixtu
             var seq = e.Seq.ToString(CultureInfo.InvariantCulture);
             await Capture($"show {seq}", "show", seq);
             await Capture($"show {seq} --json", "show", seq, "--json");
+        }
+
+        // The TUI: every timeline row and every event's details, as its view models give them to the screen.
+        var timeline = new Ledger.Cli.Tui.ViewModels.TimelineViewModel(_db.Store, Host, TimeZoneInfo.Utc);
+        await timeline.ReloadAsync();
+        while (timeline.NeedsMore)
+        {
+            timeline.Select(timeline.Rows.Count - 1);
+            await timeline.LoadMoreAsync();
+        }
+
+        timeline.Rows.Count.ShouldBe((await _db.Store.TimelineAsync(new TimelineQuery { Host = Host, Limit = null })).Count);
+        outputs.Add(("TUI timeline", string.Join('\n', timeline.Rows.Select(timeline.RowText))));
+        foreach (var row in timeline.Rows)
+        {
+            var details = await Ledger.Cli.Tui.ViewModels.DetailsViewModel.LoadAsync(_db.Store, row, TimeZoneInfo.Utc);
+            outputs.Add(($"TUI details #{row.Seq}", details.Title + "\n" + string.Join('\n', details.Lines.Select(l => l.Text))));
         }
 
         var docs = Path.Combine(_out.Path, "docs");
