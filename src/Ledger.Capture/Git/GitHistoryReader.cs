@@ -215,28 +215,28 @@ public sealed class GitHistoryReader : IDisposable
             return ([], 0, 0, $"the commit's trees cannot be read ({Describe(e)}); only its metadata is recorded");
         }
 
-        string? firstFailure;
+        string firstFailure;
         try
         {
             return FromPatch(_repo.Diff.Compare<Patch>(oldTree, newTree, Compare));
         }
-        catch (Exception e) when (IsReadFailure(e))
+        catch (ArgumentException e)
         {
             firstFailure = Describe(e);
-        }
-
-        if (firstFailure.StartsWith(nameof(ArgumentException), StringComparison.Ordinal))
-        {
             // libgit2sharp #1801: rename detection next to a type change gives one path twice.
             // The same diff without rename detection is complete, renames show as delete + add.
             try
             {
                 return FromPatch(_repo.Diff.Compare<Patch>(oldTree, newTree, WithoutRenames));
             }
-            catch (Exception e) when (IsReadFailure(e))
+            catch (Exception again) when (IsReadFailure(again))
             {
-                firstFailure = Describe(e);
+                firstFailure = Describe(again);
             }
+        }
+        catch (Exception e) when (IsReadFailure(e))
+        {
+            firstFailure = Describe(e);
         }
 
         try
@@ -321,7 +321,7 @@ public sealed class GitHistoryReader : IDisposable
         // libgit2's patch text is UTF-8; bytes of another encoding arrive as U+FFFD. The blob
         // keeps them, so the note names it.
         var note = text.Contains('\uFFFD', StringComparison.Ordinal)
-            ? $"not UTF-8: undecodable bytes shown as U+FFFD; git blob {(entry.Status == ChangeKind.Deleted ? entry.OldOid : entry.Oid).Sha} holds them"
+            ? $"not UTF-8: undecodable bytes shown as U+FFFD; git blob {ContentId(entry).Sha} holds them"
             : null;
 
         // Redacted whole, then cut: a key that straddles the limit is still found (its END line
@@ -350,9 +350,12 @@ public sealed class GitHistoryReader : IDisposable
         return content.IsBinaryComparison ? null : content;
     }
 
+    /// <summary>The blob the entry's content is in: the old one for a deletion, else the new one.</summary>
+    private static ObjectId ContentId(PatchEntryChanges entry) => entry.Status == ChangeKind.Deleted ? entry.OldOid : entry.Oid;
+
     private string BinaryNote(PatchEntryChanges entry)
     {
-        var id = entry.Status == ChangeKind.Deleted ? entry.OldOid : entry.Oid;
+        var id = ContentId(entry);
         var blob = _repo.Lookup<Blob>(id);
         if (blob is null)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LibGit2Sharp;
 
 namespace Ledger.Capture.Git;
@@ -10,7 +11,7 @@ namespace Ledger.Capture.Git;
 /// else planted; Ledger runs neither, so it is switched off for the process. Writing (deploy,
 /// restore) is checked explicitly instead, with a message that says which rights are missing.
 /// </summary>
-public static class RepositoryAccess
+public static partial class RepositoryAccess
 {
     private static readonly Lazy<bool> OwnerCheckOff = new(() =>
     {
@@ -37,20 +38,11 @@ public static class RepositoryAccess
         }
     }
 
-    private static bool CanWrite(string folder)
-    {
-        var probe = Path.Combine(folder, $".ledger-write-probe-{Environment.ProcessId}");
-        try
-        {
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
-            {
-            }
+    // access(2) answers for this process's user, root included, without touching the repository.
+    private static bool CanWrite(string folder) => Access(folder, WriteAccess) == 0;
 
-            return true;
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            return false;
-        }
-    }
+    private const int WriteAccess = 2; // W_OK
+
+    [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Access(string path, int mode);
 }

@@ -3,7 +3,6 @@ using System.Text;
 using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 using Ledger.IntegrationTests.Support;
-using Ledger.Store.Embedded;
 
 namespace Ledger.IntegrationTests.Hostile;
 
@@ -141,14 +140,9 @@ public sealed class HostileHistorySpecs : IClassFixture<DatabaseFixture>, IDispo
         edits.Where(e => e.Sha != damaged).ShouldAllBe(e => e.Incomplete == null);
     }
 
-    [Fact]
+    [RootFact("to give the repository to another user")]
     public async Task A_repository_owned_by_another_user_is_read_issue_15()
     {
-        if (!EmbeddedPostgres.IsRoot)
-        {
-            return; // changing a folder's owner needs root; CI runs as root
-        }
-
         _repo.Write("configuration.nix", "{ }\n");
         _repo.Commit("Initial");
         // The NixOS layout: /etc/nixos belongs to root, read by the ledger user or an admin.

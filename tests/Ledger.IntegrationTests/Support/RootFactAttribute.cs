@@ -2,14 +2,14 @@ using Ledger.Store.Embedded;
 
 namespace Ledger.IntegrationTests.Support;
 
-/// <summary>A test that needs root (it mounts a filesystem): skipped, and saying why, otherwise.</summary>
+/// <summary>A test that needs root (to mount a filesystem, to give a folder to another user): skipped, and saying why, otherwise.</summary>
 public sealed class RootFactAttribute : FactAttribute
 {
-    public RootFactAttribute()
+    public RootFactAttribute(string why = "to mount a small tmpfs")
     {
         if (!EmbeddedPostgres.IsRoot)
         {
-            Skip = "needs root to mount a small tmpfs (CI and the dev containers run as root)";
+            Skip = $"needs root {why} (CI and the dev containers run as root)";
         }
     }
 }
