@@ -1,3 +1,4 @@
+using Ledger.Capture.Processes;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Store;

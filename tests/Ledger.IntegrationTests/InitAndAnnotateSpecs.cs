@@ -71,7 +71,7 @@ public sealed class InitAndAnnotateSpecs : IClassFixture<DatabaseFixture>, IDisp
 
         // The hook must call a real ledger process; write it the way init does for a dotnet-hosted ledger.
         var hook = Path.Combine(_repo.Path, ".git", "hooks", "post-commit");
-        Ledger.Cli.ScriptFile.Write(hook, $"#!/bin/sh\nexec dotnet '{ledgerDll}' record commit HEAD --repo \"$(git rev-parse --show-toplevel)\" --host hook-e2e\n");
+        Ledger.Capture.Files.ScriptFile.Write(hook, $"#!/bin/sh\nexec dotnet '{ledgerDll}' record commit HEAD --repo \"$(git rev-parse --show-toplevel)\" --host hook-e2e\n");
 
         var psi = new ProcessStartInfo("git", ["-C", _repo.Path, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-q", "--allow-empty", "-m", "Recorded by the hook"]);
         psi.Environment["LEDGER_DB"] = _db.ConnectionString;

@@ -1,5 +1,5 @@
+using Ledger.App.Recording;
 using Ledger.Capture.Git;
-using Ledger.Cli.Commands;
 using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 using Ledger.IntegrationTests.Support;

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Ledger.App.ChangeDocs;
+using Ledger.App.Recording;
+using Ledger.App.Rendering;
+using Ledger.App.Reports;
 using Ledger.Capture.Git;
 using Ledger.Capture.Gpu;
-using Ledger.Cli.Commands;
-using Ledger.Cli.Projections;
 using Ledger.Cli.Serve;
 using Ledger.Core.Events;
 using Ledger.Core.Reports;
@@ -309,7 +311,7 @@ internal sealed class BenchRunner
         var ours = await MedianOfAsync(async () =>
         {
             var model = await MonthlyReportBuilder.BuildAsync(store, "bench-01", month, TimeZoneInfo.Utc, ".", false, ct);
-            _ = ReportCommand.Render(templates, model, "md");
+            _ = ReportRenderer.Render(templates, model, "md");
             ourEdits = (await store.Monthly.CountsAsync("bench-01", from, to, ct)).Changes;
         }, runs: 3);
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using Ledger.App.Recording;
 using Ledger.Capture.Files;
 using Ledger.Capture.Git;
-using Ledger.Cli.Output;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Text;

@@ -1,10 +1,18 @@
 using System.CommandLine;
+using Ledger.App;
+using Ledger.App.ChangeDocs;
+using Ledger.App.Deploy;
+using Ledger.App.Recording;
+using Ledger.App.Rendering;
+using Ledger.App.Reports;
+using Ledger.App.Restore;
+using Ledger.App.Snapshots;
+using Ledger.App.Validation;
 using Ledger.Capture.Git;
 using Ledger.Capture.Host;
+using Ledger.Capture.Processes;
 using Ledger.Cli.Demo;
-using Ledger.Cli.Operations;
 using Ledger.Cli.Output;
-using Ledger.Cli.Projections;
 using Ledger.Core.Errors;
 using Ledger.Core.Reports;
 using Ledger.Core.Timeline;
@@ -76,8 +84,8 @@ internal static class DemoCommand
         Directory.CreateDirectory(reports);
         foreach (var format in new[] { "md", "html" })
         {
-            var model = await MonthlyReportBuilder.BuildAsync(store, DemoHost, month, zone, ReportCommand.DocsLink(reports, docs), format == "html", ct);
-            await File.WriteAllTextAsync(Path.Combine(reports, $"{DemoHost}-{month}.{format}"), ReportCommand.Render(templates, model, format), new System.Text.UTF8Encoding(false), ct);
+            var model = await MonthlyReportBuilder.BuildAsync(store, DemoHost, month, zone, ReportRenderer.DocsLink(reports, docs), format == "html", ct);
+            await File.WriteAllTextAsync(Path.Combine(reports, $"{DemoHost}-{month}.{format}"), ReportRenderer.Render(templates, model, format), new System.Text.UTF8Encoding(false), ct);
         }
 
         await ctx.Out.WriteLineAsync($"Change docs ({files.Count - 1} and INDEX.md): {docs}   (ledger docs --out {docs} --host {DemoHost})");
@@ -124,13 +132,13 @@ internal static class DemoCommand
             // The demo host's GPU, containers and rebuild are stand-ins (see DemoFakes); storage and
             // system are read from this machine, labelled as the demo host.
             var programs = Programs.In(DemoFakes.Install(Path.Combine(ctx.Home, "demo", "bin")));
-            var taken = await SnapshotCommand.TakeAsync(store, SnapshotCommand.Kinds, DemoHost, ctx.Actor, programs, [new MountSpec("/", "hot")], ct);
+            var taken = await Snapshotter.TakeAsync(store, Snapshotter.Kinds, DemoHost, ctx.Actor, programs, [new MountSpec("/", "hot")], ct);
             await o.WriteLineAsync($"Snapshots: {string.Join(", ", taken.Recorded.Entries.Select(e => $"#{e.Seq} {e.Kind} ({e.Title})"))}");
             await o.WriteLineAsync();
 
             await o.WriteLineAsync(created ? "Validation (one check fails on purpose: radarr keeps crashing on the demo host):" : "Validation:");
             var checks = Checklist.Parse(DemoChecklist(folder), "demo checklist").Checks;
-            var validation = await ValidateCommand.RunAsync(store, checks, DemoHost, ctx.Actor, programs, reader.Head, o, ct);
+            var validation = await Validator.RunAsync(store, checks, DemoHost, ctx.Actor, programs, reader.Head, o, ct);
             await o.WriteLineAsync($"ledger validate would exit {validation.ExitCode} here.");
             await o.WriteLineAsync();
             if (created)

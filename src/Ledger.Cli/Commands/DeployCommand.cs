@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Ledger.Cli.Operations;
+using Ledger.App;
+using Ledger.App.Deploy;
 
 namespace Ledger.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Ledger.Cli.Projections;
+using Ledger.App.ChangeDocs;
+using Ledger.App.Rendering;
 using Ledger.Core.Errors;
 
 namespace Ledger.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ledger.Cli.Projections;
+using Ledger.App.ChangeDocs;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Text;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ledger.App.Recording;
 using Ledger.Capture.Git;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;

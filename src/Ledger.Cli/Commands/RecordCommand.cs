@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ledger.App.Recording;
 using Ledger.Capture.Git;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
@@ -22,7 +23,7 @@ internal static class RecordCommand
             using var reader = GitHistoryReader.Open(r.GetValue(repo)!);
             var c = reader.Resolve(r.GetValue(rev)!);
             var hostName = r.GetValue(host) ?? ctx.DefaultHost;
-            var newEvent = Operations.CommitRecorder.Event(reader, c, hostName, ctx.Actor, r.GetValue(purpose), r.GetValue(notes));
+            var newEvent = CommitRecorder.Event(reader, c, hostName, ctx.Actor, r.GetValue(purpose), r.GetValue(notes));
             var (key, e) = (newEvent.StreamKey, (ConfigEdited)newEvent.Event);
             var connectionString = await ctx.ConnectionStringAsync(ct);
 

@@ -1,19 +1,14 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json;
-using Ledger.Cli.Projections;
+using Ledger.App.Rendering;
+using Ledger.App.Reports;
 using Ledger.Core.Errors;
-using Ledger.Core.Events;
 using Ledger.Core.Reports;
-using Ledger.Core.Text;
-using Markdig;
 
 namespace Ledger.Cli.Commands;
 
 internal static class ReportCommand
 {
-    public static readonly MarkdownPipeline Html = new MarkdownPipelineBuilder().UsePipeTables().UseTaskLists().UseAutoIdentifiers().Build();
-
     public static Command Create(Func<ParseResult, CliContext> context)
     {
         var month = new Option<string>("--month", "-m") { Description = "The month, YYYY-MM (in the host's time zone)", Required = true };
@@ -48,8 +43,8 @@ internal static class ReportCommand
             var docsDir = r.GetValue(docs) is { } d ? Path.GetFullPath(d) : reportDir;
 
             await using var store = await ctx.OpenStoreAsync(ct);
-            var model = await MonthlyReportBuilder.BuildAsync(store, h, m, tz, DocsLink(reportDir, docsDir), fmt == "html", ct);
-            var text = Render(set, model, fmt);
+            var model = await MonthlyReportBuilder.BuildAsync(store, h, m, tz, ReportRenderer.DocsLink(reportDir, docsDir), fmt == "html", ct);
+            var text = ReportRenderer.Render(set, model, fmt);
             if (file is null)
             {
                 await ctx.Out.WriteAsync(text);
@@ -72,28 +67,5 @@ internal static class ReportCommand
         });
 
         return new Command("report", "Reports rendered from the recorded events") { monthly };
-    }
-
-    /// <summary>The report in one format: Markdown from the template, HTML from that Markdown through Markdig, or the model as JSON.</summary>
-    public static string Render(Templates templates, MonthlyReportModel model, string format)
-    {
-        switch (format)
-        {
-            case "json":
-                return RenderText.InertJson(JsonSerializer.Serialize(model with { Charts = new ReportCharts("", "", "") }, EventJson.Indented)) + "\n";
-            case "html":
-                var markdown = templates.Render(Templates.ReportMarkdown, new Dictionary<string, object?> { ["report"] = model, ["html"] = true });
-                var body = Markdown.ToHtml(markdown, Html).Replace("\r\n", "\n", StringComparison.Ordinal);
-                return templates.Render(Templates.ReportHtml, new Dictionary<string, object?> { ["report"] = model, ["body"] = body });
-            default:
-                return templates.Render(Templates.ReportMarkdown, new Dictionary<string, object?> { ["report"] = model, ["html"] = false });
-        }
-    }
-
-    /// <summary>The relative link prefix from the report's folder to the docs folder ("" when they are the same).</summary>
-    public static string DocsLink(string reportDir, string docsDir)
-    {
-        var relative = Path.GetRelativePath(reportDir, docsDir);
-        return relative == "." ? "" : relative.Replace('\\', '/').Replace(" ", "%20", StringComparison.Ordinal) + "/";
     }
 }

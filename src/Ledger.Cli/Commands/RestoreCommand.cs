@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Ledger.Cli.Operations;
+using Ledger.App;
+using Ledger.App.Restore;
 using Ledger.Core.Errors;
 
 namespace Ledger.Cli.Commands;

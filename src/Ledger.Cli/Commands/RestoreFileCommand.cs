@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
+using Ledger.App.Recording;
 using Ledger.Capture.Files;
-using Ledger.Cli.Output;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Store;

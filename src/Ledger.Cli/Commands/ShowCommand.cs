@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ledger.Cli.Output;
+using Ledger.App.Recording;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 

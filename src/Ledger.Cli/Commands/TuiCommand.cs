@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ledger.Cli.Operations;
+using Ledger.App;
 using Ledger.Core.Errors;
 
 namespace Ledger.Cli.Commands;

@@ -1,3 +1,5 @@
+using Ledger.Capture.Files;
+
 namespace Ledger.Cli.Demo;
 
 /// <summary>

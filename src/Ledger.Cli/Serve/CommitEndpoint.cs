@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ledger.App.Recording;
 using Ledger.Capture;
 using Ledger.Capture.Git;
 using Ledger.Core.Events;
@@ -87,7 +88,7 @@ internal static class CommitEndpoint
             }
 
             var actor = ActorInfo.Resolve(name => name == "SUDO_USER" ? sudoUser : null, user.Length > 0 ? user : ServeContext.Actor);
-            var edit = Operations.CommitRecorder.Event(reader, commit, serve.Host, actor);
+            var edit = CommitRecorder.Event(reader, commit, serve.Host, actor);
             long? seq;
             try
             {

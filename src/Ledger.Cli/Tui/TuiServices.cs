@@ -1,4 +1,4 @@
-using Ledger.Cli.Operations;
+using Ledger.App;
 using Ledger.Cli.Tui.ViewModels;
 using Ledger.Store;
 

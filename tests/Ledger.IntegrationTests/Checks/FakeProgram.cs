@@ -6,7 +6,7 @@ internal static class FakeProgram
     public static string Write(string folder, string name, string script)
     {
         var path = Path.Combine(folder, name);
-        Ledger.Cli.ScriptFile.Write(path, script);
+        Ledger.Capture.Files.ScriptFile.Write(path, script);
         return path;
     }
 

@@ -332,7 +332,7 @@ public sealed class PodmanCollectorSpecs : IDisposable
     private string WriteScript(string name, string body)
     {
         var path = Path.Combine(_dir.Path, name);
-        Ledger.Cli.ScriptFile.Write(path, "#!/bin/sh\n" + body + "\n");
+        Ledger.Capture.Files.ScriptFile.Write(path, "#!/bin/sh\n" + body + "\n");
         return path;
     }
 

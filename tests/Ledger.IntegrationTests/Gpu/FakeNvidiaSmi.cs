@@ -31,7 +31,7 @@ public sealed class FakeNvidiaSmi : IDisposable
             exit {exitCode}
 
             """;
-        Ledger.Cli.ScriptFile.Write(Executable, script);
+        Ledger.Capture.Files.ScriptFile.Write(Executable, script);
     }
 
     public string Folder => _dir.Path;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Ledger.App.Reports;
 using Ledger.Core.Events;
 using Ledger.IntegrationTests.Support;
 using Ledger.Store;
@@ -114,7 +115,7 @@ public sealed class HostileTextSpecs : IClassFixture<DatabaseFixture>, IDisposab
         }
     }
 
-    private static readonly MarkdownPipeline ReportPipeline = Ledger.Cli.Commands.ReportCommand.Html;
+    private static readonly MarkdownPipeline ReportPipeline = ReportRenderer.Html;
 
     private async Task RecordCorpusAsync()
     {

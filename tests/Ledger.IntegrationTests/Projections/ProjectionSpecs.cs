@@ -1,4 +1,4 @@
-using Ledger.Cli.Projections;
+using Ledger.App.ChangeDocs;
 using Ledger.IntegrationTests.Support;
 using Markdig;
 using Markdig.Syntax;

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Ledger.Cli;
+using Ledger.Capture.Processes;
 using Ledger.Cli.Serve;
 using Ledger.Core.Timeline;
 using Ledger.Store;

@@ -1,5 +1,5 @@
-using Ledger.Cli;
-using Ledger.Cli.Operations;
+using Ledger.App;
+using Ledger.Capture.Processes;
 using Ledger.Cli.Tui;
 using Ledger.Cli.Tui.ViewModels;
 using Ledger.Core.Events;

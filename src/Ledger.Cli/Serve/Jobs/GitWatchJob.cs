@@ -1,5 +1,5 @@
+using Ledger.App.Recording;
 using Ledger.Capture.Git;
-using Ledger.Cli.Commands;
 
 namespace Ledger.Cli.Serve.Jobs;
 

@@ -1,3 +1,4 @@
+using Ledger.App.Snapshots;
 using Ledger.Cli.Commands;
 
 namespace Ledger.Cli.Serve.Jobs;
@@ -15,7 +16,7 @@ internal sealed class SnapshotJob(string kind, TimeSpan interval, ServeContext s
     {
         // Read each time: editing storage.json needs no restart.
         var mounts = StorageConfig.Resolve([], serve.Home);
-        var taken = await SnapshotCommand.TakeAsync(serve.Store, [kind], serve.Host, ServeContext.Actor, serve.Programs, mounts, ct, gpu: serve.Gpu);
+        var taken = await Snapshotter.TakeAsync(serve.Store, [kind], serve.Host, ServeContext.Actor, serve.Programs, mounts, ct, gpu: serve.Gpu);
         var e = taken.Recorded.Entries.Single();
         return $"#{e.Seq} {e.Title}";
     }

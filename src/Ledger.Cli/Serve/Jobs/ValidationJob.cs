@@ -1,5 +1,5 @@
+using Ledger.App.Validation;
 using Ledger.Capture.Git;
-using Ledger.Cli.Commands;
 using Ledger.Core.Events;
 
 namespace Ledger.Cli.Serve.Jobs;
@@ -17,8 +17,8 @@ internal sealed class ValidationJob(TimeSpan interval, ServeContext serve) : ISe
     {
         // Read each time, like the command: a checklist changed by a deploy applies to the next run.
         var path = Path.GetFullPath(serve.Settings.Checks ?? Path.Combine(serve.Home, "checks.json"));
-        var checks = ValidateCommand.Load(path).Checks;
-        var run = await ValidateCommand.RunAsync(serve.Store, checks, serve.Host, ServeContext.Actor, serve.Programs, ConfigCommit.TryHead(serve.Settings.Repo), null, ct);
+        var checks = Validator.Load(path).Checks;
+        var run = await Validator.RunAsync(serve.Store, checks, serve.Host, ServeContext.Actor, serve.Programs, ConfigCommit.TryHead(serve.Settings.Repo), null, ct);
         var passed = run.Recorded.Entries.Count(e => e.Data is ValidationRun { Status: ValidationStatus.Pass });
         return $"{passed} of {run.Recorded.Entries.Count} checks passed (validate would exit {run.ExitCode})";
     }

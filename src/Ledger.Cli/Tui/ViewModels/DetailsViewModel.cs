@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Ledger.App.ChangeDocs;
+using Ledger.App.Rendering;
+using Ledger.App.Reports;
 using Ledger.Cli.Output;
 using Ledger.Core.Events;
 using Ledger.Core.Reports;
@@ -50,16 +53,16 @@ internal sealed class DetailsViewModel
             changes.Add(c);
         }
 
-        var names = Projections.ChangeDocs.Names(changes, zone);
+        var names = ChangeDocBuilder.Names(changes, zone);
         var i = changes.FindIndex(c => c.Seq == e.Seq);
         if (i < 0)
         {
             return null;
         }
 
-        var markdown = new Projections.Templates(null).Render(
-            Projections.Templates.ChangeDoc,
-            new Dictionary<string, object?> { ["change"] = Projections.ChangeDocs.Model(changes[i], names[i], zone) });
+        var markdown = new Templates(null).Render(
+            Templates.ChangeDoc,
+            new Dictionary<string, object?> { ["change"] = ChangeDocBuilder.Model(changes[i], names[i], zone) });
         var lines = new List<StyledLine> { StyledLine.Of($"#{e.Seq}  change doc  {names[i]}", Tone.Heading), new("") };
         lines.AddRange(StyledLine.Block(markdown));
         return new DetailsViewModel(e, lines, $"Change doc of #{e.Seq}");
@@ -72,8 +75,8 @@ internal sealed class DetailsViewModel
     public static async Task<DetailsViewModel> MonthlyReportAsync(LedgerStore store, TimelineEntry e, TimeZoneInfo zone, CancellationToken ct = default)
     {
         var month = ReportMonth.Containing(e.Timestamp, zone);
-        var model = await Projections.MonthlyReportBuilder.BuildAsync(store, e.Host, month, zone, "", charts: false, ct);
-        var markdown = Commands.ReportCommand.Render(new Projections.Templates(null), model, "md");
+        var model = await MonthlyReportBuilder.BuildAsync(store, e.Host, month, zone, "", charts: false, ct);
+        var markdown = ReportRenderer.Render(new Templates(null), model, "md");
         var lines = StyledLine.Block(markdown.TrimEnd()).Select(l => l.Text.StartsWith('#') ? l with { Tone = Tone.Heading } : l);
         return new DetailsViewModel(e, [.. lines], $"Monthly report of {e.Host} for {month} (ledger report monthly)");
     }

@@ -1,4 +1,5 @@
-using Ledger.Cli.Operations;
+using Ledger.App;
+using Ledger.App.Restore;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Restore;

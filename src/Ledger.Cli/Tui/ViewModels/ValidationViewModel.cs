@@ -1,6 +1,6 @@
+using Ledger.App;
+using Ledger.App.Validation;
 using Ledger.Capture.Git;
-using Ledger.Cli.Commands;
-using Ledger.Cli.Operations;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Timeline;
@@ -18,7 +18,7 @@ internal enum ValidationState
 }
 
 /// <summary>
-/// <c>v</c> in the TUI: the checklist run by <see cref="ValidateCommand.RunAsync"/>, the code path of
+/// <c>v</c> in the TUI: the checklist run by <see cref="Validator.RunAsync"/>, the code path of
 /// <c>ledger validate</c>, with its lines arriving one by one as each check finishes and is recorded.
 /// </summary>
 internal sealed class ValidationViewModel
@@ -91,8 +91,8 @@ internal sealed class ValidationViewModel
 
         try
         {
-            var checks = ValidateCommand.Load(path).Select([]);
-            var result = await ValidateCommand.RunAsync(context.Store, checks, Host, context.Actor, context.Programs, ConfigCommit.TryHead(Repo), output, ct);
+            var checks = Validator.Load(path).Select([]);
+            var result = await Validator.RunAsync(context.Store, checks, Host, context.Actor, context.Programs, ConfigCommit.TryHead(Repo), output, ct);
             output.Flush();
             State = result.ExitCode == ExitCodes.Success ? ValidationState.Passed : ValidationState.Failed;
             Message = (State == ValidationState.Passed ? "Every check passed" : "Some checks failed") + "; the timeline shows the validation events. Esc goes back.";

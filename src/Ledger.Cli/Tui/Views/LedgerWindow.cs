@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Ledger.App.Recording;
 using Ledger.Cli.Tui.ViewModels;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
@@ -347,7 +348,7 @@ internal sealed class LedgerWindow : Window
             Background(
                 async () =>
                 {
-                    seq = await Commands.AnnotateCommand.AppendAsync(_svc.Store, entry, _svc.Actor, purpose, notes, validation: null, CancellationToken.None);
+                    seq = await Annotations.AppendAsync(_svc.Store, entry, _svc.Actor, purpose, notes, validation: null, CancellationToken.None);
                     var details = onDetails ? await DetailsViewModel.LoadAsync(_svc.Store, entry, _svc.Zone) : null;
                     await Timeline.ReloadAsync();
                     _app.Invoke(() =>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 
-namespace Ledger.Cli.Output;
+namespace Ledger.App.Recording;
 
 /// <summary>The documented JSON shape of an event in listings (docs/events.md).</summary>
 internal static class EntryJson

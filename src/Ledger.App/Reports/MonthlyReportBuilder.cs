@@ -1,10 +1,11 @@
 using System.Globalization;
+using Ledger.App.ChangeDocs;
 using Ledger.Core.Events;
 using Ledger.Core.Reports;
 using Ledger.Store;
 using Ledger.Store.Projections;
 
-namespace Ledger.Cli.Projections;
+namespace Ledger.App.Reports;
 
 /// <summary>
 /// Builds the monthly report of one host from the store's aggregates (each a few rows computed by
@@ -35,14 +36,14 @@ internal static class MonthlyReportBuilder
             changes.Add(c);
         }
 
-        var names = ChangeDocs.Names(changes, zone);
+        var names = ChangeDocBuilder.Names(changes, zone);
         var reportChanges = changes.Select((c, i) => new ReportChange(
             c.Seq,
-            ChangeDocs.LocalDate(c.CommittedAt, zone),
+            ChangeDocBuilder.LocalDate(c.CommittedAt, zone),
             EventCatalogue.ShortSha(c.Commit.Sha),
             c.Subject,
             docsLink + names[i],
-            ChangeDocs.ValidationStatus(c),
+            ChangeDocBuilder.ValidationStatus(c),
             c.Commit.Author,
             c.Commit.Files.Count)).ToArray();
 
@@ -74,8 +75,8 @@ internal static class MonthlyReportBuilder
         };
 
         var reportDeploys = new ReportDeploys(
-            deploys.Select(d => new ReportDeploy(d.Seq, Time(d.At, zone), d.DeployId, EventCatalogue.ShortSha(d.Commit), d.Action, ChangeDocs.Outcome(d.Outcome), d.Validated, d.Generation?.ToString(Inv) ?? "-")).ToArray(),
-            deploys.GroupBy(d => ChangeDocs.Outcome(d.Outcome)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new OutcomeCount(g.Key, g.LongCount())).ToArray(),
+            deploys.Select(d => new ReportDeploy(d.Seq, Time(d.At, zone), d.DeployId, EventCatalogue.ShortSha(d.Commit), d.Action, ChangeDocBuilder.Outcome(d.Outcome), d.Validated, d.Generation?.ToString(Inv) ?? "-")).ToArray(),
+            deploys.GroupBy(d => ChangeDocBuilder.Outcome(d.Outcome)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new OutcomeCount(g.Key, g.LongCount())).ToArray(),
             restores.Select(r => new ReportRestore(r.Seq, Time(r.At, zone), r.RestoreId, r.TargetSeq, EventCatalogue.ShortSha(r.TargetCommit), r.Via, r.Automatic, r.Result, r.Reason ?? "")).ToArray(),
             now.Rollbacks);
 
@@ -191,7 +192,7 @@ internal static class MonthlyReportBuilder
 
     private static int TierOrder(string tier) => tier switch { "hot" => 0, "cold" => 1, "untiered" => 3, _ => 2 };
 
-    private static string Time(DateTimeOffset at, TimeZoneInfo zone) => ChangeDocs.LocalTime(at, zone);
+    private static string Time(DateTimeOffset at, TimeZoneInfo zone) => ChangeDocBuilder.LocalTime(at, zone);
 
     private static string Rate(long passed, long total) => total == 0 ? "n/a" : (100.0 * passed / total).ToString("0.0", Inv) + " %";
 

@@ -1,13 +1,13 @@
 using Ledger.Capture.Gpu;
 
-namespace Ledger.Cli;
+namespace Ledger.Capture.Processes;
 
 /// <summary>
 /// The outside programs Ledger runs. Each is a name looked up on PATH unless overridden — by the
 /// environment (LEDGER_PODMAN, LEDGER_NVIDIA_SMI, LEDGER_NIXOS_REBUILD, LEDGER_SYSTEMCTL,
 /// LEDGER_NIX_ENV, LEDGER_SYSTEM_PROFILE) or by the demo, which points them at its stand-ins.
 /// </summary>
-internal sealed record Programs(string Podman, string NvidiaSmi, string NixosRebuild, string Systemctl)
+public sealed record Programs(string Podman, string NvidiaSmi, string NixosRebuild, string Systemctl)
 {
     /// <summary>nix-env, for switching to a recorded generation (LEDGER_NIX_ENV).</summary>
     public string NixEnv { get; init; } = "nix-env";

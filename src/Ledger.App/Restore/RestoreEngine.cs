@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Ledger.App.Recording;
+using Ledger.App.Validation;
 using Ledger.Capture.Git;
 using Ledger.Capture.Host;
 using Ledger.Capture.Nixos;
-using Ledger.Cli.Commands;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Restore;
 using Ledger.Store;
 
-namespace Ledger.Cli.Operations;
+namespace Ledger.App.Restore;
 
 /// <summary>How a restore ended.</summary>
 internal sealed record RestoreOutcome(bool Succeeded, string RestoreId, string? NewCommit, string Message);
@@ -235,8 +236,8 @@ internal sealed class RestoreEngine
             return null;
         }
 
-        var checks = ValidateCommand.Load(journal.ChecksPath).Checks;
-        var result = await ValidateCommand.RunAsync(_ctx.Store, checks, _ctx.Host, _ctx.Actor, _ctx.Programs, journal.NewCommit, _ctx.Progress, ct);
+        var checks = Validator.Load(journal.ChecksPath).Checks;
+        var result = await Validator.RunAsync(_ctx.Store, checks, _ctx.Host, _ctx.Actor, _ctx.Programs, journal.NewCommit, _ctx.Progress, ct);
         if (result.ExitCode == ExitCodes.Success)
         {
             return null;

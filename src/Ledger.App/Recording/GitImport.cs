@@ -2,7 +2,7 @@ using Ledger.Capture.Git;
 using Ledger.Core.Events;
 using Ledger.Store;
 
-namespace Ledger.Cli.Commands;
+namespace Ledger.App.Recording;
 
 /// <summary>The outcome of importing a repository's history.</summary>
 /// <param name="Vanished">Commits recorded earlier that HEAD no longer reaches (the history was rewritten).</param>
@@ -24,7 +24,7 @@ internal static class GitImport
 
     private static NewEvent Read(GitHistoryReader reader, string sha, string host, string actor)
     {
-        var e = Operations.CommitRecorder.Event(reader, reader.Resolve(sha), host, actor);
+        var e = CommitRecorder.Event(reader, reader.Resolve(sha), host, actor);
         _ = e.Json; // serialised here, on a reader thread, not by the appender
         return e;
     }

@@ -1,6 +1,7 @@
+using Ledger.Capture.Processes;
 using Ledger.Store;
 
-namespace Ledger.Cli.Operations;
+namespace Ledger.App;
 
 /// <summary>What a deploy or restore runs with: the store, who and where, the programs, the checklist and where to report progress.</summary>
 internal sealed record OperationContext(

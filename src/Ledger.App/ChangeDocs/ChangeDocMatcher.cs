@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Ledger.Core.Events;
 using Ledger.Store.Projections;
 
-namespace Ledger.Cli.Projections;
+namespace Ledger.App.ChangeDocs;
 
 /// <summary>
 /// Finds the recorded change a hand-written doc describes: by a commit hash in "How to Roll Back"
@@ -33,7 +33,7 @@ internal sealed partial class ChangeDocMatcher
             }
 
             // A hash of the change's own day wins: "git revert <this>" beside "git checkout <the one before>".
-            var sameDay = byHash.Where(c => ChangeDocs.LocalDay(c.CommittedAt, _zone) == doc.Date).ToArray();
+            var sameDay = byHash.Where(c => ChangeDocBuilder.LocalDay(c.CommittedAt, _zone) == doc.Date).ToArray();
             var pick = sameDay.Length > 0 ? sameDay : byHash;
             return pick.Length == 1
                 ? (pick[0], null)
@@ -47,7 +47,7 @@ internal sealed partial class ChangeDocMatcher
         }
 
         var candidates = _changes
-            .Where(c => ChangeDocs.LocalDay(c.CommittedAt, _zone) == doc.Date)
+            .Where(c => ChangeDocBuilder.LocalDay(c.CommittedAt, _zone) == doc.Date)
             .Where(c => c.Commit.Files.Any(f => files.Any(d => SamePath(d, f.Path))))
             .ToArray();
         return candidates.Length switch

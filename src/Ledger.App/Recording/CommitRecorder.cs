@@ -2,7 +2,7 @@ using Ledger.Capture.Git;
 using Ledger.Core.Events;
 using Ledger.Store;
 
-namespace Ledger.Cli.Operations;
+namespace Ledger.App.Recording;
 
 /// <summary>Records one commit as a config edit (what the post-commit hook does); a commit recorded before is left as it is.</summary>
 internal static class CommitRecorder

@@ -1,7 +1,7 @@
 using Ledger.Core.Timeline;
 using Ledger.Store;
 
-namespace Ledger.Cli.Output;
+namespace Ledger.App.Recording;
 
 /// <summary>Prints what a command recorded: one line per event, or with --json the documented event shape (with its seq).</summary>
 internal sealed class Recorded

@@ -1,8 +1,9 @@
+using Ledger.App.Rendering;
 using Ledger.Core.Reports;
 using Ledger.Store;
 using Ledger.Store.Projections;
 
-namespace Ledger.Cli.Projections;
+namespace Ledger.App.ChangeDocs;
 
 /// <summary>Renders every change doc of a host and its INDEX.md.</summary>
 internal static class ChangeDocSet
@@ -15,15 +16,15 @@ internal static class ChangeDocSet
             changes.Add(c);
         }
 
-        var names = ChangeDocs.Names(changes, zone);
+        var names = ChangeDocBuilder.Names(changes, zone);
         var files = new List<(string, string)>(changes.Count + 1);
         for (int i = 0; i < changes.Count; i++)
         {
-            var model = ChangeDocs.Model(changes[i], names[i], zone);
+            var model = ChangeDocBuilder.Model(changes[i], names[i], zone);
             files.Add((names[i], templates.Render(Templates.ChangeDoc, new Dictionary<string, object?> { ["change"] = model })));
         }
 
-        var index = ChangeDocs.Index(host, zone, changes, names);
+        var index = ChangeDocBuilder.Index(host, zone, changes, names);
         files.Add((ChangeDocNames.Index, templates.Render(Templates.Index, new Dictionary<string, object?> { ["index"] = index })));
         return files;
     }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Ledger.Cli;
+namespace Ledger.Capture.Files;
 
 /// <summary>
 /// Writes an executable script so that it can be run at once, even by a process that starts other
@@ -8,7 +8,7 @@ namespace Ledger.Cli;
 /// child between its fork and exec, and running it then fails with "Text file busy". The final
 /// file is therefore written by a short-lived <c>install</c> process, never opened for writing here.
 /// </summary>
-internal static class ScriptFile
+public static class ScriptFile
 {
     public static void Write(string path, string content)
     {

@@ -1,4 +1,4 @@
-namespace Ledger.Cli.Projections;
+namespace Ledger.App.ChangeDocs;
 
 // The models of change-doc.md.liquid and index.md.liquid (documented in projections/README.md).
 // Times are already local to the host's time zone and formatted; the templates only lay them out.

@@ -6,7 +6,7 @@ using Fluid.Values;
 using Ledger.Core.Errors;
 using Ledger.Core.Text;
 
-namespace Ledger.Cli.Projections;
+namespace Ledger.App.Rendering;
 
 /// <summary>
 /// The Liquid templates of projections/, embedded in the binary; <c>--templates DIR</c> puts a file of

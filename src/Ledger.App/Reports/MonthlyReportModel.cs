@@ -1,4 +1,4 @@
-namespace Ledger.Cli.Projections;
+namespace Ledger.App.Reports;
 
 // The model of report-monthly.*.liquid and of `--format json` (documented in projections/README.md).
 // Numbers that the templates print are formatted here (invariant culture, fixed decimals), next to

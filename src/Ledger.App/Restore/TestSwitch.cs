@@ -1,4 +1,4 @@
-namespace Ledger.Cli.Operations;
+namespace Ledger.App.Restore;
 
 /// <summary>
 /// The documented test-only switch: with LEDGER_TEST_EXIT_AFTER_STEP=STEP, a restore exits at once

@@ -1,13 +1,15 @@
 using System.Diagnostics;
+using Ledger.App.Recording;
+using Ledger.App.Restore;
+using Ledger.App.Validation;
 using Ledger.Capture.Git;
 using Ledger.Capture.Host;
 using Ledger.Capture.Nixos;
-using Ledger.Cli.Commands;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Store;
 
-namespace Ledger.Cli.Operations;
+namespace Ledger.App.Deploy;
 
 /// <summary>The choices of one deploy.</summary>
 internal sealed record DeployRequest(string Message, string Action, string? Flake, bool AutoRollback, bool Validate);
@@ -85,8 +87,8 @@ internal sealed class DeployEngine
         }
         else
         {
-            var checks = ValidateCommand.Load(_ctx.ChecklistPath).Checks;
-            var result = await ValidateCommand.RunAsync(_ctx.Store, checks, _ctx.Host, _ctx.Actor, _ctx.Programs, commit, o, ct);
+            var checks = Validator.Load(_ctx.ChecklistPath).Checks;
+            var result = await Validator.RunAsync(_ctx.Store, checks, _ctx.Host, _ctx.Actor, _ctx.Programs, commit, o, ct);
             validated = result.ExitCode == ExitCodes.Success;
             outcome = validated ? DeployOutcome.Succeeded : DeployOutcome.ValidationFailed;
             problem = validated ? null : "post-deploy validation did not pass";

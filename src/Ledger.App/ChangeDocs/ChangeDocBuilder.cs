@@ -3,10 +3,10 @@ using Ledger.Core.Events;
 using Ledger.Core.Reports;
 using Ledger.Store.Projections;
 
-namespace Ledger.Cli.Projections;
+namespace Ledger.App.ChangeDocs;
 
 /// <summary>Turns change records into the models of the change-doc and index templates.</summary>
-internal static class ChangeDocs
+internal static class ChangeDocBuilder
 {
     public static string LocalDate(DateTimeOffset at, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -4,7 +4,7 @@ using Ledger.Core.Reports;
 using Ledger.Core.Text;
 using Ledger.Store.Projections;
 
-namespace Ledger.Cli.Projections;
+namespace Ledger.App.Reports;
 
 /// <summary>
 /// Small inline SVG charts for the HTML report: one x position per day of the month, fixed

@@ -4,7 +4,7 @@ using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
-namespace Ledger.Cli.Projections;
+namespace Ledger.App.ChangeDocs;
 
 /// <summary>One change entry read from a hand-written doc: a <c>###</c> title and its labelled list.</summary>
 internal sealed record ParsedChangeDoc(string File, int Line, string Title, DateOnly Date, string Purpose, string Files, string RollBack, string Validation, string Notes);

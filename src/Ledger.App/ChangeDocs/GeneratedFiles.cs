@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Ledger.Cli.Projections;
+namespace Ledger.App.ChangeDocs;
 
 /// <summary>What one <see cref="GeneratedFiles.WriteAsync"/> did.</summary>
 internal sealed record WriteResult(int Written, int Unchanged, IReadOnlyList<string> Removed, IReadOnlyList<string> Refused);
