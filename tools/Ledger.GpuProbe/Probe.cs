@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ledger.Capture;
 using Ledger.Capture.Gpu;
+using Ledger.Capture.Processes;
 using Ledger.Core.Events;
 
 namespace Ledger.GpuProbe;
@@ -59,7 +60,7 @@ internal static class Probe
     public static async Task<SourceProbe> NvidiaSmi(int runs)
     {
         const string source = GpuReadout.NvidiaSmiSource;
-        var path = ExecutableOnPath.Find(NvidiaSmiGpuReader.ProgramName, Environment.GetEnvironmentVariable("PATH"));
+        var path = ProgramLocator.Find(NvidiaSmiGpuReader.ProgramName, Environment.GetEnvironmentVariable("PATH") ?? "");
         if (path is null)
         {
             return new SourceProbe(source, false, "no nvidia-smi on PATH", null, null, [], new Dictionary<string, double>());

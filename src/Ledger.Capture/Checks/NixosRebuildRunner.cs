@@ -1,5 +1,6 @@
 using System.Globalization;
 using CliWrap;
+using Ledger.Capture.Processes;
 using Ledger.Core.Events;
 using Ledger.Core.Validation;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CliWrap;
 using CliWrap.Buffered;
+using Ledger.Capture.Processes;
 using Ledger.Core.Events;
 using Ledger.Core.Validation;
 

@@ -1,3 +1,4 @@
+using Ledger.Capture.Processes;
 using Ledger.Core.Events;
 namespace Ledger.Capture.Gpu;
 
@@ -47,7 +48,7 @@ public sealed class GpuCollector : IDisposable
             nvmlMissing = $"NVML skipped by {GpuCollectorOptions.NvmlDisableVariable}=1";
         }
 
-        var smi = _options.NvidiaSmiPath ?? ExecutableOnPath.Find(NvidiaSmiGpuReader.ProgramName, _options.Env("PATH"));
+        var smi = _options.NvidiaSmiPath ?? ProgramLocator.Find(NvidiaSmiGpuReader.ProgramName, _options.Env("PATH") ?? "");
         if (smi is null)
         {
             if (nvmlFailure is not null)

@@ -7,6 +7,7 @@ using Ledger.App.Rendering;
 using Ledger.App.Reports;
 using Ledger.Capture.Git;
 using Ledger.Capture.Gpu;
+using Ledger.Capture.Processes;
 using Ledger.Cli.Serve;
 using Ledger.Core.Events;
 using Ledger.Core.Reports;
@@ -122,7 +123,7 @@ internal sealed class BenchRunner
         await RunLedgerAsync(cs, ["init", "--repo", repo.Path, "--hooks", "--host", Host, "--daemon", daemon.Url.ToString()], ct);
         var hook = Path.Combine(repo.Path, ".git", "hooks", "post-commit");
 
-        var psql = ExecutableOnPath.Find("psql", Environment.GetEnvironmentVariable("PATH"));
+        var psql = ProgramLocator.Find("psql", Environment.GetEnvironmentVariable("PATH") ?? "");
         if (psql is not null)
         {
             await using var conn = new NpgsqlConnection(cs);
@@ -166,7 +167,7 @@ internal sealed class BenchRunner
         if (path is null)
         {
             var script = FindUp("bench/make-nixos-history.py");
-            var python = ExecutableOnPath.Find("python3", Environment.GetEnvironmentVariable("PATH"));
+            var python = ProgramLocator.Find("python3", Environment.GetEnvironmentVariable("PATH") ?? "");
             if (script is null || python is null)
             {
                 Row("import a history of >= 3,000 commits", "skipped", "needs --repo, or python3 and bench/make-nixos-history.py (run from the repository)", null, "<= 2.0x", null);
@@ -382,7 +383,7 @@ internal sealed class BenchRunner
 
     private async Task TuiAsync(string cs, CancellationToken ct)
     {
-        var tmux = ExecutableOnPath.Find("tmux", Environment.GetEnvironmentVariable("PATH"));
+        var tmux = ProgramLocator.Find("tmux", Environment.GetEnvironmentVariable("PATH") ?? "");
         if (tmux is null)
         {
             Row($"TUI cold open to first painted page at {_o.Events:N0} events (tmux 80x24)", "skipped", "tmux not on PATH", null, "<= 1 s, peak RSS <= 200 MB", null);
@@ -454,7 +455,7 @@ internal sealed class BenchRunner
     {
         using var cold = new GpuCollector(new GpuCollectorOptions { Source = GpuSource.Nvml });
         var probe = await cold.CollectAsync(ct);
-        var smi = ExecutableOnPath.Find("nvidia-smi", Environment.GetEnvironmentVariable("PATH"));
+        var smi = ProgramLocator.Find("nvidia-smi", Environment.GetEnvironmentVariable("PATH") ?? "");
         if (!probe.IsAvailable || smi is null)
         {
             Row("GPU snapshot via NVML vs via nvidia-smi", "skipped", !probe.IsAvailable ? $"no NVML here ({probe.Unavailable})" : "no nvidia-smi on PATH", null, "NVML >= 10x faster (GPU machine only)", null);

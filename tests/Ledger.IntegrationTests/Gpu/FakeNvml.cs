@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Ledger.Capture.Gpu;
+using Ledger.Capture.Processes;
 using Ledger.IntegrationTests.Support;
 
 namespace Ledger.IntegrationTests.Gpu;
@@ -94,7 +94,7 @@ public sealed class FakeNvml : IDisposable
     }
 
     public static bool CompilerAvailable { get; } =
-        ExecutableOnPath.Find("cc", Environment.GetEnvironmentVariable("PATH")) is not null;
+        ProgramLocator.Find("cc", Environment.GetEnvironmentVariable("PATH") ?? "") is not null;
 
     public string Path => System.IO.Path.Combine(_dir.Path, "libnvidia-ml.so.1");
 

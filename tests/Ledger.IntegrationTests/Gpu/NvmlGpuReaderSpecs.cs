@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Ledger.Capture.Gpu;
+using Ledger.Capture.Processes;
 
 namespace Ledger.IntegrationTests.Gpu;
 
@@ -61,7 +62,7 @@ public sealed class NvmlGpuReaderSpecs
     [GpuFact]
     public async Task NVML_and_nvidia_smi_agree_on_which_GPUs_there_are()
     {
-        var smiPath = ExecutableOnPath.Find("nvidia-smi", Environment.GetEnvironmentVariable("PATH"));
+        var smiPath = ProgramLocator.Find("nvidia-smi", Environment.GetEnvironmentVariable("PATH") ?? "");
         if (smiPath is null)
         {
             // A driver without nvidia-smi on PATH: nothing to compare with.
