@@ -1,5 +1,5 @@
 using System.Globalization;
-using CliWrap;
+using Ledger.Core.Processes;
 using Ledger.Capture.Processes;
 using Ledger.Core.Events;
 using Ledger.Core.Validation;
@@ -28,18 +28,13 @@ internal static class NixosRebuildRunner
         }
 
         var output = new ProcessOutput();
-        var command = Cli.Wrap(program)
-            .WithArguments(check.Arguments)
-            .WithWorkingDirectory(check.Repo)
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(output.Target())
-            .WithStandardErrorPipe(output.Target());
+        var call = new ProgramCall(program, check.Arguments) { WorkingDirectory = check.Repo, OutputLines = output.Append };
 
-        CommandResult result;
+        ProgramResult result;
         try
         {
             // Cancellation kills the process and its children (CliWrap kills the process tree).
-            result = await command.ExecuteAsync(cancellationToken);
+            result = await ProgramRunner.Default.RunAsync(call, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

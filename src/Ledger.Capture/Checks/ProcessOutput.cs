@@ -1,5 +1,4 @@
 using System.Text;
-using CliWrap;
 
 namespace Ledger.Capture.Checks;
 
@@ -12,9 +11,6 @@ internal sealed class ProcessOutput
 
     private readonly StringBuilder _text = new();
     private readonly Lock _lock = new();
-
-    /// <summary>A new pipe target writing here; use one for standard output and one for standard error.</summary>
-    public PipeTarget Target() => PipeTarget.ToDelegate(Append);
 
     public override string ToString()
     {
@@ -32,7 +28,8 @@ internal sealed class ProcessOutput
         return text.Length <= 2000 ? text : text[^2000..];
     }
 
-    private void Append(string line)
+    /// <summary>Takes one line of output (standard output and error alike, as they arrive).</summary>
+    public void Append(string line)
     {
         lock (_lock)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
-using CliWrap;
-using CliWrap.Buffered;
+using Ledger.Core.Processes;
 using Ledger.Capture.Processes;
 using Ledger.Core.Events;
 using Ledger.Core.Validation;
@@ -24,13 +23,10 @@ internal static class SystemdRunner
                 [new Finding(check.Unit, $"cannot ask systemd: {options.SystemctlProgram} was not found")]);
         }
 
-        BufferedCommandResult result;
+        ProgramResult result;
         try
         {
-            result = await Cli.Wrap(program)
-                .WithArguments(["is-active", check.Unit])
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(cancellationToken);
+            result = await ProgramRunner.Default.RunAsync(new ProgramCall(program, ["is-active", check.Unit]), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

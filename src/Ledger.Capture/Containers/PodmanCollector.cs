@@ -1,6 +1,5 @@
-using System.ComponentModel;
-using CliWrap;
-using CliWrap.Buffered;
+using Ledger.Capture.Processes;
+using Ledger.Core.Processes;
 using Ledger.Core.Events;
 
 namespace Ledger.Capture.Containers;
@@ -135,17 +134,14 @@ public sealed class PodmanCollector
         stderr.Contains("no such container", StringComparison.OrdinalIgnoreCase)
         || stderr.Contains("no such object", StringComparison.OrdinalIgnoreCase);
 
-    private async Task<BufferedCommandResult> RunAsync(
+    private async Task<ProgramResult> RunAsync(
         string program, IReadOnlyList<string> arguments, string shown, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         try
         {
-            return await Cli.Wrap(program)
-                .WithArguments(arguments)
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(timeout.Token);
+            return await ProgramRunner.Default.RunAsync(new ProgramCall(program, arguments), timeout.Token);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -154,13 +150,13 @@ public sealed class PodmanCollector
                 "Run it by hand; a podman that hangs is usually waiting on a storage lock held by another podman process.",
                 inner: ex);
         }
-        catch (Exception ex) when (ex is Win32Exception || ex.InnerException is Win32Exception)
+        catch (ProgramNotStartedException ex)
         {
-            throw new CaptureException($"Could not start `{shown}` ({program}): {ex.Message}", inner: ex);
+            throw new CaptureException($"Could not start `{shown}` ({program}): {ex.InnerException!.Message}", inner: ex.InnerException);
         }
     }
 
-    private static CaptureException Failed(string shown, BufferedCommandResult result)
+    private static CaptureException Failed(string shown, ProgramResult result)
     {
         var stderr = result.StandardError.Trim();
         if (stderr.Length > MaxStderrChars)

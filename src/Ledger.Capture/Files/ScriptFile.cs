@@ -1,4 +1,5 @@
-using System.Diagnostics;
+using Ledger.Capture.Processes;
+using Ledger.Core.Processes;
 
 namespace Ledger.Capture.Files;
 
@@ -16,13 +17,10 @@ public static class ScriptFile
         File.WriteAllText(temp, content.ReplaceLineEndings("\n"));
         try
         {
-            using var install = Process.Start(new ProcessStartInfo("install", ["-m", "0755", temp, path]) { RedirectStandardError = true })
-                ?? throw new IOException("Could not start install.");
-            var error = install.StandardError.ReadToEnd();
-            install.WaitForExit();
+            var install = ProgramRunner.Default.Run(new ProgramCall("install", ["-m", "0755", temp, path]));
             if (install.ExitCode != 0)
             {
-                throw new IOException($"install could not write {path}: {error.Trim()}");
+                throw new IOException($"install could not write {path}: {install.StandardError.Trim()}");
             }
         }
         finally

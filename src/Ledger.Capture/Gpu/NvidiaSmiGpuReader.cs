@@ -1,6 +1,6 @@
 using System.Globalization;
-using CliWrap;
-using CliWrap.Buffered;
+using Ledger.Capture.Processes;
+using Ledger.Core.Processes;
 using Ledger.Core.Events;
 
 namespace Ledger.Capture.Gpu;
@@ -91,13 +91,10 @@ internal sealed class NvidiaSmiGpuReader
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_timeout);
-        BufferedCommandResult result;
+        ProgramResult result;
         try
         {
-            result = await Cli.Wrap(_executable)
-                .WithArguments(arguments)
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(timeout.Token);
+            result = await ProgramRunner.Default.RunAsync(new ProgramCall(_executable, arguments), timeout.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -105,9 +102,9 @@ internal sealed class NvidiaSmiGpuReader
                 $"{_executable} {arguments[0]} did not finish within {_timeout.TotalSeconds:0.#} s and was stopped. " +
                 "The driver may be busy or hung; try nvidia-smi by hand.");
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (ProgramNotStartedException e)
         {
-            throw new CaptureException($"Could not start {_executable}: {e.Message}.", e);
+            throw new CaptureException($"Could not start {_executable}: {e.Reason}.", e.InnerException!);
         }
 
         if (result.StandardOutput.Contains(NoDevices, StringComparison.Ordinal) || result.StandardError.Contains(NoDevices, StringComparison.Ordinal))

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using CliWrap;
+using Ledger.Capture.Processes;
+using Ledger.Core.Processes;
 using Ledger.Core.Text;
 using Ledger.Core.Validation;
 
@@ -58,22 +59,27 @@ public sealed class NixosSwitcher
         timeout.CancelAfter(_timeout);
         try
         {
-            var result = await Cli.Wrap(program)
-                .WithArguments(args)
-                .WithWorkingDirectory(workingDirectory)
-                .WithValidation(CommandResultValidation.None)
-                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output))
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(output))
-                .ExecuteAsync(timeout.Token);
+            var call = new ProgramCall(program, args)
+            {
+                WorkingDirectory = workingDirectory,
+                OutputLines = line =>
+                {
+                    lock (output)
+                    {
+                        output.Append(line).Append('\n');
+                    }
+                },
+            };
+            var result = await ProgramRunner.Default.RunAsync(call, timeout.Token);
             return new SwitchResult(result.ExitCode, Tail(output.ToString()), sw.Elapsed, shown);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             return new SwitchResult(124, Tail(output + $"\n{shown} timed out after {_timeout.TotalMinutes:0} minutes and was killed.\n"), sw.Elapsed, shown);
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (ProgramNotStartedException e)
         {
-            throw new CaptureException($"{program} could not be started ({e.Message}). Run this on the NixOS host, or set LEDGER_NIXOS_REBUILD / LEDGER_NIX_ENV.", inner: e);
+            throw new CaptureException($"{program} could not be started ({e.Reason}). Run this on the NixOS host, or set LEDGER_NIXOS_REBUILD / LEDGER_NIX_ENV.", inner: e);
         }
     }
 

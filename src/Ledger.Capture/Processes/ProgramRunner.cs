@@ -43,7 +43,8 @@ public sealed class ProgramRunner : IProgramRunner
         }
         catch (Exception e) when (e is Win32Exception || e.InnerException is Win32Exception)
         {
-            throw new ProgramNotStartedException(call.Program, (e.InnerException as Win32Exception ?? e).Message, e);
+            // CliWrap wraps the system's error in a Win32Exception of its own that names the program.
+            throw new ProgramNotStartedException(call.Program, (e as Win32Exception ?? e.InnerException!).Message, e);
         }
     }
 
