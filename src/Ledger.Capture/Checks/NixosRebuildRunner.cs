@@ -1,7 +1,7 @@
 using System.Globalization;
-using Ledger.Core.Processes;
 using Ledger.Capture.Processes;
 using Ledger.Core.Events;
+using Ledger.Core.Processes;
 using Ledger.Core.Validation;
 
 namespace Ledger.Capture.Checks;

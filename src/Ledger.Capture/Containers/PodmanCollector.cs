@@ -1,6 +1,6 @@
 using Ledger.Capture.Processes;
-using Ledger.Core.Processes;
 using Ledger.Core.Events;
+using Ledger.Core.Processes;
 
 namespace Ledger.Capture.Containers;
 
