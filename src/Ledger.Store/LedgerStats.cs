@@ -52,7 +52,7 @@ public sealed class LedgerStats
             select e.seq_id, e.timestamp, e.type, e.stream_id, e.data
             from unnest(@types) as t(type)
             cross join lateral (
-                select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events
+                select {LedgerStore.EntryColumns} from {MartenConfig.Schema}.mt_events
                 where type = t.type and data->>'host' = @host
                 order by seq_id desc limit 1) e
             """,
@@ -133,7 +133,7 @@ public sealed class LedgerStats
         await using var conn = await LedgerStore.OpenConnectionAsync(_dataSource, ct);
         await using var cmd = new NpgsqlCommand(
             $"""
-            select seq_id, timestamp, type, stream_id, data from {MartenConfig.Schema}.mt_events
+            select {LedgerStore.EntryColumns} from {MartenConfig.Schema}.mt_events
             where seq_id > @after and type = any(@types) and data->>'host' = @host
             order by seq_id limit @limit
             """,

@@ -37,69 +37,56 @@ internal static class TextIndexGuards
     public static string Create(string snapshotTypesSql)
     {
         var s = MartenConfig.Schema;
-        return $"""
-            create or replace function {s}.ledger_owns(rel regclass) returns boolean language sql stable as $fn$
-                select r.rolsuper or pg_has_role(current_user, c.relowner, 'MEMBER')
-                from pg_roles r, pg_class c where r.rolname = current_user and c.oid = rel
-            $fn$;
+        var onlyGrows = OwnerPasses("ledger_text_index_only_grows", "case when tg_op = 'DELETE' then old else new end", """
+            raise exception 'ledger: % on %.% refused: the text index only grows, through the indexer', tg_op, tg_table_schema, tg_table_name
+                using errcode = 'insufficient_privilege',
+                      hint = 'A damaged index is rebuilt by the tables'' owner; ledger verify reports events missing from it.';
+            """);
 
-            create or replace function {s}.ledger_text_index_only_grows() returns trigger language plpgsql as $fn$
-            begin
-                if {s}.ledger_owns(tg_relid) then
-                    return case when tg_op = 'DELETE' then old else new end;
-                end if;
-                raise exception 'ledger: % on %.% refused: the text index only grows, through the indexer', tg_op, tg_table_schema, tg_table_name
-                    using errcode = 'insufficient_privilege',
-                          hint = 'A damaged index is rebuilt by the tables'' owner; ledger verify reports events missing from it.';
-            end
-            $fn$;
-
-            create or replace function {s}.ledger_text_index_checks_insert() returns trigger language plpgsql as $fn$
-            declare
-                bad bigint;
-            begin
-                if {s}.ledger_owns(tg_relid) then
-                    return null;
-                end if;
-                -- The body must be the event's own searchable text (search_text), so a made-up
-                -- body cannot hide an event that is not indexed yet from the words it holds.
+        var checksInsert = OwnerPasses("ledger_text_index_checks_insert", "null", $"""
+            -- The body must be the event's own searchable text (search_text), so a made-up
+            -- body cannot hide an event that is not indexed yet from the words it holds.
+            {RefuseFound(
+                $"""
                 select n.seq_id into bad from new_rows n
                   left join {s}.mt_events e on e.seq_id = n.seq_id and e.type not in ({snapshotTypesSql})
                  where n.seq_id <= (select indexed_upto from {s}.text_index_state where id = 1)
                     or e.seq_id is null
                     or n.body is distinct from {s}.search_text(e.data)
                  limit 1;
-                if bad is not null then
-                    raise exception 'ledger: a text index row for #% refused: only events recorded and not yet indexed are indexed, with their own text', bad
-                        using errcode = 'insufficient_privilege';
-                end if;
-                return null;
-            end
-            $fn$;
+                """,
+                "ledger: a text index row for #% refused: only events recorded and not yet indexed are indexed, with their own text")}
+            return null;
+            """);
 
-            create or replace function {s}.ledger_text_watermark_moves_forward() returns trigger language plpgsql as $fn$
-            declare
-                missing bigint;
-            begin
-                if {s}.ledger_owns(tg_relid) then
-                    return new;
-                end if;
-                if new.id is distinct from old.id or new.indexed_upto < old.indexed_upto
-                   or new.indexed_upto > (select coalesce(max(seq_id), 0) from {s}.mt_events) then
-                    raise exception 'ledger: the text index watermark may not move from % to %', old.indexed_upto, new.indexed_upto
-                        using errcode = 'insufficient_privilege';
-                end if;
-                select e.seq_id into missing from {s}.mt_events e
+        var watermarkMovesForward = OwnerPasses("ledger_text_watermark_moves_forward", "new", $"""
+            if new.id is distinct from old.id or new.indexed_upto < old.indexed_upto
+               or new.indexed_upto > (select coalesce(max(seq_id), 0) from {s}.mt_events) then
+                raise exception 'ledger: the text index watermark may not move from % to %', old.indexed_upto, new.indexed_upto
+                    using errcode = 'insufficient_privilege';
+            end if;
+            {RefuseFound(
+                $"""
+                select e.seq_id into bad from {s}.mt_events e
                  where e.seq_id > old.indexed_upto and e.seq_id <= new.indexed_upto and e.type not in ({snapshotTypesSql})
                    and not exists (select 1 from {s}.event_text t where t.seq_id = e.seq_id)
                  limit 1;
-                if missing is not null then
-                    raise exception 'ledger: the text index watermark may not pass #%, which is not indexed', missing
-                        using errcode = 'insufficient_privilege';
-                end if;
-                return new;
-            end
+                """,
+                "ledger: the text index watermark may not pass #%, which is not indexed")}
+            return new;
+            """);
+
+        return $"""
+            create or replace function {s}.ledger_owns(rel regclass) returns boolean language sql stable as $fn$
+                select r.rolsuper or pg_has_role(current_user, c.relowner, 'MEMBER')
+                from pg_roles r, pg_class c where r.rolname = current_user and c.oid = rel
             $fn$;
+
+            {onlyGrows}
+
+            {checksInsert}
+
+            {watermarkMovesForward}
 
             create or replace trigger ledger_append_only before update or delete on {Text}
                 for each row execute function {s}.ledger_text_index_only_grows();
@@ -122,4 +109,41 @@ internal static class TextIndexGuards
             alter table {State} enable always trigger ledger_append_only_truncate;
             """;
     }
+
+    /// <summary>
+    /// A guard trigger function: the tables' owner (or a superuser) passes, the function returning
+    /// <paramref name="ownerReturns"/>; every other role runs <paramref name="checks"/>, which may
+    /// use the variable <c>bad</c> (see <see cref="RefuseFound"/>).
+    /// </summary>
+    private static string OwnerPasses(string name, string ownerReturns, string checks)
+    {
+        var s = MartenConfig.Schema;
+        return $"""
+            create or replace function {s}.{name}() returns trigger language plpgsql as $fn$
+            declare
+                bad bigint;
+            begin
+                if {s}.ledger_owns(tg_relid) then
+                    return {ownerReturns};
+                end if;
+            {Indent(checks)}
+            end
+            $fn$;
+            """;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="find"/> (a select of one sequence number into <c>bad</c>) and refuses the
+    /// statement when it finds one, with <paramref name="refusal"/> (its <c>%</c> is that number).
+    /// </summary>
+    private static string RefuseFound(string find, string refusal) =>
+        $"""
+        {find}
+        if bad is not null then
+            raise exception '{refusal}', bad
+                using errcode = 'insufficient_privilege';
+        end if;
+        """;
+
+    private static string Indent(string lines) => "    " + lines.Replace("\n", "\n    ", StringComparison.Ordinal);
 }

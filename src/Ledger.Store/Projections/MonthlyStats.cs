@@ -150,8 +150,7 @@ public sealed class MonthlyStats
                    avg((g->>'decoderPercent')::float8), max((g->>'decoderPercent')::float8),
                    max((g->>'memoryUsedMiB')::float8), max((g->>'memoryTotalMiB')::float8),
                    max((g->>'temperatureC')::float8), max((g->>'powerWatts')::float8)
-            from {S}.mt_events e, jsonb_array_elements(e.data->'gpus') g
-            where e.type = 'gpu_snapshot_taken' and e.data->>'host' = @host and e.timestamp >= @from and e.timestamp < @to
+            {SnapshotElements("gpu_snapshot_taken", "gpus", "g")}
             group by 1 order by 1
             """,
             host, from, to, null,
@@ -165,8 +164,7 @@ public sealed class MonthlyStats
               select e.seq_id, e.timestamp, c->>'name' as name, c->>'id' as id, (c->>'restartCount')::int as restarts,
                      c->>'state' as state, c->>'health' as health,
                      lag(c->>'health') over (partition by c->>'name' order by e.seq_id) as prev_health
-              from {S}.mt_events e, jsonb_array_elements(e.data->'containers') c
-              where e.type = 'container_snapshot_taken' and e.data->>'host' = @host and e.timestamp >= @from and e.timestamp < @to
+              {SnapshotElements("container_snapshot_taken", "containers", "c")}
             ),
             per_id as (
               select name, id, max(restarts) - min(restarts) as restarts from s group by name, id
@@ -190,8 +188,7 @@ public sealed class MonthlyStats
             with m as (
               select e.seq_id, e.timestamp, x->>'mount' as mount, x->>'tier' as tier, (x->>'usedBytes')::bigint as used,
                      (x->>'availableBytes')::bigint as available, (x->>'totalBytes')::bigint as total
-              from {S}.mt_events e, jsonb_array_elements(e.data->'mounts') x
-              where e.type = 'storage_snapshot_taken' and e.data->>'host' = @host and e.timestamp >= @from and e.timestamp < @to
+              {SnapshotElements("storage_snapshot_taken", "mounts", "x")}
             )
             select mount, (array_agg(tier order by seq_id desc))[1],
                    min(timestamp), (array_agg(used order by seq_id))[1],
@@ -219,22 +216,22 @@ public sealed class MonthlyStats
 
     /// <summary>Daily GPU utilisation (mean of all GPUs), one value per bucket between <paramref name="bounds"/>.</summary>
     public Task<IReadOnlyList<DailySeries>> GpuDailyAsync(string host, IReadOnlyList<DateTimeOffset> bounds, CancellationToken ct = default) =>
-        DailyAsync(
-            $"""
-            select 'gpu', width_bucket(e.timestamp, @bounds), avg((g->>'utilizationGpuPercent')::float8)
-            from {S}.mt_events e, jsonb_array_elements(e.data->'gpus') g
-            where e.type = 'gpu_snapshot_taken' and e.data->>'host' = @host and e.timestamp >= @from and e.timestamp < @to
-            group by 1, 2
-            """,
-            host, bounds, ct);
+        SnapshotElementsDailyAsync(host, bounds, "gpu_snapshot_taken", "gpus", "'gpu'", "avg((x->>'utilizationGpuPercent')::float8)", ct);
 
     /// <summary>Daily peak used bytes per mount.</summary>
     public Task<IReadOnlyList<DailySeries>> StorageDailyAsync(string host, IReadOnlyList<DateTimeOffset> bounds, CancellationToken ct = default) =>
+        SnapshotElementsDailyAsync(host, bounds, "storage_snapshot_taken", "mounts", "x->>'mount'", "max((x->>'usedBytes')::float8)", ct);
+
+    /// <summary>
+    /// A daily series per <paramref name="series"/> over the elements <c>x</c> of a snapshot's
+    /// <paramref name="array"/> (one per GPU, one per mount), each day's <paramref name="value"/>
+    /// aggregated over them. The arguments are SQL written here, never input.
+    /// </summary>
+    private Task<IReadOnlyList<DailySeries>> SnapshotElementsDailyAsync(string host, IReadOnlyList<DateTimeOffset> bounds, string type, string array, string series, string value, CancellationToken ct) =>
         DailyAsync(
             $"""
-            select x->>'mount', width_bucket(e.timestamp, @bounds), max((x->>'usedBytes')::float8)
-            from {S}.mt_events e, jsonb_array_elements(e.data->'mounts') x
-            where e.type = 'storage_snapshot_taken' and e.data->>'host' = @host and e.timestamp >= @from and e.timestamp < @to
+            select {series}, width_bucket(e.timestamp, @bounds), {value}
+            {SnapshotElements(type, array, "x")}
             group by 1, 2
             """,
             host, bounds, ct);
@@ -249,6 +246,16 @@ public sealed class MonthlyStats
             group by 1, 2
             """,
             host, bounds, ct);
+
+    /// <summary>
+    /// The FROM and WHERE of a query over the elements of a host's snapshots of one type in the
+    /// period: <c>e</c> the event, <paramref name="element"/> one element of its <paramref name="array"/>.
+    /// </summary>
+    private static string SnapshotElements(string type, string array, string element) =>
+        $"""
+        from {S}.mt_events e, jsonb_array_elements(e.data->'{array}') {element}
+        where e.type = '{type}' and e.data->>'host' = @host and e.timestamp >= @from and e.timestamp < @to
+        """;
 
     private async Task<IReadOnlyList<DailySeries>> DailyAsync(string sql, string host, IReadOnlyList<DateTimeOffset> bounds, CancellationToken ct)
     {

@@ -1,0 +1,49 @@
+using Npgsql;
+
+namespace Ledger.Store;
+
+// Stream lookups: which facts are recorded already.
+public sealed partial class LedgerStore
+{
+    /// <summary>The stream keys that start with <paramref name="prefix"/>.</summary>
+    public Task<HashSet<string>> StreamKeysAsync(string prefix, CancellationToken ct = default) =>
+        RetryAsync("reading stream keys", async () =>
+        {
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand($"select id from {MartenConfig.Schema}.mt_streams where id like $1 escape '\\'", conn);
+            cmd.Parameters.AddWithValue(EscapeLike(prefix) + "%");
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                keys.Add(reader.GetString(0));
+            }
+
+            return keys;
+        }, ct);
+
+    /// <summary>Whether a stream exists.</summary>
+    public Task<bool> StreamExistsAsync(string key, CancellationToken ct = default) =>
+        RetryAsync("looking up a stream", async () =>
+        {
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand($"select 1 from {MartenConfig.Schema}.mt_streams where id = $1", conn);
+            cmd.Parameters.AddWithValue(key);
+            return await cmd.ExecuteScalarAsync(ct) is not null;
+        }, ct);
+
+    /// <summary>The sequence number of a stream's first event, or throws when the stream does not exist.</summary>
+    public Task<long> FirstSeqOfStreamAsync(string key, CancellationToken ct = default) =>
+        RetryAsync("looking up a stream", async () =>
+        {
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand($"select min(seq_id) from {MartenConfig.Schema}.mt_events where stream_id = $1", conn);
+            cmd.Parameters.AddWithValue(key);
+            return await cmd.ExecuteScalarAsync(ct) is long seq
+                ? seq
+                : throw new StoreException($"No events are recorded under '{key}'.");
+        }, ct);
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}
