@@ -14,7 +14,7 @@
 let
   root = ../.;
 
-  # What the build reads: the four projects and the files at the root that they import.
+  # What the build reads: the four projects, the files they embed and the files at the root that they import.
   # bin/ and obj/ of a local build are left out, so a dirty checkout builds like a clean one.
   kept = [
     "src/Ledger.Core"
@@ -22,6 +22,7 @@ let
     "src/Ledger.Capture"
     "src/Ledger.Cli"
     "projections"
+    "demo"
     "Directory.Build.props"
     "Directory.Packages.props"
     "global.json"
