@@ -8,17 +8,6 @@ using Ledger.Store;
 
 namespace Ledger.Cli.Tui.ViewModels;
 
-/// <summary>Where a restore started from the TUI stands.</summary>
-internal enum RestoreState
-{
-    Planning,
-    Confirming,
-    NothingToDo,
-    Running,
-    Succeeded,
-    Failed,
-}
-
 /// <summary>
 /// Restore from the TUI: the plan of <see cref="RestoreEngine.PlanAsync"/>, written as
 /// <c>ledger restore</c> writes it; the admin types the host name; then
@@ -62,13 +51,8 @@ internal sealed class RestoreViewModel
     /// The repository to restore: the one named with --repo, else the one the event is about, else the
     /// one of the host's latest recorded change.
     /// </summary>
-    public static async Task<string> ResolveRepoAsync(LedgerStore store, string? option, TimelineEntry target, CancellationToken ct = default)
+    public static Task<string> ResolveRepoAsync(LedgerStore store, string? option, TimelineEntry target, CancellationToken ct = default)
     {
-        if (option is { Length: > 0 })
-        {
-            return option;
-        }
-
         var own = target.Data switch
         {
             ConfigEdited c => c.Repo,
@@ -78,13 +62,7 @@ internal sealed class RestoreViewModel
             RestoreCompleted r => r.Repo,
             _ => null,
         };
-        if (own is not null)
-        {
-            return own;
-        }
-
-        var latest = await store.TimelineAsync(new TimelineQuery { Host = target.Host, Kinds = ["config-edit"], BeforeSeq = target.Seq + 1, Limit = 1 }, ct);
-        return latest is [{ Data: ConfigEdited c2 }] ? c2.Repo : "/etc/nixos";
+        return ConfigRepo.ResolveAsync(store, option, target.Host, own, beforeSeq: target.Seq + 1, ct);
     }
 
     public async Task PlanAsync(CancellationToken ct = default)

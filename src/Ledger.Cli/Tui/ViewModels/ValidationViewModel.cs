@@ -2,20 +2,9 @@ using Ledger.App;
 using Ledger.App.Validation;
 using Ledger.Capture.Git;
 using Ledger.Core.Errors;
-using Ledger.Core.Events;
-using Ledger.Core.Timeline;
 using Ledger.Store;
 
 namespace Ledger.Cli.Tui.ViewModels;
-
-/// <summary>Where a validation run started from the TUI stands.</summary>
-internal enum ValidationState
-{
-    Running,
-    Passed,
-    Failed,
-    CouldNotRun,
-}
 
 /// <summary>
 /// <c>v</c> in the TUI: the checklist run by <see cref="Validator.RunAsync"/>, the code path of
@@ -52,16 +41,8 @@ internal sealed class ValidationViewModel
     /// The repository validated: the one named with --repo, else the one of the host's latest recorded
     /// change, else /etc/nixos (as <c>ledger validate</c>).
     /// </summary>
-    public static async Task<string> ResolveRepoAsync(LedgerStore store, string? option, string host, CancellationToken ct = default)
-    {
-        if (option is { Length: > 0 })
-        {
-            return option;
-        }
-
-        var latest = await store.TimelineAsync(new TimelineQuery { Host = host, Kinds = ["config-edit"], Limit = 1 }, ct);
-        return latest is [{ Data: ConfigEdited c }] ? c.Repo : "/etc/nixos";
-    }
+    public static Task<string> ResolveRepoAsync(LedgerStore store, string? option, string host, CancellationToken ct = default) =>
+        ConfigRepo.ResolveAsync(store, option, host, ct: ct);
 
     /// <summary>Runs every check of the checklist; each output line also goes to <paramref name="onLine"/> as it arrives.</summary>
     public async Task RunAsync(Action<string>? onLine = null, CancellationToken ct = default)
