@@ -8,11 +8,31 @@ namespace Ledger.Cli.Tui.ViewModels;
 internal static class ConfigRepo
 {
     /// <summary>
-    /// The one named with --repo, else <paramref name="own"/> (the repository an event is about), else the
-    /// one of the host's latest recorded change (below <paramref name="beforeSeq"/> when given), else
-    /// /etc/nixos (as the commands do).
+    /// The repository to restore: the one named with --repo, else the one the event is about, else the
+    /// one of the host's latest recorded change up to the event.
     /// </summary>
-    public static async Task<string> ResolveAsync(LedgerStore store, string? option, string host, string? own = null, long? beforeSeq = null, CancellationToken ct = default)
+    public static Task<string> ForRestoreAsync(LedgerStore store, string? option, TimelineEntry target, CancellationToken ct = default)
+    {
+        var own = target.Data switch
+        {
+            ConfigEdited c => c.Repo,
+            DeployStarted d => d.Repo,
+            DeployFinished d => d.Repo,
+            RestoreStarted r => r.Repo,
+            RestoreCompleted r => r.Repo,
+            _ => null,
+        };
+        return ResolveAsync(store, option, target.Host, own, beforeSeq: target.Seq + 1, ct);
+    }
+
+    /// <summary>
+    /// The repository validated: the one named with --repo, else the one of the host's latest recorded
+    /// change, else /etc/nixos (as <c>ledger validate</c>).
+    /// </summary>
+    public static Task<string> ForValidationAsync(LedgerStore store, string? option, string host, CancellationToken ct = default) =>
+        ResolveAsync(store, option, host, own: null, beforeSeq: null, ct);
+
+    private static async Task<string> ResolveAsync(LedgerStore store, string? option, string host, string? own, long? beforeSeq, CancellationToken ct)
     {
         if (option is { Length: > 0 })
         {

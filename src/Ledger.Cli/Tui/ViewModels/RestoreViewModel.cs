@@ -1,7 +1,6 @@
 using Ledger.App;
 using Ledger.App.Restore;
 using Ledger.Core.Errors;
-using Ledger.Core.Events;
 using Ledger.Core.Restore;
 using Ledger.Core.Timeline;
 using Ledger.Store;
@@ -14,26 +13,17 @@ namespace Ledger.Cli.Tui.ViewModels;
 /// <see cref="RestoreEngine.ExecuteAsync"/> runs with its step progress coming back line by line.
 /// The same engine as <c>ledger restore</c>, not a second one.
 /// </summary>
-internal sealed class RestoreViewModel
+internal sealed class RestoreViewModel(Func<TextWriter, OperationContext> context, string host, string repoPath, long targetSeq)
 {
-    private readonly Func<TextWriter, OperationContext> _context;
+    private readonly LiveLines _progress = new();
     private IReadOnlyList<StyledLine> _planLines = [];
-    private IReadOnlyList<StyledLine> _progress = [];
     private RestorePlan? _plan;
 
-    public RestoreViewModel(Func<TextWriter, OperationContext> context, string host, string repoPath, long targetSeq)
-    {
-        _context = context;
-        Host = host;
-        RepoPath = repoPath;
-        TargetSeq = targetSeq;
-    }
+    public string Host { get; } = host;
 
-    public string Host { get; }
+    public string RepoPath { get; } = repoPath;
 
-    public string RepoPath { get; }
-
-    public long TargetSeq { get; }
+    public long TargetSeq { get; } = targetSeq;
 
     public RestoreState State { get; private set; } = RestoreState.Planning;
 
@@ -45,31 +35,17 @@ internal sealed class RestoreViewModel
     public string? Message { get; private set; }
 
     /// <summary>The plan, then the progress of the run.</summary>
-    public IReadOnlyList<StyledLine> Lines => [.. _planLines, .. _progress];
+    public IReadOnlyList<StyledLine> Lines => [.. _planLines, .. _progress.Lines];
 
-    /// <summary>
-    /// The repository to restore: the one named with --repo, else the one the event is about, else the
-    /// one of the host's latest recorded change.
-    /// </summary>
-    public static Task<string> ResolveRepoAsync(LedgerStore store, string? option, TimelineEntry target, CancellationToken ct = default)
-    {
-        var own = target.Data switch
-        {
-            ConfigEdited c => c.Repo,
-            DeployStarted d => d.Repo,
-            DeployFinished d => d.Repo,
-            RestoreStarted r => r.Repo,
-            RestoreCompleted r => r.Repo,
-            _ => null,
-        };
-        return ConfigRepo.ResolveAsync(store, option, target.Host, own, beforeSeq: target.Seq + 1, ct);
-    }
+    /// <summary>The repository to restore: see <see cref="ConfigRepo.ForRestoreAsync"/>.</summary>
+    public static Task<string> ResolveRepoAsync(LedgerStore store, string? option, TimelineEntry target, CancellationToken ct = default) =>
+        ConfigRepo.ForRestoreAsync(store, option, target, ct);
 
     public async Task PlanAsync(CancellationToken ct = default)
     {
         try
         {
-            var engine = new RestoreEngine(_context(TextWriter.Null));
+            var engine = new RestoreEngine(context(TextWriter.Null));
             var plan = await engine.PlanAsync(RepoPath, TargetSeq, ct);
             using var text = new StringWriter();
             await RestoreEngine.WritePlanAsync(text, plan, RestoreEngine.Git);
@@ -104,15 +80,11 @@ internal sealed class RestoreViewModel
 
         State = RestoreState.Running;
         Message = "Restoring ...";
-        _progress = [new StyledLine(""), StyledLine.Of("Progress:", Tone.Heading)];
-        using var progress = new LineWriter(line =>
-        {
-            _progress = [.. _progress, StyledLine.Of(line, Tone.Restore)];
-            onLine?.Invoke(line);
-        });
+        _progress.Reset(new StyledLine(""), StyledLine.Of("Progress:", Tone.Heading));
+        using var progress = _progress.Writer(_ => Tone.Restore, onLine);
         try
         {
-            var engine = new RestoreEngine(_context(progress));
+            var engine = new RestoreEngine(context(progress));
             var outcome = await engine.ExecuteAsync(
                 RepoPath,
                 _plan,
@@ -122,14 +94,14 @@ internal sealed class RestoreViewModel
             progress.Flush();
             State = outcome.Succeeded ? RestoreState.Succeeded : RestoreState.Failed;
             Message = outcome.Message + " Esc returns to the timeline.";
-            _progress = [.. _progress, StyledLine.Of(outcome.Message, outcome.Succeeded ? Tone.Good : Tone.Bad)];
+            _progress.Add(StyledLine.Of(outcome.Message, outcome.Succeeded ? Tone.Good : Tone.Bad));
             return outcome.Succeeded;
         }
         catch (LedgerException e)
         {
             State = RestoreState.Failed;
             Message = e.Message;
-            _progress = [.. _progress, .. StyledLine.Block(e.Message, Tone.Bad)];
+            _progress.Add(StyledLine.Block(e.Message, Tone.Bad));
             return false;
         }
     }

@@ -1,7 +1,6 @@
 using Ledger.App.Recording;
 using Ledger.Cli.Tui.ViewModels;
 using Ledger.Core.Events;
-using Ledger.Core.Text;
 using Ledger.Core.Timeline;
 
 namespace Ledger.Cli.Tui.Views;
@@ -17,7 +16,7 @@ internal sealed partial class LedgerWindow
             return;
         }
 
-        var dialog = new AnnotateDialog($"Annotate #{entry.Seq}: {TerminalText.Line(entry.Title)}");
+        var dialog = new AnnotateDialog($"Annotate #{entry.Seq}: {Ledger.Core.Text.TerminalText.Line(entry.Title)}");
         dialog.Cancelled += CloseAnnotate;
         dialog.Submitted += () =>
         {

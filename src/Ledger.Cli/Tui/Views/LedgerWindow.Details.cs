@@ -1,4 +1,5 @@
 using Ledger.Cli.Tui.ViewModels;
+using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 
 namespace Ledger.Cli.Tui.Views;
@@ -9,8 +10,14 @@ internal sealed partial class LedgerWindow
     private void ShowDetailsOf(TimelineEntry entry) =>
         Background(async () => Details = await DetailsViewModel.LoadAsync(_svc.Store, entry, _svc.Zone), () => ShowDetails(Details!));
 
-    private void ShowChangeDoc(TimelineEntry change)
+    private void ShowChangeDoc(TimelineEntry? change)
     {
+        if (change is not { Data: ConfigEdited })
+        {
+            _message = "A change doc belongs to a config edit: select one (kind config-edit) and press d again.";
+            return;
+        }
+
         DetailsViewModel? doc = null;
         Background(async () => doc = await DetailsViewModel.ChangeDocAsync(_svc.Store, change, _svc.Zone), () =>
         {

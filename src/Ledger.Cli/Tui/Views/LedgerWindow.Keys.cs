@@ -1,5 +1,4 @@
 using Ledger.Cli.Tui.ViewModels;
-using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;
@@ -155,11 +154,8 @@ internal sealed partial class LedgerWindow
             case TuiAction.Details when Timeline.Current is { } current:
                 ShowDetailsOf(current);
                 break;
-            case TuiAction.ChangeDoc when Timeline.Current is { Data: ConfigEdited } change:
-                ShowChangeDoc(change);
-                break;
             case TuiAction.ChangeDoc:
-                _message = "A change doc belongs to a config edit: select one (kind config-edit) and press d again.";
+                ShowChangeDoc(Timeline.Current);
                 break;
         }
 
