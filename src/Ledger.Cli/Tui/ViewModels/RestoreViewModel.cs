@@ -1,23 +1,11 @@
 using Ledger.App;
 using Ledger.App.Restore;
 using Ledger.Core.Errors;
-using Ledger.Core.Events;
 using Ledger.Core.Restore;
 using Ledger.Core.Timeline;
 using Ledger.Store;
 
 namespace Ledger.Cli.Tui.ViewModels;
-
-/// <summary>Where a restore started from the TUI stands.</summary>
-internal enum RestoreState
-{
-    Planning,
-    Confirming,
-    NothingToDo,
-    Running,
-    Succeeded,
-    Failed,
-}
 
 /// <summary>
 /// Restore from the TUI: the plan of <see cref="RestoreEngine.PlanAsync"/>, written as
@@ -25,26 +13,17 @@ internal enum RestoreState
 /// <see cref="RestoreEngine.ExecuteAsync"/> runs with its step progress coming back line by line.
 /// The same engine as <c>ledger restore</c>, not a second one.
 /// </summary>
-internal sealed class RestoreViewModel
+internal sealed class RestoreViewModel(Func<TextWriter, OperationContext> context, string host, string repoPath, long targetSeq)
 {
-    private readonly Func<TextWriter, OperationContext> _context;
+    private readonly LiveLines _progress = new();
     private IReadOnlyList<StyledLine> _planLines = [];
-    private IReadOnlyList<StyledLine> _progress = [];
     private RestorePlan? _plan;
 
-    public RestoreViewModel(Func<TextWriter, OperationContext> context, string host, string repoPath, long targetSeq)
-    {
-        _context = context;
-        Host = host;
-        RepoPath = repoPath;
-        TargetSeq = targetSeq;
-    }
+    public string Host { get; } = host;
 
-    public string Host { get; }
+    public string RepoPath { get; } = repoPath;
 
-    public string RepoPath { get; }
-
-    public long TargetSeq { get; }
+    public long TargetSeq { get; } = targetSeq;
 
     public RestoreState State { get; private set; } = RestoreState.Planning;
 
@@ -56,42 +35,17 @@ internal sealed class RestoreViewModel
     public string? Message { get; private set; }
 
     /// <summary>The plan, then the progress of the run.</summary>
-    public IReadOnlyList<StyledLine> Lines => [.. _planLines, .. _progress];
+    public IReadOnlyList<StyledLine> Lines => [.. _planLines, .. _progress.Lines];
 
-    /// <summary>
-    /// The repository to restore: the one named with --repo, else the one the event is about, else the
-    /// one of the host's latest recorded change.
-    /// </summary>
-    public static async Task<string> ResolveRepoAsync(LedgerStore store, string? option, TimelineEntry target, CancellationToken ct = default)
-    {
-        if (option is { Length: > 0 })
-        {
-            return option;
-        }
-
-        var own = target.Data switch
-        {
-            ConfigEdited c => c.Repo,
-            DeployStarted d => d.Repo,
-            DeployFinished d => d.Repo,
-            RestoreStarted r => r.Repo,
-            RestoreCompleted r => r.Repo,
-            _ => null,
-        };
-        if (own is not null)
-        {
-            return own;
-        }
-
-        var latest = await store.TimelineAsync(new TimelineQuery { Host = target.Host, Kinds = ["config-edit"], BeforeSeq = target.Seq + 1, Limit = 1 }, ct);
-        return latest is [{ Data: ConfigEdited c2 }] ? c2.Repo : "/etc/nixos";
-    }
+    /// <summary>The repository to restore: see <see cref="ConfigRepo.ForRestoreAsync"/>.</summary>
+    public static Task<string> ResolveRepoAsync(LedgerStore store, string? option, TimelineEntry target, CancellationToken ct = default) =>
+        ConfigRepo.ForRestoreAsync(store, option, target, ct);
 
     public async Task PlanAsync(CancellationToken ct = default)
     {
         try
         {
-            var engine = new RestoreEngine(_context(TextWriter.Null));
+            var engine = new RestoreEngine(context(TextWriter.Null));
             var plan = await engine.PlanAsync(RepoPath, TargetSeq, ct);
             using var text = new StringWriter();
             await RestoreEngine.WritePlanAsync(text, plan, RestoreEngine.Git);
@@ -126,15 +80,11 @@ internal sealed class RestoreViewModel
 
         State = RestoreState.Running;
         Message = "Restoring ...";
-        _progress = [new StyledLine(""), StyledLine.Of("Progress:", Tone.Heading)];
-        using var progress = new LineWriter(line =>
-        {
-            _progress = [.. _progress, StyledLine.Of(line, Tone.Restore)];
-            onLine?.Invoke(line);
-        });
+        _progress.Reset(new StyledLine(""), StyledLine.Of("Progress:", Tone.Heading));
+        using var progress = _progress.Writer(_ => Tone.Restore, onLine);
         try
         {
-            var engine = new RestoreEngine(_context(progress));
+            var engine = new RestoreEngine(context(progress));
             var outcome = await engine.ExecuteAsync(
                 RepoPath,
                 _plan,
@@ -144,14 +94,14 @@ internal sealed class RestoreViewModel
             progress.Flush();
             State = outcome.Succeeded ? RestoreState.Succeeded : RestoreState.Failed;
             Message = outcome.Message + " Esc returns to the timeline.";
-            _progress = [.. _progress, StyledLine.Of(outcome.Message, outcome.Succeeded ? Tone.Good : Tone.Bad)];
+            _progress.Add(StyledLine.Of(outcome.Message, outcome.Succeeded ? Tone.Good : Tone.Bad));
             return outcome.Succeeded;
         }
         catch (LedgerException e)
         {
             State = RestoreState.Failed;
             Message = e.Message;
-            _progress = [.. _progress, .. StyledLine.Block(e.Message, Tone.Bad)];
+            _progress.Add(StyledLine.Block(e.Message, Tone.Bad));
             return false;
         }
     }

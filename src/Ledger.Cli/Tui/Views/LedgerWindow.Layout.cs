@@ -1,0 +1,91 @@
+using Ledger.Cli.Tui.ViewModels;
+using Terminal.Gui.ViewBase;
+
+namespace Ledger.Cli.Tui.Views;
+
+/// <summary>Layout: where the five views sit, and what each shows for the current screen.</summary>
+internal sealed partial class LedgerWindow
+{
+    private readonly BarView _header = new(Palette.Bar) { X = 0, Y = 0 };
+    private readonly BarView _columns = new(Palette.Of(Tone.Heading)) { X = 0, Y = 1 };
+    private readonly LinesView _body = new() { X = 0, Y = 2, Width = Dim.Fill(), Height = Dim.Fill(2) };
+    private readonly BarView _prompt = new(Palette.Prompt) { X = 0, Y = Pos.AnchorEnd(2) };
+    private readonly BarView _status = new(Palette.Bar) { X = 0, Y = Pos.AnchorEnd(1) };
+
+    /// <summary>Puts the view models' state on the screen.</summary>
+    public void Refresh()
+    {
+        var where = _svc.Host is null ? "all hosts" : $"host {_svc.Host}";
+        _header.Text = $" ledger tui | {where} | {_svc.Store.Description}";
+        switch (Screen)
+        {
+            case Screen.Timeline:
+                _columns.Text = TimelineViewModel.Header;
+                var rows = Timeline.Rows;
+                _body.Show(rows.Select(Timeline.RowLine).ToArray(), rows.Count == 0 ? null : Timeline.Selected);
+                break;
+            case Screen.Details:
+                _columns.Text = Details?.Title ?? "";
+                break;
+            case Screen.Validation when Validation is not null:
+                _columns.Text = $"Validation of {Validation.Host} (as ledger validate)";
+                var lines = Validation.Lines;
+                // Follow the output as it arrives; once it stops, the admin may scroll back.
+                _body.Show(lines, null, lines.Count != _validationLinesShown ? Math.Max(0, lines.Count - _body.PageSize) : null);
+                _validationLinesShown = lines.Count;
+                break;
+            case Screen.Help:
+                _columns.Text = "Keys (from $LEDGER_HOME/tui-keys.json where set)";
+                break;
+            case Screen.Restore when Restore is not null:
+                _columns.Text = $"Restore host {Restore.Host} to event #{Restore.TargetSeq}";
+                _body.Show(Restore.Lines, null, Math.Max(0, Restore.Lines.Count - _body.PageSize));
+                break;
+        }
+
+        _prompt.Text = _promptKind is { } p ? $"{p}{_input}_"
+            : ConfirmingRestore ? $"Type '{Restore!.Host}' to restore: {_input}_"
+            : _annotate is not null ? _message ?? "Annotating: Tab next  Enter OK  Esc cancel"
+            : _message ?? (Screen == Screen.Restore ? Restore?.Message : Screen == Screen.Validation ? Validation?.Message : null) ?? TimelineSummary();
+        _status.Text = StatusText();
+        SetNeedsDraw();
+    }
+
+    private string TimelineSummary()
+    {
+        var count = Timeline.Rows.Count;
+        var more = Timeline.Exhausted && Timeline.AtNewest ? "" : "+";
+        var filter = Timeline.Filter is { } f ? $"filter: {f.Source} | " : "";
+        return Busy ? $"{filter}loading ..." : $"{filter}{count}{more} events{(Timeline.AtNewest ? "" : " (the oldest)")} | row {Math.Min(Timeline.Selected + 1, count)}";
+    }
+
+    /// <summary>The first key bound to an action, for messages and the status bar.</summary>
+    private string KeyOf(TuiAction action) => _svc.Keys.KeysOf(action) is [var first, ..] ? first : "-";
+
+    private string StatusText()
+    {
+        string K(TuiAction a) => KeyOf(a);
+        return Screen switch
+        {
+            Screen.Timeline => $" {K(TuiAction.Help)} help  {K(TuiAction.Filter)} filter  {K(TuiAction.NextMatch)}/{K(TuiAction.PreviousMatch)} match  Enter details  {K(TuiAction.Restore)} restore  {K(TuiAction.CommandLine)} cmd  {K(TuiAction.Quit)} quit",
+            Screen.Restore => " Enter confirm  Esc cancel/back",
+            Screen.Validation => $" j/k scroll  PgUp/PgDn  g/G  Esc/{K(TuiAction.Quit)} back (it goes on)  {K(TuiAction.Validate)} show it again",
+            _ => $" j/k scroll  PgUp/PgDn  g/G  {K(TuiAction.Restore)} restore  {K(TuiAction.Annotate)} annotate  Esc/{K(TuiAction.Quit)} back  {K(TuiAction.Help)} help",
+        };
+    }
+
+    private List<StyledLine> HelpLines()
+    {
+        var lines = new List<StyledLine> { new("ledger tui: what changed and why, and restore to an event.", Tone.Heading), new("") };
+        foreach (var (action, keys, help) in _svc.Keys.Describe())
+        {
+            lines.Add(StyledLine.Of($"  {string.Join(" ", keys),-16} {help}  ({KeyMap.NameOf(action)})"));
+        }
+
+        lines.Add(new(""));
+        lines.Add(new("Filter: free text (marked in yellow) searches events; kind:config-edit, host:H,", Tone.Dim));
+        lines.Add(new("since:2026-01-01 and until:... narrow it. Rebind keys in $LEDGER_HOME/tui-keys.json,", Tone.Dim));
+        lines.Add(new("e.g. {\"restore\": [\"X\"]}. Esc or q goes back.", Tone.Dim));
+        return lines;
+    }
+}
