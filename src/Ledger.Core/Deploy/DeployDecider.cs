@@ -13,12 +13,6 @@ namespace Ledger.Core.Deploy;
 /// </summary>
 public static class DeployDecider
 {
-    public const string SkippedNotice = "Validations skipped (--no-validate): this deploy is not a known-good point for rollbacks.";
-
-    public const string ValidationProblem = "post-deploy validation did not pass";
-
-    public const string NothingToRollBackTo = "no earlier deploy validated, so there is nothing known-good to roll back to";
-
     public static DeployState Evolve(DeployState state, DeployStepResult result) => result switch
     {
         ChecklistMissing or Validated => state with { Validation = result },
@@ -34,7 +28,7 @@ public static class DeployDecider
 
         if (!state.Validate)
         {
-            return Finish(state, DeployOutcome.Succeeded, validated: false, problem: null, rollbackNote: null, SkippedNotice);
+            return Finish(state, DeployOutcome.Succeeded, validated: false, problem: null, rollbackNote: null, "Validations skipped (--no-validate): this deploy is not a known-good point for rollbacks.");
         }
 
         return state.Validation switch
@@ -43,7 +37,7 @@ public static class DeployDecider
             ChecklistMissing m => Finish(
                 state, DeployOutcome.Succeeded, validated: false, problem: null, rollbackNote: null, $"No checklist at {m.Path}: not validated (ledger validate --example-config shows one)."),
             Validated { Passed: true } => Finish(state, DeployOutcome.Succeeded, validated: true, problem: null, rollbackNote: null, notice: null),
-            _ => Unsuccessful(state, DeployOutcome.ValidationFailed, ValidationProblem),
+            _ => Unsuccessful(state, DeployOutcome.ValidationFailed, "post-deploy validation did not pass"),
         };
     }
 
@@ -60,7 +54,7 @@ public static class DeployDecider
             null => new DeployAction.FindRollbackTarget(),
             RollbackTargetFound t => new DeployAction.RollBack(
                 t.Seq, $"Rolling back automatically to deploy #{t.Seq} ({t.Title}):", $"automatic rollback of deploy {state.DeployId}: {problem}"),
-            NoValidatedDeploy => Finish(state, outcome, validated: false, problem, NothingToRollBackTo, notice: null),
+            NoValidatedDeploy => Finish(state, outcome, validated: false, problem, "no earlier deploy validated, so there is nothing known-good to roll back to", notice: null),
             RolledBack r => Finish(state, r.Succeeded ? DeployOutcome.RolledBack : outcome, validated: false, problem, r.Message, notice: null),
             _ => throw new ArgumentOutOfRangeException(nameof(state), state.Rollback, "Not a result of a rollback."),
         };

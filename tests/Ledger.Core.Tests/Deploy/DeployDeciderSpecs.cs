@@ -22,7 +22,7 @@ public class DeployDeciderSpecs
     public void A_deploy_asked_not_to_validate_succeeds_unvalidated_and_says_it_is_no_known_good_point()
     {
         DeployDecider.Next(Switched(validate: false)).ShouldBe(new DeployAction.Finish(
-            DeployOutcome.Succeeded, false, null, DeployDecider.SkippedNotice, "Deployed abcdef01 (switch), not validated.", 0));
+            DeployOutcome.Succeeded, false, null, "Validations skipped (--no-validate): this deploy is not a known-good point for rollbacks.", "Deployed abcdef01 (switch), not validated.", 0));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class DeployDeciderSpecs
         var next = DeployDecider.Next(DeployDecider.Evolve(Switched(), new Validated(false)));
 
         next.ShouldBe(new DeployAction.Finish(
-            DeployOutcome.ValidationFailed, false, DeployDecider.ValidationProblem, null, $"Deploy of abcdef01 FAILED: post-deploy validation did not pass.{AddRollback}", 1));
+            DeployOutcome.ValidationFailed, false, "post-deploy validation did not pass", null, $"Deploy of abcdef01 FAILED: post-deploy validation did not pass.{AddRollback}", 1));
     }
 
     [Fact]
@@ -140,9 +140,9 @@ public class DeployDeciderSpecs
         next.ShouldBe(new DeployAction.Finish(
             DeployOutcome.Failed,
             false,
-            $"nixos-rebuild switch exited 1; {DeployDecider.NothingToRollBackTo}",
+            "nixos-rebuild switch exited 1; no earlier deploy validated, so there is nothing known-good to roll back to",
             null,
-            $"Deploy of abcdef01 FAILED: nixos-rebuild switch exited 1. {DeployDecider.NothingToRollBackTo}",
+            "Deploy of abcdef01 FAILED: nixos-rebuild switch exited 1. no earlier deploy validated, so there is nothing known-good to roll back to",
             1));
     }
 
