@@ -5,22 +5,18 @@ using Ledger.App.Validation;
 using Ledger.Capture.Git;
 using Ledger.Capture.Host;
 using Ledger.Capture.Nixos;
+using Ledger.Core.Deploy;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Store;
 
 namespace Ledger.App.Deploy;
 
-/// <summary>The choices of one deploy.</summary>
-internal sealed record DeployRequest(string Message, string Action, string? Flake, bool AutoRollback, bool Validate);
-
-/// <summary>How a deploy ended; <see cref="ExitCode"/> is non-zero whenever the end state is not what was asked for.</summary>
-internal sealed record DeployResult(DeployOutcome Outcome, string Commit, int ExitCode, string Message);
-
 /// <summary>
 /// The runbook's <c>grebuild</c> done safely: commit the working tree, <c>nixos-rebuild ACTION</c>,
 /// validate, and with --auto-rollback go back to the last deploy that validated. Every outcome is
-/// an explicit event; a rolled-back deploy never exits 0.
+/// an explicit event; a rolled-back deploy never exits 0. What happens after the switch is decided
+/// by <see cref="DeployDecider"/>; this engine only does it.
 /// </summary>
 internal sealed class DeployEngine
 {
@@ -66,75 +62,66 @@ internal sealed class DeployEngine
         var generation = SystemReader.Generation(_ctx.Programs.SystemProfile);
         await o.WriteLineAsync($"{switched.Command}: exit {switched.ExitCode} in {switched.Duration.TotalSeconds:0.0} s" + (generation is { } g ? $", generation {g}" : ""));
 
-        // 3. Validate what is now running.
-        DeployOutcome outcome;
-        bool validated = false;
-        string? problem = null;
-        if (!switched.Succeeded)
+        // 3. Validate, roll back, finish: as decided.
+        var state = new DeployState(id, commit, request.Action, request.Validate, request.AutoRollback, switched.Command, switched.ExitCode);
+        while (true)
         {
-            outcome = DeployOutcome.Failed;
-            problem = $"{switched.Command} exited {switched.ExitCode}";
-        }
-        else if (!request.Validate)
-        {
-            outcome = DeployOutcome.Succeeded;
-            await o.WriteLineAsync("Validations skipped (--no-validate): this deploy is not a known-good point for rollbacks.");
-        }
-        else if (_ctx.ChecklistPath is null || !File.Exists(_ctx.ChecklistPath))
-        {
-            outcome = DeployOutcome.Succeeded;
-            await o.WriteLineAsync($"No checklist at {_ctx.ChecklistPath}: not validated (ledger validate --example-config shows one).");
-        }
-        else
-        {
-            var checks = Validator.Load(_ctx.ChecklistPath).Checks;
-            var result = await Validator.RunAsync(_ctx.Store, checks, _ctx.Host, _ctx.Actor, _ctx.Programs, commit, o, ct);
-            validated = result.ExitCode == ExitCodes.Success;
-            outcome = validated ? DeployOutcome.Succeeded : DeployOutcome.ValidationFailed;
-            problem = validated ? null : "post-deploy validation did not pass";
-        }
+            switch (DeployDecider.Next(state))
+            {
+                case DeployAction.Validate:
+                    state = DeployDecider.Evolve(state, await ValidateAsync(commit, ct));
+                    break;
+                case DeployAction.FindRollbackTarget:
+                    var good = await _ctx.Store.LastValidatedDeployAsync(_ctx.Host, repo.RepoKey, ct);
+                    state = DeployDecider.Evolve(state, good is null ? new DeployStepResult.NoValidatedDeploy() : new DeployStepResult.RollbackTargetFound(good.Seq, good.Title));
+                    break;
+                case DeployAction.RollBack rollBack:
+                    await o.WriteLineAsync(rollBack.Announcement);
+                    // The restore opens the repository itself; the lock stays held.
+                    repo.Dispose();
+                    state = DeployDecider.Evolve(state, await RollBackAsync(repoPath, rollBack, request.Flake, repoLock, ct));
+                    break;
+                case DeployAction.Finish finish:
+                    if (finish.Notice is not null)
+                    {
+                        await o.WriteLineAsync(finish.Notice);
+                    }
 
-        // 4. Roll back to the last deploy that validated.
-        string? rollbackNote = null;
-        if (outcome != DeployOutcome.Succeeded && request.AutoRollback)
-        {
-            var good = await _ctx.Store.LastValidatedDeployAsync(_ctx.Host, repo.RepoKey, ct);
-            if (good is null)
-            {
-                rollbackNote = "no earlier deploy validated, so there is nothing known-good to roll back to";
-            }
-            else
-            {
-                await o.WriteLineAsync($"Rolling back automatically to deploy #{good.Seq} ({good.Title}):");
-                var engine = new RestoreEngine(_ctx);
-                repo.Dispose();
-                var plan = await engine.PlanAsync(repoPath, good.Seq, ct);
-                var restored = await engine.ExecuteAsync(
-                    repoPath,
-                    plan,
-                    new RestoreRequest(RestoreEngine.Git, $"automatic rollback of deploy {id}: {problem}", Stash: false, Automatic: true, Validate: true, Flake: request.Flake),
-                    repoLock,
-                    ct);
-                rollbackNote = restored.Message;
-                if (restored.Succeeded)
-                {
-                    outcome = DeployOutcome.RolledBack;
-                }
+                    await _ctx.Store.AppendAsync(
+                        new NewEvent(stream, new DeployFinished(_ctx.Host, _ctx.Actor, id, repo.RepoKey, commit, request.Action, finish.Validated, finish.Outcome, generation, (long)clock.Elapsed.TotalMilliseconds, switched.ExitCode, switched.OutputTail, finish.Detail)),
+                        ct);
+                    // Deploys are what an audit asks about first: chain them (and all before) right away.
+                    await _ctx.Store.Chain.SealAsync(ct: ct);
+                    return new DeployResult(finish.Outcome, commit, finish.ExitCode, finish.Message);
+                case var action:
+                    throw new InvalidOperationException($"A deploy cannot do {action}.");
             }
         }
+    }
 
-        await _ctx.Store.AppendAsync(
-            new NewEvent(stream, new DeployFinished(_ctx.Host, _ctx.Actor, id, repo.RepoKey, commit, request.Action, validated, outcome, generation, (long)clock.Elapsed.TotalMilliseconds, switched.ExitCode, switched.OutputTail, problem is null ? rollbackNote : $"{problem}{(rollbackNote is null ? "" : "; " + rollbackNote)}")),
+    private async Task<DeployStepResult> ValidateAsync(string commit, CancellationToken ct)
+    {
+        if (_ctx.ChecklistPath is null || !File.Exists(_ctx.ChecklistPath))
+        {
+            return new DeployStepResult.ChecklistMissing(_ctx.ChecklistPath);
+        }
+
+        var checks = Validator.Load(_ctx.ChecklistPath).Checks;
+        var result = await Validator.RunAsync(_ctx.Store, checks, _ctx.Host, _ctx.Actor, _ctx.Programs, commit, _ctx.Progress, ct);
+        return new DeployStepResult.Validated(result.ExitCode == ExitCodes.Success);
+    }
+
+    private async Task<DeployStepResult> RollBackAsync(string repoPath, DeployAction.RollBack rollBack, string? flake, RepositoryLock repoLock, CancellationToken ct)
+    {
+        var engine = new RestoreEngine(_ctx);
+        var plan = await engine.PlanAsync(repoPath, rollBack.Seq, ct);
+        var restored = await engine.ExecuteAsync(
+            repoPath,
+            plan,
+            new RestoreRequest(RestoreEngine.Git, rollBack.Reason, Stash: false, Automatic: true, Validate: true, Flake: flake),
+            repoLock,
             ct);
-        // Deploys are what an audit asks about first: chain them (and all before) right away.
-        await _ctx.Store.Chain.SealAsync(ct: ct);
-        var message = outcome switch
-        {
-            DeployOutcome.Succeeded => $"Deployed {EventCatalogue.ShortSha(commit)} ({request.Action})" + (validated ? ", validated." : ", not validated."),
-            DeployOutcome.RolledBack => $"Deploy of {EventCatalogue.ShortSha(commit)} was ROLLED BACK: {problem}. {rollbackNote}",
-            _ => $"Deploy of {EventCatalogue.ShortSha(commit)} FAILED: {problem}." + (rollbackNote is null ? (request.AutoRollback ? "" : " Add --auto-rollback to go back to the last validated deploy automatically.") : $" {rollbackNote}"),
-        };
-        return new DeployResult(outcome, commit, outcome == DeployOutcome.Succeeded ? ExitCodes.Success : ExitCodes.Failure, message);
+        return new DeployStepResult.RolledBack(restored.Succeeded, restored.Message);
     }
 
     private Task<long?> RecordCommitAsync(ConfigRepository repo, string sha, CancellationToken ct) =>

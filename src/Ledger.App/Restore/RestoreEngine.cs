@@ -1,19 +1,10 @@
-using System.Diagnostics;
 using System.Text.Json;
-using Ledger.App.Recording;
-using Ledger.App.Validation;
 using Ledger.Capture.Git;
-using Ledger.Capture.Host;
-using Ledger.Capture.Nixos;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Restore;
-using Ledger.Store;
 
 namespace Ledger.App.Restore;
-
-/// <summary>How a restore ended.</summary>
-internal sealed record RestoreOutcome(bool Succeeded, string RestoreId, string? NewCommit, string Message);
 
 /// <summary>
 /// Restore-to-event: the one engine behind <c>ledger restore</c>, the automatic rollback of
@@ -21,10 +12,10 @@ internal sealed record RestoreOutcome(bool Succeeded, string RestoreId, string? 
 /// before the next begins and recorded as an event, so <see cref="ResumeAsync"/> can finish a
 /// restore that was killed at any point.
 /// </summary>
-internal sealed class RestoreEngine
+internal sealed partial class RestoreEngine
 {
-    public const string Git = "git";
-    public const string Generation = "generation";
+    public const string Git = RestoreVia.Git;
+    public const string Generation = RestoreVia.Generation;
 
     private readonly OperationContext _ctx;
 
@@ -112,8 +103,7 @@ internal sealed class RestoreEngine
             var id = $"r{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
             var journal = new RestoreJournal(id, _ctx.Host, repo.RepoKey, plan.TargetSeq, plan.TargetCommit, plan.FromCommit, request.Via, request.Reason, request.Automatic, plan.TargetGeneration, [], Validate: request.Validate, ChecksPath: _ctx.ChecklistPath, Flake: request.Flake);
             await AppendAsync(id, new RestoreStarted(_ctx.Host, _ctx.Actor, id, repo.RepoKey, plan.TargetSeq, plan.TargetCommit, plan.FromCommit, request.Via, request.Reason, request.Automatic, plan.TargetGeneration), ct);
-            journal = await StepAsync(repo, journal, RestoreSteps.Lock, ownLock?.TookOverStale == true ? "took over a stale lock" : "repository locked", ct);
-            return await ContinueAsync(repo, journal, Stopwatch.StartNew(), ct);
+            return await DriveAsync(repo, journal, ownLock?.TookOverStale == true, ct);
         }
         finally
         {
@@ -136,171 +126,7 @@ internal sealed class RestoreEngine
         using var repoLock = RepositoryLock.Acquire(repo.GitDirectory, "restore");
         await _ctx.Progress.WriteLineAsync($"Resuming restore {journal.RestoreId} to event #{journal.TargetSeq} (done: {string.Join(", ", journal.DoneSteps)}).");
         await AppendAsync(journal.RestoreId, new RestoreStepCompleted(_ctx.Host, _ctx.Actor, journal.RestoreId, "resume", $"resumed after: {string.Join(", ", journal.DoneSteps)}", 0), ct);
-        return await ContinueAsync(repo, journal, Stopwatch.StartNew(), ct);
-    }
-
-    private async Task<RestoreOutcome> ContinueAsync(ConfigRepository repo, RestoreJournal journal, Stopwatch clock, CancellationToken ct)
-    {
-        var id = journal.RestoreId;
-        if (!journal.Done(RestoreSteps.Stash))
-        {
-            string detail = "nothing to set aside";
-            if (repo.DirtyPaths().Count > 0)
-            {
-                var stash = repo.Stash($"ledger restore {id}: local changes set aside");
-                journal = journal with { StashCommit = stash };
-                detail = $"local changes stashed as {stash} (git stash list)";
-            }
-
-            journal = await StepAsync(repo, journal, RestoreSteps.Stash, detail, ct);
-        }
-
-        if (!journal.Done(RestoreSteps.Commit))
-        {
-            // A crash between moving the branch and writing the journal leaves HEAD already at our commit.
-            string newCommit;
-            if (repo.Head != journal.FromCommit && repo.TreeEqualsHead(journal.TargetCommit) && repo.IsAncestor(journal.FromCommit, repo.Head))
-            {
-                newCommit = repo.Head;
-            }
-            else
-            {
-                newCommit = repo.CommitTreeOf(journal.TargetCommit, RestorePlan.CommitMessage(journal.TargetSeq, journal.Reason));
-            }
-
-            journal = journal with { NewCommit = newCommit };
-            await RecordCommitAsync(repo, newCommit, ct);
-            journal = await StepAsync(repo, journal, RestoreSteps.Commit, $"new commit {EventCatalogue.ShortSha(newCommit)} with the tree of {EventCatalogue.ShortSha(journal.TargetCommit)}", ct);
-        }
-
-        if (!journal.Done(RestoreSteps.Checkout))
-        {
-            repo.CheckoutHead();
-            journal = await StepAsync(repo, journal, RestoreSteps.Checkout, "working tree now equals the target tree", ct);
-        }
-
-        int? generation = null;
-        if (!journal.Done(RestoreSteps.Switch))
-        {
-            var switcher = new NixosSwitcher(_ctx.Programs.NixosRebuild, _ctx.Programs.NixEnv);
-            SwitchResult result;
-            try
-            {
-                result = journal.Via == Generation && journal.TargetGeneration is { } g
-                    ? await switcher.SwitchGenerationAsync(_ctx.Programs.SystemProfile, g, ct)
-                    : await switcher.RebuildAsync("switch", journal.Flake, repo.WorkingDirectory, ct);
-            }
-            catch (Ledger.Capture.CaptureException e)
-            {
-                // The program could not even start (not on this machine): undo like any failed switch.
-                return await UndoAsync(repo, journal, RestoreSteps.Switch, e.Message, ct);
-            }
-
-            if (!result.Succeeded)
-            {
-                return await UndoAsync(repo, journal, RestoreSteps.Switch, $"{result.Command} exited {result.ExitCode}: {LastLine(result.OutputTail)}", ct);
-            }
-
-            generation = SystemReader.Generation(_ctx.Programs.SystemProfile);
-            journal = await StepAsync(repo, journal, RestoreSteps.Switch, $"{result.Command} succeeded in {result.Duration.TotalSeconds:0.0} s" + (generation is { } gen ? $", generation {gen}" : ""), ct);
-        }
-
-        if (!journal.Done(RestoreSteps.Validate))
-        {
-            var failed = await ValidateAsync(journal, ct);
-            if (failed is not null)
-            {
-                // The target is in effect but does not validate: say so; never claim success.
-                await AppendAsync(id, new RestoreFailed(_ctx.Host, _ctx.Actor, id, RestoreSteps.Validate, failed, null), ct);
-                await FinishAsync(repo, ct);
-                return new RestoreOutcome(false, id, journal.NewCommit, $"Restore {id} switched to the target, but validation failed: {failed}");
-            }
-
-            var detail = !journal.Validate ? "validations skipped (--no-validate)"
-                : journal.ChecksPath is null || !File.Exists(journal.ChecksPath) ? $"no checklist at {journal.ChecksPath}: not validated"
-                : "validations passed";
-            journal = await StepAsync(repo, journal, RestoreSteps.Validate, detail, ct);
-        }
-
-        generation ??= SystemReader.Generation(_ctx.Programs.SystemProfile);
-        await AppendAsync(id, new RestoreCompleted(_ctx.Host, _ctx.Actor, id, journal.Repo, journal.TargetSeq, journal.NewCommit!, generation, (long)clock.Elapsed.TotalMilliseconds), ct);
-        await FinishAsync(repo, ct);
-        return new RestoreOutcome(true, id, journal.NewCommit, $"Restored {journal.Repo} to event #{journal.TargetSeq} as commit {EventCatalogue.ShortSha(journal.NewCommit!)}.");
-    }
-
-    /// <summary>Returns null when every check passed (or none ran), else a summary of what failed.</summary>
-    private async Task<string?> ValidateAsync(RestoreJournal journal, CancellationToken ct)
-    {
-        if (!journal.Validate || journal.ChecksPath is null || !File.Exists(journal.ChecksPath))
-        {
-            return null;
-        }
-
-        var checks = Validator.Load(journal.ChecksPath).Checks;
-        var result = await Validator.RunAsync(_ctx.Store, checks, _ctx.Host, _ctx.Actor, _ctx.Programs, journal.NewCommit, _ctx.Progress, ct);
-        if (result.ExitCode == ExitCodes.Success)
-        {
-            return null;
-        }
-
-        var bad = result.Recorded.Entries.Select(e => e.Data).OfType<ValidationRun>().Where(v => v.Status != ValidationStatus.Pass).Select(v => v.Check);
-        return $"{string.Join(", ", bad)} did not pass";
-    }
-
-    /// <summary>
-    /// Puts the repository back to the tree it had before (a new commit again: history is only
-    /// added to), records the failure, and ends the restore.
-    /// </summary>
-    private async Task<RestoreOutcome> UndoAsync(ConfigRepository repo, RestoreJournal journal, string step, string error, CancellationToken ct)
-    {
-        string? undoneTo = null;
-        if (journal.NewCommit is not null && !repo.TreeEqualsHead(journal.FromCommit))
-        {
-            var undo = repo.CommitTreeOf(journal.FromCommit, $"Undo restore {journal.RestoreId}: {step} failed");
-            repo.CheckoutHead();
-            await RecordCommitAsync(repo, undo, ct);
-            undoneTo = journal.FromCommit;
-        }
-
-        await AppendAsync(journal.RestoreId, new RestoreFailed(_ctx.Host, _ctx.Actor, journal.RestoreId, step, error, undoneTo), ct);
-        await FinishAsync(repo, ct);
-        return new RestoreOutcome(false, journal.RestoreId, journal.NewCommit, $"Restore {journal.RestoreId} failed at {step}: {error}" + (undoneTo is null ? "" : $" The repository is back at the tree of {EventCatalogue.ShortSha(undoneTo)}."));
-    }
-
-    private async Task<RestoreJournal> StepAsync(ConfigRepository repo, RestoreJournal journal, string step, string detail, CancellationToken ct)
-    {
-        var next = journal.With(step);
-        await WriteJournalAsync(repo.GitDirectory, next, ct);
-        await AppendAsync(journal.RestoreId, new RestoreStepCompleted(_ctx.Host, _ctx.Actor, journal.RestoreId, step, detail, 0), ct);
-        await _ctx.Progress.WriteLineAsync($"  {step,-9} {detail}");
-        TestSwitch.ExitAfter(step, _ctx.Env);
-        return next;
-    }
-
-    private Task<long?> RecordCommitAsync(ConfigRepository repo, string sha, CancellationToken ct) =>
-        CommitRecorder.RecordAsync(_ctx.Store, repo.WorkingDirectory, sha, _ctx.Host, _ctx.Actor, ct);
-
-    private Task<long> AppendAsync(string restoreId, ILedgerEvent e, CancellationToken ct) =>
-        _ctx.Store.AppendAsync(new NewEvent(StreamKeys.Restore(_ctx.Host, restoreId), e), ct);
-
-    private static async Task WriteJournalAsync(string gitDirectory, RestoreJournal journal, CancellationToken ct)
-    {
-        var path = JournalPath(gitDirectory);
-        var temp = path + ".tmp";
-        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            await JsonSerializer.SerializeAsync(stream, journal, EventJson.Indented, ct);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
-
-    /// <summary>Ends the restore: the journal goes, and everything recorded so far is sealed into the chain.</summary>
-    private async Task FinishAsync(ConfigRepository repo, CancellationToken ct)
-    {
-        File.Delete(JournalPath(repo.GitDirectory));
-        await _ctx.Store.Chain.SealAsync(ct: ct);
+        return await DriveAsync(repo, journal, repoLock.TookOverStale, ct);
     }
 
     private static string CommitOf(object data) => data switch
@@ -310,10 +136,4 @@ internal sealed class RestoreEngine
         RestoreCompleted r => r.NewCommit,
         _ => throw new InvalidOperationException($"{data.GetType().Name} carries no commit."),
     };
-
-    private static string LastLine(string text) =>
-        text.TrimEnd().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "(no output)";
 }
-
-/// <summary>The choices of one restore: how to switch, why, and whether to stash and validate.</summary>
-internal sealed record RestoreRequest(string Via, string? Reason, bool Stash, bool Automatic, bool Validate, string? Flake);
