@@ -6,7 +6,7 @@ Usage: make-nixos-history.py DIR [COMMITS] [SEED]
 Files look like NixOS modules (services, containers, monitoring); commits edit a few lines
 of one to four files, sometimes add, delete or rename a module, and every 40th commit is a
 merge of a short branch. Uses `git fast-import`, so 3,000 commits take a few seconds.
-Deterministic for a given SEED. For benchmarks and tests (`ledger bench run`, the import and restore specs).
+Deterministic for a given SEED. For benchmarks and tests (`ledger-bench run`, the import and restore specs).
 """
 import os
 import random

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Ledger.Bench;
 using Ledger.Core.Timeline;
 using Ledger.IntegrationTests.Support;
 
 namespace Ledger.IntegrationTests;
 
 /// <summary>
-/// <c>ledger bench seed</c> writes rows the store reads back as its own (streams, versions, the
+/// <c>ledger-bench seed</c> writes rows the store reads back as its own (streams, versions, the
 /// sequence), and free-text search over them leaves snapshots out unless a snapshot kind is asked for.
 /// </summary>
 public sealed class BenchSeedSpecs : IClassFixture<BenchSeedSpecs.Seeded>
@@ -27,10 +28,20 @@ public sealed class BenchSeedSpecs : IClassFixture<BenchSeedSpecs.Seeded>
 
         public CliRun Cli => new(Db.ConnectionString, Home.Path);
 
+        /// <summary>Runs <c>ledger-bench ARGS</c> in-process against the database, with the same LEDGER_HOME.</summary>
+        public async Task<CliResult> BenchAsync(params string[] args)
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var env = new Dictionary<string, string?> { ["LEDGER_DB"] = Db.ConnectionString, ["LEDGER_HOME"] = Home.Path, ["HOME"] = Home.Path };
+            var code = await BenchApp.RunAsync(args, output, error, name => env.GetValueOrDefault(name));
+            return new CliResult(code, output.ToString(), error.ToString());
+        }
+
         public async Task InitializeAsync()
         {
             await Db.InitializeAsync();
-            First = await Cli.RunAsync("bench", "seed", "--events", "3000", "--hosts", "2", "--days", "3");
+            First = await BenchAsync("seed", "--events", "3000", "--hosts", "2", "--days", "3");
         }
 
         public async Task DisposeAsync()
@@ -72,7 +83,7 @@ public sealed class BenchSeedSpecs : IClassFixture<BenchSeedSpecs.Seeded>
     public async Task Seeding_a_database_that_holds_benchmark_data_is_refused_and_adds_nothing()
     {
         // Act
-        var again = await _seeded.Cli.RunAsync("bench", "seed", "--events", "10", "--hosts", "1", "--days", "1");
+        var again = await _seeded.BenchAsync("seed", "--events", "10", "--hosts", "1", "--days", "1");
 
         // Assert
         again.ExitCode.ShouldBe(2);

@@ -27,7 +27,6 @@ internal static class Verbs
         ("verify", VerifyCommand.Create),
         ("checkpoint", CheckpointCommand.Create),
         ("db", DbCommand.Create),
-        ("bench", BenchCommand.Create),
         ("docs", DocsCommand.Create),
         ("import-docs", ImportDocsCommand.Create),
         ("report", ReportCommand.Create),

@@ -1,23 +1,17 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using Ledger.Core.Errors;
 using Ledger.Core.Events;
-using Ledger.Store;
-using Npgsql;
-using NpgsqlTypes;
 
-namespace Ledger.Cli.Bench;
+namespace Ledger.Bench.Seeding;
 
 /// <summary>
-/// Writes a realistic ledger fast, for benchmarks: per host a snapshot every minute or so (GPU,
-/// containers, storage, system), config edits, validations, deploys and alerts, spread evenly over
-/// the last <c>days</c> days. Rows go in by binary COPY, shaped as Marten writes them (same
-/// columns, JSON from <see cref="EventJson"/>, stream versions, the events sequence moved on).
+/// A realistic ledger's events, deterministic: per host a snapshot every minute or so (GPU,
+/// containers, storage, system), config edits, validations, deploys and alerts, spread evenly
+/// between two instants. <see cref="Plan"/> says what to write without payloads; <see cref="Build"/>
+/// makes one event.
 /// </summary>
-internal static class BenchSeeder
+internal static class SeedPlan
 {
     /// <summary>The word that one config edit in eight carries in its purpose; the timeline's text filter looks for it.</summary>
     public const string SearchWord = "transcoding";
@@ -34,99 +28,8 @@ internal static class BenchSeeder
 
     internal sealed record Planned(long Seq, string Kind, string Host, string StreamKey, long Version, DateTimeOffset At, int Salt);
 
-    public sealed record SeedResult(long Events, int Streams, DateTimeOffset From, DateTimeOffset To, TimeSpan Elapsed);
-
     public static IReadOnlyList<string> HostNames(int hosts) =>
         Enumerable.Range(1, hosts).Select(i => string.Create(CultureInfo.InvariantCulture, $"bench-{i:00}")).ToArray();
-
-    public static async Task<SeedResult> SeedAsync(string connectionString, long events, int hosts, int days, DateTimeOffset end, IProgress<long>? progress = null, CancellationToken ct = default)
-    {
-        if (events < 1 || hosts < 1 || days < 1)
-        {
-            throw new LedgerException("bench seed needs --events, --hosts and --days of at least 1.", ExitCodes.UsageOrEnvironment);
-        }
-
-        var sw = Stopwatch.StartNew();
-        await (await LedgerStore.OpenAsync(connectionString, ct)).DisposeAsync(); // creates the schema when new
-
-        await using var conn = new NpgsqlConnection(ConnectionStrings.WithDefaults(connectionString));
-        await conn.OpenAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var s = MartenConfig.Schema;
-        await Exec(conn, $"lock table {s}.mt_events in exclusive mode", ct);
-        if (await Scalar(conn, $"select exists (select 1 from {s}.mt_streams where id like '%:bench-%')", ct) is true)
-        {
-            throw new LedgerException("This database already holds benchmark data (hosts bench-NN); seed a new or scratch database (ledger bench run makes its own).", ExitCodes.UsageOrEnvironment);
-        }
-
-        var firstSeq = (long)(await Scalar(conn, $"select coalesce(max(seq_id), 0) + 1 from {s}.mt_events", ct))!;
-        var from = end.AddDays(-days);
-        var names = HostNames(hosts);
-
-        // Streams first (events refer to them), from a first pass over the plan that serialises nothing.
-        var streams = new Dictionary<string, (long Version, DateTimeOffset First)>(StringComparer.Ordinal);
-        foreach (var p in Plan(events, names, from, end, firstSeq))
-        {
-            streams[p.StreamKey] = (p.Version, streams.TryGetValue(p.StreamKey, out var known) ? known.First : p.At);
-        }
-
-        await using (var w = await conn.BeginBinaryImportAsync($"copy {s}.mt_streams (id, version, timestamp, created, tenant_id, is_archived) from stdin (format binary)", ct))
-        {
-            foreach (var (key, (version, first)) in streams)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(key, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(version, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(first, NpgsqlDbType.TimestampTz, ct);
-                await w.WriteAsync(first, NpgsqlDbType.TimestampTz, ct);
-                await w.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(false, NpgsqlDbType.Boolean, ct);
-            }
-
-            await w.CompleteAsync(ct);
-        }
-
-        long written = 0;
-        await using (var w = await conn.BeginBinaryImportAsync(CopyEventsSql(s + ".mt_events"), ct))
-        {
-            foreach (var p in Plan(events, names, from, end, firstSeq))
-            {
-                await WriteEventAsync(w, p.Seq, p.StreamKey, p.Version, p.At, Build(p), ct);
-                if (++written % 100_000 == 0)
-                {
-                    progress?.Report(written);
-                }
-            }
-
-            await w.CompleteAsync(ct);
-        }
-
-        await Exec(conn, $"select setval('{s}.mt_events_sequence', {firstSeq + events - 1})", ct);
-        await tx.CommitAsync(ct);
-        await Exec(conn, $"analyze {s}.mt_events; analyze {s}.mt_streams", ct);
-        return new SeedResult(events, streams.Count, from, end, sw.Elapsed);
-    }
-
-    /// <summary>The COPY statement for a table shaped like mt_events.</summary>
-    public static string CopyEventsSql(string table) =>
-        $"copy {table} (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, is_archived) from stdin (format binary)";
-
-    /// <summary>One row as Marten writes it: the catalogue's alias, the CLR type name, JSON from <see cref="EventJson"/>.</summary>
-    public static async Task WriteEventAsync(NpgsqlBinaryImporter w, long seq, string streamKey, long version, DateTimeOffset at, ILedgerEvent e, CancellationToken ct)
-    {
-        var type = e.GetType();
-        await w.StartRowAsync(ct);
-        await w.WriteAsync(seq, NpgsqlDbType.Bigint, ct);
-        await w.WriteAsync(Guid.CreateVersion7(at), NpgsqlDbType.Uuid, ct);
-        await w.WriteAsync(streamKey, NpgsqlDbType.Varchar, ct);
-        await w.WriteAsync(version, NpgsqlDbType.Bigint, ct);
-        await w.WriteAsync(JsonSerializer.Serialize(e, type, EventJson.Options), NpgsqlDbType.Jsonb, ct);
-        await w.WriteAsync(EventCatalogue.Describe(type).Alias, NpgsqlDbType.Varchar, ct);
-        await w.WriteAsync(at, NpgsqlDbType.TimestampTz, ct);
-        await w.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar, ct);
-        await w.WriteAsync(LedgerStore.DotnetTypeName(type), NpgsqlDbType.Varchar, ct);
-        await w.WriteAsync(false, NpgsqlDbType.Boolean, ct);
-    }
 
     /// <summary>
     /// What to write, in sequence order, without payloads: kinds by share (86% snapshots, 6% config
@@ -234,16 +137,4 @@ internal static class BenchSeeder
     private static string Sha(long i) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture))))[..40];
 
     private static string Id(long i) => Sha(-i - 1)[..32];
-
-    internal static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    internal static async Task<object?> Scalar(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return await cmd.ExecuteScalarAsync(ct);
-    }
 }

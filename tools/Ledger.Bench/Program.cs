@@ -1,0 +1,3 @@
+using Ledger.Bench;
+
+return await BenchApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
