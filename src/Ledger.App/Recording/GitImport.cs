@@ -24,7 +24,7 @@ internal static class GitImport
 
     private static NewEvent Read(GitHistoryReader reader, string sha, string host, string actor)
     {
-        var e = CommitRecorder.Event(reader, reader.Resolve(sha), host, actor);
+        var e = CommitRecorder.Event(reader, sha, host, actor);
         _ = e.Json; // serialised here, on a reader thread, not by the appender
         return e;
     }
@@ -34,9 +34,9 @@ internal static class GitImport
         var started = System.Diagnostics.Stopwatch.StartNew();
         var existing = await store.StreamKeysAsync(StreamKeys.CommitPrefix(host, reader.RepoKey), ct);
         var commits = reader.CommitsFromHead();
-        var todo = commits.Where(c => !existing.Contains(StreamKeys.Commit(host, reader.RepoKey, c.Sha))).ToList();
+        var todo = commits.Where(sha => !existing.Contains(StreamKeys.Commit(host, reader.RepoKey, sha))).ToList();
         var prefix = StreamKeys.CommitPrefix(host, reader.RepoKey);
-        var reachable = commits.Select(c => c.Sha).ToHashSet(StringComparer.Ordinal);
+        var reachable = commits.ToHashSet(StringComparer.Ordinal);
         var vanished = existing.Select(k => k[prefix.Length..]).Where(sha => !reachable.Contains(sha)).Order(StringComparer.Ordinal).ToList();
         progress?.Report((0, todo.Count));
 
@@ -66,7 +66,7 @@ internal static class GitImport
                             break;
                         }
 
-                        slots[reading].TrySetResult(chunks[reading].Select(c => Read(own, c.Sha, host, actor)).ToArray());
+                        slots[reading].TrySetResult(chunks[reading].Select(sha => Read(own, sha, host, actor)).ToArray());
                         reading = -1;
                     }
                 }

@@ -95,9 +95,9 @@ public sealed class GitHistoryReader : IDisposable
     /// </summary>
     public GitHistoryReader OpenAnother() => Open(_repo.Info.WorkingDirectory ?? _repo.Info.Path, _redactor);
 
-    /// <summary>Every commit reachable from HEAD, oldest first (parents before children). Empty when HEAD is unborn.</summary>
+    /// <summary>The sha of every commit reachable from HEAD, oldest first (parents before children). Empty when HEAD is unborn.</summary>
     /// <exception cref="CaptureException">A commit object is missing or corrupt, so the history cannot be walked (exit 2).</exception>
-    public IReadOnlyList<Commit> CommitsFromHead()
+    public IReadOnlyList<string> CommitsFromHead()
     {
         if (_repo.Head.Tip is null)
         {
@@ -111,7 +111,7 @@ public sealed class GitHistoryReader : IDisposable
         };
         try
         {
-            return _repo.Commits.QueryBy(filter).ToList();
+            return _repo.Commits.QueryBy(filter).Select(c => c.Sha).ToList();
         }
         catch (LibGit2SharpException e)
         {
@@ -123,8 +123,14 @@ public sealed class GitHistoryReader : IDisposable
         }
     }
 
-    /// <summary>Resolves a revision (sha, branch, HEAD~2, ...) to a commit.</summary>
-    public Commit Resolve(string revision)
+    /// <summary>Resolves a revision (sha, branch, HEAD~2, ...) to the full sha of a commit.</summary>
+    public string Resolve(string revision) => Lookup(revision).Sha;
+
+    /// <summary>The commit <paramref name="revision"/> names, as the event that records it (no LibGit2Sharp type leaves Capture).</summary>
+    public ConfigEdited Read(string revision, string host, string actor, string? purpose = null, string? notes = null) =>
+        Read(Lookup(revision), host, actor, purpose, notes);
+
+    private Commit Lookup(string revision)
     {
         GitObject? obj;
         try
@@ -140,7 +146,7 @@ public sealed class GitHistoryReader : IDisposable
             $"'{revision}' does not name a commit in {RepoKey}. Use a commit hash, a branch name or HEAD.");
     }
 
-    public ConfigEdited Read(Commit commit, string host, string actor, string? purpose = null, string? notes = null)
+    private ConfigEdited Read(Commit commit, string host, string actor, string? purpose = null, string? notes = null)
     {
         var (files, added, removed, incomplete) = ReadChanges(commit);
         var (text, encoding) = MessageOf(commit);

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using Ledger.App.Recording;
-using Ledger.Capture.Git;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
-using Ledger.Store;
 
 namespace Ledger.Cli.Commands;
 
@@ -20,47 +18,28 @@ internal static class RecordCommand
         commit.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
-            using var reader = GitHistoryReader.Open(r.GetValue(repo)!);
-            var c = reader.Resolve(r.GetValue(rev)!);
             var hostName = r.GetValue(host) ?? ctx.DefaultHost;
-            var newEvent = CommitRecorder.Event(reader, c, hostName, ctx.Actor, r.GetValue(purpose), r.GetValue(notes));
-            var (key, e) = (newEvent.StreamKey, (ConfigEdited)newEvent.Event);
-            var connectionString = await ctx.ConnectionStringAsync(ct);
-
-            // The hook path: one connection, no Marten store (see StreamStarter); the store only
-            // when the schema needs creating or an annotation is to be added.
-            var (outcome, _) = await StreamStarter.TryStartAsync(connectionString, newEvent, ctx.Retry, ct);
-            var annotate = r.GetValue(purpose) is not null || r.GetValue(notes) is not null;
-            var needsStore = outcome == StreamStarter.Outcome.NeedsStore || (outcome == StreamStarter.Outcome.AlreadyExists && annotate);
-            await using var store = needsStore ? await LedgerStore.OpenAsync(connectionString, ctx.Retry, ct) : null;
-            var recorded = outcome switch
+            var (result, edit, seq) = await CommitRecorder.RecordHookAsync(ctx.ConnectionStringAsync, ctx.Retry, r.GetValue(repo)!, r.GetValue(rev)!, hostName, ctx.Actor, r.GetValue(purpose), r.GetValue(notes), ct);
+            var shortSha = EventCatalogue.ShortSha(edit.Sha);
+            switch (result)
             {
-                StreamStarter.Outcome.Started => 1,
-                StreamStarter.Outcome.AlreadyExists => 0,
-                _ => await store!.StartStreamsAsync([newEvent], ct: ct),
-            };
-            if (recorded == 1)
-            {
-                ctx.Log.Information("Recorded commit {Sha} of {Repo}", c.Sha, reader.RepoKey);
-                await ctx.Out.WriteLineAsync($"Recorded {EventCatalogue.ShortSha(c.Sha)} {e.Purpose}");
-                if (e.Incomplete is { } missing)
-                {
-                    await ctx.Err.WriteLineAsync($"warning: {EventCatalogue.ShortSha(c.Sha)} was recorded without part of its content: {missing}");
-                }
+                case CommitRecorder.HookResult.Recorded:
+                    ctx.Log.Information("Recorded commit {Sha} of {Repo}", edit.Sha, edit.Repo);
+                    await ctx.Out.WriteLineAsync($"Recorded {shortSha} {edit.Purpose}");
+                    if (edit.Incomplete is { } missing)
+                    {
+                        await ctx.Err.WriteLineAsync($"warning: {shortSha} was recorded without part of its content: {missing}");
+                    }
 
-                return ExitCodes.Success;
+                    break;
+                case CommitRecorder.HookResult.Annotated:
+                    await ctx.Out.WriteLineAsync($"{shortSha} was already recorded as #{seq}; added the purpose/notes as an annotation.");
+                    break;
+                default:
+                    await ctx.Out.WriteLineAsync($"{shortSha} is already recorded; nothing added.");
+                    break;
             }
 
-            if (annotate)
-            {
-                // Already recorded (by an import or the hook): keep what was said now as an annotation.
-                var seq = await store!.FirstSeqOfStreamAsync(key, ct);
-                await store.AppendAsync(new NewEvent(key, new ChangeAnnotated(hostName, ctx.Actor, seq, c.Sha, r.GetValue(purpose), r.GetValue(notes), null)), ct);
-                await ctx.Out.WriteLineAsync($"{EventCatalogue.ShortSha(c.Sha)} was already recorded as #{seq}; added the purpose/notes as an annotation.");
-                return ExitCodes.Success;
-            }
-
-            await ctx.Out.WriteLineAsync($"{EventCatalogue.ShortSha(c.Sha)} is already recorded; nothing added.");
             return ExitCodes.Success;
         });
         return new Command("record", "Record a fact") { commit };

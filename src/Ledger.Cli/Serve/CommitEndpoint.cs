@@ -76,7 +76,7 @@ internal static class CommitEndpoint
                 return;
             }
 
-            LibGit2Sharp.Commit commit;
+            string commit;
             try
             {
                 commit = reader.Resolve(sha);
@@ -97,25 +97,25 @@ internal static class CommitEndpoint
             }
             catch (StoreException ex)
             {
-                log.Error("Commit {Sha}: the database is unavailable, nothing recorded: {Message}", commit.Sha, ex.Message);
+                log.Error("Commit {Sha}: the database is unavailable, nothing recorded: {Message}", commit, ex.Message);
                 await TextAsync(http, StatusCodes.Status503ServiceUnavailable, "The database is unavailable; nothing was recorded.");
                 return;
             }
 
             if (seq is { } recorded)
             {
-                log.Information("Recorded commit {Sha} of {Repo} for {Actor} (hook)", commit.Sha, reader.RepoKey, actor);
+                log.Information("Recorded commit {Sha} of {Repo} for {Actor} (hook)", commit, reader.RepoKey, actor);
                 if (((ConfigEdited)edit.Event).Incomplete is { } missing)
                 {
-                    log.Warning("Commit {Sha} was recorded without part of its content: {Reason}", commit.Sha, missing);
+                    log.Warning("Commit {Sha} was recorded without part of its content: {Reason}", commit, missing);
                 }
 
-                await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"recorded {commit.Sha} #{recorded} {((ConfigEdited)edit.Event).Purpose}"));
+                await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"recorded {commit} #{recorded} {((ConfigEdited)edit.Event).Purpose}"));
             }
             else
             {
                 var known = await serve.Store.FirstSeqOfStreamAsync(edit.StreamKey, CancellationToken.None);
-                await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"known {commit.Sha} #{known}"));
+                await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"known {commit} #{known}"));
             }
         }
     }
