@@ -52,7 +52,7 @@ internal sealed class CliContext
     {
         get
         {
-            var pg = new EmbeddedPostgres(Home);
+            var pg = new EmbeddedPostgres(Home, ProgramRunner.Default);
             pg.CheckHome();
             return pg;
         }

@@ -1,3 +1,4 @@
+using Ledger.Capture.Processes;
 using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 using Ledger.IntegrationTests.Support;
@@ -13,14 +14,14 @@ public sealed class EmbeddedPostgresSpecs : IDisposable
 
     public void Dispose()
     {
-        new EmbeddedPostgres(_home.Path).StopAsync().GetAwaiter().GetResult();
+        new EmbeddedPostgres(_home.Path, ProgramRunner.Default).StopAsync().GetAwaiter().GetResult();
         _home.Dispose();
     }
 
     [Fact]
     public async Task A_cluster_is_created_on_first_start_and_keeps_its_data_across_stop_and_start()
     {
-        var pg = new EmbeddedPostgres(_home.Path);
+        var pg = new EmbeddedPostgres(_home.Path, ProgramRunner.Default);
         pg.State.ShouldBe(ClusterState.Absent);
 
         await pg.StartAsync();
@@ -42,7 +43,7 @@ public sealed class EmbeddedPostgresSpecs : IDisposable
     [Fact]
     public async Task The_server_listens_on_a_private_unix_socket_only()
     {
-        var pg = new EmbeddedPostgres(_home.Path);
+        var pg = new EmbeddedPostgres(_home.Path, ProgramRunner.Default);
         await pg.StartAsync();
 
         var conf = await File.ReadAllTextAsync(Path.Combine(pg.DataDirectory, "postgresql.conf"));
@@ -103,7 +104,7 @@ public sealed class EmbeddedPostgresSpecs : IDisposable
 
         // mktemp -d and many admins create homes 0700; CI met exactly this.
         File.SetUnixFileMode(_home.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var pg = new EmbeddedPostgres(_home.Path);
+        var pg = new EmbeddedPostgres(_home.Path, ProgramRunner.Default);
 
         await pg.StartAsync();
 
@@ -123,7 +124,7 @@ public sealed class EmbeddedPostgresSpecs : IDisposable
         Directory.CreateDirectory(locked);
         File.SetUnixFileMode(_home.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var pg = new EmbeddedPostgres(Path.Combine(locked, "inner", "home"));
+        var pg = new EmbeddedPostgres(Path.Combine(locked, "inner", "home"), ProgramRunner.Default);
 
         var e = await Should.ThrowAsync<StoreException>(() => pg.StartAsync());
 
@@ -136,7 +137,7 @@ public sealed class EmbeddedPostgresSpecs : IDisposable
     public async Task A_running_server_whose_socket_was_removed_is_restarted_regression()
     {
         // Seen here: a cleaned-up run folder left a live postmaster that nobody could reach, and start failed.
-        var pg = new EmbeddedPostgres(_home.Path);
+        var pg = new EmbeddedPostgres(_home.Path, ProgramRunner.Default);
         await pg.StartAsync();
         File.Delete(Path.Combine(pg.SocketDirectory, ".s.PGSQL.5432"));
         pg.State.ShouldBe(ClusterState.Stopped);
@@ -153,7 +154,7 @@ public sealed class EmbeddedPostgresSpecs : IDisposable
     {
         // Seen in the fault suite: the killed postmaster lingered as a zombie, was taken for a running
         // server, and every command failed with an internal error instead of restarting it.
-        var pg = new EmbeddedPostgres(_home.Path);
+        var pg = new EmbeddedPostgres(_home.Path, ProgramRunner.Default);
         await pg.StartAsync();
         await using (var store = await LedgerStore.OpenAsync(pg.ConnectionString()))
         {
@@ -188,13 +189,13 @@ public sealed class EmbeddedPostgresSpecs : IDisposable
             run.Out.ShouldContain("(no events match)");
         }
 
-        new EmbeddedPostgres(_home.Path).State.ShouldBe(ClusterState.Running);
+        new EmbeddedPostgres(_home.Path, ProgramRunner.Default).State.ShouldBe(ClusterState.Running);
     }
 
     [Fact]
     public async Task A_process_that_waits_too_long_for_another_one_starting_the_cluster_says_so_issue_15()
     {
-        var pg = new EmbeddedPostgres(_home.Path) { LockTimeout = TimeSpan.FromMilliseconds(300) };
+        var pg = new EmbeddedPostgres(_home.Path, ProgramRunner.Default) { LockTimeout = TimeSpan.FromMilliseconds(300) };
         await using var other = new FileStream(pg.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
 
         var e = await Should.ThrowAsync<StoreException>(() => pg.StartAsync());

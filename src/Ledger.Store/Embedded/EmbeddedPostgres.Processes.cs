@@ -1,53 +1,42 @@
-using System.Diagnostics;
-using System.Text;
+using Ledger.Core.Processes;
 
 namespace Ledger.Store.Embedded;
 
-// Every child process the launcher runs (initdb, pg_ctl, chown, runuser), in one place so that one runner can replace them.
+// Every child process the launcher runs (initdb, pg_ctl, chown, runuser), through the one runner it is given.
 public sealed partial class EmbeddedPostgres
 {
     private async Task<(int ExitCode, string Output)> RunAsync(string tool, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var exe = PostgresBinaries.Find(tool);
+        var exe = PostgresBinaries.Find(tool, _runner);
         var (file, argv) = _serviceUser is null
             ? (exe, args)
             : ("runuser", (IReadOnlyList<string>)["-u", _serviceUser, "--", exe, .. args]);
-        var psi = new ProcessStartInfo(file, argv)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _serviceUser is null ? _home : "/",
-        };
 
         // pg_ctl start leaves the server running with our pipes unless its output goes to the log file;
-        // -l does that, so waiting for exit here is safe.
-        using var process = Process.Start(psi) ?? throw new StoreException($"Could not start {file}.");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        var output = new StringBuilder().Append(await stdout).Append(await stderr).ToString();
-        return (process.ExitCode, output);
+        // -l does that, so waiting for the end of the output here is safe.
+        var result = await RunProgramAsync(new ProgramCall(file, argv) { WorkingDirectory = _serviceUser is null ? _home : "/" }, ct);
+        return (result.ExitCode, result.Output);
     }
 
-    private static (int ExitCode, string Output) RunRaw(string file, IReadOnlyList<string> args)
+    private (int ExitCode, string Output) RunRaw(string file, IReadOnlyList<string> args)
     {
-        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(psi) ?? throw new StoreException($"Could not start {file}.");
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
+        var result = RunProgramAsync(new ProgramCall(file, args), CancellationToken.None).GetAwaiter().GetResult();
+        return (result.ExitCode, result.Output);
     }
 
     /// <summary>Whether the service user may traverse <paramref name="directory"/> (<c>runuser ... test -x</c>).</summary>
-    private bool ServiceUserCanTraverse(string directory)
+    private bool ServiceUserCanTraverse(string directory) =>
+        RunRaw("runuser", ["-u", _serviceUser!, "--", "test", "-x", directory]).ExitCode == 0;
+
+    private async Task<ProgramResult> RunProgramAsync(ProgramCall call, CancellationToken ct)
     {
-        var probe = new ProcessStartInfo("runuser", ["-u", _serviceUser!, "--", "test", "-x", directory])
+        try
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        using var process = Process.Start(probe) ?? throw new StoreException("Could not run runuser to check directory access.");
-        process.WaitForExit();
-        return process.ExitCode == 0;
+            return await _runner.RunAsync(call, ct);
+        }
+        catch (ProgramNotStartedException e)
+        {
+            throw new StoreException($"Could not start {call.Program}.", inner: e);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Ledger.Core.Processes;
 using Npgsql;
 
 namespace Ledger.Store.Embedded;
@@ -21,10 +22,13 @@ public sealed partial class EmbeddedPostgres
 
     private readonly string _home;
     private readonly string? _serviceUser;
+    private readonly IProgramRunner _runner;
 
-    public EmbeddedPostgres(string home, string? serviceUser = null)
+    /// <param name="runner">Runs initdb, pg_ctl and friends (Capture's ProgramRunner; Store does not reference Capture).</param>
+    public EmbeddedPostgres(string home, IProgramRunner runner, string? serviceUser = null)
     {
         _home = Path.GetFullPath(home);
+        _runner = runner;
         _serviceUser = IsRoot ? (serviceUser ?? DefaultServiceUser()) : null;
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ledger.Capture.Processes;
 using Ledger.Core.Errors;
 using Ledger.IntegrationTests.Support;
 using Ledger.Store;
@@ -27,7 +28,7 @@ public sealed class DatabaseDiskFullSpecs : IDisposable
 
     public void Dispose()
     {
-        new EmbeddedPostgres(_home.Path).StopAsync().GetAwaiter().GetResult();
+        new EmbeddedPostgres(_home.Path, ProgramRunner.Default).StopAsync().GetAwaiter().GetResult();
         if (_mounted)
         {
             Run("umount", _mount);
@@ -40,7 +41,7 @@ public sealed class DatabaseDiskFullSpecs : IDisposable
     [RootFact]
     public async Task A_backup_that_fills_the_database_disk_exits_3_naming_it_and_stores_nothing_issue_7()
     {
-        var pg = new EmbeddedPostgres(_home.Path);
+        var pg = new EmbeddedPostgres(_home.Path, ProgramRunner.Default);
         await pg.StartAsync();
         var cs = pg.ConnectionString();
         await using (await LedgerStore.OpenAsync(cs))

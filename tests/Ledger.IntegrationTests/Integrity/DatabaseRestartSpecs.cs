@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ledger.Capture.Processes;
 using Ledger.IntegrationTests.Support;
 using Ledger.Store;
 using Ledger.Store.Embedded;
@@ -23,7 +24,7 @@ public sealed class DatabaseRestartSpecs : IDisposable
 
     public void Dispose()
     {
-        new EmbeddedPostgres(_home.Path).StopAsync().GetAwaiter().GetResult();
+        new EmbeddedPostgres(_home.Path, ProgramRunner.Default).StopAsync().GetAwaiter().GetResult();
         _home.Dispose();
         _work.Dispose();
     }
@@ -31,7 +32,7 @@ public sealed class DatabaseRestartSpecs : IDisposable
     [Fact]
     public async Task Import_survives_a_crash_and_restart_of_PostgreSQL_mid_append_with_exactly_one_event_per_commit_issue_7()
     {
-        var pg = new EmbeddedPostgres(_home.Path);
+        var pg = new EmbeddedPostgres(_home.Path, ProgramRunner.Default);
         await pg.StartAsync();
         var cs = pg.ConnectionString();
         await using (await LedgerStore.OpenAsync(cs))

@@ -1,4 +1,5 @@
 using DotNet.Testcontainers.Builders;
+using Ledger.Capture.Processes;
 using Ledger.Store.Embedded;
 using Testcontainers.PostgreSql;
 
@@ -44,7 +45,7 @@ public static class TestPostgres
         }
 
         var home = Path.Combine(Path.GetTempPath(), $"ledger-tests-{Environment.ProcessId}");
-        var embedded = new EmbeddedPostgres(home);
+        var embedded = new EmbeddedPostgres(home, ProgramRunner.Default);
         await embedded.StartAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
