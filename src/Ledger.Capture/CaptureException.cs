@@ -9,18 +9,4 @@ public sealed class CaptureException : LedgerException
         : base(message, exitCode, inner)
     {
     }
-
-    public CaptureException()
-    {
-    }
-
-    public CaptureException(string message)
-        : base(message)
-    {
-    }
-
-    public CaptureException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
 }

@@ -9,18 +9,4 @@ public sealed class StoreException : LedgerException
         : base(message, exitCode, inner)
     {
     }
-
-    public StoreException()
-    {
-    }
-
-    public StoreException(string message)
-        : base(message)
-    {
-    }
-
-    public StoreException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ledger.Capture.Git;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
@@ -101,8 +100,9 @@ internal sealed partial class RestoreEngine
         try
         {
             var id = $"r{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
-            var journal = new RestoreJournal(id, _ctx.Host, repo.RepoKey, plan.TargetSeq, plan.TargetCommit, plan.FromCommit, request.Via, request.Reason, request.Automatic, plan.TargetGeneration, [], Validate: request.Validate, ChecksPath: _ctx.ChecklistPath, Flake: request.Flake);
-            await AppendAsync(id, new RestoreStarted(_ctx.Host, _ctx.Actor, id, repo.RepoKey, plan.TargetSeq, plan.TargetCommit, plan.FromCommit, request.Via, request.Reason, request.Automatic, plan.TargetGeneration), ct);
+            var started = new RestoreStarted(_ctx.Host, _ctx.Actor, id, repo.RepoKey, plan.TargetSeq, plan.TargetCommit, plan.FromCommit, request.Via, request.Reason, request.Automatic, plan.TargetGeneration);
+            var journal = new RestoreJournal(started, [], Validate: request.Validate, ChecksPath: _ctx.ChecklistPath, Flake: request.Flake);
+            await AppendAsync(id, started, ct);
             return await DriveAsync(repo, journal, ownLock?.TookOverStale == true, ct);
         }
         finally
@@ -121,7 +121,7 @@ internal sealed partial class RestoreEngine
             return null;
         }
 
-        var journal = JsonSerializer.Deserialize<RestoreJournal>(await File.ReadAllTextAsync(path, ct), EventJson.Options)
+        var journal = RestoreJournal.FromJson(await File.ReadAllTextAsync(path, ct))
             ?? throw new LedgerException($"{path} is unreadable; look at it, then delete it if the repository is as you want it.");
         using var repoLock = RepositoryLock.Acquire(repo.GitDirectory, "restore");
         await _ctx.Progress.WriteLineAsync($"Resuming restore {journal.RestoreId} to event #{journal.TargetSeq} (done: {string.Join(", ", journal.DoneSteps)}).");

@@ -104,7 +104,7 @@ internal sealed class NvidiaSmiGpuReader
         }
         catch (ProgramNotStartedException e)
         {
-            throw new CaptureException($"Could not start {_executable}: {e.Reason}.", e.InnerException!);
+            throw new CaptureException($"Could not start {_executable}: {e.Reason}.", inner: e.InnerException);
         }
 
         if (result.StandardOutput.Contains(NoDevices, StringComparison.Ordinal) || result.StandardError.Contains(NoDevices, StringComparison.Ordinal))

@@ -102,7 +102,7 @@ public class RestoreDeciderSpecs
     [Fact]
     public void Via_generation_the_switch_goes_to_the_recorded_generation()
     {
-        var journal = After(RestoreSteps.Checkout) with { Via = RestoreVia.Generation };
+        var journal = After(RestoreSteps.Checkout).Planned(p => p with { Via = RestoreVia.Generation });
 
         RestoreDecider.Next(journal, last: null).ShouldBe(new RestoreAction.Switch(41, ".#box"));
     }
@@ -110,7 +110,7 @@ public class RestoreDeciderSpecs
     [Fact]
     public void Via_generation_without_a_recorded_generation_the_switch_is_a_rebuild()
     {
-        var journal = After(RestoreSteps.Checkout) with { Via = RestoreVia.Generation, TargetGeneration = null };
+        var journal = After(RestoreSteps.Checkout).Planned(p => p with { Via = RestoreVia.Generation, TargetGeneration = null });
 
         RestoreDecider.Next(journal, last: null).ShouldBe(new RestoreAction.Switch(null, ".#box"));
     }

@@ -1,3 +1,4 @@
+using Ledger.Core.Events;
 using Ledger.Core.Restore;
 
 namespace Ledger.Core.Tests.Restore;
@@ -10,16 +11,18 @@ internal static class RestoreJournals
     public const string NewCommit = "3333333333333333333333333333333333333333";
 
     public static RestoreJournal Fresh { get; } = new(
-        RestoreId: "r20261127020000-abc123",
-        Host: "box",
-        Repo: "/etc/nixos",
-        TargetSeq: 12,
-        TargetCommit: Target,
-        FromCommit: From,
-        Via: RestoreVia.Git,
-        Reason: "GPU module is needed",
-        Automatic: false,
-        TargetGeneration: 41,
+        new RestoreStarted(
+            Host: "box",
+            Actor: "alice",
+            RestoreId: "r20261127020000-abc123",
+            Repo: "/etc/nixos",
+            TargetSeq: 12,
+            TargetCommit: Target,
+            FromCommit: From,
+            Via: RestoreVia.Git,
+            Reason: "GPU module is needed",
+            Automatic: false,
+            TargetGeneration: 41),
         DoneSteps: [],
         ChecksPath: "/etc/ledger/checks.json",
         Flake: ".#box");
@@ -31,4 +34,8 @@ internal static class RestoreJournals
         var journal = Fresh with { DoneSteps = done };
         return done.Contains(RestoreSteps.Commit) ? journal with { NewCommit = NewCommit } : journal;
     }
+
+    /// <summary>The same journal with a different plan (how it was asked to restore).</summary>
+    public static RestoreJournal Planned(this RestoreJournal journal, Func<RestoreStarted, RestoreStarted> change) =>
+        journal with { Started = change(journal.Started) };
 }
