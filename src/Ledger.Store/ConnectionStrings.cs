@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text;
-using Npgsql;
 
 namespace Ledger.Store;
 

@@ -1,5 +1,4 @@
 using Ledger.Core.Timeline;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Ledger.Store;

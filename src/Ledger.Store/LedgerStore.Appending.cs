@@ -1,7 +1,5 @@
 using JasperFx.Events;
-using Ledger.Core.Events;
 using Marten;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Ledger.Store;

@@ -1,5 +1,4 @@
 using Marten.Services;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Ledger.Store;

@@ -1,6 +1,4 @@
-using Ledger.Core.Events;
 using Ledger.Core.Timeline;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Ledger.Store;

@@ -1,5 +1,4 @@
 using Ledger.Store.Chain;
-using Npgsql;
 
 namespace Ledger.Store;
 

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Ledger.Store;
 
 // Stream lookups: which facts are recorded already.

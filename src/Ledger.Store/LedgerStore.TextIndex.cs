@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Ledger.Store;
 
 // The free-text index as the store drives it: catching up, its backlog, and the lazy catch-up before a search.

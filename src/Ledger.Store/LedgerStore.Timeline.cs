@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Ledger.Core.Events;
 using Ledger.Core.Timeline;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Ledger.Store;

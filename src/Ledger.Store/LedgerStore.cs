@@ -1,9 +1,7 @@
 using Ledger.Core.Errors;
-using Ledger.Core.Events;
 using Ledger.Store.Chain;
 using Ledger.Store.Projections;
 using Marten;
-using Npgsql;
 
 namespace Ledger.Store;
 

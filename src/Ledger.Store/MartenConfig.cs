@@ -2,9 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.Events;
-using Ledger.Core.Events;
 using Marten;
-using Npgsql;
 using Weasel.Core;
 
 namespace Ledger.Store;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Ledger.Core.Events;
 
 namespace Ledger.Store;
 

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Ledger.Store;
 
 /// <summary>
@@ -10,16 +8,12 @@ public sealed class ScratchDatabase : IAsyncDisposable
 {
     private readonly string _serverConnectionString;
 
-    private ScratchDatabase(string serverConnectionString, string name, string connectionString)
-    {
-        _serverConnectionString = serverConnectionString;
-        Name = name;
-        ConnectionString = connectionString;
-    }
+    private ScratchDatabase(string serverConnectionString, string name) => (_serverConnectionString, Name) = (serverConnectionString, name);
 
     public string Name { get; }
 
-    public string ConnectionString { get; }
+    /// <summary>The server's connection string, pointed at this database.</summary>
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = Name }.ConnectionString;
 
     /// <param name="serverConnectionString">Any database on the server; the role must be allowed to CREATE DATABASE.</param>
     /// <param name="prefix">Readable start of the name, e.g. the test class.</param>
@@ -41,8 +35,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
             }
         }
 
-        var cs = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString;
-        return new ScratchDatabase(serverConnectionString, name, cs);
+        return new ScratchDatabase(serverConnectionString, name);
     }
 
     public async ValueTask DisposeAsync()

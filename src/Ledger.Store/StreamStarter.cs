@@ -1,5 +1,3 @@
-using Ledger.Core.Events;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Ledger.Store;

@@ -1,4 +1,3 @@
-using Ledger.Core.Events;
 using Ledger.Core.Validation;
 using Microsoft.Extensions.FileSystemGlobbing;
 using Microsoft.Extensions.FileSystemGlobbing.Abstractions;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Ledger.Core.Events;
 using Ledger.Core.Validation;
 
 namespace Ledger.Capture.Checks;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Ledger.Core.Events;
 using Ledger.Core.Validation;
 
 namespace Ledger.Capture.Checks;

@@ -1,7 +1,4 @@
 using System.Globalization;
-using Ledger.Capture.Processes;
-using Ledger.Core.Events;
-using Ledger.Core.Processes;
 using Ledger.Core.Validation;
 
 namespace Ledger.Capture.Checks;

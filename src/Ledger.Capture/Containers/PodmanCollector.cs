@@ -1,7 +1,3 @@
-using Ledger.Capture.Processes;
-using Ledger.Core.Events;
-using Ledger.Core.Processes;
-
 namespace Ledger.Capture.Containers;
 
 /// <summary>

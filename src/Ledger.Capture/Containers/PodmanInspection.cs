@@ -1,5 +1,3 @@
-using Ledger.Core.Events;
-
 namespace Ledger.Capture.Containers;
 
 /// <summary>

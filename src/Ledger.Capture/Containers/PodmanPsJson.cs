@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Ledger.Core.Events;
 using static Ledger.Capture.Containers.PodmanJson;
 
 namespace Ledger.Capture.Containers;

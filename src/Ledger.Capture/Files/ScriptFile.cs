@@ -1,6 +1,3 @@
-using Ledger.Capture.Processes;
-using Ledger.Core.Processes;
-
 namespace Ledger.Capture.Files;
 
 /// <summary>

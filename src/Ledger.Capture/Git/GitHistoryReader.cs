@@ -1,4 +1,3 @@
-using Ledger.Core.Events;
 using Ledger.Core.Text;
 using LibGit2Sharp;
 

@@ -1,5 +1,3 @@
-using Ledger.Capture.Processes;
-using Ledger.Core.Events;
 namespace Ledger.Capture.Gpu;
 
 /// <summary>

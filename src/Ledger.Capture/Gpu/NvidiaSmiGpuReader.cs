@@ -1,7 +1,4 @@
 using System.Globalization;
-using Ledger.Capture.Processes;
-using Ledger.Core.Events;
-using Ledger.Core.Processes;
 
 namespace Ledger.Capture.Gpu;
 

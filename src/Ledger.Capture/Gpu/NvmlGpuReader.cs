@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Ledger.Core.Events;
 
 namespace Ledger.Capture.Gpu;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Ledger.Core.Events;
 
 namespace Ledger.Capture.Host;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Ledger.Capture.Processes;
-using Ledger.Core.Processes;
 using Ledger.Core.Text;
 using Ledger.Core.Validation;
 

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 using CliWrap;
-using Ledger.Core.Processes;
 
 namespace Ledger.Capture.Processes;
 

@@ -9,15 +9,7 @@ public enum DeployOutcome
 }
 
 /// <summary>A deploy (<c>nixos-rebuild ACTION</c>) of a commit began.</summary>
-public sealed record DeployStarted(
-    string Host,
-    string Actor,
-    string DeployId,
-    string Repo,
-    string Commit,
-    string Action,
-    string? Flake,
-    string? Message) : ILedgerEvent;
+public sealed record DeployStarted(string Host, string Actor, string DeployId, string Repo, string Commit, string Action, string? Flake, string? Message) : ILedgerEvent;
 
 /// <summary>
 /// A deploy ended, after its post-deploy validations (and the automatic rollback, if one ran).

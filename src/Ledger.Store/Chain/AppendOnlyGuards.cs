@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Ledger.Store.Chain;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Ledger.Core.Integrity;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Ledger.Store.Chain;

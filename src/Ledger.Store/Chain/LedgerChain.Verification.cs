@@ -1,6 +1,5 @@
 using System.Data;
 using Ledger.Core.Integrity;
-using Npgsql;
 
 namespace Ledger.Store.Chain;
 

@@ -1,5 +1,4 @@
 using Ledger.Core.Integrity;
-using Npgsql;
 
 namespace Ledger.Store.Chain;
 

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Ledger.Store.Embedded;
 
 // Starting and stopping the server (pg_ctl), and the ledger database in it.

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Ledger.Core.Processes;
-using Npgsql;
 
 namespace Ledger.Store.Embedded;
 

@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Ledger.Core.Events;
-using Npgsql;
 
 namespace Ledger.Store.Projections;
 

@@ -1,5 +1,4 @@
 using Ledger.Core.Reports;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Ledger.Store.Projections;
@@ -22,6 +21,7 @@ public sealed class MonthlyStats
         _retry = retry ?? RetryPolicy.None;
     }
 
+    /// <summary>The period's changes, deploys by outcome, restores, checks run and passed, alert firings and backups.</summary>
     public async Task<PeriodCounts> CountsAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
         var rows = await QueryAsync(
@@ -46,6 +46,7 @@ public sealed class MonthlyStats
         return rows[0];
     }
 
+    /// <summary>The deploys finished in the period, oldest first.</summary>
     public Task<IReadOnlyList<DeployStat>> DeploysAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
@@ -59,6 +60,7 @@ public sealed class MonthlyStats
             r => new DeployStat(r.GetString(0), r.GetInt64(1), r.GetFieldValue<DateTimeOffset>(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetBoolean(6), r.IsDBNull(7) ? null : r.GetInt32(7), r.GetInt64(8)),
             ct);
 
+    /// <summary>The restores started in the period, with how each ended.</summary>
     public Task<IReadOnlyList<RestoreStat>> RestoresAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
@@ -77,6 +79,7 @@ public sealed class MonthlyStats
             r => new RestoreStat(r.GetString(0), r.GetInt64(1), r.GetFieldValue<DateTimeOffset>(2), r.GetInt64(3), r.GetString(4), r.GetString(5), r.GetBoolean(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9)),
             ct);
 
+    /// <summary>Per check: how often it ran, passed, failed and erred in the period, and its last summary that was not a pass.</summary>
     public Task<IReadOnlyList<CheckStat>> ChecksAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
@@ -93,6 +96,7 @@ public sealed class MonthlyStats
             r => new CheckStat(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6)),
             ct);
 
+    /// <summary>Per alert name: firings and resolves in the period, and the mean time from start to resolve.</summary>
     public Task<IReadOnlyList<AlertStat>> AlertsAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
@@ -140,6 +144,7 @@ public sealed class MonthlyStats
             r => new OpenAlert(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetFieldValue<DateTimeOffset>(3)),
             ct);
 
+    /// <summary>Per GPU: utilisation percentiles, encoder and decoder use, peak memory, temperature and power.</summary>
     public Task<IReadOnlyList<GpuStat>> GpusAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
@@ -157,6 +162,11 @@ public sealed class MonthlyStats
             r => new GpuStat(r.GetInt32(0), r.GetString(1), r.GetInt64(2), D(r, 3), D(r, 4), D(r, 5), D(r, 6), D(r, 7), D(r, 8), D(r, 9), D(r, 10), D(r, 11), D(r, 12), D(r, 13)),
             ct);
 
+    /// <summary>
+    /// Per container: snapshots seen, re-creations (a new id) and restarts (restart counts summed
+    /// per id, plus re-creations), unhealthy snapshots and unhealthy periods (counted where the
+    /// health turns to unhealthy), the first unhealthy moment and the last state.
+    /// </summary>
     public Task<IReadOnlyList<ContainerStat>> ContainersAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
@@ -182,19 +192,20 @@ public sealed class MonthlyStats
                 r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)),
             ct);
 
+    /// <summary>Per mount: its latest tier, the first and last snapshot's time and used bytes, the last available and total bytes, and the peak used.</summary>
     public Task<IReadOnlyList<MountStat>> MountsAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
-            with m as (
-              select e.seq_id, e.timestamp, x->>'mount' as mount, x->>'tier' as tier, (x->>'usedBytes')::bigint as used,
-                     (x->>'availableBytes')::bigint as available, (x->>'totalBytes')::bigint as total
-              {SnapshotElements("storage_snapshot_taken", "mounts", "x")}
-            )
             select mount, (array_agg(tier order by seq_id desc))[1],
                    min(timestamp), (array_agg(used order by seq_id))[1],
                    max(timestamp), (array_agg(used order by seq_id desc))[1], (array_agg(available order by seq_id desc))[1],
                    (array_agg(total order by seq_id desc))[1], max(used)
-            from m group by mount order by mount
+            from (
+              select e.seq_id, e.timestamp, x->>'mount' as mount, x->>'tier' as tier, (x->>'usedBytes')::bigint as used,
+                     (x->>'availableBytes')::bigint as available, (x->>'totalBytes')::bigint as total
+              {SnapshotElements("storage_snapshot_taken", "mounts", "x")}
+            ) m
+            group by mount order by mount
             """,
             host, from, to, null,
             r => new MountStat(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetInt64(3), r.GetFieldValue<DateTimeOffset>(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8)),
