@@ -7,19 +7,19 @@
   lib,
   buildDotnetModule,
   dotnetCorePackages,
-  git,
   postgresql,
   util-linux,
 }:
 let
   root = ../.;
 
-  # What the build reads: the four projects, the files they embed and the files at the root that they import.
+  # What the build reads: the five projects, the files they embed and the files at the root that they import.
   # bin/ and obj/ of a local build are left out, so a dirty checkout builds like a clean one.
   kept = [
     "src/Ledger.Core"
     "src/Ledger.Store"
     "src/Ledger.Capture"
+    "src/Ledger.App"
     "src/Ledger.Cli"
     "projections"
     "demo"
@@ -42,6 +42,7 @@ let
     "Ledger.Core"
     "Ledger.Store"
     "Ledger.Capture"
+    "Ledger.App"
     "Ledger.Cli"
   ];
   # `ledger serve` uses ASP.NET Core (Kestrel; src/Ledger.Cli references Microsoft.AspNetCore.App):
@@ -86,14 +87,13 @@ buildDotnetModule {
   dotnetFlags = [ "-p:TreatWarningsAsErrors=false" ];
 
   # The embedded database (no --db, no LEDGER_DB) runs the machine's initdb/pg_ctl, as the
-  # postgres user through runuser when ledger runs as root; git is used by `ledger bench`.
+  # postgres user through runuser when ledger runs as root.
   # Appended to PATH, so the system's own programs come first.
   makeWrapperArgs = [
     "--suffix"
     "PATH"
     ":"
     (lib.makeBinPath [
-      git
       postgresql
       util-linux
     ])

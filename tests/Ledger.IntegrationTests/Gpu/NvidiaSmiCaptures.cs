@@ -1,3 +1,4 @@
+using Ledger.IntegrationTests.Support;
 namespace Ledger.IntegrationTests.Gpu;
 
 /// <summary>
@@ -11,7 +12,7 @@ public static class NvidiaSmiCaptures
 
     private static readonly string Rule = new('#', 80);
 
-    public static string Folder { get; } = Path.Combine(RepoRoot(), "tests", "fixtures", "nvidia-smi");
+    public static string Folder { get; } = Path.Combine(Checkout.Root, "tests", "fixtures", "nvidia-smi");
 
     public static IReadOnlyList<string> Files { get; } =
         Directory.GetFiles(Folder, "*.txt").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
@@ -54,16 +55,5 @@ public static class NvidiaSmiCaptures
         }
 
         return sections;
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ledger.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Ledger.sln not found above the test binaries.");
     }
 }

@@ -1,3 +1,4 @@
+using Ledger.IntegrationTests.Support;
 using System.Text.RegularExpressions;
 
 namespace Ledger.IntegrationTests.Nix;
@@ -8,7 +9,7 @@ namespace Ledger.IntegrationTests.Nix;
 /// </summary>
 public sealed partial class NixModuleSpecs
 {
-    private static readonly string Root = RepoRoot();
+    private static readonly string Root = Checkout.Root;
 
     private static IReadOnlyList<string> ModuleOptions() =>
         NixOptionPaths.Read(File.ReadAllText(Path.Combine(Root, "nix", "module.nix")));
@@ -106,15 +107,4 @@ public sealed partial class NixModuleSpecs
     // A row of the option table: | `services.ledger.NAME` | type | default | meaning |
     [GeneratedRegex(@"^\|\s*`services\.ledger\.(?<path>[^`]+)`\s*\|")]
     private static partial Regex TableOption();
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ledger.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Ledger.sln not found above the test binaries.");
-    }
 }

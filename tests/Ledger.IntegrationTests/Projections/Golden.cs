@@ -1,3 +1,4 @@
+using Ledger.IntegrationTests.Support;
 namespace Ledger.IntegrationTests.Projections;
 
 /// <summary>
@@ -6,7 +7,7 @@ namespace Ledger.IntegrationTests.Projections;
 /// </summary>
 internal static class Golden
 {
-    public static string Examples { get; } = Path.Combine(RepositoryRoot(), "projections", "examples");
+    public static string Examples { get; } = Path.Combine(Checkout.Root, "projections", "examples");
 
     public static bool Update => Environment.GetEnvironmentVariable("LEDGER_UPDATE_GOLDEN") == "1";
 
@@ -36,18 +37,5 @@ internal static class Golden
             File.ReadAllText(Path.Combine(produced, n!)).ShouldBe(File.ReadAllText(Path.Combine(expected, n!)), $"{n} differs from projections/examples/{name}/{n} (LEDGER_UPDATE_GOLDEN=1 rewrites it)");
             File.ReadAllBytes(Path.Combine(produced, n!)).ShouldBe(File.ReadAllBytes(Path.Combine(expected, n!)), n);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Ledger.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Ledger.sln not found above " + AppContext.BaseDirectory);
     }
 }

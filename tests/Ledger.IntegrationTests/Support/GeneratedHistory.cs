@@ -7,7 +7,7 @@ namespace Ledger.IntegrationTests.Support;
 public static class GeneratedHistory
 {
     /// <summary>The checkout's root: the folder above the test binaries that holds Ledger.sln.</summary>
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => Checkout.Root;
 
     /// <summary>Writes <paramref name="commits"/> commits into <paramref name="dir"/> (created or an empty repository), deterministic for <paramref name="seed"/>.</summary>
     public static async Task WriteAsync(string dir, int commits, int seed)
@@ -24,18 +24,5 @@ public static class GeneratedHistory
         await p.WaitForExitAsync();
         _ = await stdout;
         p.ExitCode.ShouldBe(0, $"make-nixos-history.py {dir} {commits}: {await stderr} (python3 is installed by .ci/run)");
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Ledger.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Ledger.sln not found above " + AppContext.BaseDirectory);
     }
 }
