@@ -1,5 +1,5 @@
-using Ledger.IntegrationTests.Support;
 using System.Text.RegularExpressions;
+using Ledger.IntegrationTests.Support;
 
 namespace Ledger.IntegrationTests.Nix;
 
