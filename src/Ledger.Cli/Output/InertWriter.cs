@@ -62,16 +62,8 @@ internal sealed class InertWriter : TextWriter
 
     public override Task WriteAsync(char[] buffer, int index, int count) => WriteAsync(buffer.AsMemory(index, count));
 
-    public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
-    {
-        string text;
-        lock (_lock)
-        {
-            text = Inert(buffer.Span);
-        }
-
-        return Inner.WriteAsync(text.AsMemory(), cancellationToken);
-    }
+    public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default) =>
+        Inner.WriteAsync(InertLocked(buffer, newLine: false), cancellationToken);
 
     public override Task WriteLineAsync() => WriteAsync(CoreNewLine.AsMemory());
 
@@ -81,16 +73,8 @@ internal sealed class InertWriter : TextWriter
 
     public override Task WriteLineAsync(char[] buffer, int index, int count) => WriteLineAsync(buffer.AsMemory(index, count));
 
-    public override Task WriteLineAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
-    {
-        string text;
-        lock (_lock)
-        {
-            text = Inert(buffer.Span) + Inert(CoreNewLine);
-        }
-
-        return Inner.WriteAsync(text.AsMemory(), cancellationToken);
-    }
+    public override Task WriteLineAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default) =>
+        Inner.WriteAsync(InertLocked(buffer, newLine: true), cancellationToken);
 
     public override void Flush()
     {
@@ -138,6 +122,15 @@ internal sealed class InertWriter : TextWriter
         {
             _pendingCr = false;
             Inner.Write(TerminalText.Escape('\r'));
+        }
+    }
+
+    // The text is made inert under the lock (a CR may wait for the next write); the write itself is not held.
+    private ReadOnlyMemory<char> InertLocked(ReadOnlyMemory<char> buffer, bool newLine)
+    {
+        lock (_lock)
+        {
+            return (newLine ? Inert(buffer.Span) + Inert(CoreNewLine) : Inert(buffer.Span)).AsMemory();
         }
     }
 
