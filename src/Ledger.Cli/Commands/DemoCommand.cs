@@ -1,108 +1,12 @@
 using System.CommandLine;
-using Ledger.App;
-using Ledger.App.ChangeDocs;
-using Ledger.App.Deploy;
-using Ledger.App.Recording;
-using Ledger.App.Rendering;
-using Ledger.App.Reports;
-using Ledger.App.Restore;
-using Ledger.App.Snapshots;
-using Ledger.App.Validation;
-using Ledger.Capture.Git;
-using Ledger.Capture.Host;
-using Ledger.Capture.Processes;
+using Ledger.App.Demo;
 using Ledger.Cli.Demo;
-using Ledger.Cli.Output;
-using Ledger.Core.Errors;
-using Ledger.Core.Reports;
-using Ledger.Core.Timeline;
-using Ledger.Core.Validation;
-using Ledger.Store;
 
 namespace Ledger.Cli.Commands;
 
 internal static class DemoCommand
 {
-    public const string DemoHost = "mediabox";
-
-    /// <summary>
-    /// Two deploys (one validates; one breaks jellyfin and is rolled back automatically), then a
-    /// restore to an earlier event: the same engines as ledger deploy and ledger restore.
-    /// </summary>
-    private static async Task DeployStoryAsync(LedgerStore store, CliContext ctx, Programs programs, string folder, CancellationToken ct)
-    {
-        var o = ctx.Out;
-        var checks = Path.Combine(ctx.Home, "demo", "checks.json");
-        await File.WriteAllTextAsync(checks, DemoChecklist(folder), ct);
-        var op = new OperationContext(store, DemoHost, ctx.Actor, programs, checks, o, ctx.Env);
-        var containers = Path.Combine(folder, "modules", "media", "containers.nix");
-
-        await o.WriteLineAsync("== ledger deploy -m \"Give radarr a memory limit after its OOM kills\" --auto-rollback ==");
-        var text = await File.ReadAllTextAsync(containers, ct);
-        await File.WriteAllTextAsync(containers, text.Replace("      image = \"lscr.io/linuxserver/radarr:5.16.3\";", "      image = \"lscr.io/linuxserver/radarr:5.16.3\";\n      extraOptions = [ \"--memory=2g\" ];", StringComparison.Ordinal), ct);
-        var first = await new DeployEngine(op).RunAsync(folder, new DeployRequest("Give radarr a memory limit after its OOM kills", "switch", ".#mediabox", AutoRollback: true, Validate: true), ct);
-        await o.WriteLineAsync(first.Message);
-        await o.WriteLineAsync();
-
-        await o.WriteLineAsync("== ledger deploy -m \"Try the Jellyfin 10.11 release candidate\" --auto-rollback ==");
-        text = await File.ReadAllTextAsync(containers, ct);
-        await File.WriteAllTextAsync(containers, text.Replace("docker.io/jellyfin/jellyfin:10.10.3", "docker.io/jellyfin/jellyfin:10.11.0-rc1-BROKEN", StringComparison.Ordinal), ct);
-        var second = await new DeployEngine(op).RunAsync(folder, new DeployRequest("Try the Jellyfin 10.11 release candidate", "switch", ".#mediabox", AutoRollback: true, Validate: true), ct);
-        await o.WriteLineAsync(second.Message);
-        await o.WriteLineAsync($"(ledger deploy would exit {second.ExitCode}: a rolled-back deploy is not a success.)");
-        await o.WriteLineAsync();
-
-        // An experiment committed by hand (the post-commit hook records it), then back to the known-good deploy.
-        var prometheus = Path.Combine(folder, "modules", "monitoring", "prometheus.nix");
-        var experiment = DemoRepositoryBuilder.CommitChange(
-            folder,
-            "modules/monitoring/prometheus.nix",
-            (await File.ReadAllTextAsync(prometheus, ct)).Replace("scrape_interval", "# experiment: scrape every 5 s\n  # scrape_interval", StringComparison.Ordinal),
-            "Experiment: faster scrapes");
-        await CommitRecorder.RecordAsync(store, folder, experiment, DemoHost, ctx.Actor, ct);
-
-        var goodDeploy = (await store.LastValidatedDeployAsync(DemoHost, Path.TrimEndingDirectorySeparator(folder), ct))!;
-        await o.WriteLineAsync($"== git commit -m \"Experiment: faster scrapes\"; then ledger restore --to {goodDeploy.Seq} --reason \"Back to the last validated deploy\" --yes ==");
-        var engine = new RestoreEngine(op);
-        var plan = await engine.PlanAsync(folder, goodDeploy.Seq, ct);
-        await RestoreEngine.WritePlanAsync(o, plan, RestoreEngine.Git);
-        var restored = await engine.ExecuteAsync(folder, plan, new RestoreRequest(RestoreEngine.Git, "Back to the last validated deploy", Stash: false, Automatic: false, Validate: true, Flake: ".#mediabox"), heldLock: null, ct);
-        await o.WriteLineAsync(restored.Message);
-        await o.WriteLineAsync();
-    }
-
-    /// <summary>The change docs and the report of the newest change's month, as ledger docs and ledger report write them.</summary>
-    private static async Task WriteDocsAndReportAsync(LedgerStore store, CliContext ctx, DateTimeOffset newest, CancellationToken ct)
-    {
-        var zone = ctx.ResolveTimeZone(null);
-        var templates = new Templates(null);
-        var docs = Path.Combine(ctx.Home, "demo", "docs");
-        var reports = Path.Combine(ctx.Home, "demo", "reports");
-        var files = await ChangeDocSet.RenderAsync(store, DemoHost, zone, templates, ct);
-        await GeneratedFiles.WriteAsync(docs, files, ct);
-        var month = ReportMonth.Containing(newest, zone);
-        Directory.CreateDirectory(reports);
-        foreach (var format in new[] { "md", "html" })
-        {
-            var model = await MonthlyReportBuilder.BuildAsync(store, DemoHost, month, zone, ReportRenderer.DocsLink(reports, docs), format == "html", ct);
-            await File.WriteAllTextAsync(Path.Combine(reports, $"{DemoHost}-{month}.{format}"), ReportRenderer.Render(templates, model, format), new System.Text.UTF8Encoding(false), ct);
-        }
-
-        await ctx.Out.WriteLineAsync($"Change docs ({files.Count - 1} and INDEX.md): {docs}   (ledger docs --out {docs} --host {DemoHost})");
-        await ctx.Out.WriteLineAsync($"Monthly report: {Path.Combine(reports, $"{DemoHost}-{month}.md")} and .html   (ledger report monthly --month {month} --host {DemoHost})");
-        await ctx.Out.WriteLineAsync();
-    }
-
-    /// <summary>The demo host's checklist: everything passes except the containers check (radarr exited).</summary>
-    private static string DemoChecklist(string repo) => $$"""
-        { "checks": [
-          { "name": "nixos-rebuild-test", "kind": "nixos-rebuild", "mode": "test", "flake": ".#mediabox", "repo": "{{repo}}" },
-          { "name": "containers", "kind": "containers", "expected": ["jellyfin", "sonarr", "radarr"], "maxRestarts": 3 },
-          { "name": "gpu", "kind": "gpu" },
-          { "name": "disk-root", "kind": "disk", "mount": "/", "maxUsedPercent": 100 },
-          { "name": "doc-headers", "kind": "doc-headers", "root": "{{repo}}", "globs": ["modules/**/*.nix"] }
-        ] }
-        """;
+    public const string DemoHost = DemoStory.DemoHost;
 
     public static Command Create(Func<ParseResult, CliContext> context)
     {
@@ -119,77 +23,8 @@ internal static class DemoCommand
             await using var store = await ctx.OpenStoreAsync(ct);
             await o.WriteLineAsync($"          {store.Description}");
 
-            var created = DemoRepositoryBuilder.EnsureCreated(folder);
-            await o.WriteLineAsync(created
-                ? $"Created a NixOS configuration repository for host '{DemoHost}' with {DemoRepository.Commits.Count} commits in {folder}"
-                : $"Using the demo repository already in {folder}");
-
-            using var reader = GitHistoryReader.Open(folder);
-            var result = await GitImport.RunAsync(store, reader, DemoHost, ctx.Actor, null, ct);
-            await o.WriteLineAsync($"Imported: {result.Recorded} commits recorded, {result.Skipped} already recorded.");
-            await o.WriteLineAsync();
-
-            // The demo host's GPU, containers and rebuild are stand-ins (see DemoFakes); storage and
-            // system are read from this machine, labelled as the demo host.
-            var programs = Programs.In(DemoFakes.Install(Path.Combine(ctx.Home, "demo", "bin")));
-            var taken = await Snapshotter.TakeAsync(store, Snapshotter.Kinds, DemoHost, ctx.Actor, programs, [new MountSpec("/", "hot")], ct);
-            await o.WriteLineAsync($"Snapshots: {string.Join(", ", taken.Recorded.Entries.Select(e => $"#{e.Seq} {e.Kind} ({e.Title})"))}");
-            await o.WriteLineAsync();
-
-            await o.WriteLineAsync(created ? "Validation (one check fails on purpose: radarr keeps crashing on the demo host):" : "Validation:");
-            var checks = Checklist.Parse(DemoChecklist(folder), "demo checklist").Checks;
-            var validation = await Validator.RunAsync(store, checks, DemoHost, ctx.Actor, programs, reader.Head, o, ct);
-            await o.WriteLineAsync($"ledger validate would exit {validation.ExitCode} here.");
-            await o.WriteLineAsync();
-            if (created)
-            {
-                await DeployStoryAsync(store, ctx, programs, folder, ct);
-            }
-            else
-            {
-                await o.WriteLineAsync($"(The deploy, rollback and restore story ran when {folder} was created; delete that folder to see it again.)");
-                await o.WriteLineAsync();
-            }
-
-            await DemoAlerts.RunAsync(store, ctx, DemoHost, ct);
-
-            var zone = TimeZoneInfo.Local;
-            await o.WriteLineAsync("Config changes and deploys on the demo host (ledger timeline --host mediabox --kind config-edit --kind deploy):");
-            var page = await store.TimelineAsync(new TimelineQuery { Host = DemoHost, Kinds = ["config-edit", "deploy"], Limit = 30 }, ct);
-            await o.WriteLineAsync(TextTable.Header);
-            foreach (var e in page)
-            {
-                await o.WriteLineAsync(TextTable.Row(e, zone));
-            }
-
-            var newest = page.FirstOrDefault(e => e.Kind == "config-edit");
-            var dbFlag = ctx.ExplicitDb is null ? "" : " --db \"$LEDGER_DB\"";
-            await o.WriteLineAsync();
-            await WriteDocsAndReportAsync(store, ctx, newest?.Timestamp ?? DateTimeOffset.UtcNow, ct);
-
-            await o.WriteLineAsync("Try next:");
-            await o.WriteLineAsync($"  ledger tui --host {DemoHost}{dbFlag}                               # browse, filter, see diffs, restore (? lists the keys)");
-            await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind config-edit{dbFlag}        # only config changes");
-            await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --grep nvidia --json{dbFlag}       # search payloads, as JSON");
-            if (newest is not null)
-            {
-                await o.WriteLineAsync($"  ledger show {newest.Seq}{dbFlag}                                     # files, line ranges and the diff");
-                await o.WriteLineAsync($"  ledger annotate {newest.Seq} --purpose \"...\" --notes \"...\"{dbFlag}  # add why and links");
-            }
-
-            await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind validation{dbFlag}          # what was validated, and how it went");
-            await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind alert{dbFlag}               # what Alertmanager reported");
-            await o.WriteLineAsync($"  ledger serve --listen 127.0.0.1:9977                         # the daemon: webhook, /metrics, /healthz, schedules");
-            await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind deploy --kind restore{dbFlag}   # the deploys, the rollback, the restore");
-            await o.WriteLineAsync($"  ledger restore --to {newest?.Seq ?? 1} --repo {folder} --host {DemoHost} --dry-run{dbFlag}  # what a restore would change");
-            await o.WriteLineAsync($"  ledger validate --example-config > checks.json && ledger validate --config checks.json  # your own checklist");
-            await o.WriteLineAsync($"  ledger snapshot all                                          # this machine's GPU, containers, storage, system");
-            await o.WriteLineAsync($"  ledger backup {Path.Combine(folder, "configuration.nix")}{dbFlag}");
-            await o.WriteLineAsync($"  git -C {folder} commit --allow-empty -m 'Test' && ledger record commit --repo {folder} --host {DemoHost}{dbFlag}");
-            await o.WriteLineAsync($"  ledger import-git --repo /etc/nixos                          # your own configuration");
-            await o.WriteLineAsync($"  psql \"$(ledger db url)\"                                      # the events in SQL");
-            await o.WriteLineAsync("(Run these with 'dotnet run --project src/Ledger.Cli --' in place of 'ledger' from a source checkout.)");
-            return ExitCodes.Success;
+            var settings = new DemoSettings(ctx.Home, folder, ctx.Actor, ctx.Env, ctx.ResolveTimeZone(null), ctx.ExplicitDb is not null);
+            return await DemoStory.RunAsync(store, settings, o, (s, host, t) => DemoAlerts.RunAsync(s, ctx, host, t), ct);
         });
         return command;
     }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Ledger.App.Recording;
-using Ledger.Cli.Output;
+using Ledger.App.Rendering;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Timeline;

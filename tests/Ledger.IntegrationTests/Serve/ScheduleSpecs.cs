@@ -1,4 +1,4 @@
-using Ledger.Cli.Demo;
+using Ledger.App.Demo;
 using Ledger.Cli.Serve;
 using Ledger.Core.Events;
 using Ledger.IntegrationTests.Support;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Ledger.App.ChangeDocs;
 using Ledger.App.Rendering;
 using Ledger.App.Reports;
-using Ledger.Cli.Output;
 using Ledger.Core.Events;
 using Ledger.Core.Reports;
 using Ledger.Core.Timeline;

@@ -1,4 +1,4 @@
-using Ledger.Cli.Output;
+using Ledger.App.Rendering;
 using Ledger.Core.Events;
 using Ledger.Core.Text;
 using Ledger.Core.Timeline;

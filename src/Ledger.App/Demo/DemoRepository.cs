@@ -1,4 +1,4 @@
-namespace Ledger.Cli.Demo;
+namespace Ledger.App.Demo;
 
 /// <summary>
 /// A small NixOS flake repository for a home media/monitoring server ("mediabox"),

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Ledger.Core.Timeline;
 
-namespace Ledger.Cli.Output;
+namespace Ledger.App.Rendering;
 
 /// <summary>Plain fixed-width rows for the timeline: readable in a pipe, a log or an 80-column SSH window.</summary>
 internal static class TextTable

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text;
 
-namespace Ledger.Cli.Demo;
+namespace Ledger.App.Demo;
 
 /// <summary>
 /// The files of the demo's commits, embedded from demo/commits/ at the repository root: one folder per
@@ -29,7 +29,7 @@ internal static class DemoFiles
 
         return files.Count > 0
             ? files
-            : throw new InvalidOperationException($"No embedded demo files under {prefix}: the build did not embed demo/commits/ (see Ledger.Cli.csproj).");
+            : throw new InvalidOperationException($"No embedded demo files under {prefix}: the build did not embed demo/commits/ (see Ledger.App.csproj).");
     }
 
     private static string Read(Assembly assembly, string name)

@@ -1,6 +1,6 @@
 using Ledger.Capture.Files;
 
-namespace Ledger.Cli.Demo;
+namespace Ledger.App.Demo;
 
 /// <summary>
 /// Faithful stand-ins for the programs the demo host "mediabox" would have: they print output in
