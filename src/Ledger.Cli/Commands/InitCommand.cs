@@ -11,7 +11,7 @@ internal static class InitCommand
     public const string HookMarker = "# Installed by 'ledger init --hooks'";
 
     /// <summary>Where <c>ledger serve</c> listens unless serve.json says otherwise.</summary>
-    public const string DefaultDaemon = "http://" + Serve.ServeSettings.DefaultListen;
+    public const string DefaultDaemon = "http://" + App.Daemon.ServeSettings.DefaultListen;
 
     public static Command Create(Func<ParseResult, CliContext> context)
     {

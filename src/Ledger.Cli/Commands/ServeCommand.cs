@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ledger.App.Daemon;
 using Ledger.Capture.Gpu;
 using Ledger.Cli.Serve;
 using Ledger.Core.Errors;

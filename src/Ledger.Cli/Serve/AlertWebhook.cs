@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Ledger.App.Alerts;
 using Ledger.Core.Alerts;
 using Ledger.Core.Text;
 using Ledger.Store;
@@ -11,11 +12,10 @@ namespace Ledger.Cli.Serve;
 
 /// <summary>
 /// <c>POST /alertmanager</c>: Alertmanager's webhook (payload version 4). In this order: the
-/// bearer token (401), the body size (413), the whole body checked (400 with the reason), then one
-/// <c>alert_fired</c> or <c>alert_resolved</c> per alert appended in one transaction, and only
-/// then 200. A repeat of an alert already recorded (same host, fingerprint, startsAt and status)
-/// collides on its stream key and counts as a duplicate. A database that cannot be reached gets
-/// 503, any other error 500; Alertmanager retries both.
+/// bearer token (401), the body size (413), then <see cref="AlertRecorder"/>: the whole body
+/// checked (400 with the reason), the alerts appended in one transaction, and only then 200 with
+/// how many were new and how many repeats. A database that cannot be reached gets 503, any other
+/// error 500; Alertmanager retries both.
 /// </summary>
 internal static class AlertWebhook
 {
@@ -70,24 +70,17 @@ internal static class AlertWebhook
             return await TextAsync(http, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {limit} bytes (maxBodyBytes in serve.json).");
         }
 
-        IReadOnlyList<AlertFact> facts;
+        AlertsRecorded result;
         try
         {
-            var alerts = AlertmanagerPayload.Parse(body.Value);
-            facts = AlertFacts.From(alerts, serve.Host, ServeContext.Actor, Redactor.Default);
+            // Not cancelled by the client or by a stop: once the append starts it finishes, and the
+            // answer below is only sent after it committed.
+            result = await AlertRecorder.RecordAsync(serve.Store, body.Value, serve.Host, ServeContext.Actor, CancellationToken.None);
         }
         catch (AlertPayloadException e)
         {
             log.Warning("Webhook from {Remote}: refused, {Reason}", http.Connection.RemoteIpAddress, e.Message);
             return await TextAsync(http, StatusCodes.Status400BadRequest, e.Message + " Nothing was recorded.");
-        }
-
-        int recorded;
-        try
-        {
-            // Not cancelled by the client or by a stop: once the append starts it finishes, and the
-            // answer below is only sent after it committed.
-            recorded = await serve.Store.StartStreamsAsync(facts.Select(f => new NewEvent(f.StreamKey, f.Event)), ct: CancellationToken.None);
         }
         catch (StoreException e)
         {
@@ -95,12 +88,12 @@ internal static class AlertWebhook
             return await TextAsync(http, StatusCodes.Status503ServiceUnavailable, "The database is unavailable; nothing was recorded. Alertmanager will retry.");
         }
 
-        var duplicates = facts.Count - recorded;
+        var (recorded, duplicates) = (result.Recorded, result.Duplicates);
         serve.Metrics.WebhookAlerts.WithLabels("recorded").Inc(recorded);
         serve.Metrics.WebhookAlerts.WithLabels("duplicate").Inc(duplicates);
         if (recorded > 0)
         {
-            log.Information("Webhook: {Recorded} alert events recorded, {Duplicates} repeats ({Alerts})", recorded, duplicates, string.Join(", ", facts.Select(f => f.Event is Core.Events.AlertFired a ? $"{a.AlertName} firing" : $"{((Core.Events.AlertResolved)f.Event).AlertName} resolved")));
+            log.Information("Webhook: {Recorded} alert events recorded, {Duplicates} repeats ({Alerts})", recorded, duplicates, result.Alerts);
         }
         else
         {

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Ledger.App.Recording;
-using Ledger.Capture;
-using Ledger.Capture.Git;
 using Ledger.Core.Events;
 using Ledger.Core.Text;
 using Ledger.Store;
@@ -56,90 +54,48 @@ internal static class CommitEndpoint
             return;
         }
 
-        GitHistoryReader reader;
+        var actor = ActorInfo.Resolve(name => name == "SUDO_USER" ? sudoUser : null, user.Length > 0 ? user : ServeContext.Actor);
+        PostedCommit.Answer answer;
         try
         {
-            // A Repository is not thread-safe and the watch job may be using its own: one per request.
-            reader = GitHistoryReader.Open(serve.Settings.Repo);
+            answer = await PostedCommit.RecordAsync(serve.Store, serve.Settings.Repo, repo, sha, serve.Host, actor);
         }
-        catch (CaptureException e)
+        catch (StoreException ex)
         {
-            await TextAsync(http, StatusCodes.Status503ServiceUnavailable, e.Message);
+            log.Error("Commit {Sha}: the database is unavailable, nothing recorded: {Message}", sha, ex.Message);
+            await TextAsync(http, StatusCodes.Status503ServiceUnavailable, "The database is unavailable; nothing was recorded.");
             return;
         }
 
-        using (reader)
+        switch (answer)
         {
-            if (!SameRepository(repo, reader.RepoKey))
-            {
-                await TextAsync(http, StatusCodes.Status409Conflict, $"This daemon follows {reader.RepoKey}, not {repo}.");
-                return;
-            }
-
-            string commit;
-            try
-            {
-                commit = reader.Resolve(sha);
-            }
-            catch (CaptureException e)
-            {
-                await TextAsync(http, StatusCodes.Status404NotFound, e.Message);
-                return;
-            }
-
-            var actor = ActorInfo.Resolve(name => name == "SUDO_USER" ? sudoUser : null, user.Length > 0 ? user : ServeContext.Actor);
-            var edit = CommitRecorder.Event(reader, commit, serve.Host, actor);
-            long? seq;
-            try
-            {
-                // Not cancelled by the client: once the append starts it finishes before the answer.
-                seq = await serve.Store.TryStartStreamAsync(edit, CancellationToken.None);
-            }
-            catch (StoreException ex)
-            {
-                log.Error("Commit {Sha}: the database is unavailable, nothing recorded: {Message}", commit, ex.Message);
-                await TextAsync(http, StatusCodes.Status503ServiceUnavailable, "The database is unavailable; nothing was recorded.");
-                return;
-            }
-
-            if (seq is { } recorded)
-            {
-                log.Information("Recorded commit {Sha} of {Repo} for {Actor} (hook)", commit, reader.RepoKey, actor);
-                if (((ConfigEdited)edit.Event).Incomplete is { } missing)
+            case { Outcome: PostedCommit.Outcome.RepositoryUnavailable }:
+                await TextAsync(http, StatusCodes.Status503ServiceUnavailable, answer.Message!);
+                break;
+            case { Outcome: PostedCommit.Outcome.OtherRepository }:
+                await TextAsync(http, StatusCodes.Status409Conflict, $"This daemon follows {answer.Repo}, not {repo}.");
+                break;
+            case { Outcome: PostedCommit.Outcome.NotFound }:
+                await TextAsync(http, StatusCodes.Status404NotFound, answer.Message!);
+                break;
+            case { Outcome: PostedCommit.Outcome.Recorded, Edit: { } edit }:
+                log.Information("Recorded commit {Sha} of {Repo} for {Actor} (hook)", answer.Sha, answer.Repo, actor);
+                if (edit.Incomplete is { } missing)
                 {
-                    log.Warning("Commit {Sha} was recorded without part of its content: {Reason}", commit, missing);
+                    log.Warning("Commit {Sha} was recorded without part of its content: {Reason}", answer.Sha, missing);
                 }
 
-                await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"recorded {commit} #{recorded} {((ConfigEdited)edit.Event).Purpose}"));
-            }
-            else
-            {
-                var known = await serve.Store.FirstSeqOfStreamAsync(edit.StreamKey, CancellationToken.None);
-                await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"known {commit} #{known}"));
-            }
+                await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"recorded {answer.Sha} #{answer.Seq} {edit.Purpose}"));
+                break;
+            default:
+                await TextAsync(http, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"known {answer.Sha} #{answer.Seq}"));
+                break;
         }
     }
 
     /// <summary>Empty, or what a user name can be: the actor is stored, so nothing else is taken.</summary>
     private static bool IsUserName(string s) =>
         s.Length <= 64 && !s.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c));
-
-    /// <summary>The same repository whichever way its path is spelled (a trailing slash, a relative path, a link).</summary>
-    private static bool SameRepository(string given, string key)
-    {
-        try
-        {
-            var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(given));
-            return full == key || ResolveLinks(full) == ResolveLinks(key);
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static string ResolveLinks(string path) =>
-        Directory.Exists(path) && new DirectoryInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : path;
 
     private static Task TextAsync(HttpContext http, int status, string text)
     {

@@ -1,3 +1,4 @@
+using Ledger.App.Daemon;
 using Ledger.Capture.Processes;
 using Ledger.Store;
 using Serilog;

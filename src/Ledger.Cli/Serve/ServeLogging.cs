@@ -1,3 +1,4 @@
+using Ledger.App.Daemon;
 using Ledger.Cli.Output;
 using Serilog;
 using Serilog.Events;

@@ -1,4 +1,4 @@
-using Ledger.Cli.Serve;
+using Ledger.App.Daemon;
 using Ledger.Core.Events;
 using Ledger.IntegrationTests.Serve;
 using Ledger.IntegrationTests.Support;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Ledger.Cli.Serve;
+using Ledger.App.Daemon;
 using Ledger.Core.Events;
 using Ledger.IntegrationTests.Support;
 using Ledger.Store;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ledger.App.Daemon;
 using Ledger.Cli.Serve;
 using Ledger.Core.Events;
 using Ledger.Core.Timeline;

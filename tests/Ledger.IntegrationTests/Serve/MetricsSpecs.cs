@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Ledger.App.Daemon;
 using Ledger.Cli.Serve;
 using Ledger.Core.Events;
 using Ledger.IntegrationTests.Checks;

@@ -1,5 +1,5 @@
+using Ledger.App.Daemon;
 using Ledger.App.Demo;
-using Ledger.Cli.Serve;
 using Ledger.Core.Events;
 using Ledger.IntegrationTests.Support;
 

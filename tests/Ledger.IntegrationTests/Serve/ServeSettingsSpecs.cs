@@ -1,4 +1,5 @@
 using System.Net;
+using Ledger.App.Daemon;
 using Ledger.Cli.Commands;
 using Ledger.Cli.Serve;
 using Ledger.Core.Errors;

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Ledger.App.Daemon;
 using Ledger.Capture.Processes;
 using Ledger.Cli.Serve;
 using Ledger.Core.Timeline;

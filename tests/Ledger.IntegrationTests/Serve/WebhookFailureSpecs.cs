@@ -1,4 +1,5 @@
 using System.Net;
+using Ledger.App.Daemon;
 using Ledger.Cli.Serve;
 using Ledger.Core.Text;
 using Ledger.IntegrationTests.Support;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Ledger.Cli.Serve;
+using Ledger.App.Daemon;
 using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 using Ledger.IntegrationTests.Support;

@@ -1,5 +1,4 @@
 using Ledger.App.Snapshots;
-using Ledger.Cli.Commands;
 
 namespace Ledger.Cli.Serve.Jobs;
 

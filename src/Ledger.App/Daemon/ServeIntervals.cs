@@ -1,4 +1,4 @@
-namespace Ledger.Cli.Serve;
+namespace Ledger.App.Daemon;
 
 /// <summary>
 /// How often each scheduled job of <c>ledger serve</c> runs, in seconds; 0 turns a job off.

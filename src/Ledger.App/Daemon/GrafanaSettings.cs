@@ -1,4 +1,4 @@
-namespace Ledger.Cli.Serve;
+namespace Ledger.App.Daemon;
 
 /// <summary>
 /// Where to post deploys and restores as Grafana annotations: Grafana's base URL, a file holding

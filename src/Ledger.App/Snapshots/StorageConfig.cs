@@ -2,7 +2,7 @@ using System.Text.Json;
 using Ledger.Capture.Host;
 using Ledger.Core.Errors;
 
-namespace Ledger.Cli.Commands;
+namespace Ledger.App.Snapshots;
 
 /// <summary>
 /// The mounts to watch: --mount arguments, else $LEDGER_HOME/storage.json

@@ -1,4 +1,4 @@
-namespace Ledger.Cli.Serve;
+namespace Ledger.App.Daemon;
 
 /// <summary>
 /// Everything <c>ledger serve</c> is told: serve.json (<see cref="ServeSettingsReader"/>), then

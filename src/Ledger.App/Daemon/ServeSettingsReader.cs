@@ -2,7 +2,7 @@ using System.Text.Json;
 using Ledger.Core.Errors;
 using Ledger.Core.Validation;
 
-namespace Ledger.Cli.Serve;
+namespace Ledger.App.Daemon;
 
 /// <summary>
 /// Reads serve.json strictly, like checks.json: comments and trailing commas are allowed, and a
