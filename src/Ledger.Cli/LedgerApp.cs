@@ -1,10 +1,9 @@
 using System.CommandLine;
+using Ledger.App.Settings;
 using Ledger.Cli.Commands;
+using Ledger.Cli.Logging;
 using Ledger.Cli.Output;
 using Ledger.Core.Errors;
-using Ledger.Core.Text;
-using Serilog;
-using Serilog.Events;
 
 namespace Ledger.Cli;
 
@@ -106,71 +105,12 @@ internal static class LedgerApp
         }
     }
 
-    /// <summary>
-    /// Adds the admin's patterns from $LEDGER_HOME/redact.json (<c>{"patterns": ["regex", ...]}</c>)
-    /// to the built-in redaction rules, before anything is read, stored or logged.
-    /// </summary>
-    private static void ConfigureRedaction(string home)
-    {
-        var file = Path.Combine(home, "redact.json");
-        if (!File.Exists(file))
-        {
-            return;
-        }
-
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
-            if (!doc.RootElement.TryGetProperty("patterns", out var patterns) || patterns.ValueKind != System.Text.Json.JsonValueKind.Array
-                || patterns.EnumerateArray().Any(p => p.ValueKind != System.Text.Json.JsonValueKind.String))
-            {
-                throw new LedgerException($"{file} must look like {{\"patterns\": [\"regex\", ...]}}.");
-            }
-
-            Redactor.Configure(patterns.EnumerateArray().Select(p => p.GetString()!).ToArray());
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new LedgerException($"{file} is not valid JSON: {e.Message}");
-        }
-        catch (ArgumentException e)
-        {
-            throw new LedgerException($"{file} holds a pattern that is not a valid regular expression: {e.Message}");
-        }
-    }
-
     private static CliContext CreateContext(ParseResult r, TextWriter output, TextWriter error, Func<string, string?> env, Option<string?> db, Option<bool> verbose)
     {
         var isVerbose = r.GetValue(verbose);
         var probe = new CliContext(output, error, env, r.GetValue(db), isVerbose, Serilog.Core.Logger.None);
-        var config = new LoggerConfiguration().MinimumLevel.Debug().Enrich.WithProperty("Pid", Environment.ProcessId);
-        try
-        {
-            var logs = Path.Combine(probe.Home, "logs");
-            Directory.CreateDirectory(logs);
-            config = InertLogSink.Around(config.WriteTo, w => w.File(
-                Path.Combine(logs, "ledger-.log"),
-                rollingInterval: RollingInterval.Day,
-                retainedFileCountLimit: 14,
-                shared: true,
-                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] ({Pid}) {Message:lj}{NewLine}{Exception}"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // No writable home: still run, and say so when asked to be verbose.
-            if (isVerbose)
-            {
-                error.WriteLine($"ledger: cannot write logs under {probe.Home}: {e.Message}");
-            }
-        }
-
-        if (isVerbose)
-        {
-            config = InertLogSink.Around(config.WriteTo, w => w.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Level:u3}] {Message:lj}{NewLine}{Exception}"));
-        }
-
-        ConfigureRedaction(probe.Home);
-        var logger = config.CreateLogger();
+        RedactionSettings.Apply(probe.Home);
+        var logger = LedgerLogging.ForCommand(probe.Home, isVerbose, error);
         // Only the verb: arguments can carry connection strings and free text.
         logger.Debug("ledger {Command}", r.CommandResult.Command.Name);
         return new CliContext(output, error, env, r.GetValue(db), isVerbose, logger);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ledger.App.Daemon;
 using Ledger.Capture.Gpu;
+using Ledger.Cli.Logging;
 using Ledger.Cli.Serve;
 using Ledger.Core.Errors;
 
@@ -34,7 +35,7 @@ internal static class ServeCommand
             var address = ListenAddress.Parse(settings.Listen);
             var token = ReadToken(r.GetValue(tokenFile), ctx.Env, settings.TokenFile);
 
-            using var log = ServeLogging.Create(settings, ctx.Env, ctx.Out, ctx.Verbose);
+            using var log = LedgerLogging.ForDaemon(settings, ctx.Env, ctx.Out, ctx.Verbose);
             await using var store = await ctx.OpenStoreAsync(ct);
 
             // The daemon keeps NVML initialised between GPU snapshots (shut down when it stops).

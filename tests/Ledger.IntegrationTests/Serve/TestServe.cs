@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Ledger.App.Daemon;
 using Ledger.Capture.Processes;
+using Ledger.Cli.Logging;
 using Ledger.Cli.Serve;
 using Ledger.Core.Timeline;
 using Ledger.Store;
@@ -62,7 +63,7 @@ internal sealed class TestServe : IAsyncDisposable
         var variables = env ?? new Dictionary<string, string?>();
         string? Env(string name) => variables.TryGetValue(name, out var v) ? v : null;
         var log = new StringWriter();
-        var logger = ServeLogging.Create(settings, Env, TextWriter.Synchronized(log), verbose: true);
+        var logger = LedgerLogging.ForDaemon(settings, Env, TextWriter.Synchronized(log), verbose: true);
         var context = new ServeContext(store, settings, host, home, Programs.FromEnvironment(Env), new ServeMetrics(host, TimeProvider.System), logger)
         {
             WebhookToken = token,

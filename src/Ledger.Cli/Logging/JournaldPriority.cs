@@ -1,7 +1,7 @@
 using Serilog.Core;
 using Serilog.Events;
 
-namespace Ledger.Cli.Serve;
+namespace Ledger.Cli.Logging;
 
 /// <summary>
 /// Adds <c>Priority</c>, the syslog level that journald reads from a <c>&lt;N&gt;</c> prefix on each

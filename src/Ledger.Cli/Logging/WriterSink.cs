@@ -2,7 +2,7 @@ using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Display;
 
-namespace Ledger.Cli.Serve;
+namespace Ledger.Cli.Logging;
 
 /// <summary>Log lines to a <see cref="TextWriter"/> (standard output, or a test's buffer), flushed per event so journald sees each line at once.</summary>
 internal sealed class WriterSink(TextWriter writer, string outputTemplate) : ILogEventSink

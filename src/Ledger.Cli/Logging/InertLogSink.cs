@@ -5,7 +5,7 @@ using Serilog.Core;
 using Serilog.Events;
 using Serilog.Parsing;
 
-namespace Ledger.Cli.Output;
+namespace Ledger.Cli.Logging;
 
 /// <summary>
 /// Stands in front of every log sink (the file, the console, journald's stream) and hands each
