@@ -12,6 +12,9 @@ namespace Ledger.App.Recording;
 /// </summary>
 internal static class PostedCommit
 {
+    /// <summary>Where the daemon takes posted commits.</summary>
+    public const string Route = "/record/commit";
+
     /// <summary>What became of a posted commit.</summary>
     public enum Outcome
     {

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
+using Ledger.App.Integrity;
 using Ledger.Core.Errors;
-using Ledger.Core.Integrity;
 using Ledger.Store.Chain;
 
 namespace Ledger.Cli.Commands;
@@ -34,22 +33,7 @@ internal static class CheckpointCommand
             // The key is read first: a bad key fails before anything is sealed.
             using var signer = r.GetValue(sign) is { } key ? CheckpointSigner.Open(key) : null;
             await using var store = await ctx.OpenStoreAsync(ct);
-            var sealedNow = await store.Chain.SealAsync(ct: ct);
-            var report = await store.Chain.VerifyAsync(ct: ct);
-            if (!report.Intact)
-            {
-                throw new LedgerException(
-                    $"The chain is broken (first at #{report.FirstBrokenSeq}: {report.Problems[0].Message}) No checkpoint was written: a checkpoint must not vouch for a tampered history. Run 'ledger verify' for the details.",
-                    ExitCodes.Failure);
-            }
-
-            var head = report.Head;
-            var checkpoint = new Checkpoint(head.Seq, head.Hash, head.Events, DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-            if (signer is not null)
-            {
-                checkpoint = signer.Sign(checkpoint);
-            }
-
+            var (checkpoint, sealedNow) = await Checkpoints.TakeAsync(store, signer, ct);
             ctx.Log.Information("Checkpoint #{Seq} {Hash}, signed: {Signed}", checkpoint.Seq, checkpoint.Hash, checkpoint.Signature is not null);
             if (r.GetValue(output) is not { } path)
             {
@@ -57,33 +41,13 @@ internal static class CheckpointCommand
                 return ExitCodes.Success;
             }
 
-            WriteAtomically(path, checkpoint.ToJson());
+            Checkpoints.Write(path, checkpoint);
             await ctx.Out.WriteLineAsync(
-                $"Checkpoint #{checkpoint.Seq} ({CheckpointKeys.Abbreviate(checkpoint.Hash)}, {checkpoint.Events} events, {sealedNow.Sealed} sealed just now) written to {path}" +
+                $"Checkpoint #{checkpoint.Seq} ({CheckpointKeys.Abbreviate(checkpoint.Hash)}, {checkpoint.Events} events, {sealedNow} sealed just now) written to {path}" +
                 (checkpoint.Signature is { } s ? $", signed by key {CheckpointKeys.Abbreviate(s.PublicKey)}." : ", unsigned."));
             await ctx.Out.WriteLineAsync($"Keep a copy off this machine; later: ledger verify --checkpoint {path}");
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-
-            throw new LedgerException($"Cannot write the checkpoint to {path}: {e.Message}", ExitCodes.UsageOrEnvironment, e);
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ledger.App.Recording;
 using Ledger.Capture.Git;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
@@ -8,11 +9,6 @@ namespace Ledger.Cli.Commands;
 
 internal static class InitCommand
 {
-    public const string HookMarker = "# Installed by 'ledger init --hooks'";
-
-    /// <summary>Where <c>ledger serve</c> listens unless serve.json says otherwise.</summary>
-    public const string DefaultDaemon = "http://" + App.Daemon.ServeSettings.DefaultListen;
-
     public static Command Create(Func<ParseResult, CliContext> context)
     {
         var repo = CommonOptions.Repo();
@@ -21,7 +17,7 @@ internal static class InitCommand
         var daemon = new Option<string>("--daemon")
         {
             Description = "With --hooks: the running 'ledger serve' the hook asks first (it records in milliseconds); 'none' for the ledger command only",
-            DefaultValueFactory = _ => DefaultDaemon,
+            DefaultValueFactory = _ => HookInstaller.DefaultDaemon,
         };
         var dbGuards = new Option<bool>("--db-guards")
         {
@@ -55,7 +51,8 @@ internal static class InitCommand
             var installHook = r.GetValue(hooks);
             if (installHook)
             {
-                var path = InstallHook(reader, ctx, hostName, DaemonUrl(r.GetValue(daemon)!));
+                var home = ctx.Env("LEDGER_HOME") is { Length: > 0 } ? ctx.Home : null;
+                var path = HookInstaller.Install(reader.GitDirectory, hostName, HookInstaller.DaemonUrl(r.GetValue(daemon)!), home);
                 await ctx.Out.WriteLineAsync($"Installed the post-commit hook: {path}");
             }
 
@@ -99,84 +96,4 @@ internal static class InitCommand
 
         return report.AppRoleCanChange.Count > 0;
     }
-
-    /// <summary>The daemon's base URL from --daemon, or null for 'none'.</summary>
-    private static Uri? DaemonUrl(string given)
-    {
-        if (given.Equals("none", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        if (!Uri.TryCreate(given, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Query.Length > 0 || given.Contains('\'', StringComparison.Ordinal))
-        {
-            throw new LedgerException($"--daemon {given}: expected the URL 'ledger serve' answers on, such as {DefaultDaemon}, or 'none'.");
-        }
-
-        return url;
-    }
-
-    private static string InstallHook(GitHistoryReader reader, CliContext ctx, string host, Uri? daemon)
-    {
-        var hooksDir = Path.Combine(reader.GitDirectory, "hooks");
-        Directory.CreateDirectory(hooksDir);
-        var path = Path.Combine(hooksDir, "post-commit");
-        if (File.Exists(path) && !File.ReadAllText(path).Contains(HookMarker, StringComparison.Ordinal))
-        {
-            throw new LedgerException(
-                $"{path} exists and was not written by Ledger; it is left as it is. Add this line to it yourself:\n  {LedgerInvocation()} record commit HEAD --repo \"$(git rev-parse --show-toplevel)\" --host {host}");
-        }
-
-        var env = new List<string>();
-        if (ctx.Env("LEDGER_HOME") is { Length: > 0 })
-        {
-            env.Add($"export LEDGER_HOME={Quote(ctx.Home)}");
-        }
-
-        // The daemon's answer names the commit: anything else (no daemon, no curl, another
-        // repository or host, an error) falls through to the ledger command, which records it too.
-        var askDaemon = daemon is null
-            ? ""
-            : $"""
-              # First the running daemon (ledger serve): it records the commit in milliseconds.
-              answer=$(curl -sS --fail --connect-timeout 1 --max-time 30 \
-                --data-urlencode "repo=$top" --data-urlencode "sha=$sha" --data-urlencode host={Quote(host)} \
-                --data-urlencode "user=$(id -un)" --data-urlencode "sudo_user={"${SUDO_USER:-}"}" \
-                {Quote(new Uri(daemon, Serve.CommitEndpoint.Path).ToString())} 2>/dev/null)
-              case "$answer" in
-                "recorded $sha "*|"known $sha "*) exit 0 ;;
-              esac
-              """;
-        var script = $"""
-            #!/bin/sh
-            {HookMarker}: records each new commit in Ledger.
-            # A failure to record never blocks the commit; it is reported here and in Ledger's log.
-            {string.Join("\n", env)}
-            top=$(git rev-parse --show-toplevel)
-            sha=$(git rev-parse HEAD)
-            {askDaemon}
-            {LedgerInvocation()} record commit "$sha" --repo "$top" --host {Quote(host)} >/dev/null \
-              || echo "ledger: this commit was not recorded; run 'ledger import-git' later to catch up" >&2
-            exit 0
-
-            """;
-        File.WriteAllText(path, script.Replace("\n\n\n", "\n\n", StringComparison.Ordinal));
-        File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
-        return path;
-    }
-
-    /// <summary>How to run this same ledger from a hook: the apphost, or dotnet with the dll.</summary>
-    private static string LedgerInvocation()
-    {
-        var process = Environment.ProcessPath ?? "ledger";
-        if (Path.GetFileNameWithoutExtension(process) == "dotnet")
-        {
-            var dll = Path.Combine(AppContext.BaseDirectory, "ledger.dll");
-            return $"{Quote(process)} {Quote(dll)}";
-        }
-
-        return Quote(process);
-    }
-
-    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using Ledger.App.Integrity;
 using Ledger.Cli.Output;
 using Ledger.Core.Errors;
-using Ledger.Core.Integrity;
 using Ledger.Store.Chain;
 
 namespace Ledger.Cli.Commands;
@@ -17,20 +17,11 @@ internal static class VerifyCommand
         command.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
-            var path = r.GetValue(checkpointFile);
-            if (path is null && r.GetValue(publicKey) is not null)
-            {
-                throw new LedgerException("--public-key checks a checkpoint's signature; give the checkpoint with --checkpoint FILE.");
-            }
-
-            var checkpoint = path is null ? null : ReadCheckpoint(path);
-            var pinned = r.GetValue(publicKey) is { } key ? CheckpointKeys.ReadPublicKey(key) : null;
-            var signatureProblem = checkpoint is null ? null : CheckpointKeys.CheckSignature(checkpoint, pinned);
-
+            var expected = ChainCheck.Read(r.GetValue(checkpointFile), r.GetValue(publicKey));
             await using var store = await ctx.OpenStoreAsync(ct);
-            var report = await store.Chain.VerifyAsync(checkpoint, ct: ct);
-            var ok = report.Intact && signatureProblem is null;
-            if (!ok)
+            var result = await ChainCheck.VerifyAsync(store, expected, ct);
+            var (report, checkpoint, signatureProblem) = result;
+            if (!result.Ok)
             {
                 ctx.Log.Warning("verify: tamper found, first broken seq {Seq}; signature: {Signature}", report.FirstBrokenSeq, signatureProblem ?? "ok");
             }
@@ -39,7 +30,7 @@ internal static class VerifyCommand
             {
                 await ctx.Out.WriteLineAsync(ChainJson.Serialize(new
                 {
-                    intact = ok,
+                    intact = result.Ok,
                     firstBrokenSeq = report.FirstBrokenSeq,
                     head = ChainJson.Head(report.Head),
                     unsealed = report.Unsealed,
@@ -52,32 +43,21 @@ internal static class VerifyCommand
                         signed = checkpoint.Signature is not null,
                         publicKey = checkpoint.Signature?.PublicKey,
                         signatureError = signatureProblem,
-                        holds = !report.Problems.Any(p => p.Kind is ChainProblemKind.CheckpointMissing or ChainProblemKind.CheckpointDiffers),
+                        holds = result.CheckpointHolds,
                     },
                 }));
-                return ok ? ExitCodes.Success : ExitCodes.Failure;
+                return result.Ok ? ExitCodes.Success : ExitCodes.Failure;
             }
 
-            await WriteTextAsync(ctx.Out, report, checkpoint, signatureProblem);
-            return ok ? ExitCodes.Success : ExitCodes.Failure;
+            await WriteTextAsync(ctx.Out, result);
+            return result.Ok ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
     }
 
-    private static Checkpoint ReadCheckpoint(string path)
+    private static async Task WriteTextAsync(TextWriter o, ChainCheck.Result result)
     {
-        try
-        {
-            return Checkpoint.Parse(File.ReadAllText(path), path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LedgerException($"Cannot read the checkpoint {path}: {e.Message}", ExitCodes.UsageOrEnvironment, e);
-        }
-    }
-
-    private static async Task WriteTextAsync(TextWriter o, ChainReport report, Checkpoint? checkpoint, string? signatureProblem)
-    {
+        var (report, checkpoint, signatureProblem) = result;
         var head = report.Head;
         await o.WriteLineAsync(head.Events == 0
             ? "Chain: empty (nothing sealed yet)."
@@ -90,8 +70,7 @@ internal static class VerifyCommand
         if (checkpoint is not null)
         {
             var signer = checkpoint.Signature is { } s ? $"signed by key {CheckpointKeys.Abbreviate(s.PublicKey)}" : "unsigned";
-            var holds = !report.Problems.Any(p => p.Kind is ChainProblemKind.CheckpointMissing or ChainProblemKind.CheckpointDiffers);
-            await o.WriteLineAsync($"Checkpoint: #{checkpoint.Seq} of {checkpoint.Time}, {signer}: {(holds ? "the chain still holds it" : "NOT HELD")}.");
+            await o.WriteLineAsync($"Checkpoint: #{checkpoint.Seq} of {checkpoint.Time}, {signer}: {(result.CheckpointHolds ? "the chain still holds it" : "NOT HELD")}.");
             if (signatureProblem is not null)
             {
                 await o.WriteLineAsync($"SIGNATURE INVALID: {signatureProblem}");

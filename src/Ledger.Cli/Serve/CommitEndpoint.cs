@@ -22,7 +22,7 @@ namespace Ledger.Cli.Serve;
 /// </summary>
 internal static class CommitEndpoint
 {
-    public const string Path = "/record/commit";
+    public const string Path = PostedCommit.Route;
 
     public static async Task HandleAsync(HttpContext http, ServeContext serve)
     {
