@@ -11,11 +11,9 @@ internal static class BackupCommand
         var paths = new Argument<string[]>("path") { Description = "Files to back up", Arity = ArgumentArity.OneOrMore };
         var reason = new Option<string?>("--reason") { Description = "Why (e.g. 'before enabling NVENC')" };
         var maxSize = new Option<long>("--max-size") { Description = "Refuse files larger than this many bytes", DefaultValueFactory = _ => FileBackup.DefaultMaxBytes };
-        var repo = CommonOptions.Repo();
-        repo.Description = "The configuration repository whose HEAD is recorded as the commit in effect";
-        var host = CommonOptions.RecordHost();
+        var scope = RepoTarget.Create("The configuration repository whose HEAD is recorded as the commit in effect");
         var json = CommonOptions.Json();
-        var command = new Command("backup", "Store files' content (deduplicated by SHA-256), one backup event per changed file") { paths, reason, maxSize, repo, host, json };
+        var command = new Command("backup", "Store files' content (deduplicated by SHA-256), one backup event per changed file") { paths, reason, maxSize, scope.Repo, scope.Host, json };
         command.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
@@ -25,8 +23,8 @@ internal static class BackupCommand
             var recorded = await FileBackup.BackupAllAsync(
                 store,
                 files,
-                r.GetValue(repo)!,
-                r.GetValue(host) ?? ctx.DefaultHost,
+                r.GetValue(scope.Repo)!,
+                scope.HostOf(r, ctx),
                 ctx.Actor,
                 r.GetValue(reason),
                 async f =>

@@ -10,16 +10,14 @@ internal static class DocsCommand
     public static Command Create(Func<ParseResult, CliContext> context)
     {
         var output = new Option<string>("--out", "-o") { Description = "Folder to write the change docs and INDEX.md into", Required = true };
-        var host = CommonOptions.ReadHost();
+        var view = HostView.Create();
         var templates = CommonOptions.Templates();
-        var zone = CommonOptions.TimeZone();
-        var command = new Command("docs", "Write one Markdown change doc per recorded config change, and INDEX.md") { output, host, templates, zone };
+        var command = new Command("docs", "Write one Markdown change doc per recorded config change, and INDEX.md") { output, view.Host, templates, view.Zone };
         command.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
             var dir = Path.GetFullPath(r.GetValue(output)!);
-            var h = r.GetValue(host) ?? ctx.DefaultHost;
-            var tz = ctx.ResolveTimeZone(r.GetValue(zone));
+            var (h, tz) = view.Resolve(r, ctx);
             var set = new Templates(r.GetValue(templates));
 
             await using var store = await ctx.OpenStoreAsync(ct);

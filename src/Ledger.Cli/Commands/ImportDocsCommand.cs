@@ -9,10 +9,9 @@ internal static class ImportDocsCommand
     public static Command Create(Func<ParseResult, CliContext> context)
     {
         var dir = new Argument<string>("dir") { Description = "Folder of hand-written change docs (*.md, searched recursively)" };
-        var host = CommonOptions.ReadHost();
-        var zone = CommonOptions.TimeZone();
+        var view = HostView.Create();
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what would be imported and record nothing" };
-        var command = new Command("import-docs", "Turn hand-written change docs (the runbook template) into annotations of the matching changes") { dir, host, zone, dryRun };
+        var command = new Command("import-docs", "Turn hand-written change docs (the runbook template) into annotations of the matching changes") { dir, view.Host, view.Zone, dryRun };
         command.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
@@ -22,8 +21,7 @@ internal static class ImportDocsCommand
                 throw new LedgerException($"{root}: no such directory.");
             }
 
-            var h = r.GetValue(host) ?? ctx.DefaultHost;
-            var tz = ctx.ResolveTimeZone(r.GetValue(zone));
+            var (h, tz) = view.Resolve(r, ctx);
             var dry = r.GetValue(dryRun);
             await using var store = await ctx.OpenStoreAsync(ct);
             var (imported, already, reported, ledgerWritten) = await ChangeDocImport.RunAsync(store, root, h, tz, ctx.Actor, dry, line => ctx.Out.WriteLineAsync(line), ct);

@@ -11,15 +11,14 @@ internal static class ImportGitCommand
 {
     public static Command Create(Func<ParseResult, CliContext> context)
     {
-        var repo = CommonOptions.Repo();
-        var host = CommonOptions.RecordHost();
-        var command = new Command("import-git", "Record every commit reachable from HEAD as a config-edit event (re-running adds nothing)") { repo, host };
+        var scope = RepoTarget.Create();
+        var command = new Command("import-git", "Record every commit reachable from HEAD as a config-edit event (re-running adds nothing)") { scope.Repo, scope.Host };
         command.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
-            using var reader = GitHistoryReader.Open(r.GetValue(repo)!);
+            using var reader = GitHistoryReader.Open(r.GetValue(scope.Repo)!);
             await using var store = await ctx.OpenStoreAsync(ct);
-            var hostName = r.GetValue(host) ?? ctx.DefaultHost;
+            var hostName = scope.HostOf(r, ctx);
             ctx.Log.Information("Importing {Repo} as host {Host}", reader.RepoKey, hostName);
 
             ImportResult result;

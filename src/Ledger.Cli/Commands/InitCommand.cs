@@ -11,8 +11,7 @@ internal static class InitCommand
 {
     public static Command Create(Func<ParseResult, CliContext> context)
     {
-        var repo = CommonOptions.Repo();
-        var host = CommonOptions.RecordHost();
+        var scope = RepoTarget.Create();
         var hooks = new Option<bool>("--hooks") { Description = "Install a git post-commit hook that records every new commit" };
         var daemon = new Option<string>("--daemon")
         {
@@ -27,7 +26,7 @@ internal static class InitCommand
         {
             Description = "With --db-guards: the role Ledger runs as day to day; it keeps SELECT and INSERT on events and chain rows, nothing more",
         };
-        var command = new Command("init", "Register a configuration repository (and optionally install the post-commit hook, or set up the database guards)") { repo, host, hooks, daemon, dbGuards, appRole };
+        var command = new Command("init", "Register a configuration repository (and optionally install the post-commit hook, or set up the database guards)") { scope.Repo, scope.Host, hooks, daemon, dbGuards, appRole };
         command.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
@@ -39,15 +38,15 @@ internal static class InitCommand
             if (r.GetValue(dbGuards))
             {
                 var failed = await InstallGuardsAsync(ctx, r.GetValue(appRole), ct);
-                var repoGiven = r.GetResult(repo) is { Implicit: false } || r.GetValue(hooks);
+                var repoGiven = r.GetResult(scope.Repo) is { Implicit: false } || r.GetValue(hooks);
                 if (failed || !repoGiven)
                 {
                     return failed ? ExitCodes.Failure : ExitCodes.Success;
                 }
             }
 
-            using var reader = GitHistoryReader.Open(r.GetValue(repo)!);
-            var hostName = r.GetValue(host) ?? ctx.DefaultHost;
+            using var reader = GitHistoryReader.Open(r.GetValue(scope.Repo)!);
+            var hostName = scope.HostOf(r, ctx);
             var installHook = r.GetValue(hooks);
             if (installHook)
             {

@@ -10,16 +10,15 @@ internal static class RecordCommand
     public static Command Create(Func<ParseResult, CliContext> context)
     {
         var rev = new Argument<string>("rev") { Description = "The commit to record (default HEAD)", DefaultValueFactory = _ => "HEAD" };
-        var repo = CommonOptions.Repo();
-        var host = CommonOptions.RecordHost();
+        var scope = RepoTarget.Create();
         var purpose = new Option<string?>("--purpose") { Description = "Why the change was made (default: the first line of the commit message)" };
         var notes = new Option<string?>("--notes") { Description = "Links, references, anything worth keeping with the change" };
-        var commit = new Command("commit", "Record one commit (used by the git post-commit hook)") { rev, repo, host, purpose, notes };
+        var commit = new Command("commit", "Record one commit (used by the git post-commit hook)") { rev, scope.Repo, scope.Host, purpose, notes };
         commit.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
-            var hostName = r.GetValue(host) ?? ctx.DefaultHost;
-            var (result, edit, seq) = await CommitRecorder.RecordHookAsync(ctx.ConnectionStringAsync, ctx.Retry, r.GetValue(repo)!, r.GetValue(rev)!, hostName, ctx.Actor, r.GetValue(purpose), r.GetValue(notes), ct);
+            var hostName = scope.HostOf(r, ctx);
+            var (result, edit, seq) = await CommitRecorder.RecordHookAsync(ctx.ConnectionStringAsync, ctx.Retry, r.GetValue(scope.Repo)!, r.GetValue(rev)!, hostName, ctx.Actor, r.GetValue(purpose), r.GetValue(notes), ct);
             var shortSha = EventCatalogue.ShortSha(edit.Sha);
             switch (result)
             {

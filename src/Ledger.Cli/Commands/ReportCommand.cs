@@ -12,23 +12,21 @@ internal static class ReportCommand
     public static Command Create(Func<ParseResult, CliContext> context)
     {
         var month = new Option<string>("--month", "-m") { Description = "The month, YYYY-MM (in the host's time zone)", Required = true };
-        var host = CommonOptions.ReadHost();
+        var view = HostView.Create();
         var format = new Option<string>("--format", "-f") { Description = "md, html or json", DefaultValueFactory = _ => "md" };
         format.AcceptOnlyFromAmong("md", "html", "json");
         var output = new Option<string?>("--out", "-o") { Description = "File to write (default: standard output); a folder (existing, or ending in /) gets HOST-YYYY-MM.FORMAT inside it" };
         var docs = new Option<string?>("--docs") { Description = "Folder of the change docs the report links to (default: the report's own folder)" };
         var templates = CommonOptions.Templates();
-        var zone = CommonOptions.TimeZone();
         var monthly = new Command("monthly", "The monthly review of one host: changes, deploys, validations, alerts, GPU, containers, storage, backups, checklist")
         {
-            month, host, format, output, docs, templates, zone,
+            month, view.Host, format, output, docs, templates, view.Zone,
         };
         monthly.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
             var m = ReportMonth.Parse(r.GetValue(month)!);
-            var h = r.GetValue(host) ?? ctx.DefaultHost;
-            var tz = ctx.ResolveTimeZone(r.GetValue(zone));
+            var (h, tz) = view.Resolve(r, ctx);
             var fmt = r.GetValue(format)!;
             var set = new Templates(r.GetValue(templates));
 

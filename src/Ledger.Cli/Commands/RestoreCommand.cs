@@ -11,7 +11,7 @@ internal static class RestoreCommand
     {
         var to = new Option<long?>("--to") { Description = "Restore the configuration in effect at this event (its sequence number)" };
         var resume = new Option<bool>("--resume") { Description = "Finish (or undo) a restore that was interrupted" };
-        var repo = CommonOptions.Repo();
+        var scope = RepoTarget.Create();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and change nothing" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (needed without a terminal)" };
         var via = new Option<string>("--via") { Description = "git: a new commit with the target tree, then nixos-rebuild switch; generation: switch to the recorded generation", DefaultValueFactory = _ => RestoreEngine.Git };
@@ -21,16 +21,15 @@ internal static class RestoreCommand
         var flake = new Option<string?>("--flake") { Description = "Flake attribute for nixos-rebuild, e.g. .#mediabox" };
         var noValidate = new Option<bool>("--no-validate") { Description = "Skip the validations after the switch" };
         var config = new Option<string?>("--config") { Description = "The checklist to validate with (default: $LEDGER_HOME/checks.json)" };
-        var host = CommonOptions.RecordHost();
         var command = new Command("restore", "Put the configuration back to its state at an event: plan, new commit, switch, validate, each step recorded")
         {
-            to, resume, repo, dryRun, yes, via, reason, stash, flake, noValidate, config, host,
+            to, resume, scope.Repo, dryRun, yes, via, reason, stash, flake, noValidate, config, scope.Host,
         };
         command.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
-            var hostName = r.GetValue(host) ?? ctx.DefaultHost;
-            var repoPath = r.GetValue(repo)!;
+            var hostName = scope.HostOf(r, ctx);
+            var repoPath = r.GetValue(scope.Repo)!;
             await using var store = await ctx.OpenStoreAsync(ct);
             var op = new OperationContext(store, hostName, ctx.Actor, ctx.Programs, Path.GetFullPath(r.GetValue(config) ?? Path.Combine(ctx.Home, "checks.json")), ctx.Out, ctx.Env);
             var engine = new RestoreEngine(op);

@@ -18,13 +18,11 @@ internal static class ValidateCommand
         {
             Description = "Only read the checklist: print each check's name and kind and exit 0, or exit 2 naming the bad field; runs nothing and opens no database",
         };
-        var repo = CommonOptions.Repo();
-        repo.Description = "The configuration repository whose HEAD is the commit these checks validate";
-        var host = CommonOptions.RecordHost();
+        var scope = RepoTarget.Create("The configuration repository whose HEAD is the commit these checks validate");
         var json = CommonOptions.Json();
         var command = new Command("validate", "Run the validation checklist and record one validation event per check (exit 0 all passed, 1 any failed, 2 could not run)")
         {
-            check, config, example, parseOnly, repo, host, json,
+            check, config, example, parseOnly, scope.Repo, scope.Host, json,
         };
         command.SetAction(async (r, ct) =>
         {
@@ -43,9 +41,9 @@ internal static class ValidateCommand
                 return ExitCodes.Success;
             }
 
-            var hostName = r.GetValue(host) ?? ctx.DefaultHost;
+            var hostName = scope.HostOf(r, ctx);
             await using var store = await ctx.OpenStoreAsync(ct);
-            var run = await Validator.RunAsync(store, checks, hostName, ctx.Actor, ctx.Programs, ConfigCommit.TryHead(r.GetValue(repo)!), r.GetValue(json) ? null : ctx.Out, ct);
+            var run = await Validator.RunAsync(store, checks, hostName, ctx.Actor, ctx.Programs, ConfigCommit.TryHead(r.GetValue(scope.Repo)!), r.GetValue(json) ? null : ctx.Out, ct);
             if (r.GetValue(json))
             {
                 await run.Recorded.WriteJsonAsync(ctx.Out);
