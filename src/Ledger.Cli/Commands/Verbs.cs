@@ -15,6 +15,7 @@ internal static class Verbs
         ("annotate", AnnotateCommand.Create),
         ("timeline", TimelineCommand.Create),
         ("show", ShowCommand.Create),
+        ("why", WhyCommand.Create),
         ("deploy", DeployCommand.Create),
         ("restore", RestoreCommand.Create),
         ("service", ServiceCommand.Create),

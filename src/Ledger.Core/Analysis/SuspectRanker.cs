@@ -1,0 +1,293 @@
+using Ledger.Core.Events;
+using Ledger.Core.Text;
+using Ledger.Core.Timeline;
+
+namespace Ledger.Core.Analysis;
+
+/// <summary>
+/// Ranks the changes before an incident by how likely they caused it, and says why. Pure: the
+/// caller reads the window's events; the same events give the same answer.
+/// </summary>
+/// <remarks>
+/// Score = a base by kind (a switch or restore changes the running system; a commit only once it
+/// is deployed) + relevance (a term of the subject in a changed path 40, in a changed line 25, in
+/// the message 20; at most 100) + deployment (20) + state that changed across it (20 for a change
+/// to something the subject names, else 5; at most 40) + recency (at most 15, falling linearly
+/// over the window). Relevance outweighs recency by design: one matching path beats any
+/// difference in time. Suspects the host never deployed before the subject come after all others.
+/// Ties go to the later change, then the higher seq.
+/// </remarks>
+public static class SuspectRanker
+{
+    /// <summary>The event types that change something and so can be suspects.</summary>
+    public static readonly IReadOnlySet<Type> ChangeTypes = new HashSet<Type>
+    {
+        typeof(ConfigEdited), typeof(DeployFinished), typeof(RestoreCompleted), typeof(RestoreFailed), typeof(FileRestored), typeof(ServiceRestarted),
+    };
+
+    private const int PathPoints = 40;
+    private const int LinePoints = 25;
+    private const int MessagePoints = 20;
+    private const int MaxRelevance = 100;
+    private const int DeployedPoints = 20;
+    private const int MaxRecency = 15;
+    private const int MatchingStatePoints = 20;
+    private const int OtherStatePoints = 5;
+    private const int MaxState = 40;
+
+    /// <param name="subject">What happened.</param>
+    /// <param name="terms">What it is about (<see cref="SubjectTerms"/>).</param>
+    /// <param name="from">The start of the window; nothing before it is a suspect.</param>
+    /// <param name="events">The host's events in the window, any order, snapshots and check runs included (they show state).</param>
+    /// <param name="later">Snapshots and check runs just after the subject: the state after a suspect when none came between.</param>
+    /// <param name="hostHasDeploys">The ledger knows deploys of this host before the subject, so an undeployed commit is known to be undeployed.</param>
+    public static IReadOnlyList<Suspect> Rank(WhySubject subject, IReadOnlyList<Term> terms, DateTimeOffset from, IReadOnlyList<TimelineEntry> events, IReadOnlyList<TimelineEntry> later, bool hostHasDeploys, int limit)
+    {
+        var ordered = events.Where(e => e.Seq != subject.Seq).OrderBy(e => e.Timestamp).ThenBy(e => e.Seq).ToList();
+        var before = ordered.Where(e => IsBefore(e, subject) && e.Timestamp >= from).ToList();
+        var readings = ordered.Concat(later.Where(e => e.Seq != subject.Seq).OrderBy(e => e.Timestamp).ThenBy(e => e.Seq))
+            .Where(e => StateDiff.ReadingKind(e) is not null).ToList();
+        var edits = before.Where(e => e.Data is ConfigEdited).ToList();
+        var deploys = before.Where(e => e.Data is DeployFinished { Outcome: DeployOutcome.Succeeded or DeployOutcome.ValidationFailed }).ToList();
+        var deployedBy = DeployedBy(edits, deploys);
+
+        var suspects = new List<Suspect>();
+        foreach (var e in before.Where(e => ChangeTypes.Contains(e.Data.GetType())))
+        {
+            var reasons = new List<string>();
+            var score = BaseScore(e.Data);
+            score += Math.Min(MaxRelevance, Relevance(e, subject, terms, edits, deployedBy, reasons));
+
+            var notDeployed = false;
+            if (e.Data is ConfigEdited)
+            {
+                if (deployedBy.TryGetValue(e.Seq, out var deploy))
+                {
+                    var d = (DeployFinished)deploy.Data;
+                    score += DeployedPoints;
+                    reasons.Add($"deployed {DurationText.Format(subject.Time - deploy.Timestamp)} before {subject.Noun} (deploy #{deploy.Seq}" + (d.Generation is { } g ? $", generation {g})" : ")"));
+                }
+                else if (hostHasDeploys)
+                {
+                    notDeployed = true;
+                    reasons.Add($"not deployed before {subject.Noun}");
+                }
+            }
+
+            if (e.Data is DeployFinished { Outcome: not DeployOutcome.Succeeded } failed)
+            {
+                reasons.Add($"the deploy ended {Outcome(failed.Outcome)}");
+            }
+
+            if (e.Data is ServiceRestarted { Succeeded: false })
+            {
+                reasons.Add("the restart failed");
+            }
+
+            var age = subject.Time - e.Timestamp;
+            var window = subject.Time - from;
+            var recency = window <= TimeSpan.Zero ? 0 : (int)Math.Round(MaxRecency * Math.Clamp(1 - (age / window), 0, 1));
+            score += recency;
+            reasons.Add($"{DurationText.Format(age)} before");
+
+            score += AcrossIt(e, readings, terms, reasons);
+            suspects.Add(new Suspect(e.Seq, e.Timestamp, e.Kind, e.Type, e.Title, score, reasons, notDeployed));
+        }
+
+        return suspects
+            .OrderBy(s => s.NotDeployed)
+            .ThenByDescending(s => s.Score)
+            .ThenByDescending(s => s.Timestamp)
+            .ThenByDescending(s => s.Seq)
+            .Take(limit)
+            .ToList();
+    }
+
+    /// <summary>
+    /// What changed over the window: for each kind of reading, the last one before the window (else
+    /// the first in it) against the first one after the subject (else the last before it).
+    /// </summary>
+    public static IReadOnlyList<StateChange> OverWindow(WhySubject subject, DateTimeOffset from, IReadOnlyList<TimelineEntry> baseline, IReadOnlyList<TimelineEntry> events, IReadOnlyList<TimelineEntry> later)
+    {
+        var all = baseline.Concat(events).Concat(later).Where(e => e.Seq != subject.Seq && StateDiff.ReadingKind(e) is not null)
+            .DistinctBy(e => e.Seq).OrderBy(e => e.Timestamp).ThenBy(e => e.Seq).ToList();
+        var changes = new List<StateChange>();
+        foreach (var kind in all.Select(e => StateDiff.ReadingKind(e)!).Distinct().Order(StringComparer.Ordinal))
+        {
+            var ofKind = all.Where(e => StateDiff.ReadingKind(e) == kind).ToList();
+            var start = ofKind.LastOrDefault(e => e.Timestamp < from) ?? ofKind.FirstOrDefault(e => IsBefore(e, subject));
+            var end = ofKind.FirstOrDefault(e => !IsBefore(e, subject)) ?? ofKind.LastOrDefault(e => IsBefore(e, subject));
+            if (start is not null && end is not null && start.Seq != end.Seq)
+            {
+                changes.AddRange(StateDiff.Between(start, end));
+            }
+        }
+
+        return changes;
+    }
+
+    /// <summary>Before the subject in time; at the same instant, before it in sequence.</summary>
+    public static bool IsBefore(TimelineEntry e, WhySubject subject) =>
+        e.Timestamp < subject.Time || (e.Timestamp == subject.Time && subject.Seq is { } s && e.Seq < s);
+
+    private static int BaseScore(object e) => e switch
+    {
+        DeployFinished or RestoreCompleted => 10,
+        _ => 5,
+    };
+
+    private static string Outcome(DeployOutcome o) => o switch
+    {
+        DeployOutcome.Failed => "failed",
+        DeployOutcome.ValidationFailed => "with failed validations",
+        DeployOutcome.RolledBack => "rolled back",
+        _ => "well",
+    };
+
+    /// <summary>Which deploy (the first after it, before the subject) carried each commit: its own commit, an ancestor of it among the window's commits, or, when the deployed commit is not in the window, any commit made before it.</summary>
+    private static Dictionary<long, TimelineEntry> DeployedBy(List<TimelineEntry> edits, List<TimelineEntry> deploys)
+    {
+        var bySha = edits.GroupBy(e => ((ConfigEdited)e.Data).Sha).ToDictionary(g => g.Key, g => g.First());
+        var result = new Dictionary<long, TimelineEntry>();
+        foreach (var deploy in deploys)
+        {
+            var d = (DeployFinished)deploy.Data;
+            var carried = new HashSet<string>(StringComparer.Ordinal);
+            var known = bySha.ContainsKey(d.Commit);
+            if (known)
+            {
+                var stack = new Stack<string>([d.Commit]);
+                while (stack.TryPop(out var sha))
+                {
+                    if (carried.Add(sha) && bySha.TryGetValue(sha, out var edit))
+                    {
+                        foreach (var p in ((ConfigEdited)edit.Data).Parents)
+                        {
+                            stack.Push(p);
+                        }
+                    }
+                }
+            }
+
+            foreach (var edit in edits)
+            {
+                var c = (ConfigEdited)edit.Data;
+                var isCarried = known ? carried.Contains(c.Sha) : c.Repo == d.Repo && edit.Timestamp <= deploy.Timestamp;
+                if (isCarried && edit.Timestamp <= deploy.Timestamp)
+                {
+                    result.TryAdd(edit.Seq, deploy);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static int Relevance(TimelineEntry e, WhySubject subject, IReadOnlyList<Term> terms, List<TimelineEntry> edits, Dictionary<long, TimelineEntry> deployedBy, List<string> reasons)
+    {
+        var points = 0;
+        switch (e.Data)
+        {
+            case ConfigEdited c:
+                if (subject.Data is DeployFinished sd && sd.Commit == c.Sha)
+                {
+                    points += PathPoints;
+                    reasons.Add($"the commit {subject.Noun} switched to");
+                }
+
+                points += Matches(c, terms, "", reasons);
+                break;
+            case DeployFinished:
+                // A switch is as relevant as the changes it carried.
+                foreach (var edit in edits.Where(x => deployedBy.TryGetValue(x.Seq, out var d) && d.Seq == e.Seq))
+                {
+                    var c = (ConfigEdited)edit.Data;
+                    points += Matches(c, terms, $"switched to {EventCatalogue.ShortSha(c.Sha)}, which ", reasons);
+                }
+
+                break;
+            case FileRestored f:
+                foreach (var t in terms.Where(t => Contains(f.Destination, t.Word) || Contains(f.Path, t.Word)))
+                {
+                    points += PathPoints;
+                    reasons.Add($"restored {f.Destination} (matches {t.Source})");
+                }
+
+                break;
+            case ServiceRestarted s:
+                foreach (var t in terms.Where(t => Contains(s.Unit, t.Word)))
+                {
+                    points += PathPoints;
+                    reasons.Add($"restarted {s.Unit} (matches {t.Source})");
+                }
+
+                break;
+        }
+
+        return points;
+    }
+
+    /// <summary>Where the terms show in a commit, one reason per place naming every term found there.</summary>
+    private static int Matches(ConfigEdited c, IReadOnlyList<Term> terms, string prefix, List<string> reasons)
+    {
+        var found = terms.Select(t => (Term: t, Place: Place(c, t, prefix))).Where(m => m.Place.Points > 0).ToList();
+        foreach (var place in found.GroupBy(m => m.Place.Text))
+        {
+            reasons.Add($"{place.Key} (matches {string.Join(", ", place.Select(m => m.Term.Source).Distinct())})");
+        }
+
+        return found.Sum(m => m.Place.Points);
+    }
+
+    /// <summary>The strongest place a term shows in a commit: a changed path, a changed line, its message.</summary>
+    private static (string Text, int Points) Place(ConfigEdited c, Term t, string prefix)
+    {
+        if (c.Files.FirstOrDefault(f => Contains(f.Path, t.Word)) is { } file)
+        {
+            return ($"{prefix}touched {file.Path}", PathPoints);
+        }
+
+        if (c.Files.FirstOrDefault(f => f.OldPath is not null && Contains(f.OldPath, t.Word)) is { } moved)
+        {
+            return ($"{prefix}moved {moved.OldPath} to {moved.Path}", PathPoints);
+        }
+
+        if (c.Files.FirstOrDefault(f => f.Patch is not null && ChangedLines(f.Patch).Any(l => Contains(l, t.Word))) is { } lines)
+        {
+            return ($"{prefix}changed a line that mentions {t.Word} in {lines.Path}", LinePoints);
+        }
+
+        return Contains(c.Message, t.Word)
+            ? ($"{prefix}{(prefix.Length == 0 ? "its message" : "whose message")} mentions {t.Word}", MessagePoints)
+            : ("", 0);
+    }
+
+    /// <summary>The last reading of each kind before the suspect against the first after it.</summary>
+    private static int AcrossIt(TimelineEntry suspect, List<TimelineEntry> readings, IReadOnlyList<Term> terms, List<string> reasons)
+    {
+        var points = 0;
+        foreach (var group in readings.GroupBy(r => StateDiff.ReadingKind(r)!).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var last = group.LastOrDefault(r => r.Timestamp < suspect.Timestamp || (r.Timestamp == suspect.Timestamp && r.Seq < suspect.Seq));
+            var next = group.FirstOrDefault(r => r.Timestamp > suspect.Timestamp || (r.Timestamp == suspect.Timestamp && r.Seq > suspect.Seq));
+            if (last is null || next is null)
+            {
+                continue;
+            }
+
+            foreach (var change in StateDiff.Between(last, next))
+            {
+                var matching = terms.FirstOrDefault(t => Contains(change.Subject, t.Word));
+                points += matching is null ? OtherStatePoints : MatchingStatePoints;
+                reasons.Add($"across it, {change.Text} (#{change.BeforeSeq} → #{change.AfterSeq}" + (matching is null ? ")" : $"; matches {matching.Source})"));
+            }
+        }
+
+        return Math.Min(MaxState, points);
+    }
+
+    private static IEnumerable<string> ChangedLines(string patch) =>
+        patch.Split('\n').Where(l => l.Length > 1 && (l[0] == '+' || l[0] == '-') && !l.StartsWith("+++", StringComparison.Ordinal) && !l.StartsWith("---", StringComparison.Ordinal));
+
+    private static bool Contains(string text, string word) => text.Contains(word, StringComparison.OrdinalIgnoreCase);
+}
