@@ -34,11 +34,11 @@ public sealed class GitRepo : IDisposable
 
     public void Delete(string relative) => File.Delete(System.IO.Path.Combine(Path, relative));
 
-    /// <summary>Stages everything and commits with a clock that advances one hour per commit. Returns the sha.</summary>
-    public string Commit(string message, bool allowEmpty = false)
+    /// <summary>Stages everything and commits with a clock that advances one hour per commit (or at <paramref name="at"/>). Returns the sha.</summary>
+    public string Commit(string message, bool allowEmpty = false, DateTimeOffset? at = null)
     {
         Git("add", "-A");
-        _clock = _clock.AddHours(1);
+        _clock = at ?? _clock.AddHours(1);
         var args = new List<string> { "commit", "-q", "-m", message };
         if (allowEmpty)
         {
