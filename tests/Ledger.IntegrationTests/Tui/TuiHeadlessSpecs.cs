@@ -113,6 +113,57 @@ public sealed class TuiHeadlessSpecs : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task w_lists_the_suspects_of_an_alert_as_ledger_why_does_Enter_opens_one_and_R_restores_to_the_event_before_it()
+    {
+        // Arrange: an alert half an hour after the last commit, which switched jellyfin off.
+        using var h = await TuiHistory.CreateAsync(_db, "headless-why");
+        var firedAt = h.Repo.LastCommitTime.AddMinutes(30);
+        var alert = await _db.Store.AppendAsync(new Ledger.Store.NewEvent(
+            StreamKeys.Alert(h.Host, "why0000000000001"),
+            new AlertFired(h.Host, "ledger-serve", "JellyfinDown", "why0000000000001", firedAt, "critical", new Dictionary<string, string> { ["job"] = "jellyfin" }, new Dictionary<string, string>(), null),
+            firedAt));
+        var cli = await new CliRun(_db.ConnectionString, h.Home.Path, h.Host).RunAsync("why", alert.ToString(), "--json");
+        cli.ExitCode.ShouldBe(0, cli.Err);
+        using var json = System.Text.Json.JsonDocument.Parse(cli.Out);
+        var expected = json.RootElement.GetProperty("suspects").EnumerateArray().Select(x => x.GetProperty("seq").GetInt64()).ToList();
+        Drive(h, (app, window) =>
+        {
+            // Act
+            window.Timeline.Select(window.Timeline.Rows.ToList().FindIndex(r => r.Seq == alert));
+            app.InjectKey(new Key('w'));
+            Settle(app, window);
+
+            // Assert: the same suspects in the same order, the top one selected, with its reasons
+            window.Screen.ShouldBe(Screen.Why);
+            window.Why!.Report.Suspects.Select(x => x.Seq).ShouldBe(expected);
+            var top = window.Why.Current.ShouldNotBeNull();
+            top.Title.ShouldContain("Stop jellyfin");
+            window.VisibleLines.ShouldContain(l => l.Text.Contains("mentions jellyfin in media.nix (matches job=jellyfin)", StringComparison.Ordinal));
+            ScreenText(app)[1].ShouldContain($"Why #{alert}: JellyfinDown firing (critical)");
+
+            // Enter opens the suspect; Esc comes back to the list
+            app.InjectKey(Key.Enter);
+            Settle(app, window);
+            window.Screen.ShouldBe(Screen.Details);
+            window.Details!.Entry.Seq.ShouldBe(top.Seq);
+            app.InjectKey(Key.Esc);
+            window.Screen.ShouldBe(Screen.Why);
+
+            // R offers the restore to the event just before the suspect (the NVIDIA commit)
+            app.InjectKey(new Key('R'));
+            Settle(app, window);
+            window.Screen.ShouldBe(Screen.Restore);
+            window.Restore!.TargetSeq.ShouldBe(h.GpuSeq);
+            app.InjectKey(Key.Esc);
+            Settle(app, window);
+            window.Screen.ShouldBe(Screen.Why);
+            app.InjectKey(new Key('q'));
+            window.Screen.ShouldBe(Screen.Timeline);
+            window.Why.ShouldBeNull();
+        });
+    }
+
+    [Fact]
     public async Task m_shows_the_monthly_report_of_the_selected_events_month_as_ledger_report_monthly_renders_it()
     {
         // Arrange

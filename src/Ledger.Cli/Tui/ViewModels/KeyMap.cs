@@ -34,6 +34,7 @@ internal sealed class KeyMap
         (TuiAction.MonthlyReport, ["m"], "the monthly report of this event's month"),
         (TuiAction.Validate, ["v"], "run the validations now (live output)"),
         (TuiAction.Annotate, ["a"], "annotate this change (purpose, notes)"),
+        (TuiAction.Why, ["w"], "why: the changes that likely caused this event (Enter, R)"),
     ];
 
     private readonly Dictionary<string, TuiAction> _byKey;

@@ -22,4 +22,5 @@ internal enum TuiAction
     MonthlyReport,
     Validate,
     Annotate,
+    Why,
 }

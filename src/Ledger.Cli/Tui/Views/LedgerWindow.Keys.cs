@@ -94,6 +94,16 @@ internal sealed partial class LedgerWindow
             case TuiAction.Filter or TuiAction.CommandLine:
                 OpenPrompt(action == TuiAction.Filter ? '/' : ':');
                 return;
+            case TuiAction.Restore when Why is not null && Screen is Screen.Why or Screen.Details:
+                RestoreBeforeSuspect();
+                return;
+            case TuiAction.Why:
+                if (Target() is { } subject)
+                {
+                    ShowWhy(subject);
+                }
+
+                return;
             case TuiAction.Restore:
                 if (Target() is { } target)
                 {
@@ -123,6 +133,10 @@ internal sealed partial class LedgerWindow
         if (Screen == Screen.Timeline)
         {
             TimelineKey(action);
+        }
+        else if (Screen == Screen.Why)
+        {
+            WhyKey(action);
         }
         else
         {

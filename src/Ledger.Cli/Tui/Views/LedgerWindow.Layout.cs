@@ -34,6 +34,10 @@ internal sealed partial class LedgerWindow
                 _body.Show(lines, null, lines.Count != _validationLinesShown ? Math.Max(0, lines.Count - _body.PageSize) : null);
                 _validationLinesShown = lines.Count;
                 break;
+            case Screen.Why when Why is not null:
+                _columns.Text = Why.Title;
+                _body.Show(Why.Lines, Why.SelectedLine);
+                break;
             case Screen.Help:
                 _columns.Text = "Keys (from $LEDGER_HOME/tui-keys.json where set)";
                 break;
@@ -69,6 +73,7 @@ internal sealed partial class LedgerWindow
         {
             Screen.Timeline => $" {K(TuiAction.Help)} help  {K(TuiAction.Filter)} filter  {K(TuiAction.NextMatch)}/{K(TuiAction.PreviousMatch)} match  Enter details  {K(TuiAction.Restore)} restore  {K(TuiAction.CommandLine)} cmd  {K(TuiAction.Quit)} quit",
             Screen.Restore => " Enter confirm  Esc cancel/back",
+            Screen.Why => $" j/k suspect  Enter details  {K(TuiAction.Restore)} restore to the event before it  Esc/{K(TuiAction.Quit)} back",
             Screen.Validation => $" j/k scroll  PgUp/PgDn  g/G  Esc/{K(TuiAction.Quit)} back (it goes on)  {K(TuiAction.Validate)} show it again",
             _ => $" j/k scroll  PgUp/PgDn  g/G  {K(TuiAction.Restore)} restore  {K(TuiAction.Annotate)} annotate  Esc/{K(TuiAction.Quit)} back  {K(TuiAction.Help)} help",
         };

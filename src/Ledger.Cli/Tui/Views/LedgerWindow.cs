@@ -82,7 +82,12 @@ internal sealed partial class LedgerWindow : Window
         }
 
         var restored = Screen == Screen.Restore && Restore?.State is RestoreState.Succeeded or RestoreState.Failed;
-        Screen = Screen == Screen.Help && Details is not null ? Screen.Details : Screen.Timeline;
+        Screen = Screen switch
+        {
+            Screen.Help when Details is not null => Screen.Details,
+            Screen.Help or Screen.Details or Screen.Restore when Why is not null && !restored => Screen.Why,
+            _ => Screen.Timeline,
+        };
         if (Screen == Screen.Details)
         {
             _body.Show(Details!.Lines, null, 0);
@@ -90,6 +95,11 @@ internal sealed partial class LedgerWindow : Window
         else
         {
             Details = null;
+        }
+
+        if (Screen == Screen.Timeline)
+        {
+            Why = null;
         }
 
         Restore = null;

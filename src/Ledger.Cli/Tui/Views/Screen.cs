@@ -8,4 +8,5 @@ internal enum Screen
     Help,
     Restore,
     Validation,
+    Why,
 }
