@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ledger.App.Analysis;
 using Ledger.App.ChangeDocs;
 using Ledger.Core.Events;
 using Ledger.Core.Reports;
@@ -92,7 +93,7 @@ internal static class MonthlyReportBuilder
         var alertSeries = activity.FirstOrDefault(s => s.Name == "alerts")?.Values ?? new double?[month.Days];
         var reportAlerts = new ReportAlerts(
             now.AlertsFired,
-            alerts.Select(a => new ReportAlert(a.AlertName, a.Fired, a.Resolved, Duration(a.MeanSecondsToResolve), a.MeanSecondsToResolve)).ToArray(),
+            await AlertRowsAsync(store, alerts, ct),
             flapping.Select(f => new ReportFlapping(f.AlertName, f.Cycles)).ToArray(),
             open.Select(o => new ReportOpenAlert(o.AlertName, o.Severity ?? "-", Time(o.Since, zone), o.Fingerprint)).ToArray(),
             $"{Flapping.DefaultMinCycles} or more fire-and-resolve cycles of one alert within {Flapping.DefaultWindow.TotalMinutes.ToString(Inv)} minutes",
@@ -221,5 +222,27 @@ internal static class MonthlyReportBuilder
         }
 
         return u == 0 ? $"{bytes.ToString(Inv)} B" : $"{v.ToString("0.0", Inv)} {units[u]}";
+    }
+
+    /// <summary>One row per alert name, with the top suspect of its last firing this month (the analysis of <c>ledger why</c>).</summary>
+    private static async Task<ReportAlert[]> AlertRowsAsync(LedgerStore store, IReadOnlyList<AlertStat> alerts, CancellationToken ct)
+    {
+        var rows = new List<ReportAlert>();
+        foreach (var a in alerts)
+        {
+            var row = new ReportAlert(a.AlertName, a.Fired, a.Resolved, Duration(a.MeanSecondsToResolve), a.MeanSecondsToResolve);
+            if (a.LastFiredSeq is { } seq)
+            {
+                var why = await IncidentAnalysis.ForEventAsync(store, seq, null, IncidentAnalysis.DefaultWindow, 1, ct);
+                if (why.Suspects is [var top, ..])
+                {
+                    row = row with { TopSuspect = $"#{top.Seq} {top.Title}: {top.Reasons[0]}", TopSuspectSeq = top.Seq };
+                }
+            }
+
+            rows.Add(row);
+        }
+
+        return [.. rows];
     }
 }

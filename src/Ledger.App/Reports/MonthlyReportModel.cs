@@ -41,7 +41,8 @@ internal sealed record ReportCheck(string Check, string Kind, long Runs, long Pa
 
 internal sealed record ReportAlerts(long Fired, IReadOnlyList<ReportAlert> ByName, IReadOnlyList<ReportFlapping> Flapping, IReadOnlyList<ReportOpenAlert> Open, string FlappingRule, string Sparkline);
 
-internal sealed record ReportAlert(string Name, long Fired, long Resolved, string MeanTimeToResolve, double? MeanSecondsToResolve);
+/// <param name="TopSuspect">The most likely cause of the month's last firing, as <c>ledger why</c> ranks it ("#812 3e180b70 Enable transcoding: touched ..."), or "-".</param>
+internal sealed record ReportAlert(string Name, long Fired, long Resolved, string MeanTimeToResolve, double? MeanSecondsToResolve, string TopSuspect = "-", long? TopSuspectSeq = null);
 
 internal sealed record ReportFlapping(string Name, int Cycles);
 

@@ -22,7 +22,7 @@ public sealed record RestoreStat(string RestoreId, long Seq, DateTimeOffset At, 
 
 public sealed record CheckStat(string Check, string CheckKind, long Runs, long Passed, long Failed, long Errors, string? LastProblem);
 
-public sealed record AlertStat(string AlertName, long Fired, long Resolved, double? MeanSecondsToResolve);
+public sealed record AlertStat(string AlertName, long Fired, long Resolved, double? MeanSecondsToResolve, long? LastFiredSeq = null);
 
 public sealed record OpenAlert(string AlertName, string Fingerprint, string? Severity, DateTimeOffset Since);
 

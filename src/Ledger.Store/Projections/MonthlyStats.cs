@@ -103,13 +103,14 @@ public sealed class MonthlyStats
             select data->>'alertName',
                    count(*) filter (where type = 'alert_fired'),
                    count(*) filter (where type = 'alert_resolved'),
-                   avg(extract(epoch from ((data->>'endsAt')::timestamptz - (data->>'startsAt')::timestamptz))) filter (where type = 'alert_resolved')
+                   avg(extract(epoch from ((data->>'endsAt')::timestamptz - (data->>'startsAt')::timestamptz))) filter (where type = 'alert_resolved'),
+                   max(seq_id) filter (where type = 'alert_fired')
             from {S}.mt_events
             where type in ('alert_fired', 'alert_resolved') and data->>'host' = @host and timestamp >= @from and timestamp < @to
             group by 1 order by 2 desc, 1
             """,
             host, from, to, null,
-            r => new AlertStat(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? null : (double)r.GetDecimal(3)),
+            r => new AlertStat(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? null : (double)r.GetDecimal(3), r.IsDBNull(4) ? null : r.GetInt64(4)),
             ct);
 
     /// <summary>Every firing and resolve of the period (a few columns each), for flapping detection.</summary>

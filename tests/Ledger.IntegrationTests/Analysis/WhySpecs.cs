@@ -57,6 +57,26 @@ public sealed class WhySpecs : IClassFixture<DatabaseFixture>, IDisposable
     }
 
     [Fact]
+    public async Task The_monthly_report_names_each_alerts_top_suspect_with_its_reason()
+    {
+        // Arrange
+        var host = Host("why-report");
+        var (jellyfin, _, _) = CommitStory();
+        await ImportAsync(host);
+        await PostAlertAsync(host, "JellyfinDown", "jellyfin");
+
+        // Act
+        var month = DateTimeOffset.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var result = await Cli(host).RunAsync("report", "monthly", "--month", month, "--host", host);
+
+        // Assert
+        result.ExitCode.ShouldBe(0, result.Err);
+        var row = result.Out.Split('\n').Single(l => l.StartsWith("| JellyfinDown |", StringComparison.Ordinal));
+        row.ShouldContain($"{jellyfin[..8]} Enable hardware transcoding");
+        row.ShouldContain("touched modules/media/jellyfin.nix (matches job=jellyfin)");
+    }
+
+    [Fact]
     public async Task The_json_has_the_documented_shape_field_by_field()
     {
         // Arrange
