@@ -91,6 +91,14 @@ internal static class DemoStory
 
         await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind validation{dbFlag}          # what was validated, and how it went");
         await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind alert{dbFlag}               # what Alertmanager reported");
+        var reported = await store.TimelineAsync(new TimelineQuery { Host = DemoHost, Kinds = ["alert"], Limit = 10 }, ct);
+        if (reported.FirstOrDefault(e => e.Type == "alert_fired") is { } fired)
+        {
+            // The demo's history starts weeks back: a window that reaches its first commit.
+            var days = (int)Math.Ceiling((DateTimeOffset.UtcNow - DemoRepository.Commits[0].When).TotalDays) + 1;
+            await o.WriteLineAsync($"  ledger why {fired.Seq} --window {days}d{dbFlag}                      # which changes likely caused the GPU alert, and why");
+        }
+
         await o.WriteLineAsync($"  ledger serve --listen 127.0.0.1:9977                         # the daemon: webhook, /metrics, /healthz, schedules");
         await o.WriteLineAsync($"  ledger timeline --host {DemoHost} --kind deploy --kind restore{dbFlag}   # the deploys, the rollback, the restore");
         await o.WriteLineAsync($"  ledger restore --to {newest?.Seq ?? 1} --repo {folder} --host {DemoHost} --dry-run{dbFlag}  # what a restore would change");
