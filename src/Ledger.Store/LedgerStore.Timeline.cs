@@ -84,6 +84,12 @@ public sealed partial class LedgerStore
             cmd.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = aliases });
         }
 
+        if (query.Types.Count > 0)
+        {
+            sql.Append(" and type = any(@exact)");
+            cmd.Parameters.Add(new NpgsqlParameter("exact", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = query.Types.ToArray() });
+        }
+
         if (query.Since is { } since)
         {
             sql.Append(" and timestamp >= @since");

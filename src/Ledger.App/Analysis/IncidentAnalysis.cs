@@ -18,8 +18,8 @@ internal static class IncidentAnalysis
     /// <summary>How many suspects an analysis lists unless told otherwise.</summary>
     public const int DefaultLimit = 10;
 
-    /// <summary>The snapshot and check kinds that show state (the system snapshot says nothing a suspect changes).</summary>
-    private static readonly string[] ReadingKinds = ["container-snapshot", "gpu-snapshot", "storage-snapshot", "validation"];
+    /// <summary>The snapshot types whose change across a suspect is a reason (the system snapshot says nothing a change does).</summary>
+    private static readonly string[] SnapshotTypes = ["container_snapshot_taken", "gpu_snapshot_taken", "storage_snapshot_taken"];
 
     /// <summary>The analysis of event <paramref name="seq"/>; an unknown seq is a usage error (exit 2).</summary>
     public static async Task<WhyReport> ForEventAsync(LedgerStore store, long seq, string? about, TimeSpan window, int limit, CancellationToken ct)
@@ -53,26 +53,34 @@ internal static class IncidentAnalysis
         return new WhySubject(e.Seq, time, e.Host, e.Kind, e.Title, noun, e.Data);
     }
 
+    /// <summary>
+    /// Reads only what the analysis needs, however long the history: the changes in the window,
+    /// the check runs in it and just after the subject, and, by index probes, the snapshots just
+    /// before and after each of the best candidates, the window's start and the subject.
+    /// </summary>
     private static async Task<WhyReport> AnalyseAsync(LedgerStore store, WhySubject subject, IReadOnlyList<Term> terms, TimeSpan window, int limit, CancellationToken ct)
     {
         var from = subject.Time - window;
-        var events = await store.TimelineAsync(new TimelineQuery { Host = subject.Host, Since = from, Until = subject.Time, Limit = null }, ct);
+        var host = subject.Host;
+        var changes = await store.TimelineAsync(new TimelineQuery { Host = host, Types = [.. SuspectRanker.ChangeTypes], Since = from, Until = subject.Time, Limit = null }, ct);
+        var deploys = await store.TimelineAsync(new TimelineQuery { Host = host, Types = ["deploy_finished"], Until = subject.Time, Limit = 1 }, ct);
+        var candidates = SuspectRanker.Candidates(subject, terms, from, changes, deploys.Count > 0);
 
-        // The state just after the subject (when nothing was read between a suspect and it), and
-        // just before the window (what the window's changes are measured from).
-        var later = await store.TimelineAsync(new TimelineQuery { Host = subject.Host, Kinds = ReadingKinds, Since = subject.Time, FromOldest = true, Limit = 50 }, ct);
-        var baseline = await store.TimelineAsync(new TimelineQuery { Host = subject.Host, Kinds = ReadingKinds, Until = from, Limit = 20 }, ct);
-        var deploys = await store.TimelineAsync(new TimelineQuery { Host = subject.Host, Kinds = ["deploy"], Until = subject.Time, Limit = 1 }, ct);
+        var checks = await store.TimelineAsync(new TimelineQuery { Host = host, Types = ["validation_run"], Since = from, Until = subject.Time, Limit = null }, ct);
+        var checksAfter = await store.TimelineAsync(new TimelineQuery { Host = host, Types = ["validation_run"], Since = subject.Time, FromOldest = true, Limit = 50 }, ct);
+        var times = candidates.Take(SuspectRanker.StateCandidates(limit)).Select(c => c.Timestamp).Append(from).Append(subject.Time).ToList();
+        var snapshots = await store.AroundAsync(host, SnapshotTypes, times, ct);
+        var readings = snapshots.Concat(checks).Concat(checksAfter).ToList();
 
-        var suspects = SuspectRanker.Rank(subject, terms, from, events, later, deploys.Count > 0, limit);
-        var changes = SuspectRanker.OverWindow(subject, from, baseline, events, later);
+        var suspects = SuspectRanker.WithState(candidates, readings, terms, limit);
+        var changed = SuspectRanker.OverWindow(subject, from, readings, [], []);
         long? restoreTo = null;
         if (suspects.Count > 0)
         {
-            var previous = await store.TimelineAsync(new TimelineQuery { Host = subject.Host, BeforeSeq = suspects[0].Seq, Limit = 1 }, ct);
+            var previous = await store.TimelineAsync(new TimelineQuery { Host = host, BeforeSeq = suspects[0].Seq, Limit = 1 }, ct);
             restoreTo = previous.Count > 0 ? previous[0].Seq : null;
         }
 
-        return new WhyReport(subject, from, subject.Time, terms, suspects, changes, restoreTo);
+        return new WhyReport(subject, from, subject.Time, terms, suspects, changed, restoreTo);
     }
 }

@@ -19,10 +19,10 @@ namespace Ledger.Core.Analysis;
 /// </remarks>
 public static class SuspectRanker
 {
-    /// <summary>The event types that change something and so can be suspects.</summary>
-    public static readonly IReadOnlySet<Type> ChangeTypes = new HashSet<Type>
+    /// <summary>The event types (aliases) that change something and so can be suspects.</summary>
+    public static readonly IReadOnlySet<string> ChangeTypes = new HashSet<string>(StringComparer.Ordinal)
     {
-        typeof(ConfigEdited), typeof(DeployFinished), typeof(RestoreCompleted), typeof(RestoreFailed), typeof(FileRestored), typeof(ServiceRestarted),
+        "config_edited", "deploy_finished", "restore_completed", "restore_failed", "file_restored", "service_restarted",
     };
 
     private const int PathPoints = 40;
@@ -35,24 +35,34 @@ public static class SuspectRanker
     private const int OtherStatePoints = 5;
     private const int MaxState = 40;
 
+    /// <summary>
+    /// Ranks every change in <paramref name="events"/>, with the state across each from the readings
+    /// among <paramref name="events"/> and <paramref name="later"/>: <see cref="Candidates"/>, then
+    /// <see cref="WithState"/>.
+    /// </summary>
     /// <param name="subject">What happened.</param>
     /// <param name="terms">What it is about (<see cref="SubjectTerms"/>).</param>
     /// <param name="from">The start of the window; nothing before it is a suspect.</param>
     /// <param name="events">The host's events in the window, any order, snapshots and check runs included (they show state).</param>
     /// <param name="later">Snapshots and check runs just after the subject: the state after a suspect when none came between.</param>
     /// <param name="hostHasDeploys">The ledger knows deploys of this host before the subject, so an undeployed commit is known to be undeployed.</param>
-    public static IReadOnlyList<Suspect> Rank(WhySubject subject, IReadOnlyList<Term> terms, DateTimeOffset from, IReadOnlyList<TimelineEntry> events, IReadOnlyList<TimelineEntry> later, bool hostHasDeploys, int limit)
+    public static IReadOnlyList<Suspect> Rank(WhySubject subject, IReadOnlyList<Term> terms, DateTimeOffset from, IReadOnlyList<TimelineEntry> events, IReadOnlyList<TimelineEntry> later, bool hostHasDeploys, int limit) =>
+        WithState(Candidates(subject, terms, from, events, hostHasDeploys), [.. events, .. later], terms, limit);
+
+    /// <summary>How many of the best candidates <see cref="WithState"/> looks at: the state across a change adds at most 40 points, so it can lift a change only a little way up.</summary>
+    public static int StateCandidates(int limit) => Math.Max(3 * limit, 30);
+
+    /// <summary>Every change before the subject in the window (<paramref name="events"/>: the changes, any other events are passed over), scored and explained except for state, best first.</summary>
+    public static IReadOnlyList<Suspect> Candidates(WhySubject subject, IReadOnlyList<Term> terms, DateTimeOffset from, IReadOnlyList<TimelineEntry> events, bool hostHasDeploys)
     {
-        var ordered = events.Where(e => e.Seq != subject.Seq).OrderBy(e => e.Timestamp).ThenBy(e => e.Seq).ToList();
-        var before = ordered.Where(e => IsBefore(e, subject) && e.Timestamp >= from).ToList();
-        var readings = ordered.Concat(later.Where(e => e.Seq != subject.Seq).OrderBy(e => e.Timestamp).ThenBy(e => e.Seq))
-            .Where(e => StateDiff.ReadingKind(e) is not null).ToList();
+        var before = events.Where(e => e.Seq != subject.Seq && IsBefore(e, subject) && e.Timestamp >= from && ChangeTypes.Contains(e.Type))
+            .OrderBy(e => e.Timestamp).ThenBy(e => e.Seq).ToList();
         var edits = before.Where(e => e.Data is ConfigEdited).ToList();
         var deploys = before.Where(e => e.Data is DeployFinished { Outcome: DeployOutcome.Succeeded or DeployOutcome.ValidationFailed }).ToList();
         var deployedBy = DeployedBy(edits, deploys);
 
         var suspects = new List<Suspect>();
-        foreach (var e in before.Where(e => ChangeTypes.Contains(e.Data.GetType())))
+        foreach (var e in before)
         {
             var reasons = new List<string>();
             var score = BaseScore(e.Data);
@@ -86,22 +96,34 @@ public static class SuspectRanker
 
             var age = subject.Time - e.Timestamp;
             var window = subject.Time - from;
-            var recency = window <= TimeSpan.Zero ? 0 : (int)Math.Round(MaxRecency * Math.Clamp(1 - (age / window), 0, 1));
-            score += recency;
+            score += window <= TimeSpan.Zero ? 0 : (int)Math.Round(MaxRecency * Math.Clamp(1 - (age / window), 0, 1));
             reasons.Add($"{DurationText.Format(age)} before");
-
-            score += AcrossIt(e, readings, terms, reasons);
             suspects.Add(new Suspect(e.Seq, e.Timestamp, e.Kind, e.Type, e.Title, score, reasons, notDeployed));
         }
 
-        return suspects
-            .OrderBy(s => s.NotDeployed)
-            .ThenByDescending(s => s.Score)
-            .ThenByDescending(s => s.Timestamp)
-            .ThenByDescending(s => s.Seq)
-            .Take(limit)
-            .ToList();
+        return Order(suspects);
     }
+
+    /// <summary>
+    /// Adds the state that changed across each of the best <see cref="StateCandidates"/> candidates
+    /// (the last reading of each kind before it against the first after it, from
+    /// <paramref name="readings"/>, which must hold those) and returns the best <paramref name="limit"/>.
+    /// </summary>
+    public static IReadOnlyList<Suspect> WithState(IReadOnlyList<Suspect> candidates, IReadOnlyList<TimelineEntry> readings, IReadOnlyList<Term> terms, int limit)
+    {
+        var ordered = readings.Where(e => StateDiff.ReadingKind(e) is not null).DistinctBy(e => e.Seq).OrderBy(e => e.Timestamp).ThenBy(e => e.Seq).ToList();
+        var looked = candidates.Take(StateCandidates(limit)).Select(s =>
+        {
+            var reasons = new List<string>(s.Reasons);
+            var points = AcrossIt(s.Seq, s.Timestamp, ordered, terms, reasons);
+            return s with { Score = s.Score + points, Reasons = reasons };
+        });
+        return Order(looked).Take(limit).ToList();
+    }
+
+    /// <summary>Not-deployed last, then by score, then the later change, then the higher seq.</summary>
+    private static List<Suspect> Order(IEnumerable<Suspect> suspects) =>
+        suspects.OrderBy(s => s.NotDeployed).ThenByDescending(s => s.Score).ThenByDescending(s => s.Timestamp).ThenByDescending(s => s.Seq).ToList();
 
     /// <summary>
     /// What changed over the window: for each kind of reading, the last one before the window (else
@@ -263,13 +285,13 @@ public static class SuspectRanker
     }
 
     /// <summary>The last reading of each kind before the suspect against the first after it.</summary>
-    private static int AcrossIt(TimelineEntry suspect, List<TimelineEntry> readings, IReadOnlyList<Term> terms, List<string> reasons)
+    private static int AcrossIt(long seq, DateTimeOffset at, List<TimelineEntry> readings, IReadOnlyList<Term> terms, List<string> reasons)
     {
         var points = 0;
         foreach (var group in readings.GroupBy(r => StateDiff.ReadingKind(r)!).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var last = group.LastOrDefault(r => r.Timestamp < suspect.Timestamp || (r.Timestamp == suspect.Timestamp && r.Seq < suspect.Seq));
-            var next = group.FirstOrDefault(r => r.Timestamp > suspect.Timestamp || (r.Timestamp == suspect.Timestamp && r.Seq > suspect.Seq));
+            var last = group.LastOrDefault(r => r.Timestamp < at || (r.Timestamp == at && r.Seq < seq));
+            var next = group.FirstOrDefault(r => r.Timestamp > at || (r.Timestamp == at && r.Seq > seq));
             if (last is null || next is null)
             {
                 continue;

@@ -12,6 +12,9 @@ public sealed record TimelineQuery
 
     public IReadOnlyList<string> Kinds { get; init; } = [];
 
+    /// <summary>Only these event types (aliases such as <c>deploy_finished</c>), where a kind says too much.</summary>
+    public IReadOnlyList<string> Types { get; init; } = [];
+
     public DateTimeOffset? Since { get; init; }
 
     public DateTimeOffset? Until { get; init; }

@@ -111,4 +111,27 @@ internal sealed partial class Baselines : IAsyncDisposable
 
         return n;
     }
+
+    /// <summary>
+    /// What <c>ledger why</c> reads, as a person at psql would fetch it: every event of the host in
+    /// the window before the subject, payloads read as text. Returns the row count.
+    /// </summary>
+    public async Task<int> WindowAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"select seq_id, timestamp, type, data::text from {Events} where is_archived = false and data->>'host' = @host and timestamp >= @from and timestamp <= @to order by seq_id desc",
+            _conn);
+        cmd.Parameters.AddWithValue("host", host);
+        cmd.Parameters.AddWithValue("from", from.ToUniversalTime());
+        cmd.Parameters.AddWithValue("to", to.ToUniversalTime());
+        var n = 0;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            _ = reader.GetString(3);
+            n++;
+        }
+
+        return n;
+    }
 }

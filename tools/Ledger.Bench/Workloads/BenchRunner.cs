@@ -16,7 +16,7 @@ internal sealed partial class BenchRunner
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The workloads that need the seeded million events.</summary>
-    private static readonly string[] LargeDataset = ["timeline", "report", "tui"];
+    private static readonly string[] LargeDataset = ["timeline", "report", "why", "tui"];
 
     private readonly BenchContext _ctx;
     private readonly string _server;
@@ -67,6 +67,7 @@ internal sealed partial class BenchRunner
             await Say($"indexed {indexed:N0} events for text search in {indexing.Elapsed.TotalSeconds:0.0} s (what the daemon does as events arrive)");
             failed += await Guard("timeline", () => TimelineAsync(store, scratch.ConnectionString, ct));
             failed += await Guard("report", () => ReportAsync(store, scratch.ConnectionString, seed, ct));
+            failed += await Guard("why", () => WhyAsync(store, scratch.ConnectionString, ct));
             failed += await Guard("tui", () => TuiAsync(store, scratch.ConnectionString, ct));
         }
 
