@@ -12,12 +12,6 @@ namespace Ledger.Core.Analysis;
 /// </summary>
 public static class StateDiff
 {
-    /// <summary>A mount counts as filling up when its use rose by this many percentage points, or crossed <see cref="FullPercent"/>.</summary>
-    public const double FillingPoints = 5;
-
-    /// <summary>The use above which a mount is called nearly full.</summary>
-    public const double FullPercent = 90;
-
     /// <summary>The kind of reading an event is, or null when it is none (snapshots of the system say nothing here).</summary>
     public static string? ReadingKind(TimelineEntry e) => e.Data switch
     {
@@ -125,4 +119,10 @@ public static class StateDiff
     }
 
     private static string Percent(double p) => p.ToString("0.#", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>A mount counts as filling up when its use rose by this many percentage points, or crossed <see cref="FullPercent"/>.</summary>
+    public const double FillingPoints = 5;
+
+    /// <summary>The use above which a mount is called nearly full.</summary>
+    public const double FullPercent = 90;
 }

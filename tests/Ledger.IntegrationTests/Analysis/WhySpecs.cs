@@ -35,10 +35,7 @@ public sealed class WhySpecs : IClassFixture<DatabaseFixture>, IDisposable
     public async Task An_alert_names_the_change_that_touched_its_service_first_and_never_a_change_after_it()
     {
         // Arrange: jellyfin touched 3 h before the alert, grafana 20 min before, sonarr 10 min after.
-        var host = Host("why-alert");
-        var (jellyfin, grafana, sonarr) = CommitStory();
-        await ImportAsync(host);
-        var alert = await PostAlertAsync(host, "JellyfinDown", "jellyfin");
+        var (host, jellyfin, grafana, sonarr, alert) = await AlertStoryAsync("why-alert");
 
         // Act
         var result = await Cli(host).RunAsync("why", alert.ToString(), "--json");
@@ -60,10 +57,7 @@ public sealed class WhySpecs : IClassFixture<DatabaseFixture>, IDisposable
     public async Task The_monthly_report_names_each_alerts_top_suspect_with_its_reason()
     {
         // Arrange
-        var host = Host("why-report");
-        var (jellyfin, _, _) = CommitStory();
-        await ImportAsync(host);
-        await PostAlertAsync(host, "JellyfinDown", "jellyfin");
+        var (host, jellyfin, _, _, _) = await AlertStoryAsync("why-report");
 
         // Act
         var month = DateTimeOffset.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
@@ -80,10 +74,7 @@ public sealed class WhySpecs : IClassFixture<DatabaseFixture>, IDisposable
     public async Task The_json_has_the_documented_shape_field_by_field()
     {
         // Arrange
-        var host = Host("why-json");
-        var (jellyfin, _, _) = CommitStory();
-        await ImportAsync(host);
-        var alert = await PostAlertAsync(host, "JellyfinDown", "jellyfin");
+        var (host, jellyfin, _, _, alert) = await AlertStoryAsync("why-json");
         var top = (await _db.Store.TimelineAsync(new TimelineQuery { Host = host, Kinds = ["config-edit"], Limit = null }))
             .Single(e => ((ConfigEdited)e.Data).Sha == jellyfin);
 
@@ -123,8 +114,7 @@ public sealed class WhySpecs : IClassFixture<DatabaseFixture>, IDisposable
     {
         // Arrange: both commits touch jellyfin; only the first was deployed before the alert.
         var host = Host("why-deploy");
-        _repo.Write("configuration.nix", "{ }\n");
-        _repo.Commit("Base", at: T.AddDays(-2));
+        BaseConfiguration();
         _repo.Write("modules/media/jellyfin.nix", "{ services.jellyfin.enable = true; }\n");
         var deployedSha = _repo.Commit("Enable jellyfin", at: T.AddHours(-5));
         _repo.Write("modules/media/jellyfin.nix", "{ services.jellyfin.enable = true; services.jellyfin.openFirewall = true; }\n");
@@ -151,8 +141,7 @@ public sealed class WhySpecs : IClassFixture<DatabaseFixture>, IDisposable
     {
         // Arrange
         var host = Host("why-check");
-        _repo.Write("configuration.nix", "{ }\n");
-        _repo.Commit("Base", at: T.AddDays(-2));
+        BaseConfiguration();
         _repo.Write("modules/media/containers.nix", "{ virtualisation.oci-containers.containers.radarr.image = \"radarr:5\"; }\n");
         var change = _repo.Commit("Pin the radarr image", at: T.AddHours(-2));
         await ImportAsync(host);
@@ -231,10 +220,16 @@ public sealed class WhySpecs : IClassFixture<DatabaseFixture>, IDisposable
 
     private static string Host(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 
-    private (string Jellyfin, string Grafana, string Sonarr) CommitStory()
+    /// <summary>The repository's first commit, two days before the alert.</summary>
+    private void BaseConfiguration()
     {
         _repo.Write("configuration.nix", "{ imports = [ ./modules ]; }\n");
         _repo.Commit("Base configuration", at: T.AddDays(-2));
+    }
+
+    private (string Jellyfin, string Grafana, string Sonarr) CommitStory()
+    {
+        BaseConfiguration();
         _repo.Write("modules/media/jellyfin.nix", "{ services.jellyfin.enable = true; }\n");
         var jellyfin = _repo.Commit("Enable hardware transcoding", at: T.AddHours(-3));
         _repo.Write("modules/monitoring/grafana.nix", "{ services.grafana.enable = true; }\n");
@@ -242,6 +237,15 @@ public sealed class WhySpecs : IClassFixture<DatabaseFixture>, IDisposable
         _repo.Write("modules/media/sonarr.nix", "{ services.sonarr.enable = true; }\n");
         var sonarr = _repo.Commit("Enable sonarr", at: T.AddMinutes(10));
         return (jellyfin, grafana, sonarr);
+    }
+
+    /// <summary>The story of the issue: <see cref="CommitStory"/> imported for a new host, then JellyfinDown (job=jellyfin) through the webhook at T.</summary>
+    private async Task<(string Host, string Jellyfin, string Grafana, string Sonarr, long Alert)> AlertStoryAsync(string prefix)
+    {
+        var host = Host(prefix);
+        var (jellyfin, grafana, sonarr) = CommitStory();
+        await ImportAsync(host);
+        return (host, jellyfin, grafana, sonarr, await PostAlertAsync(host, "JellyfinDown", "jellyfin"));
     }
 
     private CliRun Cli(string host) => new(_db.ConnectionString, _home.Path, host, new Dictionary<string, string?> { ["LEDGER_TIME_ZONE"] = "UTC" });
