@@ -9,7 +9,7 @@ namespace Ledger.Capture.Git;
 /// detected the way <c>git diff -M</c> does by default. Patches and messages are redacted here,
 /// before anything leaves the collector.
 /// </summary>
-public sealed class GitHistoryReader : IDisposable
+public sealed partial class GitHistoryReader : IDisposable
 {
     /// <summary>Patches longer than this per file are cut, with a marker, to keep events bounded.</summary>
     public const int MaxPatchChars = 256 * 1024;
@@ -148,6 +148,7 @@ public sealed class GitHistoryReader : IDisposable
     private ConfigEdited Read(Commit commit, string host, string actor, string? purpose = null, string? notes = null)
     {
         var (files, added, removed, incomplete) = ReadChanges(commit);
+        var (inputs, lockProblem) = FlakeInputsOf(commit, files);
         var (text, encoding) = MessageOf(commit);
         var message = _redactor.Redact(text);
         return new ConfigEdited(
@@ -166,7 +167,9 @@ public sealed class GitHistoryReader : IDisposable
             LinesRemoved: removed,
             Notes: string.IsNullOrWhiteSpace(notes) ? null : _redactor.Redact(notes.Trim()),
             Incomplete: incomplete,
-            MessageEncoding: encoding);
+            MessageEncoding: encoding,
+            FlakeInputs: inputs,
+            FlakeLockProblem: lockProblem);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ledger.App.Recording;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
+using Ledger.Core.Nix;
 
 namespace Ledger.Cli.Commands;
 
@@ -66,6 +67,16 @@ internal static class ShowCommand
         if (c.Incomplete is not null)
         {
             await o.WriteLineAsync($"incomplete: {c.Incomplete}");
+        }
+
+        foreach (var i in c.FlakeInputs ?? [])
+        {
+            await o.WriteLineAsync($"input:   {FlakeInputText.Phrase(i)} ({i.OldRev ?? "-"} → {i.NewRev ?? "-"})");
+        }
+
+        if (c.FlakeLockProblem is not null)
+        {
+            await o.WriteLineAsync($"flake.lock: {c.FlakeLockProblem}");
         }
 
         await o.WriteLineAsync();

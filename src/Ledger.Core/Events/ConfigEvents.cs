@@ -54,6 +54,12 @@ public sealed record FileChange(
 /// Null for UTF-8. Otherwise the encoding the message was decoded from: the one the commit
 /// declares (<c>i18n.commitEncoding</c>), or ISO-8859-1 when it declares none and is not UTF-8.
 /// </param>
+/// <param name="FlakeInputs">
+/// When the commit changed a <c>flake.lock</c>: its direct inputs that moved, sorted by name
+/// (<see cref="Nix.FlakeLock"/>); empty when the lock changed but no direct input did. Null (and
+/// absent from the stored JSON) when the commit left every flake.lock alone.
+/// </param>
+/// <param name="FlakeLockProblem">Why a changed flake.lock could not be read (malformed, conflicted); the commit is recorded all the same.</param>
 public sealed record ConfigEdited(
     string Host,
     string Actor,
@@ -70,7 +76,9 @@ public sealed record ConfigEdited(
     int LinesRemoved,
     string? Notes = null,
     string? Incomplete = null,
-    string? MessageEncoding = null) : ILedgerEvent;
+    string? MessageEncoding = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Nix.FlakeInputChange>? FlakeInputs = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FlakeLockProblem = null) : ILedgerEvent;
 
 /// <summary>
 /// Someone added or corrected the purpose, notes or manual validation of a recorded change.

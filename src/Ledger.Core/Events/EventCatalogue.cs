@@ -52,7 +52,7 @@ public static class EventCatalogue
     /// <summary>A one-line title for the timeline.</summary>
     public static string Title(object e) => e switch
     {
-        ConfigEdited c => ConfigEditTitle(c.Sha, c.Purpose, c.Files.Count, c.LinesAdded, c.LinesRemoved),
+        ConfigEdited c => ConfigEditTitle(c.Sha, c.Purpose, c.Files.Count, c.LinesAdded, c.LinesRemoved, Nix.FlakeInputText.Summary(c.FlakeInputs)),
         ChangeAnnotated a => $"annotated #{a.TargetSeq}" + (a.Purpose is null ? "" : $": {a.Purpose}"),
         RepositoryRegistered r => $"registered {r.Repo} ({r.Branch})" + (r.HookInstalled ? " with post-commit hook" : ""),
         BackupTaken b => $"backup of {b.Path} ({b.SizeBytes} bytes, {b.Sha256[..Math.Min(12, b.Sha256.Length)]})",
@@ -77,8 +77,8 @@ public static class EventCatalogue
     public static string ShortSha(string sha) => sha.Length > 8 ? sha[..8] : sha;
 
     // Titles shared with EventLine, which reads them without decoding the event.
-    internal static string ConfigEditTitle(string sha, string purpose, int files, int added, int removed) =>
-        $"{ShortSha(sha)} {purpose} ({Plural(files, "file")}, +{added}/-{removed})";
+    internal static string ConfigEditTitle(string sha, string purpose, int files, int added, int removed, string inputs = "") =>
+        $"{ShortSha(sha)} {purpose} ({Plural(files, "file")}, +{added}/-{removed}{(inputs.Length == 0 ? "" : "; " + inputs)})";
 
     internal static string GpuSnapshotTitle(int gpus, string source) => $"{Plural(gpus, "GPU")} via {source}";
 

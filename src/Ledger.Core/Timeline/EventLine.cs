@@ -80,6 +80,11 @@ public static class EventLine
                 {
                     removed = ReadInt(ref r);
                 }
+                else if (list == "files" && r.ValueTextEquals("flakeInputs"u8))
+                {
+                    // The title names the inputs that moved: the event is decoded for them (a few commits in a hundred).
+                    return false;
+                }
                 else if (list is null && r.ValueTextEquals("kernel"u8))
                 {
                     kernel = ReadString(ref r);
