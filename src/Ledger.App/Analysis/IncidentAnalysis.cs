@@ -73,7 +73,7 @@ internal static class IncidentAnalysis
         var readings = snapshots.Concat(checks).Concat(checksAfter).ToList();
 
         var suspects = SuspectRanker.WithState(candidates, readings, terms, limit);
-        var changed = SuspectRanker.OverWindow(subject, from, readings, [], []);
+        var changed = SuspectRanker.OverWindow(subject, from, readings);
         long? restoreTo = null;
         if (suspects.Count > 0)
         {

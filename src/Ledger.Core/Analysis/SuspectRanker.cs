@@ -111,7 +111,7 @@ public static class SuspectRanker
     /// </summary>
     public static IReadOnlyList<Suspect> WithState(IReadOnlyList<Suspect> candidates, IReadOnlyList<TimelineEntry> readings, IReadOnlyList<Term> terms, int limit)
     {
-        var ordered = readings.Where(e => StateDiff.ReadingKind(e) is not null).DistinctBy(e => e.Seq).OrderBy(e => e.Timestamp).ThenBy(e => e.Seq).ToList();
+        var ordered = InTimeOrder(readings, null);
         var looked = candidates.Take(StateCandidates(limit)).Select(s =>
         {
             var reasons = new List<string>(s.Reasons);
@@ -129,10 +129,9 @@ public static class SuspectRanker
     /// What changed over the window: for each kind of reading, the last one before the window (else
     /// the first in it) against the first one after the subject (else the last before it).
     /// </summary>
-    public static IReadOnlyList<StateChange> OverWindow(WhySubject subject, DateTimeOffset from, IReadOnlyList<TimelineEntry> baseline, IReadOnlyList<TimelineEntry> events, IReadOnlyList<TimelineEntry> later)
+    public static IReadOnlyList<StateChange> OverWindow(WhySubject subject, DateTimeOffset from, IReadOnlyList<TimelineEntry> readings)
     {
-        var all = baseline.Concat(events).Concat(later).Where(e => e.Seq != subject.Seq && StateDiff.ReadingKind(e) is not null)
-            .DistinctBy(e => e.Seq).OrderBy(e => e.Timestamp).ThenBy(e => e.Seq).ToList();
+        var all = InTimeOrder(readings, subject.Seq);
         var changes = new List<StateChange>();
         foreach (var kind in all.Select(e => StateDiff.ReadingKind(e)!).Distinct().Order(StringComparer.Ordinal))
         {
@@ -147,6 +146,10 @@ public static class SuspectRanker
 
         return changes;
     }
+
+    /// <summary>The readings (snapshots and check runs) among <paramref name="events"/>, each once, oldest first, without the subject.</summary>
+    private static List<TimelineEntry> InTimeOrder(IEnumerable<TimelineEntry> events, long? subjectSeq) =>
+        events.Where(e => e.Seq != subjectSeq && StateDiff.ReadingKind(e) is not null).DistinctBy(e => e.Seq).OrderBy(e => e.Timestamp).ThenBy(e => e.Seq).ToList();
 
     /// <summary>Before the subject in time; at the same instant, before it in sequence.</summary>
     public static bool IsBefore(TimelineEntry e, WhySubject subject) =>

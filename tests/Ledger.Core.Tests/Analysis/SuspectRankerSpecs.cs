@@ -109,7 +109,7 @@ public class SuspectRankerSpecs
 
         // Act
         var suspects = SuspectRanker.Rank(subject, terms, From, [before, change], [after], false, 10);
-        var overWindow = SuspectRanker.OverWindow(subject, From, [], [before, change], [after]);
+        var overWindow = SuspectRanker.OverWindow(subject, From, [before, change, after]);
 
         // Assert
         suspects.Single().Reasons.ShouldContain($"across it, container jellyfin went from running to restarting (#{before.Seq} → #{after.Seq}; matches job=jellyfin)");
