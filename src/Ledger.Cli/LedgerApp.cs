@@ -110,6 +110,7 @@ internal static class LedgerApp
         var isVerbose = r.GetValue(verbose);
         var probe = new CliContext(output, error, env, r.GetValue(db), isVerbose, Serilog.Core.Logger.None);
         RedactionSettings.Apply(probe.Home);
+        HostSettings.Apply(probe.Home);
         var logger = LedgerLogging.ForCommand(probe.Home, isVerbose, error);
         // Only the verb: arguments can carry connection strings and free text.
         logger.Debug("ledger {Command}", r.CommandResult.Command.Name);

@@ -77,6 +77,17 @@ public sealed partial class LedgerStore
             cmd.Parameters.AddWithValue("host", host);
         }
 
+        if (query.Affects is { } affected)
+        {
+            // A config edit with a host layout names the hosts it touches. A shared one touches every
+            // host of its repository: those its other commits name (or the host that records it).
+            // Anything else belongs to the host that recorded it.
+            sql.Append(" and (case when type = 'config_edited' and data ? 'hosts' then data->'hosts' ? @affects or (data->>'shared' = 'true' and (data->>'host' = @affects")
+                .Append(" or (data->>'host', data->>'repo') in (select o.data->>'host', o.data->>'repo' from ").Append(MartenConfig.Schema)
+                .Append(".mt_events o where o.type = 'config_edited' and o.data->'hosts' ? @affects))) else data->>'host' = @affects end)");
+            cmd.Parameters.AddWithValue("affects", affected);
+        }
+
         if (query.Kinds.Count > 0)
         {
             var aliases = query.Kinds.SelectMany(EventCatalogue.AliasesOfKind).Distinct().ToArray();

@@ -22,14 +22,15 @@ public class TimelineFilterSpecs
     }
 
     [Fact]
-    public void Tokens_set_kinds_host_and_dates()
+    public void Tokens_set_kinds_the_affected_host_and_dates()
     {
         // Act
         var filter = TimelineFilter.Parse("kind:config-edit kind:deploy,restore host:other since:2026-01-02 until:2026-01-03 nvidia", Base, TimeZoneInfo.Utc);
 
         // Assert
         filter.Query.Kinds.ShouldBe(["config-edit", "deploy", "restore"]);
-        filter.Query.Host.ShouldBe("other");
+        filter.Query.Host.ShouldBeNull("host: is what can change the host, not only what it recorded");
+        filter.Query.Affects.ShouldBe("other");
         filter.Query.Since.ShouldBe(new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero));
         filter.Query.Until.ShouldBe(new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero).AddDays(1).AddTicks(-1));
         filter.Text.ShouldBe("nvidia");

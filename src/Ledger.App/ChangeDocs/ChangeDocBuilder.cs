@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ledger.Core.Events;
+using Ledger.Core.Nix;
 using Ledger.Core.Reports;
 using Ledger.Store.Projections;
 
@@ -62,7 +63,9 @@ internal static class ChangeDocBuilder
             Rollback(c),
             c.Validations.Count > 0,
             validations,
-            Notes(c, zone));
+            Notes(c, zone),
+            (e.FlakeInputs ?? []).Select(i => new InputModel(i.Input, i.Change, FlakeInputText.Phrase(i), FlakeInputText.Rev(i.OldRev), FlakeInputText.Rev(i.NewRev), i.OldRef, i.NewRef)).ToArray(),
+            HostText.Touched(e.Hosts, e.Shared));
     }
 
     public static IndexModel Index(string host, TimeZoneInfo zone, IReadOnlyList<ChangeRecord> changes, IReadOnlyList<string> names)

@@ -19,7 +19,12 @@ internal sealed record ChangeDocModel(
     RollbackModel Rollback,
     bool Validated,
     IReadOnlyList<ValidationModel> Validations,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<InputModel> Inputs,
+    string? Hosts);
+
+/// <summary>A flake input the commit moved: <see cref="Phrase"/> as in the title (<c>nixpkgs +14 days</c>), revs shortened.</summary>
+internal sealed record InputModel(string Name, string Change, string Phrase, string OldRev, string NewRev, string? OldRef, string? NewRef);
 
 internal sealed record FileModel(string Path, string? OldPath, string Kind, int LinesAdded, int LinesRemoved, string Ranges, bool Binary);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Ledger.App.Analysis;
 using Ledger.App.ChangeDocs;
 using Ledger.Core.Events;
+using Ledger.Core.Nix;
 using Ledger.Core.Reports;
 using Ledger.Store;
 using Ledger.Store.Projections;
@@ -47,6 +48,10 @@ internal static class MonthlyReportBuilder
             ChangeDocBuilder.ValidationStatus(c),
             c.Commit.Author,
             c.Commit.Files.Count)).ToArray();
+
+        var inputs = InputMovement.Of(changes.SelectMany(c => (c.Commit.FlakeInputs ?? []).Select(i => (c.CommittedAt, i))))
+            .Select(m => new ReportInput(m.Input, m.Updates, m.DaysText, m.Days, m.RefText, ChangeDocBuilder.LocalDate(m.LastAt, zone), m.LastChange))
+            .ToArray();
 
         var deploys = await stats.DeploysAsync(host, from, to, ct);
         var restores = await stats.RestoresAsync(host, from, to, ct);
@@ -171,6 +176,7 @@ internal static class MonthlyReportBuilder
             Time(to, zone),
             summary,
             reportChanges,
+            inputs,
             reportDeploys,
             validations,
             reportAlerts,

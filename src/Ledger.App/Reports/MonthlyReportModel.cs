@@ -13,6 +13,7 @@ internal sealed record MonthlyReportModel(
     string To,
     IReadOnlyList<SummaryRow> Summary,
     IReadOnlyList<ReportChange> Changes,
+    IReadOnlyList<ReportInput> Inputs,
     ReportDeploys Deploys,
     ReportValidations Validations,
     ReportAlerts Alerts,
@@ -26,6 +27,9 @@ internal sealed record MonthlyReportModel(
 internal sealed record SummaryRow(string Label, long Current, long Previous, string Change);
 
 internal sealed record ReportChange(long Seq, string Date, string ShortSha, string Title, string Link, string Validation, string Author, int Files);
+
+/// <summary>One flake input that moved this month (<see cref="Core.Nix.InputMovement"/>): <see cref="Moved"/> "+42 days", <see cref="Refs"/> "nixos-25.11 → nixos-26.05".</summary>
+internal sealed record ReportInput(string Name, int Updates, string Moved, int Days, string Refs, string Last, string LastChange);
 
 internal sealed record ReportDeploys(IReadOnlyList<ReportDeploy> Deploys, IReadOnlyList<OutcomeCount> Outcomes, IReadOnlyList<ReportRestore> Restores, long Rollbacks);
 

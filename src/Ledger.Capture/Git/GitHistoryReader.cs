@@ -149,6 +149,7 @@ public sealed partial class GitHistoryReader : IDisposable
     {
         var (files, added, removed, incomplete) = ReadChanges(commit);
         var (inputs, lockProblem) = FlakeInputsOf(commit, files);
+        var (hosts, shared) = HostsOf(commit, files);
         var (text, encoding) = MessageOf(commit);
         var message = _redactor.Redact(text);
         return new ConfigEdited(
@@ -169,7 +170,9 @@ public sealed partial class GitHistoryReader : IDisposable
             Incomplete: incomplete,
             MessageEncoding: encoding,
             FlakeInputs: inputs,
-            FlakeLockProblem: lockProblem);
+            FlakeLockProblem: lockProblem,
+            Hosts: hosts,
+            Shared: shared);
     }
 
     /// <summary>

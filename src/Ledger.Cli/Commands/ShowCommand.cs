@@ -69,6 +69,11 @@ internal static class ShowCommand
             await o.WriteLineAsync($"incomplete: {c.Incomplete}");
         }
 
+        if (HostText.Touched(c.Hosts, c.Shared) is { } touched)
+        {
+            await o.WriteLineAsync($"hosts:   {touched}");
+        }
+
         foreach (var i in c.FlakeInputs ?? [])
         {
             await o.WriteLineAsync($"input:   {FlakeInputText.Phrase(i)} ({i.OldRev ?? "-"} → {i.NewRev ?? "-"})");

@@ -14,6 +14,7 @@ internal static class TimelineCommand
     public static Command Create(Func<ParseResult, CliContext> context)
     {
         var host = new Option<string?>("--host") { Description = "Only events about this host" };
+        var affects = new Option<string?>("--affects") { Description = "Only events that can change this host: its own, and config edits (from any host) that touch its files or shared ones" };
         var kind = new Option<string[]>("--kind", "-k") { Description = "Only these kinds (repeatable): " + string.Join(", ", EventCatalogue.Kinds), AllowMultipleArgumentsPerToken = false };
         var since = new Option<string?>("--since") { Description = "From this date (YYYY-MM-DD, local) or ISO 8601 time" };
         var until = new Option<string?>("--until") { Description = "Up to this date (inclusive) or ISO 8601 time" };
@@ -22,7 +23,7 @@ internal static class TimelineCommand
         var all = new Option<bool>("--all") { Description = "Show every matching event (read page by page)" };
         var before = new Option<long?>("--before") { Description = "Only events with a sequence number below this (the next page)" };
         var json = CommonOptions.Json();
-        var command = new Command("timeline", "List events, newest first") { host, kind, since, until, grep, limit, all, before, json };
+        var command = new Command("timeline", "List events, newest first") { host, affects, kind, since, until, grep, limit, all, before, json };
         command.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
@@ -44,6 +45,7 @@ internal static class TimelineCommand
             var query = new TimelineQuery
             {
                 Host = r.GetValue(host),
+                Affects = r.GetValue(affects),
                 Kinds = kinds,
                 Since = r.GetValue(since) is { } s ? DateArgument.Parse(s, "--since", zone) : null,
                 Until = r.GetValue(until) is { } u ? DateArgument.Parse(u, "--until", zone, endOfDay: true) : null,

@@ -60,6 +60,12 @@ public sealed record FileChange(
 /// absent from the stored JSON) when the commit left every flake.lock alone.
 /// </param>
 /// <param name="FlakeLockProblem">Why a changed flake.lock could not be read (malformed, conflicted); the commit is recorded all the same.</param>
+/// <param name="Hosts">
+/// In a multi-host configuration (<see cref="Nix.HostLayout"/>): the hosts whose own directory or
+/// file the commit changes, sorted. Null (and absent from the stored JSON) when the repository has
+/// no host layout.
+/// </param>
+/// <param name="Shared">In a multi-host configuration: true when the commit changes anything outside every host's own files, so it affects all hosts of the repository.</param>
 public sealed record ConfigEdited(
     string Host,
     string Actor,
@@ -78,7 +84,9 @@ public sealed record ConfigEdited(
     string? Incomplete = null,
     string? MessageEncoding = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Nix.FlakeInputChange>? FlakeInputs = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FlakeLockProblem = null) : ILedgerEvent;
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FlakeLockProblem = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Hosts = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Shared = null) : ILedgerEvent;
 
 /// <summary>
 /// Someone added or corrected the purpose, notes or manual validation of a recorded change.

@@ -30,6 +30,10 @@ public static class FlakeInputText
         return changes.Count > InTitle ? $"{shown} and {changes.Count - InTitle} more inputs" : shown;
     }
 
+    /// <summary>A rev as people read it: the first 12 characters of a commit hash, a narHash whole, "-" for none.</summary>
+    public static string Rev(string? rev) =>
+        rev is null ? "-" : rev.Length == 40 && rev.All(char.IsAsciiHexDigit) ? rev[..12] : rev;
+
     /// <summary>How far the input's source moved in whole days (old lastModified to new), or null when either is unknown.</summary>
     public static int? Days(FlakeInputChange c) =>
         Parse(c.OldLastModified) is { } from && Parse(c.NewLastModified) is { } to ? (int)Math.Round((to - from).TotalDays) : null;

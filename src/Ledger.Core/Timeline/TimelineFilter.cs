@@ -4,7 +4,8 @@ using Ledger.Core.Events;
 namespace Ledger.Core.Timeline;
 
 /// <summary>
-/// What the TUI's <c>/</c> prompt understands: <c>kind:K</c> (repeatable), <c>host:H</c>,
+/// What the TUI's <c>/</c> prompt understands: <c>kind:K</c> (repeatable), <c>host:H</c> (what
+/// can change H, as <c>timeline --affects</c>),
 /// <c>since:DATE</c>, <c>until:DATE</c> and free text (searched in the payload, like
 /// <c>timeline --grep</c>). <see cref="Text"/> is the free text that <c>n</c>/<c>N</c> look for.
 /// </summary>
@@ -38,7 +39,7 @@ public sealed record TimelineFilter(TimelineQuery Query, string? Text, string So
 
                     break;
                 case "host" when value.Length > 0:
-                    query = query with { Host = value };
+                    query = query with { Host = null, Affects = value };
                     break;
                 case "since" when value.Length > 0:
                     query = query with { Since = DateArgument.Parse(value, "since:", zone) };

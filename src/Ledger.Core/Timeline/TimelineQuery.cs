@@ -10,6 +10,13 @@ public sealed record TimelineQuery
 {
     public string? Host { get; init; }
 
+    /// <summary>
+    /// Only events that can change this host: those it recorded itself, and configuration edits
+    /// recorded anywhere that name it in <see cref="Events.ConfigEdited.Hosts"/>, or are shared in a
+    /// repository whose commits name it (or that it records itself).
+    /// </summary>
+    public string? Affects { get; init; }
+
     public IReadOnlyList<string> Kinds { get; init; } = [];
 
     /// <summary>Only these event types (aliases such as <c>deploy_finished</c>), where a kind says too much.</summary>

@@ -41,7 +41,15 @@ internal static class ProjectionHistory
                 File("configuration.nix", FileChangeKind.Modified, 7, 1, new LineRange(12, 18)),
                 File("modules/gpu.nix", FileChangeKind.Added, 14, 0, new LineRange(1, 14))),
             Commit(ShaB2, [ShaB], Utc(3, 14, 15), "Open the Jellyfin port on the LAN",
-                File("configuration.nix", FileChangeKind.Modified, 1, 0, new LineRange(40, 40))),
+                File("configuration.nix", FileChangeKind.Modified, 1, 0, new LineRange(40, 40)),
+                File("flake.lock", FileChangeKind.Modified, 9, 5, new LineRange(3, 11))) with
+            {
+                FlakeInputs =
+                [
+                    new("agenix", "added", null, "8d37c5bdeade12f6479c6fd3a4e5f4cf8d7ce5ed", null, "2026-02-20T10:00:00Z", null, "main"),
+                    new("nixpkgs", "updated", "0123456789abcdef0123456789abcdef01234567", "89abcdef0123456789abcdef0123456789abcdef", "2026-02-28T00:00:00Z", "2026-03-13T00:00:00Z", "nixos-25.11", "nixos-25.11"),
+                ],
+            },
             // 00:30 UTC on the day clocks spring forward in Berlin (02:00 -> 03:00).
             Commit(ShaC, [ShaB2], Utc(3, 29, 0, 30), "Try [experimental] | pipes & *stars* in a message",
                 File("modules/old.nix", FileChangeKind.Deleted, 0, 12),

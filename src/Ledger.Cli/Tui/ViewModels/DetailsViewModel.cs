@@ -4,6 +4,7 @@ using Ledger.App.ChangeDocs;
 using Ledger.App.Rendering;
 using Ledger.App.Reports;
 using Ledger.Core.Events;
+using Ledger.Core.Nix;
 using Ledger.Core.Reports;
 using Ledger.Core.Timeline;
 using Ledger.Store;
@@ -135,6 +136,11 @@ internal sealed class DetailsViewModel
         lines.Add(StyledLine.Of($"commit:  {c.Sha}"));
         lines.Add(StyledLine.Of($"author:  {c.Author} <{c.AuthorEmail}>   {c.CommittedAt.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)}"));
         lines.Add(StyledLine.Of($"repo:    {c.Repo}"));
+        if (HostText.Touched(c.Hosts, c.Shared) is { } touched)
+        {
+            lines.Add(StyledLine.Of($"hosts:   {touched}"));
+        }
+
         lines.Add(StyledLine.Of($"purpose: {purpose}", Tone.Heading));
         if (notes is not null)
         {
@@ -149,6 +155,19 @@ internal sealed class DetailsViewModel
         lines.Add(new(""));
         lines.AddRange(StyledLine.Block(c.Message.TrimEnd(), Tone.Dim, "    "));
         lines.Add(new(""));
+
+        if (c.FlakeInputs is { Count: > 0 } inputs)
+        {
+            lines.Add(StyledLine.Of("Inputs updated:", Tone.Heading));
+            lines.AddRange(inputs.Select(i => StyledLine.Of($"  {FlakeInputText.Phrase(i)}  ({FlakeInputText.Rev(i.OldRev)} → {FlakeInputText.Rev(i.NewRev)})")));
+            lines.Add(new(""));
+        }
+
+        if (c.FlakeLockProblem is not null)
+        {
+            lines.Add(StyledLine.Of($"flake.lock: {c.FlakeLockProblem}", Tone.Bad));
+            lines.Add(new(""));
+        }
 
         lines.Add(StyledLine.Of($"Files ({c.Files.Count}, +{c.LinesAdded}/-{c.LinesRemoved}):", Tone.Heading));
         foreach (var f in c.Files)
