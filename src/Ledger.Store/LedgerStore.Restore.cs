@@ -74,8 +74,8 @@ public sealed partial class LedgerStore
             await using var cmd = new NpgsqlCommand(
                 $"""
                 select (data->>'generation')::int from {MartenConfig.Schema}.mt_events
-                where type in ('deploy_finished', 'restore_completed') and data->>'host' = @host
-                  and (data->>'commit' = @commit or data->>'newCommit' = @commit) and data->>'generation' is not null
+                where type in ('deploy_finished', 'restore_completed', 'generation_activated') and data->>'host' = @host
+                  and (data->>'commit' = @commit or data->>'newCommit' = @commit or data->>'configurationRevision' = @commit) and data->>'generation' is not null
                   and coalesce(data->>'outcome', 'succeeded') = 'succeeded'
                 order by seq_id desc limit 1
                 """,
@@ -83,5 +83,26 @@ public sealed partial class LedgerStore
             cmd.Parameters.AddWithValue("host", host);
             cmd.Parameters.AddWithValue("commit", commit);
             return await cmd.ExecuteScalarAsync(ct) is int g ? g : null;
+        }, ct);
+
+    /// <summary>
+    /// The system generation Ledger last saw this host switch to (a deploy, a restore or an
+    /// observed activation) and the sequence number of that event; nulls when none is recorded.
+    /// </summary>
+    public Task<(long? Seq, int? Generation)> LastGenerationAsync(string host, CancellationToken ct = default) =>
+        RetryAsync<(long?, int?)>("reading the last generation", async () =>
+        {
+            await using var conn = await OpenConnectionAsync(_dataSource, ct);
+            await using var cmd = new NpgsqlCommand(
+                $"""
+                select seq_id, (data->>'generation')::int from {MartenConfig.Schema}.mt_events
+                where type in ('deploy_finished', 'restore_completed', 'generation_activated') and data->>'host' = @host
+                  and data->>'generation' is not null
+                order by seq_id desc limit 1
+                """,
+                conn);
+            cmd.Parameters.AddWithValue("host", host);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetInt32(1)) : (null, null);
         }, ct);
 }

@@ -181,6 +181,17 @@ internal static class Samples
         OutputTail: "activating the configuration...",
         Error: "containers-healthy failed");
 
+    public static GenerationActivated GenerationActivated { get; } = new(
+        Host: "box",
+        Actor: "ledger-serve",
+        FromGeneration: 315,
+        Generation: 316,
+        PackageChanges: [new("jellyfin", ["10.9.11"], ["10.10.3"], 20480), new("unit-script", [""], [], null)],
+        NixosVersion: "24.11.20241120.1234567",
+        NixpkgsRevision: "1234567890abcdef1234567890abcdef12345678",
+        ConfigurationRevision: "3f2a9c1d7e5b4a6091c2d3e4f5a6b7c8d9e0f1a2",
+        SystemProblem: "1 line(s) of nix store diff-closures not understood, first: warning: x");
+
     public static RestoreStarted RestoreStarted { get; } = new(
         Host: "box",
         Actor: "alice",
@@ -276,6 +287,7 @@ internal static class Samples
         SystemSnapshotTaken,
         DeployStarted,
         DeployFinished,
+        GenerationActivated,
         RestoreStarted,
         RestoreStepCompleted,
         RestoreCompleted,

@@ -6,7 +6,7 @@ namespace Ledger.App.Daemon;
 /// </summary>
 internal sealed record ServeIntervals
 {
-    public static readonly string[] Names = ["gpu", "containers", "system", "storage", "validate", "seal", "git", "text", "metrics", "grafana"];
+    public static readonly string[] Names = ["gpu", "containers", "system", "storage", "validate", "seal", "git", "generation", "text", "metrics", "grafana"];
 
     public int Gpu { get; init; } = 300;
 
@@ -22,6 +22,9 @@ internal sealed record ServeIntervals
     public int Seal { get; init; }
 
     public int Git { get; init; } = 60;
+
+    /// <summary>How often the system profile is looked at for a switch Ledger did not make (a no-op where there is no profile).</summary>
+    public int Generation { get; init; } = 60;
 
     /// <summary>How often the events recorded meanwhile are added to the free-text index.</summary>
     public int Text { get; init; } = 60;
@@ -41,6 +44,7 @@ internal sealed record ServeIntervals
         "validate" => Validate,
         "seal" => Seal,
         "git" => Git,
+        "generation" => Generation,
         "text" => Text,
         "metrics" => Metrics,
         "grafana" => Grafana,
@@ -56,6 +60,7 @@ internal sealed record ServeIntervals
         "validate" => this with { Validate = seconds },
         "seal" => this with { Seal = seconds },
         "git" => this with { Git = seconds },
+        "generation" => this with { Generation = seconds },
         "text" => this with { Text = seconds },
         "metrics" => this with { Metrics = seconds },
         "grafana" => this with { Grafana = seconds },

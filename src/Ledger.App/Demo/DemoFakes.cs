@@ -114,6 +114,31 @@ internal static class DemoFakes
 
         """;
 
+    /// <summary>
+    /// nix for mediabox: <c>nix store diff-closures</c> between two generations of the demo's profile
+    /// prints lines in nix's own format (the versions follow the generation numbers, so every
+    /// switch has something to say).
+    /// </summary>
+    public const string Nix = """
+        #!/bin/sh
+        # Demo stand-in for nix: only "nix --extra-experimental-features nix-command store diff-closures OLD NEW".
+        [ "$3 $4" = "store diff-closures" ] || { echo "demo nix: only store diff-closures" >&2; exit 1; }
+        old=${5##*system-}; old=${old%-link}
+        new=${6##*system-}; new=${new%-link}
+        printf 'jellyfin-ffmpeg: 7.0.2-%s → 7.0.2-%s, +14.2 KiB\n' "$old" "$new"
+        printf 'podman: 5.2.%s → 5.2.%s\n' "$old" "$new"
+        printf 'nixos-system-mediabox: 24.11.%s → 24.11.%s\n' "$old" "$new"
+
+        """;
+
+    /// <summary>nixos-version for mediabox: what the running demo system reports.</summary>
+    public const string NixosVersion = """
+        #!/bin/sh
+        # Demo stand-in for nixos-version --json.
+        echo '{"nixosVersion":"24.11.20241120.demo","nixpkgsRevision":"0000000000000000000000000000000000000000"}'
+
+        """;
+
     /// <summary>Writes the stand-ins into <paramref name="folder"/> (executable) and returns it.</summary>
     public static string Install(string folder)
     {
@@ -124,7 +149,7 @@ internal static class DemoFakes
             File.WriteAllText(down, "radarr\n");
         }
 
-        foreach (var (name, script) in new[] { ("nvidia-smi", NvidiaSmi), ("podman", Podman), ("nixos-rebuild", NixosRebuild) })
+        foreach (var (name, script) in new[] { ("nvidia-smi", NvidiaSmi), ("podman", Podman), ("nixos-rebuild", NixosRebuild), ("nix", Nix), ("nixos-version", NixosVersion) })
         {
             ScriptFile.Write(Path.Combine(folder, name), script);
         }

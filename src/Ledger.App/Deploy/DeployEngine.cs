@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using Ledger.App.Generations;
 using Ledger.App.Recording;
 using Ledger.App.Restore;
 using Ledger.App.Validation;
 using Ledger.Capture.Git;
-using Ledger.Capture.Host;
 using Ledger.Capture.Nixos;
 using Ledger.Core.Deploy;
 using Ledger.Core.Errors;
@@ -48,6 +48,8 @@ internal sealed class DeployEngine
         var id = $"d{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
         var stream = StreamKeys.Deploy(_ctx.Host, id);
         await _ctx.Store.AppendAsync(new NewEvent(stream, new DeployStarted(_ctx.Host, _ctx.Actor, id, repo.RepoKey, commit, request.Action, request.Flake, request.Message)), ct);
+        var inspector = new GenerationInspector(_ctx.Programs);
+        var before = inspector.Current();
         SwitchResult switched;
         try
         {
@@ -59,8 +61,9 @@ internal sealed class DeployEngine
             switched = new SwitchResult(127, e.Message, TimeSpan.Zero, $"nixos-rebuild {request.Action}");
         }
 
-        var generation = SystemReader.Generation(_ctx.Programs.SystemProfile);
+        var generation = inspector.Current();
         await o.WriteLineAsync($"{switched.Command}: exit {switched.ExitCode} in {switched.Duration.TotalSeconds:0.0} s" + (generation is { } g ? $", generation {g}" : ""));
+        var system = await SwitchInspection.InspectAsync(_ctx, before, generation, active: request.Action != "boot", ct);
 
         // 3. Validate, roll back, finish: as decided.
         var state = new DeployState(id, commit, request.Action, request.Validate, request.AutoRollback, switched.Command, switched.ExitCode);
@@ -88,7 +91,14 @@ internal sealed class DeployEngine
                     }
 
                     await _ctx.Store.AppendAsync(
-                        new NewEvent(stream, new DeployFinished(_ctx.Host, _ctx.Actor, id, repo.RepoKey, commit, request.Action, finish.Validated, finish.Outcome, generation, (long)clock.Elapsed.TotalMilliseconds, switched.ExitCode, switched.OutputTail, finish.Detail)),
+                        new NewEvent(stream, new DeployFinished(
+                            _ctx.Host, _ctx.Actor, id, repo.RepoKey, commit, request.Action, finish.Validated, finish.Outcome, generation, (long)clock.Elapsed.TotalMilliseconds, switched.ExitCode, switched.OutputTail, finish.Detail,
+                            FromGeneration: system.FromGeneration,
+                            PackageChanges: system.PackageChanges,
+                            NixosVersion: system.Version?.NixosVersion,
+                            NixpkgsRevision: system.Version?.NixpkgsRevision,
+                            ConfigurationRevision: system.Version?.ConfigurationRevision,
+                            SystemProblem: system.Problem)),
                         ct);
                     // Deploys are what an audit asks about first: chain them (and all before) right away.
                     await _ctx.Store.Chain.SealAsync(ct: ct);

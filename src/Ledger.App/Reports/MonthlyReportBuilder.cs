@@ -54,6 +54,11 @@ internal static class MonthlyReportBuilder
             .ToArray();
 
         var deploys = await stats.DeploysAsync(host, from, to, ct);
+        var switches = await stats.SwitchPackagesAsync(host, from, to, ct);
+        var packagesOf = switches.ToDictionary(p => p.Seq, p => SystemChange.Summary(p.Packages, 3) is { Length: > 0 } text ? text : "no version changed");
+        var packages = PackageMovement.Of(switches.SelectMany(w => w.Packages.Select(p => (w.At, p))))
+            .Select(m => new ReportPackage(m.Name, m.Switches, m.Text, ChangeDocBuilder.LocalDate(m.LastAt, zone)))
+            .ToArray();
         var restores = await stats.RestoresAsync(host, from, to, ct);
         var checks = await stats.ChecksAsync(host, from, to, ct);
         var alerts = await stats.AlertsAsync(host, from, to, ct);
@@ -81,7 +86,7 @@ internal static class MonthlyReportBuilder
         };
 
         var reportDeploys = new ReportDeploys(
-            deploys.Select(d => new ReportDeploy(d.Seq, Time(d.At, zone), d.DeployId, EventCatalogue.ShortSha(d.Commit), d.Action, ChangeDocBuilder.Outcome(d.Outcome), d.Validated, d.Generation?.ToString(Inv) ?? "-")).ToArray(),
+            deploys.Select(d => new ReportDeploy(d.Seq, Time(d.At, zone), d.DeployId, EventCatalogue.ShortSha(d.Commit), d.Action, ChangeDocBuilder.Outcome(d.Outcome), d.Validated, d.Generation?.ToString(Inv) ?? "-", packagesOf.GetValueOrDefault(d.Seq, "-"))).ToArray(),
             deploys.GroupBy(d => ChangeDocBuilder.Outcome(d.Outcome)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new OutcomeCount(g.Key, g.LongCount())).ToArray(),
             restores.Select(r => new ReportRestore(r.Seq, Time(r.At, zone), r.RestoreId, r.TargetSeq, EventCatalogue.ShortSha(r.TargetCommit), r.Via, r.Automatic, r.Result, r.Reason ?? "")).ToArray(),
             now.Rollbacks);
@@ -178,6 +183,7 @@ internal static class MonthlyReportBuilder
             reportChanges,
             inputs,
             reportDeploys,
+            packages,
             validations,
             reportAlerts,
             reportGpu,

@@ -15,6 +15,7 @@ internal sealed record MonthlyReportModel(
     IReadOnlyList<ReportChange> Changes,
     IReadOnlyList<ReportInput> Inputs,
     ReportDeploys Deploys,
+    IReadOnlyList<ReportPackage> Packages,
     ReportValidations Validations,
     ReportAlerts Alerts,
     ReportGpu Gpu,
@@ -33,7 +34,10 @@ internal sealed record ReportInput(string Name, int Updates, string Moved, int D
 
 internal sealed record ReportDeploys(IReadOnlyList<ReportDeploy> Deploys, IReadOnlyList<OutcomeCount> Outcomes, IReadOnlyList<ReportRestore> Restores, long Rollbacks);
 
-internal sealed record ReportDeploy(long Seq, string Time, string DeployId, string Commit, string Action, string Outcome, bool Validated, string Generation);
+internal sealed record ReportDeploy(long Seq, string Time, string DeployId, string Commit, string Action, string Outcome, bool Validated, string Generation, string Packages = "-");
+
+/// <summary>One package whose versions the month's switches changed (<see cref="Core.Nix.PackageMovement"/>): <see cref="Versions"/> "10.9.11 → 10.10.3".</summary>
+internal sealed record ReportPackage(string Name, int Switches, string Versions, string Last);
 
 internal sealed record OutcomeCount(string Outcome, long Count);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Ledger.App.Generations;
 using Ledger.App.Recording;
 using Ledger.App.Validation;
 using Ledger.Capture.Git;
@@ -85,6 +86,7 @@ internal sealed partial class RestoreEngine
     private async Task<RestoreStepResult> SwitchAsync(ConfigRepository repo, RestoreAction.Switch to, CancellationToken ct)
     {
         var switcher = new NixosSwitcher(_ctx.Programs.NixosRebuild, _ctx.Programs.NixEnv);
+        _generationBefore = new GenerationInspector(_ctx.Programs).Current();
         SwitchResult result;
         try
         {
@@ -147,8 +149,17 @@ internal sealed partial class RestoreEngine
     private async Task<RestoreOutcome> CompleteAsync(ConfigRepository repo, RestoreJournal journal, RestoreAction.Complete complete, int? switchedTo, Stopwatch clock, CancellationToken ct)
     {
         var generation = switchedTo ?? SystemReader.Generation(_ctx.Programs.SystemProfile);
+        var system = await SwitchInspection.InspectAsync(_ctx, _generationBefore, generation, active: true, ct);
         var id = journal.RestoreId;
-        await AppendAsync(id, new RestoreCompleted(_ctx.Host, _ctx.Actor, id, journal.Repo, journal.TargetSeq, journal.NewCommit!, generation, (long)clock.Elapsed.TotalMilliseconds), ct);
+        var completed = new RestoreCompleted(
+            _ctx.Host, _ctx.Actor, id, journal.Repo, journal.TargetSeq, journal.NewCommit!, generation, (long)clock.Elapsed.TotalMilliseconds,
+            FromGeneration: system.FromGeneration,
+            PackageChanges: system.PackageChanges,
+            NixosVersion: system.Version?.NixosVersion,
+            NixpkgsRevision: system.Version?.NixpkgsRevision,
+            ConfigurationRevision: system.Version?.ConfigurationRevision,
+            SystemProblem: system.Problem);
+        await AppendAsync(id, completed, ct);
         await FinishAsync(repo, ct);
         return new RestoreOutcome(true, id, journal.NewCommit, complete.Message);
     }

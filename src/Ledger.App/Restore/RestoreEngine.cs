@@ -18,6 +18,9 @@ internal sealed partial class RestoreEngine
 
     private readonly OperationContext _ctx;
 
+    /// <summary>The system generation just before this restore's switch, to say what the switch changed.</summary>
+    private int? _generationBefore;
+
     public RestoreEngine(OperationContext ctx)
     {
         _ctx = ctx;

@@ -5,12 +5,18 @@ namespace Ledger.Capture.Processes;
 /// <summary>
 /// The outside programs Ledger runs. Each is a name looked up on PATH unless overridden — by the
 /// environment (LEDGER_PODMAN, LEDGER_NVIDIA_SMI, LEDGER_NIXOS_REBUILD, LEDGER_SYSTEMCTL,
-/// LEDGER_NIX_ENV, LEDGER_SYSTEM_PROFILE) or by the demo, which points them at its stand-ins.
+/// LEDGER_NIX_ENV, LEDGER_NIX, LEDGER_NIXOS_VERSION, LEDGER_SYSTEM_PROFILE) or by the demo, which points them at its stand-ins.
 /// </summary>
 public sealed record Programs(string Podman, string NvidiaSmi, string NixosRebuild, string Systemctl)
 {
     /// <summary>nix-env, for switching to a recorded generation (LEDGER_NIX_ENV).</summary>
     public string NixEnv { get; init; } = "nix-env";
+
+    /// <summary>nix, for <c>nix store diff-closures</c> between generations (LEDGER_NIX).</summary>
+    public string Nix { get; init; } = "nix";
+
+    /// <summary>nixos-version, when a generation has none of its own (LEDGER_NIXOS_VERSION).</summary>
+    public string NixosVersion { get; init; } = "nixos-version";
 
     /// <summary>The system profile link whose target names the generation (LEDGER_SYSTEM_PROFILE).</summary>
     public string SystemProfile { get; init; } = "/nix/var/nix/profiles/system";
@@ -29,6 +35,8 @@ public sealed record Programs(string Podman, string NvidiaSmi, string NixosRebui
         {
             GpuOptions = new GpuCollectorOptions { Env = env, NvidiaSmiPath = smi },
             NixEnv = env("LEDGER_NIX_ENV") is { Length: > 0 } ne ? ne : "nix-env",
+            Nix = env("LEDGER_NIX") is { Length: > 0 } nx ? nx : "nix",
+            NixosVersion = env("LEDGER_NIXOS_VERSION") is { Length: > 0 } nv ? nv : "nixos-version",
             SystemProfile = env("LEDGER_SYSTEM_PROFILE") is { Length: > 0 } sp ? sp : "/nix/var/nix/profiles/system",
         };
     }
@@ -43,5 +51,7 @@ public sealed record Programs(string Podman, string NvidiaSmi, string NixosRebui
     {
         GpuOptions = new GpuCollectorOptions { Source = GpuSource.NvidiaSmi, NvidiaSmiPath = Path.Combine(folder, "nvidia-smi") },
         SystemProfile = Path.Combine(folder, "profiles", "system"),
+        Nix = Path.Combine(folder, "nix"),
+        NixosVersion = Path.Combine(folder, "nixos-version"),
     };
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ledger.App.Generations;
 using Ledger.App.Recording;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
@@ -41,6 +42,22 @@ internal static class RecordCommand
 
             return ExitCodes.Success;
         });
-        return new Command("record", "Record a fact") { commit };
+        return new Command("record", "Record a fact") { commit, Generation(context) };
+    }
+
+    /// <summary><c>ledger record generation</c>: the switch the daemon would see, recorded now (from an activation script, after a switch by hand).</summary>
+    private static Command Generation(Func<ParseResult, CliContext> context)
+    {
+        var host = new Option<string?>("--host") { Description = "The host to record for (default: $LEDGER_HOST, else this machine's name)" };
+        var command = new Command("generation", "Record the system generation now active, with the package changes since the last one Ledger recorded (nothing when it is the same)") { host };
+        command.SetAction(async (r, ct) =>
+        {
+            var ctx = context(r);
+            await using var store = await ctx.OpenStoreAsync(ct);
+            var look = await new GenerationWatch(store, ctx.Programs, r.GetValue(host) ?? ctx.DefaultHost, ctx.Actor).LookAsync(ctx.Out, ct);
+            await ctx.Out.WriteLineAsync(look.Message);
+            return ExitCodes.Success;
+        });
+        return command;
     }
 }

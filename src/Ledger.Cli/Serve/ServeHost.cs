@@ -145,6 +145,11 @@ internal sealed class ServeHost : IAsyncDisposable
             jobs.Add(new GitWatchJob(Every("git"), serve));
         }
 
+        if (intervals.Generation > 0)
+        {
+            jobs.Add(new GenerationWatchJob(Every("generation"), serve));
+        }
+
         if (intervals.Text > 0)
         {
             jobs.Add(new TextIndexJob(Every("text"), serve));

@@ -11,7 +11,8 @@ namespace Ledger.Core.Analysis;
 /// <remarks>
 /// Score = a base by kind (a switch or restore changes the running system; a commit only once it
 /// is deployed) + relevance (a term of the subject in a changed path 40, in a changed line 25, in
-/// the message 20; at most 100) + deployment (20) + state that changed across it (20 for a change
+/// the message 20; a package of the switch whose version changed 40, a flake input of that name 40;
+/// any flake input update 10, as it can change anything; at most 100) + deployment (20) + state that changed across it (20 for a change
 /// to something the subject names, else 5; at most 40) + recency (at most 15, falling linearly
 /// over the window). Relevance outweighs recency by design: one matching path beats any
 /// difference in time. Suspects the host never deployed before the subject come after all others.
@@ -22,7 +23,7 @@ public static class SuspectRanker
     /// <summary>The event types (aliases) that change something and so can be suspects.</summary>
     public static readonly IReadOnlySet<string> ChangeTypes = new HashSet<string>(StringComparer.Ordinal)
     {
-        "config_edited", "deploy_finished", "restore_completed", "restore_failed", "file_restored", "service_restarted",
+        "config_edited", "deploy_finished", "restore_completed", "restore_failed", "file_restored", "service_restarted", "generation_activated",
     };
 
     private const int PathPoints = 40;
@@ -34,6 +35,7 @@ public static class SuspectRanker
     private const int MatchingStatePoints = 20;
     private const int OtherStatePoints = 5;
     private const int MaxState = 40;
+    private const int InputUpdatePoints = 10;
 
     /// <summary>
     /// Ranks every change in <paramref name="events"/>, with the state across each from the readings
@@ -157,7 +159,7 @@ public static class SuspectRanker
 
     private static int BaseScore(object e) => e switch
     {
-        DeployFinished or RestoreCompleted => 10,
+        DeployFinished or RestoreCompleted or GenerationActivated => 10,
         _ => 5,
     };
 
@@ -221,15 +223,23 @@ public static class SuspectRanker
                 }
 
                 points += Matches(c, terms, "", reasons);
+                points += Inputs(c, terms, reasons);
                 break;
-            case DeployFinished:
-                // A switch is as relevant as the changes it carried.
-                foreach (var edit in edits.Where(x => deployedBy.TryGetValue(x.Seq, out var d) && d.Seq == e.Seq))
+            case DeployFinished d:
+                // A switch is as relevant as the changes it carried, and the packages it changed.
+                foreach (var edit in edits.Where(x => deployedBy.TryGetValue(x.Seq, out var carrier) && carrier.Seq == e.Seq))
                 {
                     var c = (ConfigEdited)edit.Data;
                     points += Matches(c, terms, $"switched to {EventCatalogue.ShortSha(c.Sha)}, which ", reasons);
                 }
 
+                points += Packages(d.PackageChanges, terms, reasons);
+                break;
+            case RestoreCompleted r:
+                points += Packages(r.PackageChanges, terms, reasons);
+                break;
+            case GenerationActivated g:
+                points += Packages(g.PackageChanges, terms, reasons);
                 break;
             case FileRestored f:
                 foreach (var t in terms.Where(t => Contains(f.Destination, t.Word) || Contains(f.Path, t.Word)))
@@ -247,6 +257,48 @@ public static class SuspectRanker
                 }
 
                 break;
+        }
+
+        return points;
+    }
+
+    /// <summary>The flake inputs a commit moved: always said (an update can change anything), and an input the subject names counts as a matching path.</summary>
+    private static int Inputs(ConfigEdited c, IReadOnlyList<Term> terms, List<string> reasons)
+    {
+        if (c.FlakeInputs is not { Count: > 0 } inputs)
+        {
+            return 0;
+        }
+
+        var points = InputUpdatePoints;
+        reasons.Add($"moved flake inputs: {string.Join(", ", inputs.Select(Nix.FlakeInputText.Phrase))}");
+        foreach (var t in terms.Where(t => inputs.Any(i => Contains(i.Input, t.Word))))
+        {
+            points += PathPoints;
+            reasons.Add($"moved the input {inputs.First(i => Contains(i.Input, t.Word)).Input} (matches {t.Source})");
+        }
+
+        return points;
+    }
+
+    /// <summary>Packages of a switch whose versions changed and that a term names: the strongest evidence a switch gives.</summary>
+    private static int Packages(IReadOnlyList<Nix.PackageChange>? packages, IReadOnlyList<Term> terms, List<string> reasons)
+    {
+        var changed = (packages ?? []).Where(p => p.VersionsChanged).ToList();
+        var points = 0;
+        foreach (var t in terms)
+        {
+            var named = changed.Where(p => Contains(p.Name, t.Word)).Take(3).ToList();
+            if (named.Count > 0)
+            {
+                points += PathPoints;
+                reasons.Add($"changed {string.Join(", ", named.Select(p => p.Phrase))} (matches {t.Source})");
+            }
+        }
+
+        if (points == 0 && changed.Count > 0)
+        {
+            reasons.Add($"changed {changed.Count} package{(changed.Count == 1 ? "" : "s")}: {Nix.SystemChange.Summary(changed, 3)}");
         }
 
         return points;

@@ -23,6 +23,7 @@ public static class EventCatalogue
         new(typeof(SystemSnapshotTaken), "system_snapshot_taken", "system-snapshot"),
         new(typeof(DeployStarted), "deploy_started", "deploy"),
         new(typeof(DeployFinished), "deploy_finished", "deploy"),
+        new(typeof(GenerationActivated), "generation_activated", "generation"),
         new(typeof(RestoreStarted), "restore_started", "restore"),
         new(typeof(RestoreStepCompleted), "restore_step_completed", "restore"),
         new(typeof(RestoreCompleted), "restore_completed", "restore"),
@@ -63,10 +64,11 @@ public static class EventCatalogue
         StorageSnapshotTaken s => StorageSnapshotTitle(s.Mounts.Count),
         SystemSnapshotTaken s => SystemSnapshotTitle(s.Kernel, s.Load1, s.Generation),
         DeployStarted d => $"deploy {ShortSha(d.Commit)} ({d.Action}) started",
-        DeployFinished d => $"deploy {ShortSha(d.Commit)} {d.Outcome.ToString().ToLowerInvariant()}" + (d.Generation is { } g ? $", generation {g}" : ""),
+        DeployFinished d => $"deploy {ShortSha(d.Commit)} {d.Outcome.ToString().ToLowerInvariant()}" + (d.Generation is { } g ? $", generation {g}" : "") + Packages(d.PackageChanges),
+        GenerationActivated a => $"generation {(a.FromGeneration is { } f ? $"{f} → " : "")}{a.Generation} activated" + Packages(a.PackageChanges),
         RestoreStarted r => $"restore to #{r.TargetSeq} ({ShortSha(r.TargetCommit)}) started via {r.Via}" + (r.Automatic ? " (automatic)" : ""),
         RestoreStepCompleted r => $"restore step {r.Step}: {r.Detail}",
-        RestoreCompleted r => $"restore completed at {ShortSha(r.NewCommit)}",
+        RestoreCompleted r => $"restore completed at {ShortSha(r.NewCommit)}" + Packages(r.PackageChanges),
         RestoreFailed r => $"restore failed at {r.Step}: {r.Error}",
         ServiceRestarted s => $"{s.Unit} restarted" + (s.Succeeded ? "" : " (failed)"),
         AlertFired a => $"{a.AlertName} firing" + (a.Severity is null ? "" : $" ({a.Severity})"),
@@ -79,6 +81,9 @@ public static class EventCatalogue
     // Titles shared with EventLine, which reads them without decoding the event.
     internal static string ConfigEditTitle(string sha, string purpose, int files, int added, int removed, string inputs = "") =>
         $"{ShortSha(sha)} {purpose} ({Plural(files, "file")}, +{added}/-{removed}{(inputs.Length == 0 ? "" : "; " + inputs)})";
+
+    private static string Packages(IReadOnlyList<Nix.PackageChange>? changes) =>
+        Nix.SystemChange.Summary(changes) is { Length: > 0 } text ? $" ({text})" : "";
 
     internal static string GpuSnapshotTitle(int gpus, string source) => $"{Plural(gpus, "GPU")} via {source}";
 

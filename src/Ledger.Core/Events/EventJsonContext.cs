@@ -20,6 +20,7 @@ namespace Ledger.Core.Events;
 [JsonSerializable(typeof(SystemSnapshotTaken))]
 [JsonSerializable(typeof(DeployStarted))]
 [JsonSerializable(typeof(DeployFinished))]
+[JsonSerializable(typeof(GenerationActivated))]
 [JsonSerializable(typeof(RestoreStarted))]
 [JsonSerializable(typeof(RestoreStepCompleted))]
 [JsonSerializable(typeof(RestoreCompleted))]

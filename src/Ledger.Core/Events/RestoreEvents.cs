@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Ledger.Core.Nix;
+
 namespace Ledger.Core.Events;
 
 /// <summary>A restore-to-event began: the config in effect at <see cref="TargetSeq"/> is the goal.</summary>
@@ -23,6 +26,7 @@ public sealed record RestoreStepCompleted(
     string Detail,
     long DurationMs) : ILedgerEvent;
 
+/// <summary>A restore finished; like <see cref="DeployFinished"/>, it says what the switch changed in the last six fields.</summary>
 public sealed record RestoreCompleted(
     string Host,
     string Actor,
@@ -31,7 +35,13 @@ public sealed record RestoreCompleted(
     long TargetSeq,
     string NewCommit,
     int? Generation,
-    long DurationMs) : ILedgerEvent;
+    long DurationMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? FromGeneration = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PackageChange>? PackageChanges = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NixosVersion = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NixpkgsRevision = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConfigurationRevision = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SystemProblem = null) : ILedgerEvent;
 
 /// <summary>
 /// A restore failed at <see cref="Step"/>; <see cref="UndoneTo"/> names the commit whose tree the

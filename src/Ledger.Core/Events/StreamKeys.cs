@@ -22,6 +22,13 @@ public static class StreamKeys
 
     public static string Restore(string host, string restoreId) => $"restore:{host}:{restoreId}";
 
+    /// <summary>
+    /// An observed switch to <paramref name="generation"/>, after the event <paramref name="afterSeq"/>
+    /// that recorded the generation before it (0: none): two observers of the same switch write one
+    /// event, and a later return to the same generation is a new one.
+    /// </summary>
+    public static string Generation(string host, int generation, long afterSeq) => $"generation:{host}:{generation}:after-{afterSeq}";
+
     /// <summary>The prefix shared by every occurrence of one alert (by Alertmanager fingerprint) on one host.</summary>
     public static string Alert(string host, string fingerprint) => $"alert:{host}:{fingerprint}";
 

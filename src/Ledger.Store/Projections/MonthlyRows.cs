@@ -18,6 +18,9 @@ public sealed record PeriodCounts(
 
 public sealed record DeployStat(string DeployId, long Seq, DateTimeOffset At, string Commit, string Action, string Outcome, bool Validated, int? Generation, long DurationMs);
 
+/// <summary>The package changes one switch recorded: <see cref="Type"/> is deploy_finished, restore_completed or generation_activated.</summary>
+public sealed record SwitchPackages(long Seq, DateTimeOffset At, string Type, IReadOnlyList<Ledger.Core.Nix.PackageChange> Packages);
+
 public sealed record RestoreStat(string RestoreId, long Seq, DateTimeOffset At, long TargetSeq, string TargetCommit, string Via, bool Automatic, string? Reason, string Result, string? NewCommit);
 
 public sealed record CheckStat(string Check, string CheckKind, long Runs, long Passed, long Failed, long Errors, string? LastProblem);

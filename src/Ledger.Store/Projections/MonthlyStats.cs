@@ -60,6 +60,21 @@ public sealed class MonthlyStats
             r => new DeployStat(r.GetString(0), r.GetInt64(1), r.GetFieldValue<DateTimeOffset>(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetBoolean(6), r.IsDBNull(7) ? null : r.GetInt32(7), r.GetInt64(8)),
             ct);
 
+    /// <summary>The switches of the period that recorded package changes (deploys, restores, observed generations), oldest first.</summary>
+    public Task<IReadOnlyList<SwitchPackages>> SwitchPackagesAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
+        QueryAsync(
+            $"""
+            select seq_id, timestamp, type, data->'packageChanges'
+            from {S}.mt_events
+            where type in ('deploy_finished', 'restore_completed', 'generation_activated') and data->>'host' = @host
+              and timestamp >= @from and timestamp < @to and jsonb_typeof(data->'packageChanges') = 'array'
+            order by seq_id
+            """,
+            host, from, to, null,
+            r => new SwitchPackages(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2),
+                System.Text.Json.JsonSerializer.Deserialize<List<Ledger.Core.Nix.PackageChange>>(r.GetString(3), Ledger.Core.Events.EventJson.Options) ?? []),
+            ct);
+
     /// <summary>The restores started in the period, with how each ended.</summary>
     public Task<IReadOnlyList<RestoreStat>> RestoresAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
         QueryAsync(

@@ -1,5 +1,6 @@
 using Ledger.Core.Analysis;
 using Ledger.Core.Events;
+using Ledger.Core.Nix;
 using Ledger.Core.Timeline;
 
 namespace Ledger.Core.Tests.Analysis;
@@ -165,6 +166,39 @@ public class SuspectRankerSpecs
         suspects[0].Seq.ShouldBe(target.Seq);
         suspects[0].Reasons.ShouldContain("the commit the failed deploy switched to");
         suspects.ShouldNotContain(s => s.Seq == failed.Seq);
+    }
+
+    [Fact]
+    public void A_deploy_that_changed_the_named_package_outranks_a_commit_that_only_mentions_it()
+    {
+        // Arrange: the admin's commit mentions jellyfin in its message; the nixpkgs bump it carried changed jellyfin itself.
+        var bump = Entry(T.AddHours(-5), new ConfigEdited("mediabox", "root", "/etc/nixos", "c3", [], "Admin", "admin@example.org", T.AddHours(-5), "flake.lock: Update", "flake.lock: Update",
+            [new FileChange("flake.lock", null, FileChangeKind.Modified, 6, 6, [], false, null)], 6, 6,
+            FlakeInputs: [new FlakeInputChange("nixpkgs", "updated", "aaa", "bbb", "2026-11-01T00:00:00Z", "2026-11-15T00:00:00Z", "nixos-26.05", "nixos-26.05")]));
+        var note = Commit("d4", T.AddHours(-4), "Note about jellyfin", "README.md");
+        PackageChange[] packages = [new("jellyfin", ["10.9.11"], ["10.10.3"], 20480), new("zstd", [], [], 20480), new("sonarr", ["4.0.9"], ["4.0.10"], null)];
+        var deploy = Entry(T.AddHours(-3), new DeployFinished("mediabox", "root", "d1", "/etc/nixos", "d4", "switch", true, DeployOutcome.Succeeded, 42, 1000, 0, null, null, FromGeneration: 41, PackageChanges: packages));
+        var (subject, terms) = Alert("JellyfinDown", "jellyfin");
+
+        // Act
+        var suspects = SuspectRanker.Rank(subject, terms, From, [bump, note, deploy], [], true, 10);
+
+        // Assert
+        suspects[0].Seq.ShouldBe(deploy.Seq);
+        suspects[0].Reasons.ShouldContain("changed jellyfin 10.9.11 → 10.10.3 (matches job=jellyfin)");
+        suspects.Single(s => s.Seq == bump.Seq).Reasons.ShouldContain("moved flake inputs: nixpkgs +14 days");
+    }
+
+    [Fact]
+    public void A_switch_made_outside_Ledger_is_a_suspect_and_says_what_it_changed()
+    {
+        var generation = Entry(T.AddHours(-1), new GenerationActivated("mediabox", "ledger-serve", 41, 42, [new PackageChange("nvidia-x11", ["550.107.02"], ["565.57.01"], 1024 * 1024)], null, null, null, null));
+        var (subject, terms) = Alert("GpuDown", "nvidia");
+
+        var suspect = SuspectRanker.Rank(subject, terms, From, [generation], [], false, 10).ShouldHaveSingleItem();
+
+        suspect.Kind.ShouldBe("generation");
+        suspect.Reasons.ShouldContain("changed nvidia-x11 550.107.02 → 565.57.01 (matches job=nvidia)");
     }
 
     private static (WhySubject Subject, IReadOnlyList<Term> Terms) Alert(string name, string job)

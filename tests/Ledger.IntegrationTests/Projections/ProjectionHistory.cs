@@ -71,7 +71,13 @@ internal static class ProjectionHistory
 
         await Append(store, StreamKeys.Deploy(host, "d1"), Utc(3, 14, 9, 35), new DeployStarted(host, Actor, "d1", Repo, ShaB, "switch", ".#media", "Enable NVIDIA transcoding"));
         await Append(store, StreamKeys.Deploy(host, "d1"), Utc(3, 14, 9, 42), new DeployFinished(host, Actor, "d1", Repo, ShaB, "switch", true, DeployOutcome.Succeeded, 42, 420000, 0, null, null));
-        await Append(store, StreamKeys.Deploy(host, "d2"), Utc(3, 14, 16, 5), new DeployFinished(host, Actor, "d2", Repo, ShaB2, "switch", false, DeployOutcome.RolledBack, 43, 300000, 0, null, "validation failed"));
+        await Append(store, StreamKeys.Deploy(host, "d2"), Utc(3, 14, 16, 5), new DeployFinished(
+            host, Actor, "d2", Repo, ShaB2, "switch", false, DeployOutcome.RolledBack, 43, 300000, 0, null, "validation failed",
+            FromGeneration: 42,
+            PackageChanges: [new("jellyfin", ["10.9.11"], ["10.10.3"], 20480), new("radarr", [], ["5.14.0.9383"], 41062), new("zstd", [], [], 20480)],
+            NixosVersion: "25.11.20260313.89abcde",
+            NixpkgsRevision: "89abcdef0123456789abcdef0123456789abcdef",
+            ConfigurationRevision: ShaB2));
 
         await Append(store, StreamKeys.Restore(host, "r1"), Utc(3, 14, 16, 4), new RestoreStarted(host, Actor, "r1", Repo, 2, ShaB, ShaB2, "git", "automatic rollback of deploy d2", true, 42));
         await Append(store, StreamKeys.Restore(host, "r1"), Utc(3, 14, 16, 5), new RestoreCompleted(host, Actor, "r1", Repo, 2, "e0e0e0e0f1f1f1f1a2a2a2a2b3b3b3b3c4c4c4c4", 42, 60000));

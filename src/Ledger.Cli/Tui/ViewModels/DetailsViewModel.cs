@@ -116,6 +116,9 @@ internal sealed class DetailsViewModel
             case SystemSnapshotTaken system:
                 lines.AddRange(EventTables.System(system));
                 break;
+            case GenerationActivated g:
+                lines.AddRange(EventTables.Packages(g.FromGeneration, g.Generation, g.PackageChanges, g.NixosVersion, g.ConfigurationRevision, g.SystemProblem));
+                break;
             case AlertFired or AlertResolved:
                 lines.AddRange(EventTables.Alert(e.Data, zone));
                 break;
@@ -255,8 +258,14 @@ internal sealed class DetailsViewModel
                 lines.Add(StyledLine.Of($"error:   {d.Error}", Tone.Bad));
             }
 
+            lines.AddRange(EventTables.Packages(d.FromGeneration, d.Generation, d.PackageChanges, d.NixosVersion, d.ConfigurationRevision, d.SystemProblem));
+
             lines.Add(StyledLine.Of("Output:", Tone.Heading));
             lines.AddRange(StyledLine.Block(d.OutputTail ?? "(none)", Tone.Normal, "  "));
+        }
+        else if (e.Data is RestoreCompleted r)
+        {
+            lines.AddRange(EventTables.Packages(r.FromGeneration, r.Generation, r.PackageChanges, r.NixosVersion, r.ConfigurationRevision, r.SystemProblem));
         }
         else
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ledger.Core.Events;
+using Ledger.Core.Nix;
 
 namespace Ledger.Cli.Tui.ViewModels;
 
@@ -63,6 +64,35 @@ internal static class EventTables
         yield return StyledLine.Of($"uptime:     {(int)uptime.TotalDays}d {uptime.Hours}h {uptime.Minutes}m");
         yield return StyledLine.Of(string.Create(Inv, $"load:       {s.Load1:0.00} {s.Load5:0.00} {s.Load15:0.00} (1, 5, 15 min)"));
         yield return StyledLine.Of($"memory:     {Size(used)} used of {Size(s.MemoryTotalBytes)} ({(s.MemoryTotalBytes > 0 ? 100.0 * used / s.MemoryTotalBytes : 0).ToString("0", Inv)}%), {Size(s.MemoryAvailableBytes)} available");
+    }
+
+    /// <summary>What a switch changed: generations, NixOS version, the commit it was built from, and one line per package.</summary>
+    public static IEnumerable<StyledLine> Packages(int? from, int? to, IReadOnlyList<PackageChange>? packages, string? nixosVersion, string? configurationRevision, string? problem)
+    {
+        if (from is null && packages is null && nixosVersion is null && problem is null)
+        {
+            yield break; // recorded before Ledger read package changes
+        }
+
+        yield return StyledLine.Of($"System: generation {(from is { } f ? $"{f} → " : "")}{(to is { } t ? t.ToString(CultureInfo.InvariantCulture) : "?")}" +
+            (nixosVersion is null ? "" : $", NixOS {nixosVersion}") + (configurationRevision is null ? "" : $", built from {EventCatalogue.ShortSha(configurationRevision)}"), Tone.Heading);
+        if (problem is not null)
+        {
+            yield return StyledLine.Of($"  not read: {problem}", Tone.Bad);
+        }
+
+        if (packages is { Count: 0 })
+        {
+            yield return StyledLine.Of("  no package changed", Tone.Dim);
+        }
+
+        foreach (var p in (packages ?? []).OrderBy(p => !p.VersionsChanged).ThenBy(p => p.Name, StringComparer.Ordinal))
+        {
+            var size = p.SizeDeltaBytes is { } b ? $"  {(b >= 0 ? "+" : "-")}{Size(Math.Abs(b))}" : "";
+            yield return StyledLine.Of($"  {(p.VersionsChanged ? p.Phrase : p.Name)}{size}", p.VersionsChanged ? Tone.Normal : Tone.Dim);
+        }
+
+        yield return new("");
     }
 
     public static IEnumerable<StyledLine> Alert(object alert, TimeZoneInfo zone)
