@@ -21,11 +21,11 @@ public sealed partial class LedgerStore
             }
 
             var s = MartenConfig.Schema;
-            var probe = $"select {EntryColumns} from {s}.mt_events x where x.type = y.type and x.data->>'host' = @host and {VisibleSql}";
+            var probe = $"select {StoredEntryColumns} from {s}.mt_events x where x.type = y.type and x.data->>'host' = @host and {VisibleSql}";
             await using var conn = await OpenConnectionAsync(_dataSource, ct);
             await using var cmd = new NpgsqlCommand(
                 $"""
-                select distinct on (seq_id) {EntryColumns} from (
+                select distinct on (seq_id) {StoredEntryColumns} from (
                   select e.* from unnest(@times) as t(at) cross join unnest(@types) as y(type)
                   cross join lateral (
                     (({probe} and x.timestamp < t.at order by x.timestamp desc limit 1)

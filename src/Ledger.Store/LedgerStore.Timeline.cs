@@ -82,9 +82,10 @@ public sealed partial class LedgerStore
             // A config edit with a host layout names the hosts it touches. A shared one touches every
             // host of its repository: those its other commits name (or the host that records it).
             // Anything else belongs to the host that recorded it.
-            sql.Append(" and (case when type = 'config_edited' and data ? 'hosts' then data->'hosts' ? @affects or (data->>'shared' = 'true' and (data->>'host' = @affects")
+            var merged = MergedDataSql;
+            sql.Append($" and (case when type = 'config_edited' and {merged} ? 'hosts' then {merged}->'hosts' ? @affects or ({merged}->>'shared' = 'true' and (data->>'host' = @affects")
                 .Append(" or (data->>'host', data->>'repo') in (select o.data->>'host', o.data->>'repo' from ").Append(MartenConfig.Schema)
-                .Append(".mt_events o where o.type = 'config_edited' and o.data->'hosts' ? @affects))) else data->>'host' = @affects end)");
+                .Append(".mt_events o where o.type in ('config_edited', 'change_derived') and o.data->'hosts' ? @affects))) else data->>'host' = @affects end)");
             cmd.Parameters.AddWithValue("affects", affected);
         }
 
@@ -176,8 +177,20 @@ public sealed partial class LedgerStore
             return await reader.ReadAsync(ct) ? ReadEntry(reader) : null;
         }, ct);
 
-    /// <summary>The columns <see cref="ReadEntry"/> reads, in its order.</summary>
-    internal const string EntryColumns = "seq_id, timestamp, type, stream_id, data";
+    /// <summary>
+    /// A config edit's payload with the latest <c>change_derived</c> of its stream merged in (facts a
+    /// later Ledger derived from the commit: the stored event is never edited); any other event's
+    /// payload as stored. For queries over <c>mt_events</c> without an alias.
+    /// </summary>
+    internal static readonly string MergedDataSql =
+        $"(case when mt_events.type = 'config_edited' then mt_events.data || coalesce((select d.data - 'host' - 'actor' - 'targetSeq' - 'repo' - 'sha' from {MartenConfig.Schema}.mt_events d " +
+        "where d.stream_id = mt_events.stream_id and d.type = 'change_derived' order by d.seq_id desc limit 1), '{}'::jsonb) else mt_events.data end)";
+
+    /// <summary>The columns <see cref="ReadEntry"/> reads, in its order, from <c>mt_events</c> without an alias (derived facts merged, <see cref="MergedDataSql"/>).</summary>
+    internal static readonly string EntryColumns = "seq_id, timestamp, type, stream_id, " + MergedDataSql;
+
+    /// <summary>The same columns as stored, for queries over readings (snapshots, check runs), which have nothing derived.</summary>
+    internal const string StoredEntryColumns = "seq_id, timestamp, type, stream_id, data";
 
     internal static TimelineEntry ReadEntry(NpgsqlDataReader reader)
     {

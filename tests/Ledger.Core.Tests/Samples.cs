@@ -59,6 +59,17 @@ internal static class Samples
         Notes: "Reviewed by bob",
         Validation: "curl https://box/status returned 200");
 
+    public static ChangeDerived ChangeDerived { get; } = new(
+        Host: "box",
+        Actor: "alice",
+        TargetSeq: 1200,
+        Repo: "/etc/nixos",
+        Sha: "3f2a9c1d7e5b4a6091c2d3e4f5a6b7c8d9e0f1a2",
+        FlakeInputs: [new("nixpkgs", "updated", "aaa", "bbb", "2026-05-01T00:00:00Z", "2026-05-15T00:00:00Z", "nixos-25.11", "nixos-26.05")],
+        FlakeLockProblem: "flake.lock before this commit: not valid JSON",
+        Hosts: ["media"],
+        Shared: true);
+
     public static RepositoryRegistered RepositoryRegistered { get; } = new(
         Host: "box",
         Actor: "root",
@@ -277,6 +288,7 @@ internal static class Samples
     [
         ConfigEdited,
         ChangeAnnotated,
+        ChangeDerived,
         RepositoryRegistered,
         BackupTaken,
         FileRestored,

@@ -3,6 +3,9 @@ using LibGit2Sharp;
 
 namespace Ledger.Capture.Git;
 
+/// <summary>The facts about Nix that a commit's event carries, as <see cref="GitHistoryReader.DeriveNix"/> derives them again.</summary>
+public sealed record NixFacts(IReadOnlyList<FlakeInputChange>? FlakeInputs, string? FlakeLockProblem, IReadOnlyList<string>? Hosts, bool? Shared);
+
 // Which hosts of a multi-host configuration a commit touches, from the layout on both sides of it.
 public sealed partial class GitHistoryReader
 {
@@ -32,6 +35,24 @@ public sealed partial class GitHistoryReader
             // The layout is a reading aid; a tree that cannot be read leaves the commit without it.
             return (null, null);
         }
+    }
+
+    /// <summary>
+    /// The Nix facts of a commit recorded earlier, from its stored file list: what a reader of this
+    /// build would put in <see cref="ConfigEdited.FlakeInputs"/>, <see cref="ConfigEdited.FlakeLockProblem"/>,
+    /// <see cref="ConfigEdited.Hosts"/> and <see cref="ConfigEdited.Shared"/>. Null when the commit is
+    /// not in the repository any more.
+    /// </summary>
+    public NixFacts? DeriveNix(string sha, IReadOnlyList<FileChange> files)
+    {
+        if (_repo.Lookup<Commit>(sha) is not { } commit)
+        {
+            return null;
+        }
+
+        var (inputs, problem) = FlakeInputsOf(commit, files);
+        var (hosts, shared) = HostsOf(commit, files);
+        return new NixFacts(inputs, problem, hosts, shared);
     }
 
     private HostLayout LayoutOf(Tree tree, Tree? parent)

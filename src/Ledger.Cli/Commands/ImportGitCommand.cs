@@ -12,7 +12,8 @@ internal static class ImportGitCommand
     public static Command Create(Func<ParseResult, CliContext> context)
     {
         var scope = RepoTarget.Create();
-        var command = new Command("import-git", "Record every commit reachable from HEAD as a config-edit event (re-running adds nothing)") { scope.Repo, scope.Host };
+        var rederive = new Option<bool>("--rederive") { Description = "Also derive the Nix facts (flake inputs, hosts touched) again for commits recorded earlier, appending change_derived events where this version finds more than their events say" };
+        var command = new Command("import-git", "Record every commit reachable from HEAD as a config-edit event (re-running adds nothing)") { scope.Repo, scope.Host, rederive };
         command.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
@@ -47,6 +48,13 @@ internal static class ImportGitCommand
             ctx.Log.Information("Imported {Repo}: {Recorded} recorded, {Skipped} skipped in {Elapsed}", result.Repo, result.Recorded, result.Skipped, result.Elapsed);
             await ctx.Out.WriteLineAsync(
                 $"{result.Repo}: {result.Reachable} commits reachable from HEAD; {result.Recorded} recorded, {result.Skipped} already recorded (skipped) in {result.Elapsed.TotalSeconds:0.0} s.");
+            if (r.GetValue(rederive))
+            {
+                var again = await NixRederivation.RunAsync(store, reader, hostName, ctx.Actor, ct);
+                await ctx.Out.WriteLineAsync(
+                    $"Derived the Nix facts again for {again.Looked} recorded commits: {again.Derived} got new facts (change_derived events)" +
+                    (again.Missing > 0 ? $"; {again.Missing} are no longer in the repository and keep what they have." : "."));
+            }
             if (result.Vanished.Count > 0)
             {
                 // Recorded history is never deleted: say plainly that the branch no longer has it.

@@ -101,6 +101,23 @@ public sealed record ChangeAnnotated(
     string? Notes,
     string? Validation) : ILedgerEvent;
 
+/// <summary>
+/// Facts derived from a recorded commit by a later Ledger than the one that recorded it (the flake
+/// inputs its lock moved, the hosts it touches), written by <c>ledger import-git --rederive</c> to
+/// the commit's stream. Readers merge the latest one into the <see cref="ConfigEdited"/> (the
+/// stored commit event is never edited); the fields mean the same as there.
+/// </summary>
+public sealed record ChangeDerived(
+    string Host,
+    string Actor,
+    long TargetSeq,
+    string Repo,
+    string Sha,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Nix.FlakeInputChange>? FlakeInputs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FlakeLockProblem,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Hosts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Shared) : ILedgerEvent;
+
 /// <summary>A configuration repository was registered with Ledger (<c>ledger init</c>).</summary>
 public sealed record RepositoryRegistered(
     string Host,

@@ -13,6 +13,7 @@ public static class EventCatalogue
     [
         new(typeof(ConfigEdited), "config_edited", "config-edit"),
         new(typeof(ChangeAnnotated), "change_annotated", "annotation"),
+        new(typeof(ChangeDerived), "change_derived", "annotation"),
         new(typeof(RepositoryRegistered), "repository_registered", "repository"),
         new(typeof(BackupTaken), "backup_taken", "backup"),
         new(typeof(FileRestored), "file_restored", "backup"),
@@ -55,6 +56,7 @@ public static class EventCatalogue
     {
         ConfigEdited c => ConfigEditTitle(c.Sha, c.Purpose, c.Files.Count, c.LinesAdded, c.LinesRemoved, Nix.FlakeInputText.Summary(c.FlakeInputs)),
         ChangeAnnotated a => $"annotated #{a.TargetSeq}" + (a.Purpose is null ? "" : $": {a.Purpose}"),
+        ChangeDerived d => $"derived Nix facts of #{d.TargetSeq} ({ShortSha(d.Sha)})" + DerivedText(d),
         RepositoryRegistered r => $"registered {r.Repo} ({r.Branch})" + (r.HookInstalled ? " with post-commit hook" : ""),
         BackupTaken b => $"backup of {b.Path} ({b.SizeBytes} bytes, {b.Sha256[..Math.Min(12, b.Sha256.Length)]})",
         FileRestored f => $"restored {f.Destination} from backup #{f.FromSeq} ({f.Sha256[..Math.Min(12, f.Sha256.Length)]})",
@@ -81,6 +83,27 @@ public static class EventCatalogue
     // Titles shared with EventLine, which reads them without decoding the event.
     internal static string ConfigEditTitle(string sha, string purpose, int files, int added, int removed, string inputs = "") =>
         $"{ShortSha(sha)} {purpose} ({Plural(files, "file")}, +{added}/-{removed}{(inputs.Length == 0 ? "" : "; " + inputs)})";
+
+    private static string DerivedText(ChangeDerived d)
+    {
+        var parts = new List<string>();
+        if (Nix.FlakeInputText.Summary(d.FlakeInputs) is { Length: > 0 } inputs)
+        {
+            parts.Add(inputs);
+        }
+
+        if (Nix.HostText.Touched(d.Hosts, d.Shared) is { } hosts)
+        {
+            parts.Add("hosts " + hosts);
+        }
+
+        if (d.FlakeLockProblem is not null)
+        {
+            parts.Add("flake.lock unreadable");
+        }
+
+        return parts.Count == 0 ? "" : ": " + string.Join("; ", parts);
+    }
 
     private static string Packages(IReadOnlyList<Nix.PackageChange>? changes) =>
         Nix.SystemChange.Summary(changes) is { Length: > 0 } text ? $" ({text})" : "";

@@ -10,6 +10,7 @@ namespace Ledger.Core.Events;
 /// </summary>
 [JsonSerializable(typeof(ConfigEdited))]
 [JsonSerializable(typeof(ChangeAnnotated))]
+[JsonSerializable(typeof(ChangeDerived))]
 [JsonSerializable(typeof(RepositoryRegistered))]
 [JsonSerializable(typeof(BackupTaken))]
 [JsonSerializable(typeof(FileRestored))]

@@ -26,7 +26,8 @@ public sealed class ChangeRecords
         var sql = $"""
             with c as (
               select e.seq_id, e.stream_id, e.timestamp,
-                     e.data - 'files' as head,
+                     (e.data || coalesce((select d.data - 'host' - 'actor' - 'targetSeq' - 'repo' - 'sha' from {s}.mt_events d
+                                          where d.stream_id = e.stream_id and d.type = 'change_derived' order by d.seq_id desc limit 1), jsonb_build_object())) - 'files' as head,
                      (select coalesce(jsonb_agg(f - 'patch' order by n), '[]'::jsonb)
                         from jsonb_array_elements(e.data->'files') with ordinality as x(f, n)) as files
               from {s}.mt_events e
