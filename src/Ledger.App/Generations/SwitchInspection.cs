@@ -22,10 +22,13 @@ internal static class SwitchInspection
         {
             null => "not recorded",
             { Count: 0 } => "no change",
-            var list => $"{list.Count(c => c.VersionsChanged)} changed version, {list.Count(c => !c.VersionsChanged)} only size" + (SystemChange.Summary(list, 5) is { Length: > 0 } s ? $": {s}" : ""),
+            var list => Counted(list.Count(c => c.VersionsChanged), "new version") + (list.Count(c => !c.VersionsChanged) is > 0 and var sized ? $", {sized} only in size" : "")
+                + (SystemChange.Summary(list, 5) is { Length: > 0 } s ? $": {s}" : ""),
         };
         var version = change.Version?.NixosVersion is { } v ? $"; NixOS {v}" : "";
         var problem = change.Problem is null ? "" : $" ({change.Problem})";
         return $"Packages{where}: {packages}{version}{problem}";
     }
+
+    private static string Counted(int n, string what) => n == 1 ? $"1 with a {what}" : $"{n} with a {what}";
 }

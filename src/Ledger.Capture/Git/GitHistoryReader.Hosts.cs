@@ -104,13 +104,13 @@ public sealed partial class GitHistoryReader
         }
     }
 
-    /// <summary>A host folder's entries: directories end in <c>/</c>; under <c>systems/</c> an architecture folder (<c>x86_64-linux</c>) is looked into.</summary>
+    /// <summary>A host folder's entries: directories end in <c>/</c>; a platform folder (<see cref="IsPlatform"/>) is looked into.</summary>
     private static IEnumerable<string> EntriesOf(string path, Tree tree)
     {
         foreach (var entry in tree)
         {
             var full = $"{path}/{entry.Name}";
-            if (entry.Target is Tree sub && path.EndsWith("systems", StringComparison.Ordinal) && IsSystem(entry.Name))
+            if (entry.Target is Tree sub && IsPlatform(entry.Name))
             {
                 foreach (var inner in sub)
                 {
@@ -128,6 +128,7 @@ public sealed partial class GitHistoryReader
         }
     }
 
-    private static bool IsSystem(string name) =>
-        name.EndsWith("-linux", StringComparison.Ordinal) || name.EndsWith("-darwin", StringComparison.Ordinal);
+    /// <summary>A folder that groups hosts by platform (<c>x86_64-linux</c>, <c>aarch64-darwin</c>, <c>nixos</c>, <c>darwin</c>): its entries are the hosts.</summary>
+    private static bool IsPlatform(string name) =>
+        name is "nixos" or "darwin" || name.EndsWith("-linux", StringComparison.Ordinal) || name.EndsWith("-darwin", StringComparison.Ordinal);
 }

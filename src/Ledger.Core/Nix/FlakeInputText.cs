@@ -27,7 +27,8 @@ public static class FlakeInputText
         }
 
         var shown = string.Join(", ", changes.Take(InTitle).Select(Phrase));
-        return changes.Count > InTitle ? $"{shown} and {changes.Count - InTitle} more inputs" : shown;
+        var more = changes.Count - InTitle;
+        return more > 0 ? $"{shown} and {more} more input{(more == 1 ? "" : "s")}" : shown;
     }
 
     /// <summary>A rev as people read it: the first 12 characters of a commit hash, a narHash whole, "-" for none.</summary>

@@ -22,6 +22,7 @@ public sealed record SystemChange(
         }
 
         var text = string.Join(", ", versioned.Take(shown).Select(c => c.Phrase));
-        return versioned.Length > shown ? $"{text} and {versioned.Length - shown} more packages" : text;
+        var more = versioned.Length - shown;
+        return more > 0 ? $"{text} and {more} more package{(more == 1 ? "" : "s")}" : text;
     }
 }

@@ -67,7 +67,7 @@ public class FlakeLockSpecs
         FlakeInputText.Phrase(unknown).ShouldBe("local updated");
         FlakeInputText.Phrase(new FlakeInputChange("agenix", "added", null, "x", null, null, null, null)).ShouldBe("+agenix");
         FlakeInputText.Phrase(new FlakeInputChange("agenix", "removed", "x", null, null, null, null, null)).ShouldBe("-agenix");
-        FlakeInputText.Summary([days, unknown, channel]).ShouldBe("nixpkgs +14 days, local updated and 1 more inputs");
+        FlakeInputText.Summary([days, unknown, channel]).ShouldBe("nixpkgs +14 days, local updated and 1 more input");
         FlakeInputText.Summary(null).ShouldBe("");
     }
 

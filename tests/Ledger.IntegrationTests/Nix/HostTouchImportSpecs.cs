@@ -108,6 +108,29 @@ public sealed class HostTouchImportSpecs : IClassFixture<DatabaseFixture>, IDisp
     }
 
     [Fact]
+    public async Task Hosts_grouped_by_platform_folders_are_found_without_declared_names()
+    {
+        // Arrange: nixosConfigurations computed from the folders, so flake.nix names nothing.
+        _repo.Write("flake.nix", "{ outputs = inputs: { nixosConfigurations = mkHosts ./hosts; }; }\n");
+        _repo.Write("hosts/nixos/ghost/default.nix", "{ }\n");
+        _repo.Write("hosts/darwin/macbook/default.nix", "{ }\n");
+        _repo.Write("hosts/common/core/default.nix", "{ }\n");
+        _repo.Write("systems/x86_64-linux/pi/default.nix", "{ }\n");
+        _repo.Commit("Layout");
+        _repo.Write("hosts/nixos/ghost/default.nix", "{ services.samba.enable = true; }\n");
+        _repo.Write("systems/x86_64-linux/pi/default.nix", "{ services.pihole.enable = true; }\n");
+        _repo.Commit("ghost and pi");
+
+        // Act
+        var run = await new CliRun(_db.ConnectionString, _home.Path, _host).RunAsync("import-git", "--repo", _repo.Path, "--host", _host);
+
+        // Assert
+        run.ExitCode.ShouldBe(0, run.Err);
+        var last = (ConfigEdited)(await _db.Store.TimelineAsync(new TimelineQuery { Host = _host, Kinds = ["config-edit"], Limit = 1 }))[0].Data;
+        (string.Join(',', last.Hosts!), last.Shared).ShouldBe(("ghost,pi", (bool?)false));
+    }
+
+    [Fact]
     public async Task Host_directories_set_in_hosts_json_replace_the_layout_found_in_the_repository()
     {
         // Arrange: a layout Ledger would not find by itself.

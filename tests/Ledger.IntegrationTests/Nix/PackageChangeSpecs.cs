@@ -65,7 +65,7 @@ public sealed class PackageChangeSpecs : IClassFixture<DatabaseFixture>, IDispos
         (finished.NixosVersion, finished.NixpkgsRevision).ShouldBe(("24.11.20241120.1234567", "1234567890abcdef1234567890abcdef12345678"));
         finished.ConfigurationRevision.ShouldBe(_repo.Head(), "the generation names the commit it was built from");
         finished.SystemProblem.ShouldBeNull();
-        run.Out.ShouldContain("Packages (generation 41 → 42): 9 changed version, 2 only size: ffmpeg 6.1.1, 7.0.2 → 7.1, +ffmpeg-headless 7.1, jellyfin 10.9.11 → 10.10.3");
+        run.Out.ShouldContain("Packages (generation 41 → 42): 9 with a new version, 2 only in size: ffmpeg 6.1.1, 7.0.2 → 7.1, +ffmpeg-headless 7.1, jellyfin 10.9.11 → 10.10.3");
         (await _db.Store.TimelineAsync(new TimelineQuery { Host = _host, Types = ["deploy_finished"], Limit = 1 }))[0].Title
             .ShouldEndWith("(ffmpeg 6.1.1, 7.0.2 → 7.1, +ffmpeg-headless 7.1 and 7 more packages)");
     }
