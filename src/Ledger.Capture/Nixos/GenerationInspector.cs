@@ -8,7 +8,8 @@ namespace Ledger.Capture.Nixos;
 
 /// <summary>
 /// Reads what a switch changed: the system profile's generation, the closure difference between
-/// two generations (<c>nix store diff-closures</c> of their profile links) and the new
+/// two generations (<c>nix store diff-closures</c> of their profile links, or <c>nvd diff</c> when
+/// LEDGER_NVD names nvd) and the new
 /// generation's <c>nixos-version --json</c> (its own <c>sw/bin/nixos-version</c>, which knows the
 /// versions it was built with, else the one on PATH when that generation is the running one).
 /// Nothing here stops a deploy: what cannot be read is said in <see cref="SystemChange.Problem"/>.
@@ -50,14 +51,17 @@ public sealed class GenerationInspector
         }
         else
         {
-            var (diff, problem) = await RunAsync(_programs.Nix, ["--extra-experimental-features", "nix-command", "store", "diff-closures", LinkOf(before), LinkOf(now)], ct);
+            var tool = _programs.Nvd is null ? "nix store diff-closures" : "nvd diff";
+            var (diff, problem) = _programs.Nvd is { } nvd
+                ? await RunAsync(nvd, ["diff", LinkOf(before), LinkOf(now)], ct)
+                : await RunAsync(_programs.Nix, ["--extra-experimental-features", "nix-command", "store", "diff-closures", LinkOf(before), LinkOf(now)], ct);
             if (diff is not null)
             {
-                var (changes, unread) = ClosureDiff.Parse(diff);
+                var (changes, unread) = _programs.Nvd is null ? ClosureDiff.Parse(diff) : NvdDiff.Parse(diff);
                 packages = changes;
                 if (unread.Count > 0)
                 {
-                    problems.Add($"{unread.Count} line(s) of nix store diff-closures not understood, first: {unread[0]}");
+                    problems.Add($"{unread.Count} line(s) of {tool} not understood, first: {unread[0]}");
                 }
             }
             else

@@ -5,7 +5,7 @@ namespace Ledger.Capture.Processes;
 /// <summary>
 /// The outside programs Ledger runs. Each is a name looked up on PATH unless overridden — by the
 /// environment (LEDGER_PODMAN, LEDGER_NVIDIA_SMI, LEDGER_NIXOS_REBUILD, LEDGER_SYSTEMCTL,
-/// LEDGER_NIX_ENV, LEDGER_NIX, LEDGER_NIXOS_VERSION, LEDGER_SYSTEM_PROFILE) or by the demo, which points them at its stand-ins.
+/// LEDGER_NIX_ENV, LEDGER_NIX, LEDGER_NVD, LEDGER_NIXOS_VERSION, LEDGER_SYSTEM_PROFILE) or by the demo, which points them at its stand-ins.
 /// </summary>
 public sealed record Programs(string Podman, string NvidiaSmi, string NixosRebuild, string Systemctl)
 {
@@ -14,6 +14,9 @@ public sealed record Programs(string Podman, string NvidiaSmi, string NixosRebui
 
     /// <summary>nix, for <c>nix store diff-closures</c> between generations (LEDGER_NIX).</summary>
     public string Nix { get; init; } = "nix";
+
+    /// <summary>nvd, used in place of <c>nix store diff-closures</c> when configured (LEDGER_NVD); null: not configured.</summary>
+    public string? Nvd { get; init; }
 
     /// <summary>nixos-version, when a generation has none of its own (LEDGER_NIXOS_VERSION).</summary>
     public string NixosVersion { get; init; } = "nixos-version";
@@ -36,6 +39,7 @@ public sealed record Programs(string Podman, string NvidiaSmi, string NixosRebui
             GpuOptions = new GpuCollectorOptions { Env = env, NvidiaSmiPath = smi },
             NixEnv = env("LEDGER_NIX_ENV") is { Length: > 0 } ne ? ne : "nix-env",
             Nix = env("LEDGER_NIX") is { Length: > 0 } nx ? nx : "nix",
+            Nvd = env("LEDGER_NVD") is { Length: > 0 } nvd ? nvd : null,
             NixosVersion = env("LEDGER_NIXOS_VERSION") is { Length: > 0 } nv ? nv : "nixos-version",
             SystemProfile = env("LEDGER_SYSTEM_PROFILE") is { Length: > 0 } sp ? sp : "/nix/var/nix/profiles/system",
         };

@@ -142,7 +142,37 @@ public sealed class PackageChangeSpecs : IClassFixture<DatabaseFixture>, IDispos
         (await _db.Store.TimelineAsync(new TimelineQuery { Host = _host, Kinds = ["generation"] })).ShouldBeEmpty();
     }
 
-    private CliRun Cli(string? nix = null)
+    [Fact]
+    public async Task With_nvd_configured_its_diff_is_read_instead_of_nix()
+    {
+        // Arrange: a stand-in nvd printing nvd's format (written here; nvd is not in Debian).
+        var nvdArgs = Path.Combine(_bin.Path, "nvd-args");
+        var nvd = FakeProgram.Write(_bin.Path, "nvd", $"""
+            #!/bin/sh
+            echo "$@" > '{nvdArgs}'
+            echo "<<< $2"
+            echo ">>> $3"
+            echo "Version changes:"
+            echo "[U.]  #1  jellyfin  10.9.11 -> 10.10.3"
+            echo "Closure size: 10 -> 10 (1 paths added, 1 paths removed, delta +0, disk usage +1.0KiB)."
+
+            """);
+        _repo.Write("configuration.nix", "{ }\n");
+        var cli = Cli(extra: new Dictionary<string, string?> { ["LEDGER_NVD"] = nvd });
+
+        // Act
+        var run = await cli.RunAsync("deploy", "-m", "With nvd", "--repo", _repo.Path, "--no-validate");
+
+        // Assert
+        run.ExitCode.ShouldBe(0, run.Out + run.Err);
+        File.ReadAllText(nvdArgs).Trim().ShouldBe($"diff {_profiles}/system-41-link {_profiles}/system-42-link");
+        File.Exists(_nixArgs).ShouldBeFalse("nix is not asked when nvd is configured");
+        var finished = await LastAsync<DeployFinished>();
+        finished.PackageChanges.ShouldNotBeNull().ShouldHaveSingleItem().Phrase.ShouldBe("jellyfin 10.9.11 → 10.10.3");
+        finished.SystemProblem.ShouldBeNull();
+    }
+
+    private CliRun Cli(string? nix = null, Dictionary<string, string?>? extra = null)
     {
         var fixture = Path.Combine(Checkout.Root, "tests", "fixtures", "nix", "diff-closures-24.05-to-24.11.txt");
         var fakeNix = FakeProgram.Write(_bin.Path, "nix", $"#!/bin/sh\necho \"$@\" > '{_nixArgs}'\ncat '{fixture}'\n");
@@ -160,12 +190,18 @@ public sealed class PackageChangeSpecs : IClassFixture<DatabaseFixture>, IDispos
             echo "activating the configuration..."
 
             """);
-        return new CliRun(_db.ConnectionString, _home.Path, _host, new Dictionary<string, string?>
+        var env = new Dictionary<string, string?>
         {
             ["LEDGER_NIXOS_REBUILD"] = rebuild,
             ["LEDGER_SYSTEM_PROFILE"] = Path.Combine(_profiles, "system"),
             ["LEDGER_NIX"] = nix ?? fakeNix,
-        });
+        };
+        foreach (var (name, value) in extra ?? [])
+        {
+            env[name] = value;
+        }
+
+        return new CliRun(_db.ConnectionString, _home.Path, _host, env);
     }
 
     private async Task<T> LastAsync<T>() =>
