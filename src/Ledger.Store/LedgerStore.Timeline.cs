@@ -182,8 +182,13 @@ public sealed partial class LedgerStore
     /// later Ledger derived from the commit: the stored event is never edited); any other event's
     /// payload as stored. For queries over <c>mt_events</c> without an alias.
     /// </summary>
+    /// <remarks>
+    /// The uncorrelated <c>exists</c> runs once per query (an InitPlan, one probe of the type index):
+    /// where nothing was ever re-derived, rows cost nothing more than the stored payload.
+    /// </remarks>
     internal static readonly string MergedDataSql =
-        $"(case when mt_events.type = 'config_edited' then mt_events.data || coalesce((select d.data - 'host' - 'actor' - 'targetSeq' - 'repo' - 'sha' from {MartenConfig.Schema}.mt_events d " +
+        $"(case when mt_events.type = 'config_edited' and (select exists (select 1 from {MartenConfig.Schema}.mt_events x where x.type = 'change_derived')) " +
+        $"then mt_events.data || coalesce((select d.data - 'host' - 'actor' - 'targetSeq' - 'repo' - 'sha' from {MartenConfig.Schema}.mt_events d " +
         "where d.stream_id = mt_events.stream_id and d.type = 'change_derived' order by d.seq_id desc limit 1), '{}'::jsonb) else mt_events.data end)";
 
     /// <summary>The columns <see cref="ReadEntry"/> reads, in its order, from <c>mt_events</c> without an alias (derived facts merged, <see cref="MergedDataSql"/>).</summary>
