@@ -10,6 +10,8 @@ public sealed record NixFacts(IReadOnlyList<FlakeInputChange>? FlakeInputs, stri
 public sealed partial class GitHistoryReader
 {
     private readonly Dictionary<string, HostLayout> _layouts = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectId, (string Root, ObjectId Id)[]> _nestedRoots = [];
+    private readonly Dictionary<ObjectId, HostLayout> _layoutOfCommit = [];
 
     /// <summary>
     /// The hosts whose own files the commit changes and whether it changes anything outside them,
@@ -21,7 +23,7 @@ public sealed partial class GitHistoryReader
     {
         try
         {
-            var layout = HostDirectories.Configured ?? LayoutOf(commit.Tree, commit.Parents.FirstOrDefault()?.Tree);
+            var layout = HostDirectories.Configured ?? LayoutAt(commit, files);
             if (layout.IsEmpty)
             {
                 return (null, null);
@@ -55,19 +57,45 @@ public sealed partial class GitHistoryReader
         return new NixFacts(inputs, problem, hosts, shared);
     }
 
+    /// <summary>
+    /// The layout for a commit: its first parent's when none of its changed paths can move a host
+    /// folder or flake.nix (most commits; the parent was usually read just before), else read
+    /// from the trees.
+    /// </summary>
+    private HostLayout LayoutAt(Commit commit, IReadOnlyList<FileChange> files)
+    {
+        var parent = commit.Parents.FirstOrDefault();
+        var layout = parent is not null && _layoutOfCommit.TryGetValue(parent.Id, out var inherited) && !files.Any(MayMoveLayout)
+            ? inherited
+            : LayoutOf(commit.Tree, parent?.Tree);
+        if (_layoutOfCommit.Count > 65536)
+        {
+            _layoutOfCommit.Clear();
+        }
+
+        _layoutOfCommit[commit.Id] = layout;
+        return layout;
+    }
+
+    /// <summary>A change to flake.nix, or to a path through a host folder in its first three segments.</summary>
+    private static bool MayMoveLayout(FileChange f) => MayMoveLayout(f.Path) || (f.OldPath is { } old && MayMoveLayout(old));
+
+    private static bool MayMoveLayout(string path) =>
+        path == "flake.nix" || path.Split('/', 4).Take(3).Any(segment => HostLayout.Roots.Contains(segment));
+
     private HostLayout LayoutOf(Tree tree, Tree? parent)
     {
         var sides = parent is null ? new[] { tree } : [tree, parent];
         var roots = sides.SelectMany(HostRoots).ToArray();
-        var flakes = sides.Select(t => t["flake.nix"]?.Target).OfType<Blob>().ToArray();
-        var key = string.Join(' ', roots.Select(r => r.Path + "=" + r.Tree.Sha).Concat(flakes.Select(f => f.Sha)));
+        var flakes = sides.Select(t => t["flake.nix"]).Where(e => e?.TargetType == TreeEntryTargetType.Blob).Select(e => e!.Target.Id).ToArray();
+        var key = string.Join(' ', roots.Select(r => r.Path + "=" + r.Id.Sha).Concat(flakes.Select(f => f.Sha)));
         if (_layouts.TryGetValue(key, out var known))
         {
             return known;
         }
 
-        var declared = flakes.SelectMany(f => FlakeHosts.Names(f.GetContentText())).ToHashSet(StringComparer.Ordinal);
-        var entries = roots.SelectMany(r => EntriesOf(r.Path, r.Tree)).Distinct(StringComparer.Ordinal).ToArray();
+        var declared = flakes.SelectMany(f => FlakeHosts.Names(_repo.Lookup<Blob>(f).GetContentText())).ToHashSet(StringComparer.Ordinal);
+        var entries = roots.SelectMany(r => EntriesOf(r.Path, _repo.Lookup<Tree>(r.Id))).Distinct(StringComparer.Ordinal).ToArray();
         var layout = HostLayout.Detect(declared, entries);
         if (_layouts.Count > 1024)
         {
@@ -78,28 +106,42 @@ public sealed partial class GitHistoryReader
         return layout;
     }
 
-    /// <summary>The host folders of a tree (<see cref="HostLayout.Roots"/>), at its top or one level down.</summary>
-    private static IEnumerable<(string Path, Tree Tree)> HostRoots(Tree tree)
+    /// <summary>
+    /// The host folders of a tree (<see cref="HostLayout.Roots"/>), at its top or one level down, by
+    /// object id. Which host folders a top-level folder holds is remembered by that folder's id, so
+    /// a commit loads only the folders that changed.
+    /// </summary>
+    private IEnumerable<(string Path, ObjectId Id)> HostRoots(Tree tree)
     {
         foreach (var entry in tree)
         {
-            if (entry.Target is not Tree sub)
+            if (entry.TargetType != TreeEntryTargetType.Tree)
             {
                 continue;
             }
 
+            var id = entry.Target.Id;
             if (HostLayout.Roots.Contains(entry.Name))
             {
-                yield return (entry.Name, sub);
+                yield return (entry.Name, id);
                 continue;
             }
 
-            foreach (var root in HostLayout.Roots)
+            if (!_nestedRoots.TryGetValue(id, out var nested))
             {
-                if (sub[root]?.Target is Tree nested)
+                var sub = _repo.Lookup<Tree>(id);
+                nested = HostLayout.Roots.Select(r => sub[r]).Where(e => e?.TargetType == TreeEntryTargetType.Tree).Select(e => (e!.Name, e.Target.Id)).ToArray();
+                if (_nestedRoots.Count > 65536)
                 {
-                    yield return ($"{entry.Name}/{root}", nested);
+                    _nestedRoots.Clear();
                 }
+
+                _nestedRoots[id] = nested;
+            }
+
+            foreach (var (root, rootId) in nested)
+            {
+                yield return ($"{entry.Name}/{root}", rootId);
             }
         }
     }
