@@ -63,7 +63,9 @@ internal sealed class DeployEngine
 
         var generation = inspector.Current();
         await o.WriteLineAsync($"{switched.Command}: exit {switched.ExitCode} in {switched.Duration.TotalSeconds:0.0} s" + (generation is { } g ? $", generation {g}" : ""));
-        var system = await SwitchInspection.InspectAsync(_ctx, before, generation, active: request.Action != "boot", ct);
+        var system = request.Action == "test"
+            ? await SwitchInspection.UntrackedAsync(_ctx, generation, request.Action)
+            : await SwitchInspection.InspectAsync(_ctx, before, generation, active: request.Action != "boot", ct);
 
         // 3. Validate, roll back, finish: as decided.
         var state = new DeployState(id, commit, request.Action, request.Validate, request.AutoRollback, switched.Command, switched.ExitCode);

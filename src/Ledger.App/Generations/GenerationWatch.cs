@@ -13,20 +13,20 @@ namespace Ledger.App.Generations;
 internal sealed class GenerationWatch(LedgerStore store, Programs programs, string host, string actor)
 {
     /// <summary>The outcome of one look: the event recorded (null when nothing changed) and what to say.</summary>
-    public sealed record Look(GenerationActivated? Recorded, long? Seq, string Message);
+    public sealed record Look(GenerationActivated? Recorded, string Message);
 
     public async Task<Look> LookAsync(TextWriter? progress, CancellationToken ct)
     {
         var inspector = new GenerationInspector(programs);
         if (inspector.Current() is not { } now)
         {
-            return new Look(null, null, $"No system generation at {programs.SystemProfile} (not NixOS, or set LEDGER_SYSTEM_PROFILE); nothing recorded.");
+            return new Look(null, $"No system generation at {programs.SystemProfile} (not NixOS, or set LEDGER_SYSTEM_PROFILE); nothing recorded.");
         }
 
         var (lastSeq, last) = await store.LastGenerationAsync(host, ct);
         if (last == now)
         {
-            return new Look(null, null, $"Generation {now} is already recorded (event #{lastSeq}).");
+            return new Look(null, $"Generation {now} is already recorded (event #{lastSeq}).");
         }
 
         var change = await inspector.CompareAsync(last, now, active: false, ct);
@@ -34,7 +34,7 @@ internal sealed class GenerationWatch(LedgerStore store, Programs programs, stri
         var seq = await store.TryStartStreamAsync(new NewEvent(StreamKeys.Generation(host, now, lastSeq ?? 0), e), ct);
         if (seq is null)
         {
-            return new Look(null, null, $"Generation {now} was recorded meanwhile by another observer.");
+            return new Look(null, $"Generation {now} was recorded meanwhile by another observer.");
         }
 
         if (progress is not null)
@@ -42,6 +42,6 @@ internal sealed class GenerationWatch(LedgerStore store, Programs programs, stri
             await progress.WriteLineAsync(SwitchInspection.Describe(change));
         }
 
-        return new Look(e, seq, $"Recorded generation {(last is { } l ? $"{l} → " : "")}{now} as event #{seq}.");
+        return new Look(e, $"Recorded generation {(last is { } l ? $"{l} → " : "")}{now} as event #{seq}.");
     }
 }

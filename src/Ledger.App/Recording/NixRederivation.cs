@@ -17,31 +17,47 @@ internal sealed record RederiveResult(int Looked, int Derived, int Missing);
 /// </summary>
 internal static class NixRederivation
 {
+    private const int PageSize = 500;
+
     public static async Task<RederiveResult> RunAsync(LedgerStore store, GitHistoryReader reader, string host, string actor, CancellationToken ct)
     {
-        var edits = await store.TimelineAsync(new TimelineQuery { Host = host, Kinds = ["config-edit"], Limit = null }, ct);
         int looked = 0, derived = 0, missing = 0;
-        foreach (var e in edits.OrderBy(e => e.Seq))
+
+        // Oldest first, a page at a time: a commit's layout comes from its parent's, and a long
+        // history's patches are never all in memory at once.
+        var query = new TimelineQuery { Host = host, Kinds = ["config-edit"], FromOldest = true, Limit = PageSize };
+        while (true)
         {
-            if (e.Data is not ConfigEdited c || c.Repo != reader.RepoKey)
+            var page = (await store.TimelineAsync(query, ct)).OrderBy(e => e.Seq).ToList();
+            foreach (var e in page)
             {
-                continue;
+                if (e.Data is not ConfigEdited c || c.Repo != reader.RepoKey)
+                {
+                    continue;
+                }
+
+                looked++;
+                if (reader.DeriveNix(c.Sha, c.Files) is not { } facts)
+                {
+                    missing++;
+                    continue;
+                }
+
+                if (Same(facts.FlakeInputs, c.FlakeInputs) && facts.FlakeLockProblem == c.FlakeLockProblem && Same(facts.Hosts, c.Hosts) && facts.Shared == c.Shared)
+                {
+                    continue;
+                }
+
+                await store.AppendAsync(new NewEvent(e.StreamKey, new ChangeDerived(host, actor, e.Seq, c.Repo, c.Sha, facts.FlakeInputs, facts.FlakeLockProblem, facts.Hosts, facts.Shared)), ct);
+                derived++;
             }
 
-            looked++;
-            if (reader.DeriveNix(c.Sha, c.Files) is not { } facts)
+            if (page.Count < PageSize)
             {
-                missing++;
-                continue;
+                break;
             }
 
-            if (Same(facts.FlakeInputs, c.FlakeInputs) && facts.FlakeLockProblem == c.FlakeLockProblem && Same(facts.Hosts, c.Hosts) && facts.Shared == c.Shared)
-            {
-                continue;
-            }
-
-            await store.AppendAsync(new NewEvent(e.StreamKey, new ChangeDerived(host, actor, e.Seq, c.Repo, c.Sha, facts.FlakeInputs, facts.FlakeLockProblem, facts.Hosts, facts.Shared)), ct);
-            derived++;
+            query = query with { FromOldest = false, AfterSeq = page[^1].Seq };
         }
 
         return new RederiveResult(looked, derived, missing);

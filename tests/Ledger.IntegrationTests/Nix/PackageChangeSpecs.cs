@@ -172,6 +172,20 @@ public sealed class PackageChangeSpecs : IClassFixture<DatabaseFixture>, IDispos
         finished.SystemProblem.ShouldBeNull();
     }
 
+    [Fact]
+    public async Task A_test_deploy_makes_no_generation_and_says_so_instead_of_no_change()
+    {
+        _repo.Write("configuration.nix", "{ }\n");
+
+        var run = await Cli().RunAsync("deploy", "-m", "Try it", "--action", "test", "--repo", _repo.Path, "--no-validate");
+
+        run.ExitCode.ShouldBe(0, run.Out + run.Err);
+        var finished = await LastAsync<DeployFinished>();
+        (finished.Generation, finished.PackageChanges).ShouldBe(((int?)41, null));
+        finished.SystemProblem.ShouldNotBeNull().ShouldContain("nixos-rebuild test makes no generation");
+        File.Exists(_nixArgs).ShouldBeFalse();
+    }
+
     private CliRun Cli(string? nix = null, Dictionary<string, string?>? extra = null)
     {
         var fixture = Path.Combine(Checkout.Root, "tests", "fixtures", "nix", "diff-closures-24.05-to-24.11.txt");
@@ -180,6 +194,8 @@ public sealed class PackageChangeSpecs : IClassFixture<DatabaseFixture>, IDispos
         // nixos-rebuild makes a new generation whose own nixos-version names the commit it was built from.
         var rebuild = FakeProgram.Write(_bin.Path, "nixos-rebuild", $$"""
             #!/bin/sh
+            # Like nixos-rebuild: only switch and boot make a generation.
+            case "$1" in switch|boot) ;; *) echo "activating the configuration..."; exit 0 ;; esac
             n=$(ls '{{_profiles}}' | grep -c -- '-link$'); n=$((n + 41))
             mkdir -p '{{_profiles}}'/system-$n-link/sw/bin
             d='{{_profiles}}'/system-$n-link/sw/bin
