@@ -32,8 +32,10 @@ internal static class GitImport
     public static async Task<ImportResult> RunAsync(LedgerStore store, GitHistoryReader reader, string host, string actor, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
+        // The history is walked (libgit2) while the recorded commits are read (the database).
+        var walk = Task.Run(reader.CommitsFromHead, CancellationToken.None);
         var existing = await store.StreamKeysAsync(StreamKeys.CommitPrefix(host, reader.RepoKey), ct);
-        var commits = reader.CommitsFromHead();
+        var commits = await walk;
         var todo = commits.Where(sha => !existing.Contains(StreamKeys.Commit(host, reader.RepoKey, sha))).ToList();
         var prefix = StreamKeys.CommitPrefix(host, reader.RepoKey);
         var reachable = commits.ToHashSet(StringComparer.Ordinal);

@@ -6,12 +6,14 @@ namespace Ledger.Capture.Git;
 // flake.lock: which direct inputs a commit moved, read from the lock file on both sides of it.
 public sealed partial class GitHistoryReader
 {
+    private readonly Dictionary<ObjectId, (IReadOnlyDictionary<string, FlakeLock.Pin>? Pins, string? Problem)> _locks = [];
+
     /// <summary>
     /// The direct flake inputs the commit moved, when it changed a flake.lock (the one nearest the
     /// top of the repository when it changed several), or why that lock could not be read. A bad
     /// lock never stops the commit from being recorded.
     /// </summary>
-    private static (IReadOnlyList<FlakeInputChange>? Inputs, string? Problem) FlakeInputsOf(Commit commit, IReadOnlyList<FileChange> files)
+    private (IReadOnlyList<FlakeInputChange>? Inputs, string? Problem) FlakeInputsOf(Commit commit, IReadOnlyList<FileChange> files)
     {
         var lockFile = files
             .Where(f => IsLockFile(f.Path) || (f.OldPath is not null && IsLockFile(f.OldPath)))
@@ -25,10 +27,8 @@ public sealed partial class GitHistoryReader
 
         try
         {
-            var before = lockFile.Kind == FileChangeKind.Added ? null : TextAt(commit.Parents.FirstOrDefault()?.Tree, lockFile.OldPath ?? lockFile.Path);
-            var after = lockFile.Kind == FileChangeKind.Deleted ? null : TextAt(commit.Tree, lockFile.Path);
-            var (old, oldProblem) = before is null ? (null, null) : FlakeLock.Parse(before);
-            var (now, newProblem) = after is null ? (null, null) : FlakeLock.Parse(after);
+            var (old, oldProblem) = lockFile.Kind == FileChangeKind.Added ? (null, null) : LockAt(commit.Parents.FirstOrDefault()?.Tree, lockFile.OldPath ?? lockFile.Path);
+            var (now, newProblem) = lockFile.Kind == FileChangeKind.Deleted ? (null, null) : LockAt(commit.Tree, lockFile.Path);
             if (newProblem is not null)
             {
                 return (null, $"{lockFile.Path}: {newProblem}; its inputs are not recorded for this commit");
@@ -49,7 +49,29 @@ public sealed partial class GitHistoryReader
 
     private static bool IsLockFile(string path) => path == "flake.lock" || path.EndsWith("/flake.lock", StringComparison.Ordinal);
 
-    /// <summary>The text of the file at <paramref name="path"/> in a tree, or null when there is none (or it is not a file).</summary>
-    private static string? TextAt(Tree? tree, string path) =>
-        tree?[path]?.Target is Blob blob ? blob.GetContentText() : null;
+    /// <summary>
+    /// The lock file at <paramref name="path"/> in a tree, parsed, or nothing when there is none (or
+    /// it is not a file). Parsed once per content: the lock before a commit is usually the one after
+    /// the commit that last changed it, read a moment ago.
+    /// </summary>
+    private (IReadOnlyDictionary<string, FlakeLock.Pin>? Pins, string? Problem) LockAt(Tree? tree, string path)
+    {
+        if (tree?[path]?.Target is not Blob blob)
+        {
+            return (null, null);
+        }
+
+        if (!_locks.TryGetValue(blob.Id, out var parsed))
+        {
+            parsed = FlakeLock.Parse(blob.GetContentText());
+            if (_locks.Count >= 64)
+            {
+                _locks.Clear();
+            }
+
+            _locks[blob.Id] = parsed;
+        }
+
+        return parsed;
+    }
 }

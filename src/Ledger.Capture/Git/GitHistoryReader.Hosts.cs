@@ -12,6 +12,9 @@ public sealed partial class GitHistoryReader
     private readonly Dictionary<string, HostLayout> _layouts = new(StringComparer.Ordinal);
     private readonly Dictionary<ObjectId, (string Root, ObjectId Id)[]> _nestedRoots = [];
     private readonly Dictionary<ObjectId, HostLayout> _layoutOfCommit = [];
+    private readonly Dictionary<ObjectId, (string Path, ObjectId Id)[]> _rootsOfTree = [];
+    private readonly Dictionary<ObjectId, IReadOnlySet<string>> _flakeNames = [];
+    private readonly Dictionary<(string Path, ObjectId Id), string[]> _entries = [];
 
     /// <summary>
     /// The hosts whose own files the commit changes and whether it changes anything outside them,
@@ -77,8 +80,14 @@ public sealed partial class GitHistoryReader
         return layout;
     }
 
-    /// <summary>A change to flake.nix, or to a path through a host folder in its first three segments.</summary>
-    private static bool MayMoveLayout(FileChange f) => MayMoveLayout(f.Path) || (f.OldPath is { } old && MayMoveLayout(old));
+    /// <summary>
+    /// A change to flake.nix, or a file added, removed, renamed or changed in type on a path through
+    /// a host folder in its first three segments. Editing a file changes no name in a host folder,
+    /// so it keeps the layout.
+    /// </summary>
+    private static bool MayMoveLayout(FileChange f) =>
+        f.Path == "flake.nix" || f.OldPath == "flake.nix"
+        || (f.Kind != FileChangeKind.Modified && (MayMoveLayout(f.Path) || (f.OldPath is { } old && MayMoveLayout(old))));
 
     private static bool MayMoveLayout(string path) =>
         path == "flake.nix" || path.Split('/', 4).Take(3).Any(segment => HostLayout.Roots.Contains(segment));
@@ -86,7 +95,7 @@ public sealed partial class GitHistoryReader
     private HostLayout LayoutOf(Tree tree, Tree? parent)
     {
         var sides = parent is null ? new[] { tree } : [tree, parent];
-        var roots = sides.SelectMany(HostRoots).ToArray();
+        var roots = sides.SelectMany(RootsOf).ToArray();
         var flakes = sides.Select(t => t["flake.nix"]).Where(e => e?.TargetType == TreeEntryTargetType.Blob).Select(e => e!.Target.Id).ToArray();
         var key = string.Join(' ', roots.Select(r => r.Path + "=" + r.Id.Sha).Concat(flakes.Select(f => f.Sha)));
         if (_layouts.TryGetValue(key, out var known))
@@ -94,8 +103,8 @@ public sealed partial class GitHistoryReader
             return known;
         }
 
-        var declared = flakes.SelectMany(f => FlakeHosts.Names(_repo.Lookup<Blob>(f).GetContentText())).ToHashSet(StringComparer.Ordinal);
-        var entries = roots.SelectMany(r => EntriesOf(r.Path, _repo.Lookup<Tree>(r.Id))).Distinct(StringComparer.Ordinal).ToArray();
+        var declared = flakes.SelectMany(FlakeNamesOf).ToHashSet(StringComparer.Ordinal);
+        var entries = roots.SelectMany(r => EntriesOf(r.Path, r.Id)).Distinct(StringComparer.Ordinal).ToArray();
         var layout = HostLayout.Detect(declared, entries);
         if (_layouts.Count > 1024)
         {
@@ -104,6 +113,32 @@ public sealed partial class GitHistoryReader
 
         _layouts[key] = layout;
         return layout;
+    }
+
+    /// <summary>The host folders of a tree (<see cref="HostRoots"/>), remembered by the tree's id: a commit's tree is its child's parent side.</summary>
+    private (string Path, ObjectId Id)[] RootsOf(Tree tree) => Remembered(_rootsOfTree, tree.Id, () => HostRoots(tree).ToArray());
+
+    /// <summary>The host names flake.nix declares, remembered by the file's content id.</summary>
+    private IReadOnlySet<string> FlakeNamesOf(ObjectId flake) => Remembered(_flakeNames, flake, () => FlakeHosts.Names(_repo.Lookup<Blob>(flake).GetContentText()));
+
+    /// <summary>A host folder's entries (<see cref="EntriesOf(string, Tree)"/>), remembered by its path and id.</summary>
+    private string[] EntriesOf(string path, ObjectId id) => Remembered(_entries, (path, id), () => EntriesOf(path, _repo.Lookup<Tree>(id)).ToArray());
+
+    private static TValue Remembered<TKey, TValue>(Dictionary<TKey, TValue> cache, TKey key, Func<TValue> read)
+        where TKey : notnull
+    {
+        if (!cache.TryGetValue(key, out var value))
+        {
+            value = read();
+            if (cache.Count >= 1024)
+            {
+                cache.Clear();
+            }
+
+            cache[key] = value;
+        }
+
+        return value;
     }
 
     /// <summary>

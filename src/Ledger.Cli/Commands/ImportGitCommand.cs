@@ -3,6 +3,7 @@ using Ledger.App.Recording;
 using Ledger.Capture.Git;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
+using Ledger.Core.Text;
 using Spectre.Console;
 
 namespace Ledger.Cli.Commands;
@@ -18,6 +19,9 @@ internal static class ImportGitCommand
         {
             var ctx = context(r);
             using var reader = GitHistoryReader.Open(r.GetValue(scope.Repo)!);
+
+            // The redaction rules are built while the store opens and the history is walked.
+            _ = Task.Run(Redactor.Prepare, CancellationToken.None);
             await using var store = await ctx.OpenStoreAsync(ct);
             var hostName = scope.HostOf(r, ctx);
             ctx.Log.Information("Importing {Repo} as host {Host}", reader.RepoKey, hostName);

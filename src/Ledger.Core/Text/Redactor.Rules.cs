@@ -19,6 +19,7 @@ public sealed partial class Redactor
     private static readonly SearchValues<string> BlockIndicators = SearchValues.Create([": |", ": >", ":|", ":>"], StringComparison.Ordinal);
     private static readonly SearchValues<string> ShortCommandWords = SearchValues.Create(["mysql", "mariadb", "sshpass", "redis-cli", " -u", "\t-u", " -U", "\t-U", "--user", "--proxy-user"], StringComparison.Ordinal);
     private static readonly SearchValues<string> SqlWords = SearchValues.Create(["identified", "password '", "password\t'", "password  '"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> SchemeSeparator = SearchValues.Create(["://"], StringComparison.Ordinal);
     private static readonly SearchValues<string> NetrcWords = SearchValues.Create(["password ", "password\t"], StringComparison.Ordinal);
     private static readonly SearchValues<string> CryptWords = SearchValues.Create(["$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$apr1$", "$sha1$", "$argon2", "{SHA}", "{SSHA", "{PBKDF2", "{CRYPT}"], StringComparison.Ordinal);
     private static readonly SearchValues<string> TokenWords = SearchValues.Create(
@@ -34,12 +35,21 @@ public sealed partial class Redactor
     /// A rule built on first use: building a NonBacktracking regex costs milliseconds, and a short
     /// process (the commit hook, an annotation) needs only the rules its text calls for.
     /// </summary>
-    private sealed class LazyRule(Func<Regex> build)
+    private sealed class LazyRule
     {
-        private Regex? _regex;
+        private readonly Lazy<Regex> _regex;
 
-        // Two threads may both build it; either result is the same immutable regex.
-        public Regex Regex => _regex ??= build();
+        public LazyRule(Func<Regex> build)
+        {
+            // Built once: a second thread that needs it meanwhile waits rather than building its own.
+            _regex = new Lazy<Regex>(build, LazyThreadSafetyMode.ExecutionAndPublication);
+            All.Add(this);
+        }
+
+        /// <summary>Every rule, in the order they were declared (see <see cref="Redactor.Prepare"/>).</summary>
+        public static List<LazyRule> All { get; } = [];
+
+        public Regex Regex => _regex.Value;
     }
 
     // ---- Armoured blocks ----------------------------------------------------------------------
