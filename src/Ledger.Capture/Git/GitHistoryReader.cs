@@ -92,7 +92,12 @@ public sealed partial class GitHistoryReader : IDisposable
     /// Another handle on the same repository, with the same redaction: a LibGit2Sharp repository
     /// is not thread-safe, so each thread that reads commits opens its own.
     /// </summary>
-    public GitHistoryReader OpenAnother() => Open(_repo.Info.WorkingDirectory ?? _repo.Info.Path, _redactor);
+    public GitHistoryReader OpenAnother()
+    {
+        var another = Open(_repo.Info.WorkingDirectory ?? _repo.Info.Path, _redactor);
+        another.LargeFileBytes = LargeFileBytes;
+        return another;
+    }
 
     /// <summary>The sha of every commit reachable from HEAD, oldest first (parents before children). Empty when HEAD is unborn.</summary>
     /// <exception cref="CaptureException">A commit object is missing or corrupt, so the history cannot be walked (exit 2).</exception>
@@ -229,7 +234,8 @@ public sealed partial class GitHistoryReader : IDisposable
         string firstFailure;
         try
         {
-            return FromPatch(_repo.Diff.Compare<Patch>(oldTree, newTree, Compare));
+            var changes = LargeChanges(oldTree, newTree);
+            return changes.Large.Count == 0 ? FromPatch(_repo.Diff.Compare<Patch>(oldTree, newTree, Compare)) : WithLargeFiles(oldTree, newTree, changes, Compare);
         }
         catch (ArgumentException e)
         {
@@ -238,7 +244,8 @@ public sealed partial class GitHistoryReader : IDisposable
             // The same diff without rename detection is complete, renames show as delete + add.
             try
             {
-                return FromPatch(_repo.Diff.Compare<Patch>(oldTree, newTree, WithoutRenames));
+                var changes = LargeChanges(oldTree, newTree);
+                return changes.Large.Count == 0 ? FromPatch(_repo.Diff.Compare<Patch>(oldTree, newTree, WithoutRenames)) : WithLargeFiles(oldTree, newTree, changes, WithoutRenames);
             }
             catch (Exception again) when (IsReadFailure(again))
             {
@@ -319,7 +326,7 @@ public sealed partial class GitHistoryReader : IDisposable
             // git looks for NUL only in a file's first 8,000 bytes; a script with NUL further on
             // is diffed as text, which neither jsonb nor text columns can hold. It is kept as
             // binary: its size and hash name the exact content, which git still holds.
-            return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, PatchRanges.AddedRanges(text), Binary: true, Patch: null, Note: BinaryNote(entry));
+            return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, PatchRanges.AddedRanges(text), Binary: true, Patch: null, Note: BinaryNote(ContentId(entry)));
         }
 
         var ranges = PatchRanges.AddedRanges(text);
@@ -364,9 +371,8 @@ public sealed partial class GitHistoryReader : IDisposable
     /// <summary>The blob the entry's content is in: the old one for a deletion, else the new one.</summary>
     private static ObjectId ContentId(PatchEntryChanges entry) => entry.Status == ChangeKind.Deleted ? entry.OldOid : entry.Oid;
 
-    private string BinaryNote(PatchEntryChanges entry)
+    private string BinaryNote(ObjectId id)
     {
-        var id = ContentId(entry);
         var blob = _repo.Lookup<Blob>(id);
         if (blob is null)
         {

@@ -1,0 +1,334 @@
+using System.Text;
+using LibGit2Sharp;
+
+namespace Ledger.Capture.Git;
+
+// Files too large to diff in memory. LibGit2Sharp builds a patch's whole text as strings (a 50 MB
+// file costs half a gigabyte), so a commit with a large blob diffs its other files as usual and
+// reads each large one itself: an added or deleted file streamed into exactly the patch libgit2
+// would give, up to the patch limit; a modified one counted by libgit2 (no text) and kept without
+// its patch.
+public sealed partial class GitHistoryReader
+{
+    /// <summary>A blob above this many bytes is read as a large file (see above).</summary>
+    public const long DefaultLargeFileBytes = 1024 * 1024;
+
+    /// <summary>How much text past the patch limit a streamed patch reads, so that a secret across the limit is still redacted whole.</summary>
+    private const int RedactionMargin = 64 * 1024;
+
+    /// <summary>libgit2, like git, calls a file binary when its first 8,000 bytes hold a NUL.</summary>
+    private const int BinaryCheckBytes = 8000;
+
+    private static readonly ExplicitPathsOptions ExactPaths = new() { ShouldFailOnUnmatchedPath = false };
+
+    /// <summary>Blobs above this size are read as large files (tests lower it to compare both ways of reading).</summary>
+    internal long LargeFileBytes { get; set; } = DefaultLargeFileBytes;
+
+    /// <summary>The changes of a commit (renames not looked for), and those whose blob on either side is large: none for nearly every commit.</summary>
+    private (List<TreeEntryChanges> All, List<TreeEntryChanges> Large) LargeChanges(Tree? oldTree, Tree newTree)
+    {
+        var all = _repo.Diff.Compare<TreeChanges>(oldTree, newTree, WithoutRenames).ToList();
+        return (all, all.Where(c => IsLarge(c.OldExists, c.OldMode, c.OldOid) || IsLarge(c.Exists, c.Mode, c.Oid)).ToList());
+    }
+
+    private bool IsLarge(bool exists, Mode mode, ObjectId id) =>
+        exists && mode is not (Mode.GitLink or Mode.Directory) && _repo.ObjectDatabase.RetrieveObjectMetadata(id).Size > LargeFileBytes;
+
+    /// <summary>The commit's files when some are large: the others from libgit2's patch, the large ones read here, in path order.</summary>
+    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) WithLargeFiles(Tree? oldTree, Tree newTree, (List<TreeEntryChanges> All, List<TreeEntryChanges> Large) changes, CompareOptions options)
+    {
+        var largePaths = changes.Large.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
+        var others = changes.All
+            .Where(c => !largePaths.Contains(c.Path))
+            .SelectMany(c => new[] { c.Path, c.OldPath })
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var (files, added, removed, _) = others.Count == 0
+            ? ([], 0, 0, null)
+            : FromPatch(_repo.Diff.Compare<Patch>(oldTree, newTree, others, ExactPaths, options));
+        long budget = MaxCommitPatchChars - files.Sum(f => (long)(f.Patch?.Length ?? 0));
+
+        // A large file moved unchanged (the usual way a large file moves) is a rename, as libgit2 says.
+        var moved = new List<TreeEntryChanges>();
+        foreach (var from in changes.Large.Where(c => c.Status == ChangeKind.Deleted).ToList())
+        {
+            var to = changes.Large.FirstOrDefault(c => c.Status == ChangeKind.Added && c.Oid == from.OldOid && !moved.Contains(c));
+            if (to is not null)
+            {
+                moved.Add(to);
+                changes.Large.Remove(from);
+                files.Add(Moved(from, to));
+            }
+        }
+
+        foreach (var change in changes.Large.Except(moved))
+        {
+            var file = LargeFile(oldTree, newTree, change, budget);
+            budget -= file.Patch?.Length ?? 0;
+            files.Add(file);
+            added += file.LinesAdded;
+            removed += file.LinesRemoved;
+        }
+
+        files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return (files, added, removed, null);
+    }
+
+    private FileChange Moved(TreeEntryChanges from, TreeEntryChanges to)
+    {
+        if (StartsBinary(to.Oid))
+        {
+            return new FileChange(to.Path, from.Path, FileChangeKind.Renamed, 0, 0, [], Binary: true, Patch: null);
+        }
+
+        var modes = from.OldMode == to.Mode ? "" : $"old mode {ModeText(from.OldMode)}\nnew mode {ModeText(to.Mode)}\n";
+        var patch = $"diff --git a/{from.Path} b/{to.Path}\n{modes}similarity index 100%\nrename from {from.Path}\nrename to {to.Path}\n";
+        return new FileChange(to.Path, from.Path, FileChangeKind.Renamed, 0, 0, [], Binary: false, Patch: _redactor.Redact(patch));
+    }
+
+    private static string ModeText(Mode mode) => Convert.ToString((int)mode, 8).PadLeft(6, '0');
+
+    private FileChange LargeFile(Tree? oldTree, Tree newTree, TreeEntryChanges change, long budget)
+    {
+        var kind = KindOf(change.Status);
+        if (kind is FileChangeKind.Added or FileChangeKind.Deleted)
+        {
+            var added = kind == FileChangeKind.Added;
+            return Streamed(change.Path, added, added ? change.Mode : change.OldMode, added ? change.Oid : change.OldOid, budget);
+        }
+
+        // Both sides exist: the lines are counted here from their hashes (a minimal diff's counts,
+        // as libgit2 gives them); libgit2's own diff would hold both files and its index of them.
+        var size = _repo.ObjectDatabase.RetrieveObjectMetadata(change.Oid).Size;
+        var binary = StartsBinary(change.OldOid) || StartsBinary(change.Oid);
+        (int Added, int Removed) counts = binary ? (0, 0) : CountChangedLines(change.OldOid, change.Oid) ?? LibGit2Counts(oldTree, newTree, change.Path);
+        return new FileChange(
+            change.Path,
+            null,
+            kind,
+            counts.Added,
+            counts.Removed,
+            [],
+            Binary: binary,
+            Patch: null,
+            PatchTruncated: !binary,
+            Note: $"large file ({size} bytes, git blob {change.Oid.Sha}): line counts only, its patch and changed lines are not kept");
+    }
+
+    private (int Added, int Removed) LibGit2Counts(Tree? oldTree, Tree newTree, string path)
+    {
+        var stats = _repo.Diff.Compare<PatchStats>(oldTree, newTree, [path], ExactPaths, WithoutRenames)[path];
+        return (stats?.LinesAdded ?? 0, stats?.LinesDeleted ?? 0);
+    }
+
+    /// <summary>
+    /// Lines added and removed between two blobs by a minimal line diff (Myers) over 64-bit hashes
+    /// of their lines, each with its line break: a few megabytes for a million lines. Null when the
+    /// files differ in so many places that the diff would take long; libgit2 counts those.
+    /// </summary>
+    private (int Added, int Removed)? CountChangedLines(ObjectId oldId, ObjectId newId)
+    {
+        var a = LineHashes(oldId);
+        var b = LineHashes(newId);
+        int start = 0, n = a.Count, m = b.Count;
+        while (start < n && start < m && a[start] == b[start])
+        {
+            start++;
+        }
+
+        while (n > start && m > start && a[n - 1] == b[m - 1])
+        {
+            n--;
+            m--;
+        }
+
+        var distance = EditDistance(a, b, start, n, m, maxWork: 200_000_000);
+        if (distance is not { } d)
+        {
+            return null;
+        }
+
+        var common = (n - start + m - start - d) / 2;
+        return (m - start - common, n - start - common);
+    }
+
+    /// <summary>The fewest lines removed plus added that turn a[start..n] into b[start..m] (Myers' greedy algorithm), or null past the work allowed.</summary>
+    internal static int? EditDistance(IReadOnlyList<ulong> a, IReadOnlyList<ulong> b, int start, int n, int m, long maxWork)
+    {
+        var lengthA = n - start;
+        var lengthB = m - start;
+        var most = (int)Math.Min(lengthA + lengthB, Math.Max(64, maxWork / Math.Max(1, lengthA + lengthB)));
+        var v = new int[(2 * most) + 3];
+        var offset = most + 1;
+        for (var d = 0; d <= most; d++)
+        {
+            for (var k = -d; k <= d; k += 2)
+            {
+                var x = k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
+                var y = x - k;
+                while (x < lengthA && y < lengthB && a[start + x] == b[start + y])
+                {
+                    x++;
+                    y++;
+                }
+
+                v[offset + k] = x;
+                if (x >= lengthA && y >= lengthB)
+                {
+                    return d;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A 64-bit FNV-1a hash of every line of a blob, its line break included (a last line without one differs from the same line with one, as in git).</summary>
+    private List<ulong> LineHashes(ObjectId id)
+    {
+        const ulong Basis = 14695981039346656037, Prime = 1099511628211;
+        var hashes = new List<ulong>();
+        using var content = _repo.Lookup<Blob>(id).GetContentStream();
+        var buffer = new byte[64 * 1024];
+        var hash = Basis;
+        var open = false;
+        int count;
+        while ((count = content.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            foreach (var c in buffer.AsSpan(0, count))
+            {
+                hash = (hash ^ c) * Prime;
+                open = true;
+                if (c == '\n')
+                {
+                    hashes.Add(hash);
+                    hash = Basis;
+                    open = false;
+                }
+            }
+        }
+
+        if (open)
+        {
+            hashes.Add(hash);
+        }
+
+        return hashes;
+    }
+
+    private bool StartsBinary(ObjectId id)
+    {
+        if (id == ObjectId.Zero)
+        {
+            return false;
+        }
+
+        using var content = _repo.Lookup<Blob>(id).GetContentStream();
+        var head = new byte[BinaryCheckBytes];
+        var read = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return head.AsSpan(0, read).Contains((byte)0);
+    }
+
+    /// <summary>
+    /// An added or deleted file as libgit2 gives it (header, one hunk of every line), read line by
+    /// line: the counts and the range from every line, the text only up to the patch limit.
+    /// </summary>
+    private FileChange Streamed(string path, bool added, Mode mode, ObjectId id, long budget)
+    {
+        var blob = _repo.Lookup<Blob>(id);
+        var kind = added ? FileChangeKind.Added : FileChangeKind.Deleted;
+        using var content = blob.GetContentStream();
+        var head = new byte[BinaryCheckBytes];
+        var headLength = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (head.AsSpan(0, headLength).Contains((byte)0))
+        {
+            return new FileChange(path, null, kind, 0, 0, [], Binary: true, Patch: null);
+        }
+
+        var text = new StringBuilder(MaxPatchChars + RedactionMargin + 4096);
+        var sign = added ? '+' : '-';
+        var lines = 0;
+        bool nul = false, undecodable = false;
+        var keep = budget <= 0 ? 0 : MaxPatchChars + RedactionMargin;
+        var line = new MemoryStream();
+        void EndLine(bool newline)
+        {
+            var bytes = line.GetBuffer().AsSpan(0, (int)line.Length);
+            nul |= bytes.Contains((byte)0);
+            undecodable |= !System.Text.Unicode.Utf8.IsValid(bytes);
+            if (text.Length < keep)
+            {
+                text.Append(sign).Append(Encoding.UTF8.GetString(bytes));
+                text.Append(newline ? "\n" : "\n\\ No newline at end of file\n");
+            }
+
+            lines++;
+            line.SetLength(0);
+        }
+
+        var buffer = new byte[64 * 1024];
+        head.AsSpan(0, headLength).CopyTo(buffer);
+        var count = headLength;
+        do
+        {
+            var chunk = buffer.AsSpan(0, count);
+            while (!chunk.IsEmpty)
+            {
+                var newline = chunk.IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    line.Write(chunk);
+                    break;
+                }
+
+                line.Write(chunk[..newline]);
+                EndLine(newline: true);
+                chunk = chunk[(newline + 1)..];
+            }
+
+            count = content.Read(buffer, 0, buffer.Length);
+        }
+        while (count > 0);
+
+        if (line.Length > 0)
+        {
+            EndLine(newline: false);
+        }
+
+        var abbreviated = id.Sha[..7];
+        var fileMode = ModeText(mode);
+        var span = lines == 1 ? "1" : $"1,{lines.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        var header = added
+            ? $"diff --git a/{path} b/{path}\nnew file mode {fileMode}\nindex 0000000..{abbreviated}\n--- /dev/null\n+++ b/{path}\n@@ -0,0 +{span} @@\n"
+            : $"diff --git a/{path} b/{path}\ndeleted file mode {fileMode}\nindex {abbreviated}..0000000\n--- a/{path}\n+++ /dev/null\n@@ -{span} +0,0 @@\n";
+        if (lines == 0)
+        {
+            header = header[..header.IndexOf("@@", StringComparison.Ordinal)];
+        }
+
+        IReadOnlyList<LineRange> ranges = added && lines > 0 ? [new LineRange(1, lines)] : [];
+        if (nul)
+        {
+            // NUL past the first 8,000 bytes: diffed as text by libgit2, kept as binary here as there.
+            return new FileChange(path, null, kind, added ? lines : 0, added ? 0 : lines, ranges, Binary: true, Patch: null, Note: BinaryNote(id));
+        }
+
+        if (budget <= 0)
+        {
+            // The commit's patch budget is spent: counts and ranges stay, the text goes.
+            return new FileChange(path, null, kind, added ? lines : 0, added ? 0 : lines, ranges, Binary: false, Patch: null, PatchTruncated: true);
+        }
+
+        var note = undecodable ? $"not UTF-8: undecodable bytes shown as U+FFFD; git blob {id.Sha} holds them" : null;
+        var complete = text.Length < keep;
+        var patch = _redactor.Redact(header + text);
+        var limit = (int)Math.Min(MaxPatchChars, budget);
+        var truncated = !complete || patch.Length > limit;
+        if (truncated)
+        {
+            patch = patch[..Math.Min(limit, patch.Length)] + TruncationMarker;
+        }
+
+        return new FileChange(path, null, kind, added ? lines : 0, added ? 0 : lines, ranges, Binary: false, Patch: patch, PatchTruncated: truncated, Note: note);
+    }
+}
