@@ -49,6 +49,11 @@ internal sealed partial class BenchRunner
             failed += await Guard("import", () => ImportAndDocsAsync(scratch.ConnectionString, ct));
         }
 
+        if (_o.Includes("real"))
+        {
+            failed += await Guard("real", () => RealHistoriesAsync(ct));
+        }
+
         if (_o.Includes("append"))
         {
             await using var scratch = await ScratchDatabase.CreateAsync(_server, "ledger_bench_append", ct);
