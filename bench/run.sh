@@ -4,6 +4,7 @@
 # every workload next to its same-run baseline, the whole-process ones on that published ledger.
 #   bench/run.sh                      # against $LEDGER_DB, else the embedded PostgreSQL
 #   bench/run.sh --events 200000      # a smaller dataset; see 'ledger-bench run --help'
+#   bench/run.sh --only real --real ~/src/nix-config --real ~/src/dotfiles   # real histories, whole-process import
 # Prints progress on stderr and a Markdown table on stdout (docs/performance.md holds the latest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
