@@ -61,17 +61,6 @@ public sealed partial class GitHistoryReader
             return (null, null);
         }
 
-        if (!_locks.TryGetValue(blob.Id, out var parsed))
-        {
-            parsed = FlakeLock.Parse(blob.GetContentText());
-            if (_locks.Count >= 64)
-            {
-                _locks.Clear();
-            }
-
-            _locks[blob.Id] = parsed;
-        }
-
-        return parsed;
+        return Remembered(_locks, blob.Id, () => FlakeLock.Parse(blob.GetContentText()));
     }
 }

@@ -89,8 +89,7 @@ public sealed partial class GitHistoryReader
         f.Path == "flake.nix" || f.OldPath == "flake.nix"
         || (f.Kind != FileChangeKind.Modified && (MayMoveLayout(f.Path) || (f.OldPath is { } old && MayMoveLayout(old))));
 
-    private static bool MayMoveLayout(string path) =>
-        path == "flake.nix" || path.Split('/', 4).Take(3).Any(segment => HostLayout.Roots.Contains(segment));
+    private static bool MayMoveLayout(string path) => path.Split('/', 4).Take(3).Any(segment => HostLayout.Roots.Contains(segment));
 
     private HostLayout LayoutOf(Tree tree, Tree? parent)
     {
@@ -98,21 +97,9 @@ public sealed partial class GitHistoryReader
         var roots = sides.SelectMany(RootsOf).ToArray();
         var flakes = sides.Select(t => t["flake.nix"]).Where(e => e?.TargetType == TreeEntryTargetType.Blob).Select(e => e!.Target.Id).ToArray();
         var key = string.Join(' ', roots.Select(r => r.Path + "=" + r.Id.Sha).Concat(flakes.Select(f => f.Sha)));
-        if (_layouts.TryGetValue(key, out var known))
-        {
-            return known;
-        }
-
-        var declared = flakes.SelectMany(FlakeNamesOf).ToHashSet(StringComparer.Ordinal);
-        var entries = roots.SelectMany(r => EntriesOf(r.Path, r.Id)).Distinct(StringComparer.Ordinal).ToArray();
-        var layout = HostLayout.Detect(declared, entries);
-        if (_layouts.Count > 1024)
-        {
-            _layouts.Clear();
-        }
-
-        _layouts[key] = layout;
-        return layout;
+        return Remembered(_layouts, key, () => HostLayout.Detect(
+            flakes.SelectMany(FlakeNamesOf).ToHashSet(StringComparer.Ordinal),
+            roots.SelectMany(r => EntriesOf(r.Path, r.Id)).Distinct(StringComparer.Ordinal).ToArray()));
     }
 
     /// <summary>The host folders of a tree (<see cref="HostRoots"/>), remembered by the tree's id: a commit's tree is its child's parent side.</summary>
@@ -124,6 +111,7 @@ public sealed partial class GitHistoryReader
     /// <summary>A host folder's entries (<see cref="EntriesOf(string, Tree)"/>), remembered by its path and id.</summary>
     private string[] EntriesOf(string path, ObjectId id) => Remembered(_entries, (path, id), () => EntriesOf(path, _repo.Lookup<Tree>(id)).ToArray());
 
+    /// <summary>The value cached under the key, else read and cached (a cache that reaches 1,024 entries starts again).</summary>
     private static TValue Remembered<TKey, TValue>(Dictionary<TKey, TValue> cache, TKey key, Func<TValue> read)
         where TKey : notnull
     {

@@ -100,8 +100,11 @@ public sealed partial class GitHistoryReader
         // Both sides exist: the lines are counted here from their hashes (a minimal diff's counts,
         // as libgit2 gives them); libgit2's own diff would hold both files and its index of them.
         var size = _repo.ObjectDatabase.RetrieveObjectMetadata(change.Oid).Size;
-        var binary = StartsBinary(change.OldOid) || StartsBinary(change.Oid);
-        (int Added, int Removed) counts = binary ? (0, 0) : CountChangedLines(change.OldOid, change.Oid) ?? LibGit2Counts(oldTree, newTree, change.Path);
+        // Each blob is read once: the hashes, and whether it starts binary.
+        var (before, oldBinary) = LineHashes(change.OldOid);
+        var (after, newBinary) = LineHashes(change.Oid);
+        var binary = oldBinary || newBinary;
+        (int Added, int Removed) counts = binary ? (0, 0) : CountChangedLines(before, after) ?? LibGit2Counts(oldTree, newTree, change.Path);
         return new FileChange(
             change.Path,
             null,
@@ -126,10 +129,8 @@ public sealed partial class GitHistoryReader
     /// of their lines, each with its line break: a few megabytes for a million lines. Null when the
     /// files differ in so many places that the diff would take long; libgit2 counts those.
     /// </summary>
-    private (int Added, int Removed)? CountChangedLines(ObjectId oldId, ObjectId newId)
+    private static (int Added, int Removed)? CountChangedLines(List<ulong> a, List<ulong> b)
     {
-        var a = LineHashes(oldId);
-        var b = LineHashes(newId);
         int start = 0, n = a.Count, m = b.Count;
         while (start < n && start < m && a[start] == b[start])
         {
@@ -183,8 +184,11 @@ public sealed partial class GitHistoryReader
         return null;
     }
 
-    /// <summary>A 64-bit FNV-1a hash of every line of a blob, its line break included (a last line without one differs from the same line with one, as in git).</summary>
-    private List<ulong> LineHashes(ObjectId id)
+    /// <summary>
+    /// A 64-bit FNV-1a hash of every line of a blob, its line break included (a last line without
+    /// one differs from the same line with one, as in git), and whether its first 8,000 bytes hold a NUL.
+    /// </summary>
+    private (List<ulong> Hashes, bool Binary) LineHashes(ObjectId id)
     {
         const ulong Basis = 14695981039346656037, Prime = 1099511628211;
         var hashes = new List<ulong>();
@@ -192,9 +196,17 @@ public sealed partial class GitHistoryReader
         var buffer = new byte[64 * 1024];
         var hash = Basis;
         var open = false;
+        var binary = false;
+        long seen = 0;
         int count;
         while ((count = content.Read(buffer, 0, buffer.Length)) > 0)
         {
+            if (seen < BinaryCheckBytes)
+            {
+                binary |= buffer.AsSpan(0, (int)Math.Min(count, BinaryCheckBytes - seen)).Contains((byte)0);
+            }
+
+            seen += count;
             foreach (var c in buffer.AsSpan(0, count))
             {
                 hash = (hash ^ c) * Prime;
@@ -213,16 +225,11 @@ public sealed partial class GitHistoryReader
             hashes.Add(hash);
         }
 
-        return hashes;
+        return (hashes, binary);
     }
 
     private bool StartsBinary(ObjectId id)
     {
-        if (id == ObjectId.Zero)
-        {
-            return false;
-        }
-
         using var content = _repo.Lookup<Blob>(id).GetContentStream();
         var head = new byte[BinaryCheckBytes];
         var read = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);

@@ -1,0 +1,142 @@
+using System.Buffers;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Ledger.Core.Text;
+
+// How the rules run over a text: whole, or only on the lines that can hold a match; built ahead;
+// and the cheap checks that decide whether a rule runs at all.
+public sealed partial class Redactor
+{
+    private static string Replace(Regex regex, string input, Func<string, Match, string> evaluator) => regex.Replace(input, m => evaluator(input, m));
+
+    private static string Replace(LazyRule rule, string input, Func<string, Match, string> evaluator) => Replace(rule.Regex, input, evaluator);
+
+    /// <summary>
+    /// <see cref="Replace(LazyRule, string, Func{string, Match, string})"/> for a rule whose every
+    /// match lies within one line and holds one of <paramref name="words"/>: it runs on the runs of
+    /// lines that hold one, each line with its line break, and the text between stays as it is. The
+    /// result is the same as running it on the whole text (a line starts after a line break, which
+    /// the rule's anchors and word boundaries see as they see the text's start), for a fraction of
+    /// the scanning: in a patch the words sit on a few lines. Unless <paramref name="wordsFound"/>
+    /// (the words are found wherever the rule could match: always for a case-sensitive rule, for a
+    /// case-insensitive one only in ASCII text, as its words are looked for as ASCII), it runs on
+    /// the whole text.
+    /// </summary>
+    private static string ReplaceInLines(LazyRule rule, string input, bool wordsFound, SearchValues<string> words, Func<string, Match, string> evaluator)
+    {
+        if (!wordsFound)
+        {
+            return Replace(rule, input, evaluator);
+        }
+
+        StringBuilder? sb = null;
+        var done = 0; // input[..done] is in sb
+        var from = 0;
+        while (from < input.Length)
+        {
+            var hit = input.AsSpan(from).IndexOfAny(words);
+            if (hit < 0)
+            {
+                break;
+            }
+
+            hit += from;
+            var start = hit == 0 ? 0 : input.LastIndexOf('\n', hit - 1) + 1;
+            var end = LineEnd(input, hit);
+
+            // Further lines with a word join the run: one regex call for them together.
+            while (end < input.Length)
+            {
+                var next = input.AsSpan(end).IndexOfAny(words);
+                if (next < 0 || input.AsSpan(end, next).Contains('\n'))
+                {
+                    break;
+                }
+
+                end = LineEnd(input, end + next);
+            }
+
+            var segment = input[start..end];
+            var replaced = Replace(rule, segment, evaluator);
+            if (!string.Equals(replaced, segment, StringComparison.Ordinal))
+            {
+                sb ??= new StringBuilder(input.Length + 64);
+                sb.Append(input, done, start - done).Append(replaced);
+                done = end;
+            }
+
+            from = end;
+        }
+
+        return sb is null ? input : sb.Append(input, done, input.Length - done).ToString();
+    }
+
+    /// <summary>The index just after the line break that ends the line holding <paramref name="at"/> (or the text's length).</summary>
+    private static int LineEnd(string input, int at)
+    {
+        var newline = input.IndexOf('\n', at);
+        return newline < 0 ? input.Length : newline + 1;
+    }
+
+    /// <summary>
+    /// Builds every built-in rule now (a few hundred milliseconds of CPU in all), for a process that
+    /// will redact much (an import) and can do it on another thread while it starts; otherwise each
+    /// rule is built when first needed.
+    /// </summary>
+    public static void Prepare()
+    {
+        foreach (var rule in LazyRule.All)
+        {
+            _ = rule.Regex;
+        }
+    }
+
+    // ---- Cheap prefilters ---------------------------------------------------------------------
+
+    private const int LongBase64Run = 60;
+
+    private static readonly SearchValues<char> Base64Chars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
+
+    /// <summary>Whether the text holds a run of at least <paramref name="min"/> base64 characters (a key body line, a signing key).</summary>
+    private static bool HasBase64Run(ReadOnlySpan<char> s, int min)
+    {
+        while (true)
+        {
+            var start = s.IndexOfAny(Base64Chars);
+            if (start < 0 || s.Length - start < min)
+            {
+                return false;
+            }
+
+            s = s[start..];
+            var end = s.IndexOfAnyExcept(Base64Chars);
+            if (end < 0 || end >= min)
+            {
+                return end < 0 ? s.Length >= min : true;
+            }
+
+            s = s[end..];
+        }
+    }
+
+    /// <summary>Whether the text holds ":digits:" or ":*:" (a .pgpass port field).</summary>
+    private static bool HasPortField(ReadOnlySpan<char> s)
+    {
+        while (true)
+        {
+            var colon = s.IndexOf(':');
+            if (colon < 0)
+            {
+                return false;
+            }
+
+            s = s[(colon + 1)..];
+            var digits = s.IndexOfAnyExceptInRange('0', '9');
+            if ((digits > 0 && digits <= 5 && s[digits] == ':') || s.StartsWith("*:"))
+            {
+                return true;
+            }
+        }
+    }
+}
