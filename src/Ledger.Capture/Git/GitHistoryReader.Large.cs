@@ -45,7 +45,7 @@ public sealed partial class GitHistoryReader
             .ToList();
         var (files, added, removed, _) = others.Count == 0
             ? ([], 0, 0, null)
-            : FromPatch(_repo.Diff.Compare<Patch>(oldTree, newTree, others, ExactPaths, options));
+            : FromPatch(Entries(_repo.Diff.Compare<Patch>(oldTree, newTree, others, ExactPaths, options)));
         long budget = MaxCommitPatchChars - files.Sum(f => (long)(f.Patch?.Length ?? 0));
 
         // A large file moved unchanged (the usual way a large file moves) is a rename, as libgit2 says.

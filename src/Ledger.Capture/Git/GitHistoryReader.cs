@@ -96,6 +96,7 @@ public sealed partial class GitHistoryReader : IDisposable
     {
         var another = Open(_repo.Info.WorkingDirectory ?? _repo.Info.Path, _redactor);
         another.LargeFileBytes = LargeFileBytes;
+        another.DirectDiff = DirectDiff;
         return another;
     }
 
@@ -210,7 +211,11 @@ public sealed partial class GitHistoryReader : IDisposable
         }
     }
 
-    public void Dispose() => _repo.Dispose();
+    public void Dispose()
+    {
+        CloseDirect();
+        _repo.Dispose();
+    }
 
     /// <summary>
     /// The commit's files against its first parent. A commit is recorded whatever its content: when
@@ -234,8 +239,7 @@ public sealed partial class GitHistoryReader : IDisposable
         string firstFailure;
         try
         {
-            var changes = LargeChanges(oldTree, newTree);
-            return changes.Large.Count == 0 ? FromPatch(_repo.Diff.Compare<Patch>(oldTree, newTree, Compare)) : WithLargeFiles(oldTree, newTree, changes, Compare);
+            return Diffed(oldTree, newTree, renames: true);
         }
         catch (ArgumentException e)
         {
@@ -244,8 +248,7 @@ public sealed partial class GitHistoryReader : IDisposable
             // The same diff without rename detection is complete, renames show as delete + add.
             try
             {
-                var changes = LargeChanges(oldTree, newTree);
-                return changes.Large.Count == 0 ? FromPatch(_repo.Diff.Compare<Patch>(oldTree, newTree, WithoutRenames)) : WithLargeFiles(oldTree, newTree, changes, WithoutRenames);
+                return Diffed(oldTree, newTree, renames: false);
             }
             catch (Exception again) when (IsReadFailure(again))
             {
@@ -269,7 +272,33 @@ public sealed partial class GitHistoryReader : IDisposable
         }
     }
 
-    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) FromPatch(Patch patch)
+    /// <summary>
+    /// The commit's patch: straight from libgit2 when it can (<see cref="DirectPatch"/>), else
+    /// through LibGit2Sharp, which also reads large files and raises the errors that are recorded.
+    /// </summary>
+    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) Diffed(Tree? oldTree, Tree newTree, bool renames)
+    {
+        if (DirectPatch(oldTree, newTree, renames) is { } direct)
+        {
+            return FromPatch(direct);
+        }
+
+        var options = renames ? Compare : WithoutRenames;
+        var changes = LargeChanges(oldTree, newTree);
+        return changes.Large.Count == 0 ? FromPatch(Entries(_repo.Diff.Compare<Patch>(oldTree, newTree, options))) : WithLargeFiles(oldTree, newTree, changes, options);
+    }
+
+    /// <summary>One file of a commit's patch, however it was read.</summary>
+    private readonly record struct PatchFile(string Path, string OldPath, ChangeKind Status, bool Binary, string Text, int LinesAdded, int LinesDeleted, ObjectId OldOid, ObjectId Oid)
+    {
+        /// <summary>The blob the content is in: the old one for a deletion, else the new one.</summary>
+        public ObjectId ContentId => Status == ChangeKind.Deleted ? OldOid : Oid;
+    }
+
+    private static IEnumerable<PatchFile> Entries(Patch patch) =>
+        patch.Select(e => new PatchFile(e.Path, e.OldPath, e.Status, e.IsBinaryComparison, e.Patch ?? "", e.LinesAdded, e.LinesDeleted, e.OldOid, e.Oid));
+
+    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) FromPatch(IEnumerable<PatchFile> patch)
     {
         var files = new List<FileChange>();
         int added = 0, removed = 0;
@@ -302,16 +331,16 @@ public sealed partial class GitHistoryReader : IDisposable
         _ => FileChangeKind.Modified,
     };
 
-    private FileChange ToFileChange(PatchEntryChanges entry, long budget)
+    private FileChange ToFileChange(PatchFile entry, long budget)
     {
         var kind = KindOf(entry.Status);
         var oldPath = kind is FileChangeKind.Renamed or FileChangeKind.Copied ? entry.OldPath : null;
-        if (entry.IsBinaryComparison)
+        if (entry.Binary)
         {
             return new FileChange(entry.Path, oldPath, kind, 0, 0, [], Binary: true, Patch: null);
         }
 
-        var text = entry.Patch ?? "";
+        var text = entry.Text;
         int linesAdded = entry.LinesAdded, linesDeleted = entry.LinesDeleted;
         if (kind == FileChangeKind.TypeChanged && !text.Contains("\n@@ ", StringComparison.Ordinal) && TypeChangeContent(entry) is { } content)
         {
@@ -326,7 +355,7 @@ public sealed partial class GitHistoryReader : IDisposable
             // git looks for NUL only in a file's first 8,000 bytes; a script with NUL further on
             // is diffed as text, which neither jsonb nor text columns can hold. It is kept as
             // binary: its size and hash name the exact content, which git still holds.
-            return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, PatchRanges.AddedRanges(text), Binary: true, Patch: null, Note: BinaryNote(ContentId(entry)));
+            return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, PatchRanges.AddedRanges(text), Binary: true, Patch: null, Note: BinaryNote(entry.ContentId));
         }
 
         var ranges = PatchRanges.AddedRanges(text);
@@ -339,7 +368,7 @@ public sealed partial class GitHistoryReader : IDisposable
         // libgit2's patch text is UTF-8; bytes of another encoding arrive as U+FFFD. The blob
         // keeps them, so the note names it.
         var note = text.Contains('\uFFFD', StringComparison.Ordinal)
-            ? $"not UTF-8: undecodable bytes shown as U+FFFD; git blob {ContentId(entry).Sha} holds them"
+            ? $"not UTF-8: undecodable bytes shown as U+FFFD; git blob {entry.ContentId.Sha} holds them"
             : null;
 
         // Redacted whole, then cut: a key that straddles the limit is still found (its END line
@@ -355,7 +384,7 @@ public sealed partial class GitHistoryReader : IDisposable
         return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, ranges, Binary: false, Patch: text, PatchTruncated: truncated, Note: note);
     }
 
-    private ContentChanges? TypeChangeContent(PatchEntryChanges entry)
+    private ContentChanges? TypeChangeContent(PatchFile entry)
     {
         var oldBlob = _repo.Lookup<Blob>(entry.OldOid);
         var newBlob = _repo.Lookup<Blob>(entry.Oid);
@@ -367,9 +396,6 @@ public sealed partial class GitHistoryReader : IDisposable
         var content = _repo.Diff.Compare(oldBlob, newBlob, Compare);
         return content.IsBinaryComparison ? null : content;
     }
-
-    /// <summary>The blob the entry's content is in: the old one for a deletion, else the new one.</summary>
-    private static ObjectId ContentId(PatchEntryChanges entry) => entry.Status == ChangeKind.Deleted ? entry.OldOid : entry.Oid;
 
     private string BinaryNote(ObjectId id)
     {

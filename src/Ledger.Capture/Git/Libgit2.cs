@@ -1,0 +1,173 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using LibGit2Sharp;
+
+namespace Ledger.Capture.Git;
+
+/// <summary>
+/// The few libgit2 functions Ledger calls itself, in the very library LibGit2Sharp has loaded (its
+/// file name carries a hash, e.g. libgit2-5853918.so), on the repository handle LibGit2Sharp
+/// opened. Two readers use it: <see cref="RawCommit"/> (a message's bytes) and the diff of
+/// <see cref="GitHistoryReader"/>, which takes each file's patch as one buffer instead of
+/// LibGit2Sharp's string per line. Bound with function pointers, as <c>Gpu/NvmlApi.cs</c> is.
+/// Anything unexpected (a function missing, the handle not found) gives null, and callers keep
+/// LibGit2Sharp's way.
+/// </summary>
+internal sealed unsafe class Libgit2
+{
+    private static readonly Lazy<Libgit2?> Loaded = new(Load);
+
+    /// <summary>The bound functions, or null when they cannot be bound (callers then use LibGit2Sharp).</summary>
+    public static Libgit2? Api => Loaded.Value;
+
+    public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, int> RepositoryOdb;
+    public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int> OdbRead;
+    public delegate* unmanaged[Cdecl]<nuint*, int*, IntPtr, byte*, int> OdbReadHeader;
+    public delegate* unmanaged[Cdecl]<IntPtr, IntPtr> OdbObjectData;
+    public delegate* unmanaged[Cdecl]<IntPtr, nuint> OdbObjectSize;
+    public delegate* unmanaged[Cdecl]<IntPtr, void> OdbObjectFree;
+    public delegate* unmanaged[Cdecl]<IntPtr, void> OdbFree;
+    public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int> TreeLookup;
+    public delegate* unmanaged[Cdecl]<IntPtr, void> TreeFree;
+    public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, IntPtr, IntPtr, GitDiffOptions*, int> DiffTreeToTree;
+    public delegate* unmanaged[Cdecl]<IntPtr, GitDiffFindOptions*, int> DiffFindSimilar;
+    public delegate* unmanaged[Cdecl]<IntPtr, nuint> DiffNumDeltas;
+    public delegate* unmanaged[Cdecl]<IntPtr, nuint, GitDiffDelta*> DiffGetDelta;
+    public delegate* unmanaged[Cdecl]<IntPtr, void> DiffFree;
+    public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, nuint, int> PatchFromDiff;
+    public delegate* unmanaged[Cdecl]<IntPtr, GitDiffDelta*> PatchGetDelta;
+    public delegate* unmanaged[Cdecl]<GitBuf*, IntPtr, int> PatchToBuf;
+    public delegate* unmanaged[Cdecl]<nuint*, nuint*, nuint*, IntPtr, int> PatchLineStats;
+    public delegate* unmanaged[Cdecl]<IntPtr, void> PatchFree;
+    public delegate* unmanaged[Cdecl]<GitBuf*, void> BufDispose;
+
+    private static Libgit2? Load()
+    {
+        string? path = null;
+        try
+        {
+            // LibGit2Sharp loads its library on first use; make sure it has.
+            _ = GlobalSettings.Version;
+            path = File.ReadLines("/proc/self/maps")
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault())
+                .FirstOrDefault(p => p is not null && Path.GetFileName(p).StartsWith("libgit2", StringComparison.Ordinal) && p.Contains(".so", StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+        }
+
+        if (path is null || !NativeLibrary.TryLoad(path, out var lib))
+        {
+            return null;
+        }
+
+        var api = new Libgit2();
+        bool all = true;
+        IntPtr Export(string name)
+        {
+            all &= NativeLibrary.TryGetExport(lib, name, out var address);
+            return address;
+        }
+
+        api.RepositoryOdb = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, int>)Export("git_repository_odb");
+        api.OdbRead = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int>)Export("git_odb_read");
+        api.OdbReadHeader = (delegate* unmanaged[Cdecl]<nuint*, int*, IntPtr, byte*, int>)Export("git_odb_read_header");
+        api.OdbObjectData = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr>)Export("git_odb_object_data");
+        api.OdbObjectSize = (delegate* unmanaged[Cdecl]<IntPtr, nuint>)Export("git_odb_object_size");
+        api.OdbObjectFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_odb_object_free");
+        api.OdbFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_odb_free");
+        api.TreeLookup = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int>)Export("git_tree_lookup");
+        api.TreeFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_tree_free");
+        api.DiffTreeToTree = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, IntPtr, IntPtr, GitDiffOptions*, int>)Export("git_diff_tree_to_tree");
+        api.DiffFindSimilar = (delegate* unmanaged[Cdecl]<IntPtr, GitDiffFindOptions*, int>)Export("git_diff_find_similar");
+        api.DiffNumDeltas = (delegate* unmanaged[Cdecl]<IntPtr, nuint>)Export("git_diff_num_deltas");
+        api.DiffGetDelta = (delegate* unmanaged[Cdecl]<IntPtr, nuint, GitDiffDelta*>)Export("git_diff_get_delta");
+        api.DiffFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_diff_free");
+        api.PatchFromDiff = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, nuint, int>)Export("git_patch_from_diff");
+        api.PatchGetDelta = (delegate* unmanaged[Cdecl]<IntPtr, GitDiffDelta*>)Export("git_patch_get_delta");
+        api.PatchToBuf = (delegate* unmanaged[Cdecl]<GitBuf*, IntPtr, int>)Export("git_patch_to_buf");
+        api.PatchLineStats = (delegate* unmanaged[Cdecl]<nuint*, nuint*, nuint*, IntPtr, int>)Export("git_patch_line_stats");
+        api.PatchFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_patch_free");
+        api.BufDispose = (delegate* unmanaged[Cdecl]<GitBuf*, void>)Export("git_buf_dispose");
+        return all ? api : null;
+    }
+
+    /// <summary>The native <c>git_repository*</c> LibGit2Sharp holds for <paramref name="repo"/>, or zero when it cannot be reached.</summary>
+    public static IntPtr RepositoryPointer(Repository repo)
+    {
+        try
+        {
+            var handle = typeof(Repository).GetProperty("Handle", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(repo);
+            var asPointer = handle?.GetType().GetMethod("AsIntPtr", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, Type.EmptyTypes);
+            return asPointer?.Invoke(handle, null) is IntPtr p ? p : IntPtr.Zero;
+        }
+        catch (Exception e) when (e is TargetInvocationException or AmbiguousMatchException or MemberAccessException)
+        {
+            return IntPtr.Zero;
+        }
+    }
+}
+
+// libgit2's structures as LibGit2Sharp 0.32 declares them for the library it ships (SHA-1 object ids).
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct GitDiffOptions
+{
+    public uint Version;
+    public uint Flags;
+    public int IgnoreSubmodules;
+    public IntPtr PathSpecStrings;
+    public nuint PathSpecCount;
+    public IntPtr NotifyCallback;
+    public IntPtr ProgressCallback;
+    public IntPtr Payload;
+    public uint ContextLines;
+    public uint InterhunkLines;
+    public ushort IdAbbrev;
+    public long MaxSize;
+    public IntPtr OldPrefix;
+    public IntPtr NewPrefix;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct GitDiffFindOptions
+{
+    public uint Version;
+    public uint Flags;
+    public ushort RenameThreshold;
+    public ushort RenameFromRewriteThreshold;
+    public ushort CopyThreshold;
+    public ushort BreakRewriteThreshold;
+    public nuint RenameLimit;
+    public IntPtr SimilarityMetric;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GitDiffFile
+{
+    public fixed byte Id[20];
+    public byte* Path;
+    public long Size;
+    public uint Flags;
+    public ushort Mode;
+    public ushort IdAbbrev;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct GitDiffDelta
+{
+    public int Status;
+    public uint Flags;
+    public ushort Similarity;
+    public ushort FileCount;
+    public GitDiffFile OldFile;
+    public GitDiffFile NewFile;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GitBuf
+{
+    public byte* Ptr;
+    public nuint Reserved;
+    public nuint Size;
+}

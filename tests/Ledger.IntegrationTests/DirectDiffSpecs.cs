@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+using Ledger.Capture.Git;
+using Ledger.IntegrationTests.Support;
+
+namespace Ledger.IntegrationTests;
+
+/// <summary>
+/// Patches are read straight from libgit2 (one buffer per file) rather than through LibGit2Sharp's
+/// callback per line. Both ways must give the same event for every kind of change git knows.
+/// </summary>
+public sealed class DirectDiffSpecs : IDisposable
+{
+    private readonly GitRepo _repo = new();
+
+    public void Dispose() => _repo.Dispose();
+
+    [Fact]
+    public void Every_kind_of_change_reads_the_same_straight_from_libgit2_as_through_LibGit2Sharp()
+    {
+        // Arrange: adds, edits, renames with and without edits, deletions, mode and type changes,
+        // binary and almost-binary files, other encodings, line endings, a submodule and a merge.
+        var shas = new List<string>();
+        _repo.Write("configuration.nix", string.Join('\n', Enumerable.Range(0, 60).Select(i => $"  option{i} = {i};")) + "\n");
+        _repo.Write("hosts/media/default.nix", "{ config, ... }:\n{\n  services.jellyfin.enable = true;\n}\n");
+        _repo.Write("no-newline.txt", "first\nlast without newline");
+        _repo.Write("crlf.conf", "a = 1\r\nb = 2\r\n");
+        _repo.WriteBytes("latin1.txt", Encoding.Latin1.GetBytes("caf\u00e9 cr\u00e8me\n"));
+        _repo.WriteBytes("early-nul.bin", [1, 2, 0, 3, 10]);
+        _repo.WriteBytes("late-nul.sh", [.. Encoding.ASCII.GetBytes(new string('x', 9000) + "\n"), 0, 10]);
+        _repo.Write("caf\u00e9 with space.nix", "{ a = 1; }\n");
+        _repo.Write("empty.txt", "");
+        _repo.Write("secrets.nix", "{ password = \"hunter2-very-secret\"; }\n");
+        shas.Add(_repo.Commit("Initial"));
+
+        _repo.Write("configuration.nix", string.Join('\n', Enumerable.Range(0, 60).Select(i => i % 17 == 0 ? $"  option{i} = \"changed\";" : $"  option{i} = {i};")) + "\n");
+        _repo.Write("no-newline.txt", "first\nlast, still without newline");
+        _repo.Write("crlf.conf", "a = 1\r\nb = 3\r\n");
+        _repo.WriteBytes("latin1.txt", Encoding.Latin1.GetBytes("caf\u00e9 cr\u00e8me br\u00fbl\u00e9e\n"));
+        _repo.WriteBytes("early-nul.bin", [1, 2, 0, 4, 10]);
+        _repo.Write("secrets.nix", "{ password = \"another-very-secret\"; }\n");
+        _repo.Git("update-index", "--chmod=+x", "crlf.conf");
+        shas.Add(_repo.Commit("Edit everything"));
+
+        Directory.CreateDirectory(Path.Combine(_repo.Path, "moved"));
+        _repo.Git("mv", "hosts/media/default.nix", "moved/media.nix");
+        _repo.Git("mv", "configuration.nix", "moved/configuration.nix");
+        _repo.Write("moved/configuration.nix", File.ReadAllText(Path.Combine(_repo.Path, "moved/configuration.nix")) + "  extra = true;\n");
+        _repo.Delete("late-nul.sh");
+        _repo.Delete("empty.txt");
+        shas.Add(_repo.Commit("Move, edit and delete"));
+
+        File.CreateSymbolicLink(Path.Combine(_repo.Path, "link.nix"), "moved/media.nix");
+        Directory.CreateDirectory(Path.Combine(_repo.Path, "vendor/module")); // a submodule not checked out
+        _repo.Git("update-index", "--add", "--cacheinfo", $"160000,{shas[0]},vendor/module");
+        shas.Add(_repo.Commit("Add a symlink and a submodule"));
+
+        _repo.Delete("link.nix");
+        _repo.Write("link.nix", "{ now = \"a file\"; }\n");
+        _repo.Git("update-index", "--cacheinfo", $"160000,{shas[1]},vendor/module");
+        shas.Add(_repo.Commit("A symlink becomes a file, the submodule moves"));
+
+        _repo.Git("checkout", "-q", "-b", "side", shas[^2]);
+        _repo.Write("side.nix", "{ side = true; }\n");
+        _repo.Commit("On a branch");
+        _repo.Git("checkout", "-q", "-");
+        _repo.Git("merge", "-q", "--no-ff", "-m", "Merge side", "side");
+        shas.Add(_repo.Head());
+
+        using var direct = GitHistoryReader.Open(_repo.Path);
+        using var throughLibGit2Sharp = GitHistoryReader.Open(_repo.Path);
+        throughLibGit2Sharp.DirectDiff = false;
+        foreach (var sha in shas)
+        {
+            // Act
+            var a = direct.Read(sha, "host", "actor");
+            var b = throughLibGit2Sharp.Read(sha, "host", "actor");
+
+            // Assert
+            JsonSerializer.Serialize(a).ShouldBe(JsonSerializer.Serialize(b), $"commit {sha}");
+            a.Files.ShouldNotBeEmpty();
+        }
+
+        direct.DirectReads.ShouldBe(shas.Count);
+        throughLibGit2Sharp.DirectReads.ShouldBe(0);
+    }
+}
