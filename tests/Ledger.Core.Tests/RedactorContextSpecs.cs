@@ -57,3 +57,44 @@ public class RedactorContextSpecs
         redacted.ShouldEndWith(" https://example.org");
     }
 }
+
+/// <summary>
+/// Text with non-ASCII characters has its rule words found by the ASCII search, unless it holds a
+/// character that a case-insensitive regex folds onto an ASCII letter: then every rule runs.
+/// </summary>
+public class RedactorNonAsciiSpecs
+{
+    private const string Accents = "# caf\u00e9 cr\u00e8me \u2500\u2500 \U0001F3AC media box\n";
+
+    public static TheoryData<string> Closed => RedactorContextSpecs.Closed;
+
+    [Theory]
+    [MemberData(nameof(Closed))]
+    public void A_secret_next_to_non_ASCII_text_is_redacted_as_on_its_own(string name)
+    {
+        // Arrange
+        var sample = SecretSamples.Named(name);
+
+        // Act
+        var alone = Redactor.Default.Redact(sample.Text);
+        var beside = Redactor.Default.Redact(Accents + sample.Text + "\n" + Accents);
+
+        // Assert
+        beside.ShouldBe(Accents + alone + "\n" + Accents);
+    }
+
+    [Theory]
+    [InlineData("to\u212Aen")] // Kelvin sign for k
+    [InlineData("api_\u212Aey")]
+    public void A_name_spelled_with_a_letter_that_folds_onto_ASCII_is_still_a_secret_name(string secretName)
+    {
+        // Arrange
+        var text = Accents + $"  {secretName} = \"Zq8vN2kLp4Rt7Wx1\";\n";
+
+        // Act
+        var redacted = Redactor.Default.Redact(text);
+
+        // Assert
+        redacted.ShouldNotContain("Zq8vN2kLp4Rt7Wx1");
+    }
+}

@@ -15,6 +15,7 @@ public sealed partial class Redactor
     private const string SecretName = """(?:pass(?:word|wd|phrase)?|pwd|secret|token|access[_-]?tokens|api[_-]?key|(?:private|secret|access|account|auth|preshared|master|encryption|signing|client|app|license|session|admin)[_-]?key|psk|credentials?|secret[_-]?key[_-]?base)""";
 
     private static readonly SearchValues<string> AssignmentWords = SearchValues.Create(["pass", "pwd", "secret", "token", "key", "psk", "credential", "identified"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<char> FoldsOntoAscii = SearchValues.Create("\u017F\u212A\u0130\u0131");
     private static readonly SearchValues<string> AuthorizationWords = SearchValues.Create(["authorization"], StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<string> BlockIndicators = SearchValues.Create([": |", ": >", ":|", ":>"], StringComparison.Ordinal);
     private static readonly SearchValues<string> ShortCommandWords = SearchValues.Create(["mysql", "mariadb", "sshpass", "redis-cli", " -u", "\t-u", " -U", "\t-U", "--user", "--proxy-user"], StringComparison.Ordinal);

@@ -120,6 +120,12 @@ public sealed partial class Redactor
         // always runs them): most diff lines of an import hold none, and the regexes are most of
         // an import's own work.
         var ascii = Ascii.IsValid(text);
+
+        // A case-insensitive regex also matches the characters that fold onto an ASCII letter (the
+        // Kelvin sign as k; the long s and the Turkish i's are counted too, as cultures fold them).
+        // Text without them has its letter-only words found by the ASCII search even when it holds
+        // other non-ASCII text (accents, box drawing, emoji in a comment).
+        var wordsReliable = ascii || !text.AsSpan().ContainsAny(FoldsOntoAscii);
         var result = text;
         var longBase64 = HasBase64Run(result, LongBase64Run);
         if (result.Contains("-----BEGIN ", StringComparison.Ordinal))
@@ -152,7 +158,7 @@ public sealed partial class Redactor
             result = Replace(CryptHashRule, result, (input, m) => m.Length >= 11 ? Secret(input, m, m.Groups[0]) : m.Value);
         }
 
-        var words = !ascii || result.AsSpan().ContainsAny(AssignmentWords);
+        var words = !wordsReliable || result.AsSpan().ContainsAny(AssignmentWords);
         if (words && (!ascii || result.Contains("''", StringComparison.Ordinal) || result.AsSpan().ContainsAny(BlockIndicators)))
         {
             result = RedactBlocks(result);
@@ -168,14 +174,14 @@ public sealed partial class Redactor
             result = Replace(DockerAuthRule, result, (input, m) => m.Groups["secret"].Length >= 8 ? Secret(input, m, m.Groups["secret"]) : m.Value);
         }
 
-        if (!ascii || result.AsSpan().ContainsAny(AuthorizationWords))
+        if (!wordsReliable || result.AsSpan().ContainsAny(AuthorizationWords))
         {
             result = Replace(AuthorizationHeaderRule, result, AuthorizationValue);
         }
 
         if (words && (!ascii || result.Contains("--", StringComparison.Ordinal) || result.Contains("pass:", StringComparison.OrdinalIgnoreCase)))
         {
-            result = ReplaceInLines(CommandLineSecretRule, result, wordsFound: ascii, AssignmentWords, CommandValue);
+            result = ReplaceInLines(CommandLineSecretRule, result, wordsFound: wordsReliable, AssignmentWords, CommandValue);
         }
 
         if (result.AsSpan().ContainsAny(ShortCommandWords))
@@ -205,7 +211,7 @@ public sealed partial class Redactor
 
         if (words)
         {
-            result = ReplaceInLines(AssignmentRule, result, wordsFound: ascii, AssignmentWords, AssignmentValue);
+            result = ReplaceInLines(AssignmentRule, result, wordsFound: wordsReliable, AssignmentWords, AssignmentValue);
         }
 
         foreach (var pattern in _extra)
