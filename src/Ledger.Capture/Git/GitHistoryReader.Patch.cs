@@ -1,0 +1,126 @@
+using Ledger.Core.Text;
+using LibGit2Sharp;
+
+namespace Ledger.Capture.Git;
+
+// From a commit's patch, however it was read (straight from libgit2 or through LibGit2Sharp), to
+// the files of its event: counts, added ranges, the redacted patch within the limits, and notes
+// for what is not kept (binary content, text that is not UTF-8).
+public sealed partial class GitHistoryReader
+{
+    /// <summary>One file of a commit's patch, however it was read.</summary>
+    private readonly record struct PatchFile(string Path, string OldPath, ChangeKind Status, bool Binary, string Text, int LinesAdded, int LinesDeleted, ObjectId OldOid, ObjectId Oid)
+    {
+        /// <summary>The blob the content is in: the old one for a deletion, else the new one.</summary>
+        public ObjectId ContentId => Status == ChangeKind.Deleted ? OldOid : Oid;
+    }
+
+    private static IEnumerable<PatchFile> Entries(Patch patch) =>
+        patch.Select(e => new PatchFile(e.Path, e.OldPath, e.Status, e.IsBinaryComparison, e.Patch ?? "", e.LinesAdded, e.LinesDeleted, e.OldOid, e.Oid));
+
+    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) FromPatch(IEnumerable<PatchFile> patch)
+    {
+        var files = new List<FileChange>();
+        int added = 0, removed = 0;
+        long budget = MaxCommitPatchChars;
+        foreach (var entry in patch)
+        {
+            var file = ToFileChange(entry, budget);
+            budget -= file.Patch?.Length ?? 0;
+            files.Add(file);
+            added += file.LinesAdded;
+            removed += file.LinesRemoved;
+        }
+
+        return (files, added, removed, null);
+    }
+
+    private static FileChangeKind KindOf(ChangeKind status) => status switch
+    {
+        ChangeKind.Added => FileChangeKind.Added,
+        ChangeKind.Deleted => FileChangeKind.Deleted,
+        ChangeKind.Renamed => FileChangeKind.Renamed,
+        ChangeKind.Copied => FileChangeKind.Copied,
+        ChangeKind.TypeChanged => FileChangeKind.TypeChanged,
+        _ => FileChangeKind.Modified,
+    };
+
+    private FileChange ToFileChange(PatchFile entry, long budget)
+    {
+        var kind = KindOf(entry.Status);
+        var oldPath = kind is FileChangeKind.Renamed or FileChangeKind.Copied ? entry.OldPath : null;
+        if (entry.Binary)
+        {
+            return new FileChange(entry.Path, oldPath, kind, 0, 0, [], Binary: true, Patch: null);
+        }
+
+        var text = entry.Text;
+        int linesAdded = entry.LinesAdded, linesDeleted = entry.LinesDeleted;
+        if (kind == FileChangeKind.TypeChanged && !text.Contains("\n@@ ", StringComparison.Ordinal) && TypeChangeContent(entry) is { } content)
+        {
+            // libgit2 gives a symlink that became a file (or back) only its mode lines; git shows
+            // the old content going and the new coming, and so does Ledger.
+            text += content.Patch;
+            (linesAdded, linesDeleted) = (content.LinesAdded, content.LinesDeleted);
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            // git looks for NUL only in a file's first 8,000 bytes; a script with NUL further on
+            // is diffed as text, which neither jsonb nor text columns can hold. It is kept as
+            // binary: its size and hash name the exact content, which git still holds.
+            return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, PatchRanges.AddedRanges(text), Binary: true, Patch: null, Note: BinaryNote(entry.ContentId));
+        }
+
+        var ranges = PatchRanges.AddedRanges(text);
+        if (budget <= 0)
+        {
+            // The commit's patch budget is spent: counts and ranges stay, the text goes.
+            return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, ranges, Binary: false, Patch: null, PatchTruncated: true);
+        }
+
+        // libgit2's patch text is UTF-8; bytes of another encoding arrive as U+FFFD. The blob
+        // keeps them, so the note names it.
+        var note = text.Contains('\uFFFD', StringComparison.Ordinal)
+            ? $"not UTF-8: undecodable bytes shown as U+FFFD; git blob {entry.ContentId.Sha} holds them"
+            : null;
+
+        // Redacted whole, then cut: a key that straddles the limit is still found (its END line
+        // would be cut off otherwise).
+        text = _redactor.Redact(text);
+        var limit = (int)Math.Min(MaxPatchChars, budget);
+        bool truncated = text.Length > limit;
+        if (truncated)
+        {
+            text = text[..limit] + TruncationMarker;
+        }
+
+        return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, ranges, Binary: false, Patch: text, PatchTruncated: truncated, Note: note);
+    }
+
+    private ContentChanges? TypeChangeContent(PatchFile entry)
+    {
+        var oldBlob = _repo.Lookup<Blob>(entry.OldOid);
+        var newBlob = _repo.Lookup<Blob>(entry.Oid);
+        if (oldBlob is null || newBlob is null)
+        {
+            return null;
+        }
+
+        var content = _repo.Diff.Compare(oldBlob, newBlob, Compare);
+        return content.IsBinaryComparison ? null : content;
+    }
+
+    private string BinaryNote(ObjectId id)
+    {
+        var blob = _repo.Lookup<Blob>(id);
+        if (blob is null)
+        {
+            return $"text with NUL bytes, kept as binary (blob {id.Sha})";
+        }
+
+        using var content = blob.GetContentStream();
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+        return $"text with NUL bytes, kept as binary: {blob.Size} bytes, sha256 {sha256} (git blob {id.Sha})";
+    }
+}
