@@ -1,3 +1,4 @@
+using Ledger.App.Settings;
 using Ledger.Capture.Processes;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
@@ -21,7 +22,7 @@ internal sealed class CliContext
         ExplicitDb = string.IsNullOrWhiteSpace(db) ? env("LEDGER_DB") : db;
         Verbose = verbose;
         Log = log;
-        Home = ResolveHome(env);
+        Home = LedgerHome.Resolve(env);
     }
 
     public TextWriter Out { get; }
@@ -41,7 +42,7 @@ internal sealed class CliContext
     public string Home { get; }
 
     /// <summary>Whether this process writes to a real terminal (progress bars, colours).</summary>
-    public bool IsTerminal => ReferenceEquals(Output.InertWriter.Unwrap(Out), Console.Out) && !Console.IsOutputRedirected;
+    public bool IsTerminal => ReferenceEquals(Ledger.Core.Text.InertWriter.Unwrap(Out), Console.Out) && !Console.IsOutputRedirected;
 
     public string Actor => ActorInfo.Resolve(Env, Environment.UserName);
 
@@ -122,28 +123,5 @@ internal sealed class CliContext
 
         await embedded.StartAsync(ct);
         return embedded.ConnectionString();
-    }
-
-    private static string ResolveHome(Func<string, string?> env)
-    {
-        if (env("LEDGER_HOME") is { Length: > 0 } home)
-        {
-            return Path.GetFullPath(home);
-        }
-
-        // The embedded server runs as an unprivileged user when we are root, and that user cannot
-        // reach into /root: root's ledger lives where system services keep their state.
-        if (EmbeddedPostgres.IsRoot)
-        {
-            return "/var/lib/ledger";
-        }
-
-        var dataHome = env("XDG_DATA_HOME");
-        if (string.IsNullOrWhiteSpace(dataHome))
-        {
-            dataHome = Path.Combine(env("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
-        }
-
-        return Path.Combine(dataHome, "ledger");
     }
 }

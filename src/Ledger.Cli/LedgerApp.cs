@@ -2,8 +2,8 @@ using System.CommandLine;
 using Ledger.App.Settings;
 using Ledger.Cli.Commands;
 using Ledger.Cli.Logging;
-using Ledger.Cli.Output;
 using Ledger.Core.Errors;
+using Ledger.Core.Text;
 
 namespace Ledger.Cli;
 

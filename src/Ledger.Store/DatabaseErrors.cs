@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace Ledger.Store;
@@ -66,6 +67,8 @@ public static class DatabaseErrors
     /// connection being lost, and is retried like one. A NullReferenceException thrown by Ledger's
     /// code is a bug and still surfaces as one.
     /// </summary>
+    /// <remarks>Compiled ahead of time (ledger-hook) the method behind <c>TargetSite</c> may be unknown: the fault is then not the driver's, and the hook hands the command to ledger, which tells.</remarks>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "A null TargetSite answers false; see remarks.")]
     internal static bool IsDriverFault(Exception e, Assembly driver) =>
         e.TargetSite?.DeclaringType?.Assembly == driver;
 

@@ -11,5 +11,5 @@ public sealed record NewEvent(string StreamKey, ILedgerEvent Event, DateTimeOffs
     /// The event as stored (<see cref="EventJson"/>), serialised once, on first use: a producer
     /// thread can pay for it (an import's readers do) instead of the thread that appends.
     /// </summary>
-    public string Json => _json ??= JsonSerializer.Serialize(Event, Event.GetType(), EventJson.Options);
+    public string Json => _json ??= JsonSerializer.Serialize(Event, EventJson.Options.GetTypeInfo(Event.GetType()));
 }

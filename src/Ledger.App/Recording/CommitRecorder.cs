@@ -32,6 +32,30 @@ internal static class CommitRecorder
         AlreadyRecorded,
     }
 
+    /// <summary>What <c>record commit</c> says about <paramref name="result"/>, whichever executable recorded it (<c>ledger</c> or <c>ledger-hook</c>).</summary>
+    public static async Task ReportAsync(HookResult result, ConfigEdited edit, long? seq, TextWriter output, TextWriter error, Serilog.ILogger log)
+    {
+        var shortSha = EventCatalogue.ShortSha(edit.Sha);
+        switch (result)
+        {
+            case HookResult.Recorded:
+                log.Information("Recorded commit {Sha} of {Repo}", edit.Sha, edit.Repo);
+                await output.WriteLineAsync($"Recorded {shortSha} {edit.Purpose}");
+                if (edit.Incomplete is { } missing)
+                {
+                    await error.WriteLineAsync($"warning: {shortSha} was recorded without part of its content: {missing}");
+                }
+
+                break;
+            case HookResult.Annotated:
+                await output.WriteLineAsync($"{shortSha} was already recorded as #{seq}; added the purpose/notes as an annotation.");
+                break;
+            default:
+                await output.WriteLineAsync($"{shortSha} is already recorded; nothing added.");
+                break;
+        }
+    }
+
     /// <summary>
     /// The git hook's path (<c>ledger record commit</c>): one connection and no Marten store (see
     /// <see cref="StreamStarter"/>); the store only when the schema needs creating or a commit

@@ -9,6 +9,9 @@ internal static class HookInstaller
     /// <summary>The line that marks a hook as Ledger's own (and so safe to overwrite).</summary>
     public const string HookMarker = "# Installed by 'ledger init --hooks'";
 
+    /// <summary>The git hook's own executable (src/Ledger.Hook), published beside ledger.</summary>
+    public const string HookExecutable = "ledger-hook";
+
     /// <summary>Where <c>ledger serve</c> listens unless serve.json says otherwise.</summary>
     public const string DefaultDaemon = "http://" + ServeSettings.DefaultListen;
 
@@ -41,7 +44,7 @@ internal static class HookInstaller
         if (File.Exists(path) && !File.ReadAllText(path).Contains(HookMarker, StringComparison.Ordinal))
         {
             throw new LedgerException(
-                $"{path} exists and was not written by Ledger; it is left as it is. Add this line to it yourself:\n  {LedgerInvocation()} record commit HEAD --repo \"$(git rev-parse --show-toplevel)\" --host {host}");
+                $"{path} exists and was not written by Ledger; it is left as it is. Add this line to it yourself:\n  {RecordInvocation()} record commit HEAD --repo \"$(git rev-parse --show-toplevel)\" --host {host}");
         }
 
         var env = ledgerHome is null ? "" : $"export LEDGER_HOME={Quote(ledgerHome)}";
@@ -68,7 +71,7 @@ internal static class HookInstaller
             top=$(git rev-parse --show-toplevel)
             sha=$(git rev-parse HEAD)
             {askDaemon}
-            {LedgerInvocation()} record commit "$sha" --repo "$top" --host {Quote(host)} >/dev/null \
+            {RecordInvocation()} record commit "$sha" --repo "$top" --host {Quote(host)} >/dev/null \
               || echo "ledger: this commit was not recorded; run 'ledger import-git' later to catch up" >&2
             exit 0
 
@@ -76,6 +79,18 @@ internal static class HookInstaller
         File.WriteAllText(path, script.Replace("\n\n\n", "\n\n", StringComparison.Ordinal));
         File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
         return path;
+    }
+
+    /// <summary>
+    /// What records the commit when no daemon answers: <c>ledger-hook</c> beside this ledger when it
+    /// was published with it (compiled ahead of time: a commit in tens of milliseconds instead of a
+    /// .NET start-up; it hands anything unusual to ledger), else this ledger itself.
+    /// </summary>
+    private static string RecordInvocation()
+    {
+        var process = Environment.ProcessPath ?? "ledger";
+        var hook = Path.Combine(Path.GetDirectoryName(process) ?? ".", HookExecutable);
+        return Path.GetFileNameWithoutExtension(process) != "dotnet" && File.Exists(hook) ? Quote(hook) : LedgerInvocation();
     }
 
     /// <summary>How to run this same ledger from a hook: the apphost, or dotnet with the dll.</summary>

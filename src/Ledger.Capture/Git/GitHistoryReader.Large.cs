@@ -43,6 +43,11 @@ public sealed partial class GitHistoryReader
             .SelectMany(c => new[] { c.Path, c.OldPath })
             .Distinct(StringComparer.Ordinal)
             .ToList();
+        if (others.Count > 0)
+        {
+            RequireLineCallbacks();
+        }
+
         var (files, added, removed, _) = others.Count == 0
             ? ([], 0, 0, null)
             : FromPatch(Entries(_repo.Diff.Compare<Patch>(oldTree, newTree, others, ExactPaths, options)));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ledger.Core.Text;
 using LibGit2Sharp;
 
@@ -98,6 +99,21 @@ public sealed partial class GitHistoryReader
         return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, ranges, Binary: false, Patch: text, PatchTruncated: truncated, Note: note);
     }
 
+    /// <summary>
+    /// Called before each LibGit2Sharp comparison that calls back into .NET for every line (a
+    /// patch, two blobs). Compiled ahead of time (the <c>ledger-hook</c> executable) those
+    /// callbacks crash the process, so there the comparison is refused with
+    /// <see cref="LineCallbacksUnavailableException"/> and the hook hands the commit to the full
+    /// ledger. Everything else is read the same way in both.
+    /// </summary>
+    private static void RequireLineCallbacks()
+    {
+        if (!RuntimeFeature.IsDynamicCodeSupported)
+        {
+            throw new LineCallbacksUnavailableException();
+        }
+    }
+
     private ContentChanges? TypeChangeContent(PatchFile entry)
     {
         var oldBlob = _repo.Lookup<Blob>(entry.OldOid);
@@ -107,6 +123,7 @@ public sealed partial class GitHistoryReader
             return null;
         }
 
+        RequireLineCallbacks();
         var content = _repo.Diff.Compare(oldBlob, newBlob, Compare);
         return content.IsBinaryComparison ? null : content;
     }
@@ -122,5 +139,19 @@ public sealed partial class GitHistoryReader
         using var content = blob.GetContentStream();
         var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
         return $"text with NUL bytes, kept as binary: {blob.Size} bytes, sha256 {sha256} (git blob {id.Sha})";
+    }
+}
+
+/// <summary>
+/// A commit needs LibGit2Sharp's per-line callbacks (a large file next to others, a path given
+/// twice, a type change without hunks, a libgit2 error), which a process compiled ahead of time
+/// cannot take: the caller reads it with the full ledger instead. Not a read failure: nothing
+/// about the commit is recorded from this process.
+/// </summary>
+public sealed class LineCallbacksUnavailableException : NotSupportedException
+{
+    public LineCallbacksUnavailableException()
+        : base("this commit needs LibGit2Sharp's patch callbacks, which a process compiled ahead of time cannot take")
+    {
     }
 }

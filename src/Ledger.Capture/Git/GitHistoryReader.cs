@@ -285,6 +285,11 @@ public sealed partial class GitHistoryReader : IDisposable
 
         var options = renames ? Compare : WithoutRenames;
         var changes = LargeChanges(oldTree, newTree);
+        if (changes.Large.Count == 0)
+        {
+            RequireLineCallbacks();
+        }
+
         return changes.Large.Count == 0 ? FromPatch(Entries(_repo.Diff.Compare<Patch>(oldTree, newTree, options))) : WithLargeFiles(oldTree, newTree, changes, options);
     }
 

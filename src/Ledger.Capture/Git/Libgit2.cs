@@ -1,4 +1,4 @@
-using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using LibGit2Sharp;
 
@@ -97,15 +97,21 @@ internal sealed unsafe class Libgit2
     {
         try
         {
-            var handle = typeof(Repository).GetProperty("Handle", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(repo);
-            var asPointer = handle?.GetType().GetMethod("AsIntPtr", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, Type.EmptyTypes);
-            return asPointer?.Invoke(handle, null) is IntPtr p ? p : IntPtr.Zero;
+            // Bound at compile time (no reflection), so the hook compiled ahead of time reaches it too.
+            return AsIntPtr(Handle(repo));
         }
-        catch (Exception e) when (e is TargetInvocationException or AmbiguousMatchException or MemberAccessException)
+        catch (Exception e) when (e is MissingMemberException or InvalidCastException or NullReferenceException)
         {
             return IntPtr.Zero;
         }
     }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "get_Handle")]
+    [return: UnsafeAccessorType("LibGit2Sharp.Core.Handles.RepositoryHandle, LibGit2Sharp")]
+    private static extern object Handle(Repository repo);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "AsIntPtr")]
+    private static extern IntPtr AsIntPtr([UnsafeAccessorType("LibGit2Sharp.Core.Handles.Libgit2Object, LibGit2Sharp")] object handle);
 }
 
 // libgit2's structures as LibGit2Sharp 0.32 declares them for the library it ships (SHA-1 object ids).

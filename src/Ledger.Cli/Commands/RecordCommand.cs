@@ -2,7 +2,6 @@ using System.CommandLine;
 using Ledger.App.Generations;
 using Ledger.App.Recording;
 using Ledger.Core.Errors;
-using Ledger.Core.Events;
 
 namespace Ledger.Cli.Commands;
 
@@ -20,26 +19,7 @@ internal static class RecordCommand
             var ctx = context(r);
             var hostName = scope.HostOf(r, ctx);
             var (result, edit, seq) = await CommitRecorder.RecordHookAsync(ctx.ConnectionStringAsync, ctx.Retry, r.GetValue(scope.Repo)!, r.GetValue(rev)!, hostName, ctx.Actor, r.GetValue(purpose), r.GetValue(notes), ct);
-            var shortSha = EventCatalogue.ShortSha(edit.Sha);
-            switch (result)
-            {
-                case CommitRecorder.HookResult.Recorded:
-                    ctx.Log.Information("Recorded commit {Sha} of {Repo}", edit.Sha, edit.Repo);
-                    await ctx.Out.WriteLineAsync($"Recorded {shortSha} {edit.Purpose}");
-                    if (edit.Incomplete is { } missing)
-                    {
-                        await ctx.Err.WriteLineAsync($"warning: {shortSha} was recorded without part of its content: {missing}");
-                    }
-
-                    break;
-                case CommitRecorder.HookResult.Annotated:
-                    await ctx.Out.WriteLineAsync($"{shortSha} was already recorded as #{seq}; added the purpose/notes as an annotation.");
-                    break;
-                default:
-                    await ctx.Out.WriteLineAsync($"{shortSha} is already recorded; nothing added.");
-                    break;
-            }
-
+            await CommitRecorder.ReportAsync(result, edit, seq, ctx.Out, ctx.Err, ctx.Log);
             return ExitCodes.Success;
         });
         return new Command("record", "Record a fact") { commit, Generation(context) };

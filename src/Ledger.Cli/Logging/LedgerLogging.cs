@@ -1,7 +1,7 @@
 using Ledger.App.Daemon;
-using Ledger.Cli.Output;
+using Ledger.App.Logging;
+using Ledger.Core.Text;
 using Serilog;
-using Serilog.Configuration;
 using Serilog.Events;
 using Serilog.Sinks.SystemConsole.Themes;
 
@@ -17,9 +17,6 @@ namespace Ledger.Cli.Logging;
 /// </summary>
 internal static class LedgerLogging
 {
-    private const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Message:lj}{NewLine}{Exception}";
-    private const string CommandFileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] ({Pid}) {Message:lj}{NewLine}{Exception}";
-
     /// <summary>
     /// A command's log: everything from Debug up to the day's file under <paramref name="home"/>,
     /// and to <paramref name="error"/>'s console with <paramref name="verbose"/>. A home that cannot
@@ -27,19 +24,10 @@ internal static class LedgerLogging
     /// </summary>
     public static Serilog.Core.Logger ForCommand(string home, bool verbose, TextWriter error)
     {
-        var config = new LoggerConfiguration().MinimumLevel.Debug().Enrich.WithProperty("Pid", Environment.ProcessId);
-        try
+        var config = CommandLog.Configure(home, out var problem);
+        if (problem is not null && verbose)
         {
-            var logs = Path.Combine(home, "logs");
-            Directory.CreateDirectory(logs);
-            config = Daily(config.WriteTo, Path.Combine(logs, "ledger-.log"), CommandFileTemplate);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (verbose)
-            {
-                error.WriteLine($"ledger: cannot write logs under {home}: {e.Message}");
-            }
+            error.WriteLine($"ledger: {problem}");
         }
 
         if (verbose)
@@ -69,13 +57,9 @@ internal static class LedgerLogging
         }
         else
         {
-            config = InertLogSink.Around(config.WriteTo, w => w.Sink(new WriterSink(writer, FileTemplate)));
+            config = InertLogSink.Around(config.WriteTo, w => w.Sink(new WriterSink(writer, CommandLog.FileTemplate)));
         }
 
-        return (settings.LogFile is { } file ? Daily(config.WriteTo, file, FileTemplate) : config).CreateLogger();
+        return (settings.LogFile is { } file ? CommandLog.Daily(config.WriteTo, file, CommandLog.FileTemplate) : config).CreateLogger();
     }
-
-    // Rolled daily, two weeks kept, shared between processes (commands run at once write one file).
-    private static LoggerConfiguration Daily(LoggerSinkConfiguration writeTo, string path, string template) =>
-        InertLogSink.Around(writeTo, w => w.File(path, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14, shared: true, outputTemplate: template));
 }

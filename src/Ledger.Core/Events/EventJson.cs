@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -16,6 +17,12 @@ public static class EventJson
 
     public static JsonSerializerOptions Indented { get; } = Create(indented: true);
 
+    // Compiled ahead of time (ledger-hook), events are written from EventJsonContext's generated
+    // metadata: the reflection resolver is the fallback for types outside it, which the hook never
+    // serialises, and the enum converter's instances for the events' enums are compiled in.
+    // StandaloneHookSpecs compares what the hook stores with what ledger stores, byte for byte.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Events come from EventJsonContext; see above.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Events come from EventJsonContext; see above.")]
     private static JsonSerializerOptions Create(bool indented)
     {
         var options = new JsonSerializerOptions

@@ -1,4 +1,4 @@
-using Ledger.Cli.Output;
+using Ledger.Core.Text;
 
 namespace Ledger.IntegrationTests.Output;
 

@@ -5,10 +5,19 @@ namespace Ledger.IntegrationTests.Support;
 /// <summary>Runs the built <c>ledger</c> as a real child process (<c>dotnet ledger.dll ARGS</c>) with only the environment given.</summary>
 public static class CliProcess
 {
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args)
+    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args) =>
+        RunProgramAsync("dotnet", env, [Path.Combine(AppContext.BaseDirectory, "ledger.dll"), .. args]);
+
+    /// <summary>Runs <paramref name="program"/> (a published executable) the same way.</summary>
+    public static Task<CliResult> RunProgramAsync(string program, IReadOnlyDictionary<string, string?> env, params string[] args) =>
+        RunProgramInAsync(null, program, env, args);
+
+    /// <summary>Runs <paramref name="program"/> in <paramref name="folder"/> (null: this process's own).</summary>
+    public static async Task<CliResult> RunProgramInAsync(string? folder, string program, IReadOnlyDictionary<string, string?> env, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ledger.dll"), .. args])
+        var psi = new ProcessStartInfo(program, args)
         {
+            WorkingDirectory = folder ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -33,7 +42,7 @@ public static class CliProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ledger {string.Join(' ', args)} did not finish within 3 minutes: {await stderr}");
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish within 3 minutes: {await stderr}");
         }
 
         return new CliResult(process.ExitCode, await stdout, await stderr);

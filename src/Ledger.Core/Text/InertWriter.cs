@@ -1,7 +1,6 @@
 using System.Text;
-using Ledger.Core.Text;
 
-namespace Ledger.Cli.Output;
+namespace Ledger.Core.Text;
 
 /// <summary>
 /// The writer every command prints with (standard output and standard error, help and errors
@@ -11,7 +10,7 @@ namespace Ledger.Cli.Output;
 /// already escapes every control character, and the <c>\uXXXX</c> escapes used here for the rest
 /// are JSON's own.
 /// </summary>
-internal sealed class InertWriter : TextWriter
+public sealed class InertWriter : TextWriter
 {
     private readonly Lock _lock = new();
 

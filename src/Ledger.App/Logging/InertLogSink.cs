@@ -5,7 +5,7 @@ using Serilog.Core;
 using Serilog.Events;
 using Serilog.Parsing;
 
-namespace Ledger.Cli.Logging;
+namespace Ledger.App.Logging;
 
 /// <summary>
 /// Stands in front of every log sink (the file, the console, journald's stream) and hands each

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Ledger.App.Logging;
+using Ledger.App.Recording;
+using Ledger.App.Settings;
+using Ledger.Capture.Git;
+using Ledger.Capture.Processes;
+using Ledger.Core.Errors;
+using Ledger.Core.Events;
+using Ledger.Core.Text;
+using Ledger.Store;
+using Ledger.Store.Embedded;
+using Serilog;
+
+namespace Ledger.Hook;
+
+/// <summary>
+/// <c>ledger-hook record commit ...</c>: the plain case of <c>ledger record commit</c> (the commit
+/// read, one append through <see cref="StreamStarter"/>) in a process compiled ahead of time, so
+/// that a commit without the daemon costs about as much as psql's insert. Whatever needs more
+/// (Marten's store to create the schema or annotate, LibGit2Sharp's patch callbacks, the embedded
+/// cluster to start, an unexpected failure, any other command line) is handed to the
+/// <c>ledger</c> executable beside this one with the same arguments, so the result, the events and
+/// the errors are always those of <c>ledger record commit</c>.
+/// </summary>
+internal static class HookRunner
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> env)
+    {
+        if (HookArguments.Parse(args) is not { } parsed)
+        {
+            return await HandOverAsync(args, null, "a command line the hook does not read itself");
+        }
+
+        output = InertWriter.Wrap(output);
+        error = InertWriter.Wrap(error);
+        var home = LedgerHome.Resolve(env);
+        using var log = CommandLog.Configure(home, out _).CreateLogger();
+        try
+        {
+            RedactionSettings.Apply(home);
+            HostSettings.Apply(home);
+            log.Debug("ledger {Command}", "commit");
+            return await RecordAsync(args, parsed, output, error, env, home, log);
+        }
+        catch (LedgerException e)
+        {
+            log.Warning("Command failed with exit code {ExitCode}: {Message}", e.ExitCode, e.Message);
+            await error.WriteLineAsync($"ledger: {e.Message}");
+            return e.ExitCode;
+        }
+    }
+
+    private static async Task<int> RecordAsync(string[] args, HookArguments a, TextWriter output, TextWriter error, Func<string, string?> env, string home, ILogger log)
+    {
+        var host = a.Host ?? (env("LEDGER_HOST") is { Length: > 0 } h ? h : Environment.MachineName);
+        var actor = ActorInfo.Resolve(env, Environment.UserName);
+        NewEvent newEvent;
+        try
+        {
+            using var reader = GitHistoryReader.Open(a.Repo);
+            newEvent = CommitRecorder.Event(reader, a.Revision, host, actor, a.Purpose, a.Notes);
+        }
+        catch (LineCallbacksUnavailableException)
+        {
+            return await HandOverAsync(args, log, "the commit needs LibGit2Sharp's patch reading");
+        }
+
+        var db = string.IsNullOrWhiteSpace(a.Db) ? env("LEDGER_DB") : a.Db;
+        if (db is null)
+        {
+            var embedded = new EmbeddedPostgres(home, ProgramRunner.Default);
+            if (embedded.State != ClusterState.Running)
+            {
+                return await HandOverAsync(args, log, "the embedded PostgreSQL is not running");
+            }
+
+            db = embedded.ConnectionString();
+        }
+
+        var retry = RetryPolicy.FromSetting(env(RetryPolicy.EnvironmentVariable)) with
+        {
+            Report = line =>
+            {
+                log.Warning("Database retry: {Line}", line);
+                error.WriteLine($"ledger: {line}");
+            },
+        };
+        StreamStarter.Outcome outcome;
+        try
+        {
+            (outcome, _) = await StreamStarter.TryStartAsync(db, newEvent, retry);
+        }
+        catch (Exception e) when (e is not LedgerException)
+        {
+            // The full ledger tells a full disk, a lost connection and a bug apart, and says what to do.
+            log.Debug(e, "The hook's append failed");
+            return await HandOverAsync(args, log, "the append failed");
+        }
+
+        var edit = (ConfigEdited)newEvent.Event;
+        var annotate = a.Purpose is not null || a.Notes is not null;
+        if (outcome == StreamStarter.Outcome.Started || (outcome == StreamStarter.Outcome.AlreadyExists && !annotate))
+        {
+            var result = outcome == StreamStarter.Outcome.Started ? CommitRecorder.HookResult.Recorded : CommitRecorder.HookResult.AlreadyRecorded;
+            await CommitRecorder.ReportAsync(result, edit, null, output, error, log);
+            return ExitCodes.Success;
+        }
+
+        return await HandOverAsync(args, log, outcome == StreamStarter.Outcome.NeedsStore ? "the schema needs creating or upgrading" : "the purpose/notes become an annotation");
+    }
+
+    /// <summary>Runs the ledger executable beside this one with the same arguments and standard streams, and returns its exit code.</summary>
+    private static async Task<int> HandOverAsync(string[] args, ILogger? log, string why)
+    {
+        var ledger = Path.Combine(AppContext.BaseDirectory, "ledger");
+        if (!File.Exists(ledger))
+        {
+            await Console.Error.WriteLineAsync($"ledger: {ledger} is missing; ledger-hook needs the ledger executable beside it ({why}). Reinstall Ledger, or run 'ledger record commit' yourself.");
+            return ExitCodes.UsageOrEnvironment;
+        }
+
+        log?.Debug("ledger-hook hands the command to {Ledger}: {Why}", ledger, why);
+        var start = new ProcessStartInfo(ledger) { UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+}

@@ -1,0 +1,3 @@
+using Ledger.Hook;
+
+return await HookRunner.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
