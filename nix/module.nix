@@ -74,6 +74,11 @@ let
         ''
     )
     + ''
+      # `record commit` (what the git hook runs) through ledger-hook, the same command compiled
+      # ahead of time, when the package has it: it hands anything unusual back to ledger.
+      if [ "''${1:-}" = record ] && [ "''${2:-}" = commit ] && [ -x ${cfg.package}/bin/ledger-hook ]; then
+        exec ${cfg.package}/bin/ledger-hook "$@"
+      fi
       exec ${lib.getExe cfg.package} "$@"
     ''
   );
@@ -114,7 +119,8 @@ let
 
   hookMarker = "# Installed by 'ledger init --hooks'";
   hookCommand = ''/run/current-system/sw/bin/ledger record commit HEAD --repo "$(git rev-parse --show-toplevel)" --host ${lib.escapeShellArg cfg.hostName}'';
-  # The hook calls the `ledger` on PATH (stable across upgrades, preset to the database). It
+  # The hook calls the `ledger` on PATH (stable across upgrades, preset to the database; it runs
+  # `record commit` through ledger-hook, above). It
   # carries the marker of `ledger init --hooks`, so either may replace the other's hook.
   # With the daemon enabled the hook asks it first (POST /record/commit): it records the commit in
   # milliseconds. Any other answer (daemon stopped, database down) runs the command as before.

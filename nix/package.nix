@@ -21,6 +21,7 @@ let
     "src/Ledger.Capture"
     "src/Ledger.App"
     "src/Ledger.Cli"
+    "src/Ledger.Hook"
     "projections"
     "demo"
     "Directory.Build.props"
@@ -66,14 +67,22 @@ buildDotnetModule {
     filter = wanted;
   };
 
-  projectFile = "src/Ledger.Cli/Ledger.Cli.csproj";
+  # ledger, and ledger-hook (Native AOT) beside it: the git hook's fast path when no daemon
+  # answers. The SDK's own ILCompiler pack compiles it; stdenv's C compiler links it.
+  projectFile = [
+    "src/Ledger.Cli/Ledger.Cli.csproj"
+    "src/Ledger.Hook/Ledger.Hook.csproj"
+  ];
   nugetDeps = ./deps.json;
 
   dotnet-sdk = dotnetCorePackages.sdk_10_0;
   dotnet-runtime =
     if usesAspNetCore then dotnetCorePackages.aspnetcore_10_0 else dotnetCorePackages.runtime_10_0;
 
-  executables = [ "ledger" ];
+  executables = [
+    "ledger"
+    "ledger-hook"
+  ];
 
   postPatch = ''
     # global.json pins the SDK that developers and CI use (10.0.401, rolling forward within
@@ -84,7 +93,12 @@ buildDotnetModule {
   # Warnings are errors for development (Directory.Build.props); a packager's SDK of another
   # feature band may bring new analyzer or NuGet warnings, which must not stop a deployment.
   # dotnetFlags reach every phase, restore included (NuGet honours the property too).
-  dotnetFlags = [ "-p:TreatWarningsAsErrors=false" ];
+  # PublishHook=false: ledger-hook is published as a project of its own (above), not by
+  # Ledger.Cli's nested publish.
+  dotnetFlags = [
+    "-p:TreatWarningsAsErrors=false"
+    "-p:PublishHook=false"
+  ];
 
   # The embedded database (no --db, no LEDGER_DB) runs the machine's initdb/pg_ctl, as the
   # postgres user through runuser when ledger runs as root.

@@ -11,9 +11,10 @@ internal static class ChildProcess
     /// Runs <paramref name="program"/> and returns its standard output; a non-zero exit is an error
     /// here, since the workload cannot go on without what the program should have done.
     /// </summary>
-    public static async Task<string> RunAsync(string program, IReadOnlyList<string> args, CancellationToken ct, string? ledgerHome = null, string? workingDirectory = null)
+    /// <param name="extra">More environment variables for the program (LEDGER_DB for a git hook).</param>
+    public static async Task<string> RunAsync(string program, IReadOnlyList<string> args, CancellationToken ct, string? ledgerHome = null, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var environment = new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
         if (ledgerHome is not null)
         {
             environment["LEDGER_HOME"] = ledgerHome;
