@@ -46,7 +46,7 @@ internal sealed class CliContext
 
     public string Actor => ActorInfo.Resolve(Env, Environment.UserName);
 
-    public string DefaultHost => Env("LEDGER_HOST") is { Length: > 0 } h ? h : Environment.MachineName;
+    public string DefaultHost => LedgerHome.DefaultHost(Env);
 
     /// <summary>The embedded cluster under <see cref="Home"/>; a home that cannot hold one (a file) is refused here, with what to do.</summary>
     public EmbeddedPostgres Embedded

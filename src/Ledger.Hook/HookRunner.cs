@@ -52,7 +52,7 @@ internal static class HookRunner
 
     private static async Task<int> RecordAsync(string[] args, HookArguments a, TextWriter output, TextWriter error, Func<string, string?> env, string home, ILogger log)
     {
-        var host = a.Host ?? (env("LEDGER_HOST") is { Length: > 0 } h ? h : Environment.MachineName);
+        var host = a.Host ?? LedgerHome.DefaultHost(env);
         var actor = ActorInfo.Resolve(env, Environment.UserName);
         NewEvent newEvent;
         try

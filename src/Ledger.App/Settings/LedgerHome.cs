@@ -2,9 +2,16 @@ using Ledger.Store.Embedded;
 
 namespace Ledger.App.Settings;
 
-/// <summary>Where a ledger keeps its settings, logs and embedded database, for every executable that runs its commands.</summary>
+/// <summary>
+/// What every executable that runs ledger's commands (ledger, ledger-hook) takes from the
+/// environment: where the ledger keeps its settings, logs and embedded database, and which host
+/// its events are about.
+/// </summary>
 internal static class LedgerHome
 {
+    /// <summary>The host events are about unless --host says: $LEDGER_HOST, else this machine's name.</summary>
+    public static string DefaultHost(Func<string, string?> env) => env("LEDGER_HOST") is { Length: > 0 } h ? h : Environment.MachineName;
+
     /// <summary>$LEDGER_HOME, else ~/.local/share/ledger, else (as root) /var/lib/ledger.</summary>
     public static string Resolve(Func<string, string?> env)
     {
