@@ -84,4 +84,45 @@ public sealed class DirectDiffSpecs : IDisposable
         direct.DirectReads.ShouldBe(shas.Count);
         throughLibGit2Sharp.DirectReads.ShouldBe(0);
     }
+
+    [Fact]
+    public void Files_beside_a_large_one_read_the_same_straight_from_libgit2_as_through_LibGit2Sharp()
+    {
+        // Arrange: a large file (above a lowered limit) added, changed and removed next to small
+        // files that are edited, renamed and deleted, paths with spaces and accents among them.
+        var big = string.Concat(Enumerable.Range(0, 200).Select(i => $"  \"dependency-{i}\": \"1.{i}.0\",\n"));
+        _repo.Write("pkgs/app/default.nix", "{ buildNpmPackage }:\nbuildNpmPackage { pname = \"app\"; }\n");
+        _repo.Write("caf\u00e9 notes.txt", string.Join('\n', Enumerable.Range(0, 30).Select(i => $"note {i}")) + "\n");
+        _repo.Write("old.nix", "{ gone = true; }\n");
+        _repo.Commit("Initial");
+        _repo.Write("pkgs/app/package-lock.json", big);
+        _repo.Write("pkgs/app/default.nix", "{ buildNpmPackage }:\nbuildNpmPackage { pname = \"app\"; npmDepsHash = \"sha256-x\"; }\n");
+        var added = _repo.Commit("Lock the dependencies");
+        _repo.Write("pkgs/app/package-lock.json", big.Replace("1.7.0", "1.7.1", StringComparison.Ordinal));
+        _repo.Git("mv", "caf\u00e9 notes.txt", "notes.txt");
+        _repo.Delete("old.nix");
+        var changed = _repo.Commit("Bump one, move and delete");
+        _repo.Delete("pkgs/app/package-lock.json");
+        _repo.Delete("pkgs/app/default.nix");
+        var removed = _repo.Commit("Remove the package");
+
+        using var direct = GitHistoryReader.Open(_repo.Path);
+        using var throughLibGit2Sharp = GitHistoryReader.Open(_repo.Path);
+        direct.LargeFileBytes = throughLibGit2Sharp.LargeFileBytes = 1000;
+        throughLibGit2Sharp.DirectDiff = false;
+        foreach (var sha in new[] { added, changed, removed })
+        {
+            // Act
+            var a = direct.Read(sha, "host", "actor");
+            var b = throughLibGit2Sharp.Read(sha, "host", "actor");
+
+            // Assert
+            JsonSerializer.Serialize(a).ShouldBe(JsonSerializer.Serialize(b), $"commit {sha}");
+            a.Files.ShouldContain(f => f.Path == "pkgs/app/package-lock.json");
+            a.Files.Count.ShouldBeGreaterThan(1);
+        }
+
+        // Each commit's small files were diffed straight from libgit2 (its large file is read apart).
+        direct.DirectReads.ShouldBe(3);
+    }
 }

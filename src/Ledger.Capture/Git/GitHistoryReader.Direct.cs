@@ -13,6 +13,7 @@ namespace Ledger.Capture.Git;
 public sealed partial class GitHistoryReader
 {
     private const uint IncludeTypeChange = 1u << 6;
+    private const uint DisablePathspecMatch = 1u << 12;
     private const uint FindRenames = 1u << 0;
     private const uint FindRemoveUnmodified = 1u << 16;
     private const uint FlagBinary = 1u << 0;
@@ -35,9 +36,10 @@ public sealed partial class GitHistoryReader
     /// is not the plain case, and LibGit2Sharp then reads the commit as before: libgit2 not bound,
     /// a blob above <see cref="LargeFileBytes"/> (read by <see cref="WithLargeFiles"/>), a path twice
     /// (LibGit2Sharp's error, which the caller answers), or any libgit2 error (LibGit2Sharp raises
-    /// the same one, and that is what is recorded).
+    /// the same one, and that is what is recorded). With <paramref name="only"/>, only those exact
+    /// paths are diffed, as LibGit2Sharp does with <see cref="ExplicitPathsOptions"/>.
     /// </summary>
-    private unsafe List<PatchFile>? DirectPatch(Tree? oldTree, Tree newTree, bool renames)
+    private unsafe List<PatchFile>? DirectPatch(Tree? oldTree, Tree newTree, bool renames, List<string>? only = null)
     {
         var api = Libgit2.Api;
         if (!DirectDiff || api is null || _directClosed)
@@ -47,7 +49,7 @@ public sealed partial class GitHistoryReader
 
         if (_repoHandle == IntPtr.Zero)
         {
-            _repoHandle = Libgit2.RepositoryPointer(_repo);
+            _repoHandle = DiffHandle(api);
             IntPtr odb;
             if (_repoHandle == IntPtr.Zero || api.RepositoryOdb(&odb, _repoHandle) != 0)
             {
@@ -59,6 +61,7 @@ public sealed partial class GitHistoryReader
         }
 
         IntPtr oldHandle = IntPtr.Zero, newHandle = IntPtr.Zero, diff = IntPtr.Zero;
+        var pathspec = only is null ? null : new IntPtr[only.Count];
         try
         {
             if ((oldTree is not null && !LookupTree(api, oldTree.Id, &oldHandle)) || !LookupTree(api, newTree.Id, &newHandle))
@@ -67,9 +70,24 @@ public sealed partial class GitHistoryReader
             }
 
             var options = new GitDiffOptions { Version = 1, Flags = IncludeTypeChange, ContextLines = 3 };
-            if (api.DiffTreeToTree(&diff, _repoHandle, oldHandle, newHandle, &options) != 0)
+            if (pathspec is not null)
             {
-                return null;
+                for (int i = 0; i < pathspec.Length; i++)
+                {
+                    pathspec[i] = Marshal.StringToCoTaskMemUTF8(only![i]);
+                }
+
+                options.Flags |= DisablePathspecMatch;
+                options.PathSpecCount = (nuint)pathspec.Length;
+            }
+
+            fixed (IntPtr* strings = pathspec)
+            {
+                options.PathSpecStrings = (IntPtr)strings;
+                if (api.DiffTreeToTree(&diff, _repoHandle, oldHandle, newHandle, &options) != 0)
+                {
+                    return null;
+                }
             }
 
             var count = api.DiffNumDeltas(diff);
@@ -132,6 +150,11 @@ public sealed partial class GitHistoryReader
             if (oldHandle != IntPtr.Zero)
             {
                 api.TreeFree(oldHandle);
+            }
+
+            foreach (var path in pathspec ?? [])
+            {
+                Marshal.FreeCoTaskMem(path);
             }
         }
     }
@@ -224,5 +247,17 @@ public sealed partial class GitHistoryReader
 
             _odb = IntPtr.Zero;
         }
+
+        if (_ownsHandle && Libgit2.Api is { } owner)
+        {
+            unsafe
+            {
+                owner.RepositoryFree(_repoHandle);
+            }
+
+            _ownsHandle = false;
+        }
+
+        _repoHandle = IntPtr.Zero;
     }
 }

@@ -35,7 +35,7 @@ public sealed partial class GitHistoryReader
         exists && mode is not (Mode.GitLink or Mode.Directory) && _repo.ObjectDatabase.RetrieveObjectMetadata(id).Size > LargeFileBytes;
 
     /// <summary>The commit's files when some are large: the others from libgit2's patch, the large ones read here, in path order.</summary>
-    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) WithLargeFiles(Tree? oldTree, Tree newTree, (List<TreeEntryChanges> All, List<TreeEntryChanges> Large) changes, CompareOptions options)
+    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) WithLargeFiles(Tree? oldTree, Tree newTree, (List<TreeEntryChanges> All, List<TreeEntryChanges> Large) changes, bool renames)
     {
         var largePaths = changes.Large.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
         var others = changes.All
@@ -43,14 +43,7 @@ public sealed partial class GitHistoryReader
             .SelectMany(c => new[] { c.Path, c.OldPath })
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        if (others.Count > 0)
-        {
-            RequireLineCallbacks();
-        }
-
-        var (files, added, removed, _) = others.Count == 0
-            ? ([], 0, 0, null)
-            : FromPatch(Entries(_repo.Diff.Compare<Patch>(oldTree, newTree, others, ExactPaths, options)));
+        var (files, added, removed, _) = others.Count == 0 ? ([], 0, 0, null) : FromPatch(OthersPatch(oldTree, newTree, others, renames));
         long budget = MaxCommitPatchChars - files.Sum(f => (long)(f.Patch?.Length ?? 0));
 
         // A large file moved unchanged (the usual way a large file moves) is a rename, as libgit2 says.
@@ -77,6 +70,18 @@ public sealed partial class GitHistoryReader
 
         files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return (files, added, removed, null);
+    }
+
+    /// <summary>The patch of the files beside the large ones: straight from libgit2 when it can, else through LibGit2Sharp.</summary>
+    private IEnumerable<PatchFile> OthersPatch(Tree? oldTree, Tree newTree, List<string> others, bool renames)
+    {
+        if (DirectPatch(oldTree, newTree, renames, others) is { } direct)
+        {
+            return direct;
+        }
+
+        RequireLineCallbacks();
+        return Entries(_repo.Diff.Compare<Patch>(oldTree, newTree, others, ExactPaths, renames ? Compare : WithoutRenames));
     }
 
     private FileChange Moved(TreeEntryChanges from, TreeEntryChanges to)

@@ -290,7 +290,7 @@ public sealed partial class GitHistoryReader : IDisposable
             RequireLineCallbacks();
         }
 
-        return changes.Large.Count == 0 ? FromPatch(Entries(_repo.Diff.Compare<Patch>(oldTree, newTree, options))) : WithLargeFiles(oldTree, newTree, changes, options);
+        return changes.Large.Count == 0 ? FromPatch(Entries(_repo.Diff.Compare<Patch>(oldTree, newTree, options))) : WithLargeFiles(oldTree, newTree, changes, renames);
     }
 
     // Failures of reading one commit's content, which must not stop the others: libgit2's errors

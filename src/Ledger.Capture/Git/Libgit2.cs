@@ -40,6 +40,8 @@ internal sealed unsafe class Libgit2
     public delegate* unmanaged[Cdecl]<nuint*, nuint*, nuint*, IntPtr, int> PatchLineStats;
     public delegate* unmanaged[Cdecl]<IntPtr, void> PatchFree;
     public delegate* unmanaged[Cdecl]<GitBuf*, void> BufDispose;
+    public delegate* unmanaged[Cdecl]<IntPtr*, byte*, uint, byte*, int> RepositoryOpenExt;
+    public delegate* unmanaged[Cdecl]<IntPtr, void> RepositoryFree;
 
     private static Libgit2? Load()
     {
@@ -89,6 +91,8 @@ internal sealed unsafe class Libgit2
         api.PatchLineStats = (delegate* unmanaged[Cdecl]<nuint*, nuint*, nuint*, IntPtr, int>)Export("git_patch_line_stats");
         api.PatchFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_patch_free");
         api.BufDispose = (delegate* unmanaged[Cdecl]<GitBuf*, void>)Export("git_buf_dispose");
+        api.RepositoryOpenExt = (delegate* unmanaged[Cdecl]<IntPtr*, byte*, uint, byte*, int>)Export("git_repository_open_ext");
+        api.RepositoryFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_repository_free");
         return all ? api : null;
     }
 

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Ledger.Capture.Git;
+using Ledger.IntegrationTests.Support;
+
+namespace Ledger.IntegrationTests;
+
+/// <summary>
+/// The direct diff reads on a handle without the working tree when no attributes file can change
+/// a diff (libgit2 then skips hundreds of system calls per commit). Either way, every event must
+/// be the one LibGit2Sharp reads with the working tree and its attributes.
+/// </summary>
+public sealed class DiffAttributesSpecs : IDisposable
+{
+    private readonly GitRepo _repo = new();
+
+    public void Dispose() => _repo.Dispose();
+
+    private List<string> History()
+    {
+        var shas = new List<string>();
+        _repo.Write("secrets/media.yaml", "password: ENC[AES256_GCM,data:abc=]\n");
+        _repo.Write("lock.json", "{ \"a\": 1 }\n");
+        _repo.Write("tool.py", "def main():\n    return 1\n\n\n\n\n\nx = 1\n");
+        _repo.Write("blob.dat", "plain text data\n");
+        shas.Add(_repo.Commit("Initial"));
+        _repo.Write("secrets/media.yaml", "password: ENC[AES256_GCM,data:def=]\n");
+        _repo.Write("lock.json", "{ \"a\": 2 }\n");
+        _repo.Write("tool.py", "def main():\n    return 1\n\n\n\n\n\nx = 2\n");
+        _repo.Write("blob.dat", "plain text data, changed\n");
+        shas.Add(_repo.Commit("Change everything"));
+        return shas;
+    }
+
+    /// <summary>Reads the commits both ways and says whether the direct way went without the working tree.</summary>
+    private bool ReadsTheSameAsLibGit2Sharp(IEnumerable<string> shas)
+    {
+        using var direct = GitHistoryReader.Open(_repo.Path);
+        using var through = GitHistoryReader.Open(_repo.Path);
+        through.DirectDiff = false;
+        foreach (var sha in shas)
+        {
+            var a = direct.Read(sha, "host", "actor");
+            var b = through.Read(sha, "host", "actor");
+            JsonSerializer.Serialize(a).ShouldBe(JsonSerializer.Serialize(b), $"commit {sha}");
+        }
+
+        direct.DirectReads.ShouldBeGreaterThan(0);
+        return direct.DiffsWithoutWorkTree;
+    }
+
+    [Fact]
+    public void Without_any_attributes_file_the_diff_goes_without_the_working_tree()
+    {
+        ReadsTheSameAsLibGit2Sharp(History()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Attributes_that_do_not_touch_diffs_leave_the_working_tree_out()
+    {
+        // Arrange: a sops differ nobody configured (libgit2 falls back to its automatic driver),
+        // merge drivers and linguist hints, as real NixOS configurations have them.
+        _repo.Write(".gitattributes", "# secrets\nsecrets/*.yaml diff=sopsdiffer\n*.json merge=mergiraf\nnix linguist-generated=true\n");
+        var shas = History();
+
+        // Act + Assert
+        ReadsTheSameAsLibGit2Sharp(shas).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("*.dat -diff\n")]
+    [InlineData("*.dat binary\n")]
+    [InlineData("*.py diff=python\n")]
+    [InlineData("[attr]opaque -diff\n*.dat opaque\n")]
+    public void Attributes_that_change_diffs_keep_the_working_tree(string attributes)
+    {
+        _repo.Write(".gitattributes", attributes);
+        var shas = History();
+
+        ReadsTheSameAsLibGit2Sharp(shas).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_configured_diff_driver_keeps_the_working_tree_and_its_answer()
+    {
+        // Arrange
+        _repo.Write(".gitattributes", "secrets/*.yaml diff=sopsdiffer\n");
+        _repo.Git("config", "diff.sopsdiffer.binary", "true");
+        var shas = History();
+
+        // Act
+        var withoutWorkTree = ReadsTheSameAsLibGit2Sharp(shas);
+        using var reader = GitHistoryReader.Open(_repo.Path);
+        var secrets = reader.Read(shas[1], "host", "actor").Files.Single(f => f.Path == "secrets/media.yaml");
+
+        // Assert
+        withoutWorkTree.ShouldBeFalse();
+        secrets.Binary.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void An_untracked_attributes_file_in_a_subfolder_keeps_the_working_tree()
+    {
+        var shas = History();
+        _repo.Write("secrets/.gitattributes", "*.yaml -diff\n");
+
+        ReadsTheSameAsLibGit2Sharp(shas).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void The_repositorys_info_attributes_keeps_the_working_tree()
+    {
+        var shas = History();
+        Directory.CreateDirectory(Path.Combine(_repo.Path, ".git", "info"));
+        File.WriteAllText(Path.Combine(_repo.Path, ".git", "info", "attributes"), "*.dat -diff\n");
+
+        ReadsTheSameAsLibGit2Sharp(shas).ShouldBeFalse();
+    }
+}
