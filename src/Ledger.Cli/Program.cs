@@ -1,3 +1,8 @@
 using Ledger.Cli;
 
+if (HookHandOff.Target(args, Environment.GetEnvironmentVariable) is { } hook)
+{
+    return await HookHandOff.RunAsync(hook, args);
+}
+
 return await LedgerApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Ledger.App.Logging;
 using Ledger.App.Recording;
 using Ledger.App.Settings;
+using Ledger.Capture;
 using Ledger.Capture.Git;
 using Ledger.Capture.Processes;
 using Ledger.Core.Errors;
@@ -39,8 +40,10 @@ internal static class HookRunner
         {
             RedactionSettings.Apply(home);
             HostSettings.Apply(home);
-            log.Debug("ledger {Command}", "commit");
-            return await RecordAsync(args, parsed, output, error, env, home, log);
+            log.Debug("ledger {Command}", parsed.Import ? "import-git" : "commit");
+            return parsed.Import
+                ? await ImportAsync(args, parsed, output, error, env, home, log)
+                : await RecordAsync(args, parsed, output, error, env, home, log);
         }
         catch (LedgerException e)
         {
@@ -65,26 +68,12 @@ internal static class HookRunner
             return await HandOverAsync(args, log, "the commit needs LibGit2Sharp's patch reading");
         }
 
-        var db = string.IsNullOrWhiteSpace(a.Db) ? env("LEDGER_DB") : a.Db;
-        if (db is null)
+        if (Database(a, env, home) is not { } db)
         {
-            var embedded = new EmbeddedPostgres(home, ProgramRunner.Default);
-            if (embedded.State != ClusterState.Running)
-            {
-                return await HandOverAsync(args, log, "the embedded PostgreSQL is not running");
-            }
-
-            db = embedded.ConnectionString();
+            return await HandOverAsync(args, log, "the embedded PostgreSQL is not running");
         }
 
-        var retry = RetryPolicy.FromSetting(env(RetryPolicy.EnvironmentVariable)) with
-        {
-            Report = line =>
-            {
-                log.Warning("Database retry: {Line}", line);
-                error.WriteLine($"ledger: {line}");
-            },
-        };
+        var retry = Retry(env, error, log);
         StreamStarter.Outcome outcome;
         try
         {
@@ -109,6 +98,105 @@ internal static class HookRunner
         return await HandOverAsync(args, log, outcome == StreamStarter.Outcome.NeedsStore ? "the schema needs creating or upgrading" : "the purpose/notes become an annotation");
     }
 
+    /// <summary>
+    /// <c>ledger import-git</c> without Marten's store or a JIT: the commits read on two threads
+    /// and appended in batches by <see cref="EventAppender"/>, exactly as ledger does it (the same
+    /// <see cref="GitImport"/>). A commit that needs LibGit2Sharp's per-line callbacks is recorded
+    /// in its place in history by <c>ledger record commit</c>; a schema to create, an embedded
+    /// cluster to start or a failure hands the whole import to ledger, which goes on from where
+    /// this one stopped (recorded commits are skipped).
+    /// </summary>
+    private static async Task<int> ImportAsync(string[] args, HookArguments a, TextWriter output, TextWriter error, Func<string, string?> env, string home, ILogger log)
+    {
+        var host = a.Host ?? LedgerHome.DefaultHost(env);
+        var actor = ActorInfo.Resolve(env, Environment.UserName);
+        using var reader = GitHistoryReader.Open(a.Repo);
+
+        // The redaction rules are built while the database is reached and the history is walked.
+        _ = Task.Run(Redactor.Prepare, CancellationToken.None);
+        if (Database(a, env, home) is not { } db)
+        {
+            return await HandOverAsync(args, log, "the embedded PostgreSQL is not running");
+        }
+
+        ImportResult result;
+        try
+        {
+            await using var appender = await EventAppender.TryOpenAsync(db, Retry(env, error, log));
+            if (appender is null)
+            {
+                return await HandOverAsync(args, log, "the schema needs creating or upgrading");
+            }
+
+            log.Information("Importing {Repo} as host {Host}", reader.RepoKey, host);
+            var progress = Console.IsOutputRedirected ? null : new TerminalProgress(Console.Out);
+            result = await GitImport.RunAsync(appender, reader, host, actor, progress, (sha, ct) => RecordWithLedgerAsync(sha, reader.RepoKey, host, db, log, ct), CancellationToken.None);
+            progress?.Clear();
+        }
+        catch (Exception e) when (e is not LedgerException)
+        {
+            // The full ledger tells a full disk, a lost connection and a bug apart, and says what to do.
+            log.Debug(e, "The hook's import failed");
+            return await HandOverAsync(args, log, "the import failed");
+        }
+
+        await GitImport.SummaryAsync(result, output, log);
+        await GitImport.WarningsAsync(result, error, log);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Records one commit with <c>ledger record commit</c> (the same event an import writes), its
+    /// errors and warnings on this process's stderr. Whether it recorded the commit (rather than
+    /// finding it recorded).
+    /// </summary>
+    private static async Task<bool> RecordWithLedgerAsync(string sha, string repo, string host, string db, ILogger log, CancellationToken ct)
+    {
+        var ledger = Path.Combine(AppContext.BaseDirectory, "ledger");
+        log.Debug("ledger-hook hands commit {Sha} to {Ledger}: it needs LibGit2Sharp's patch reading", sha, ledger);
+        var start = new ProcessStartInfo(ledger) { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var arg in new[] { "record", "commit", sha, "--repo", repo, "--host", host })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // The connection string goes by the environment, not the command line, where ps shows it.
+        start.Environment["LEDGER_DB"] = db;
+        start.Environment[HookInstaller.HandedOverVariable] = "1";
+        using var process = Process.Start(start) ?? throw new CaptureException($"{ledger} could not be started to record commit {sha}.");
+        var said = await process.StandardOutput.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+        {
+            throw new CaptureException($"'ledger record commit {sha}' failed (exit {process.ExitCode}); nothing after it was imported. Run 'ledger import-git' again to go on.", process.ExitCode);
+        }
+
+        return said.StartsWith("Recorded ", StringComparison.Ordinal);
+    }
+
+    /// <summary>--db, else $LEDGER_DB, else the embedded cluster when it is running; null when it is not (ledger starts it).</summary>
+    private static string? Database(HookArguments a, Func<string, string?> env, string home)
+    {
+        var db = string.IsNullOrWhiteSpace(a.Db) ? env("LEDGER_DB") : a.Db;
+        if (db is not null)
+        {
+            return db;
+        }
+
+        var embedded = new EmbeddedPostgres(home, ProgramRunner.Default);
+        return embedded.State == ClusterState.Running ? embedded.ConnectionString() : null;
+    }
+
+    private static RetryPolicy Retry(Func<string, string?> env, TextWriter error, ILogger log) =>
+        RetryPolicy.FromSetting(env(RetryPolicy.EnvironmentVariable)) with
+        {
+            Report = line =>
+            {
+                log.Warning("Database retry: {Line}", line);
+                error.WriteLine($"ledger: {line}");
+            },
+        };
+
     /// <summary>Runs the ledger executable beside this one with the same arguments and standard streams, and returns its exit code.</summary>
     private static async Task<int> HandOverAsync(string[] args, ILogger? log, string why)
     {
@@ -121,6 +209,7 @@ internal static class HookRunner
 
         log?.Debug("ledger-hook hands the command to {Ledger}: {Why}", ledger, why);
         var start = new ProcessStartInfo(ledger) { UseShellExecute = false };
+        start.Environment[HookInstaller.HandedOverVariable] = "1";
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

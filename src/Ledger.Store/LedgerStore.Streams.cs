@@ -4,21 +4,7 @@ namespace Ledger.Store;
 public sealed partial class LedgerStore
 {
     /// <summary>The stream keys that start with <paramref name="prefix"/>.</summary>
-    public Task<HashSet<string>> StreamKeysAsync(string prefix, CancellationToken ct = default) =>
-        RetryAsync("reading stream keys", async () =>
-        {
-            await using var conn = await OpenConnectionAsync(_dataSource, ct);
-            await using var cmd = new NpgsqlCommand($"select id from {MartenConfig.Schema}.mt_streams where id like $1 escape '\\'", conn);
-            cmd.Parameters.AddWithValue(EscapeLike(prefix) + "%");
-            var keys = new HashSet<string>(StringComparer.Ordinal);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                keys.Add(reader.GetString(0));
-            }
-
-            return keys;
-        }, ct);
+    public Task<HashSet<string>> StreamKeysAsync(string prefix, CancellationToken ct = default) => Appender.StreamKeysAsync(prefix, ct);
 
     /// <summary>Whether a stream exists.</summary>
     public Task<bool> StreamExistsAsync(string key, CancellationToken ct = default) =>
@@ -42,6 +28,6 @@ public sealed partial class LedgerStore
                 : throw new StoreException($"No events are recorded under '{key}'.");
         }, ct);
 
-    private static string EscapeLike(string text) =>
+    internal static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

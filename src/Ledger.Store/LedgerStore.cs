@@ -40,6 +40,7 @@ public sealed partial class LedgerStore : IAsyncDisposable
         _retry = retry;
         Description = description;
         Chain = new LedgerChain(dataSource);
+        Appender = new EventAppender(dataSource, retry, ownsDataSource: false);
     }
 
     /// <summary>Where the events live, for headers and messages (no password).</summary>
@@ -50,6 +51,9 @@ public sealed partial class LedgerStore : IAsyncDisposable
 
     /// <summary>Per-host statistics of a period (read model of the monthly report), aggregated in the database.</summary>
     public MonthlyStats Monthly => new(_dataSource, _retry);
+
+    /// <summary>Batches of new streams and which streams exist, over this store's connections (<see cref="EventAppender"/>).</summary>
+    public EventAppender Appender { get; }
 
     /// <summary>The hash chain over the events: seal, verify, head.</summary>
     public LedgerChain Chain { get; }

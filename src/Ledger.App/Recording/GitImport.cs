@@ -7,10 +7,10 @@ namespace Ledger.App.Recording;
 /// <summary>The outcome of importing a repository's history.</summary>
 /// <param name="Vanished">Commits recorded earlier that HEAD no longer reaches (the history was rewritten).</param>
 /// <param name="Incomplete">Commits recorded without part of their content, with what is missing (<see cref="ConfigEdited.Incomplete"/>), in history order.</param>
-internal sealed record ImportResult(string Repo, int Reachable, int Recorded, int Skipped, TimeSpan Elapsed, IReadOnlyList<string> Vanished, IReadOnlyList<(string Sha, string Reason)> Incomplete);
+public sealed record ImportResult(string Repo, int Reachable, int Recorded, int Skipped, TimeSpan Elapsed, IReadOnlyList<string> Vanished, IReadOnlyList<(string Sha, string Reason)> Incomplete);
 
 /// <summary>Records every commit reachable from HEAD that is not recorded yet.</summary>
-internal static class GitImport
+public static class GitImport
 {
     private const int ChunkSize = 50;
 
@@ -22,14 +22,41 @@ internal static class GitImport
 
     private static int ReadersAhead(int chunks) => Math.Max(1, Math.Min(chunks, 4 * Readers));
 
-    private static NewEvent Read(GitHistoryReader reader, string sha, string host, string actor)
+    /// <summary>A commit's event, or the sha of a commit this process cannot read (see <see cref="RunAsync(EventAppender, GitHistoryReader, string, string, IProgress{ValueTuple{int, int}}?, Func{string, CancellationToken, Task{bool}}?, CancellationToken)"/>).</summary>
+    private readonly record struct Item(NewEvent? Event, string? Deferred);
+
+    /// <summary>Where the appender is in the chunks: the next chunk and item, and the commit it stopped at.</summary>
+    private sealed class Cursor
     {
-        var e = CommitRecorder.Event(reader, sha, host, actor);
-        _ = e.Json; // serialised here, on a reader thread, not by the appender
-        return e;
+        public int Slot;
+        public int Item;
+        public string? Deferred;
     }
 
-    public static async Task<ImportResult> RunAsync(LedgerStore store, GitHistoryReader reader, string host, string actor, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
+    private static Item Read(GitHistoryReader reader, string sha, string host, string actor, bool mayDefer)
+    {
+        try
+        {
+            var e = CommitRecorder.Event(reader, sha, host, actor);
+            _ = e.Json; // serialised here, on a reader thread, not by the appender
+            return new Item(e, null);
+        }
+        catch (LineCallbacksUnavailableException) when (mayDefer)
+        {
+            return new Item(null, sha);
+        }
+    }
+
+    public static Task<ImportResult> RunAsync(LedgerStore store, GitHistoryReader reader, string host, string actor, IProgress<(int Done, int Total)>? progress, CancellationToken ct) =>
+        RunAsync(store.Appender, reader, host, actor, progress, null, ct);
+
+    /// <summary>
+    /// Records the commits not recorded yet. A commit this process cannot read (compiled ahead of
+    /// time, it cannot take LibGit2Sharp's per-line callbacks) is handed to
+    /// <paramref name="recordElsewhere"/> in its place in history, once the commits before it
+    /// are stored; it returns whether it recorded the commit. Without it, such a commit fails the import.
+    /// </summary>
+    public static async Task<ImportResult> RunAsync(EventAppender store, GitHistoryReader reader, string host, string actor, IProgress<(int Done, int Total)>? progress, Func<string, CancellationToken, Task<bool>>? recordElsewhere, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         // The history is walked (libgit2) while the recorded commits are read (the database).
@@ -48,7 +75,7 @@ internal static class GitImport
         // each event carries its commit date), and readers stay at most a few chunks ahead.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var chunks = todo.Chunk(ChunkSize).ToArray();
-        var slots = chunks.Select(_ => new TaskCompletionSource<NewEvent[]>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var slots = chunks.Select(_ => new TaskCompletionSource<Item[]>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         using var ahead = new SemaphoreSlim(ReadersAhead(chunks.Length));
         int next = -1;
         var readers = Enumerable.Range(0, Math.Min(Readers, chunks.Length)).Select(_ => Task.Run(
@@ -68,7 +95,7 @@ internal static class GitImport
                             break;
                         }
 
-                        slots[reading].TrySetResult(chunks[reading].Select(sha => Read(own, sha, host, actor)).ToArray());
+                        slots[reading].TrySetResult(chunks[reading].Select(sha => Read(own, sha, host, actor, recordElsewhere is not null)).ToArray());
                         reading = -1;
                     }
                 }
@@ -92,32 +119,55 @@ internal static class GitImport
             CancellationToken.None)).ToArray();
 
         var incomplete = new List<(string Sha, string Reason)>();
-        async IAsyncEnumerable<NewEvent> InOrder()
+        var cursor = new Cursor();
+
+        // The events in history order, up to the next commit to be recorded elsewhere.
+        async IAsyncEnumerable<NewEvent> UntilDeferred()
         {
-            foreach (var slot in slots)
+            for (; cursor.Slot < slots.Length; cursor.Slot++, cursor.Item = 0)
             {
-                foreach (var e in await slot.Task.WaitAsync(ct))
+                var items = await slots[cursor.Slot].Task.WaitAsync(ct);
+                while (cursor.Item < items.Length)
                 {
-                    if (e.Event is ConfigEdited { Incomplete: { } reason } edit)
+                    var item = items[cursor.Item++];
+                    if (item.Deferred is { } sha)
+                    {
+                        cursor.Deferred = sha;
+                        yield break;
+                    }
+
+                    if (item.Event!.Event is ConfigEdited { Incomplete: { } reason } edit)
                     {
                         incomplete.Add((edit.Sha, reason));
                     }
 
-                    yield return e;
+                    yield return item.Event;
                 }
 
                 ahead.Release();
             }
         }
 
-        int recorded;
+        int recorded = 0;
         try
         {
-            recorded = await store.StartStreamsAsync(
-                InOrder(),
-                batchSize: AppendBatch,
-                progress: progress is null ? null : new Progress<int>(n => progress.Report((n, todo.Count))),
-                ct: ct);
+            while (true)
+            {
+                cursor.Deferred = null;
+                var before = recorded;
+                recorded += await store.StartStreamsAsync(
+                    UntilDeferred(),
+                    batchSize: AppendBatch,
+                    progress: progress is null ? null : new Progress<int>(n => progress.Report((before + n, todo.Count))),
+                    ct: ct);
+                if (cursor.Deferred is not { } deferred)
+                {
+                    break;
+                }
+
+                recorded += await recordElsewhere!(deferred, ct) ? 1 : 0;
+                progress?.Report((recorded, todo.Count));
+            }
         }
         finally
         {
@@ -127,5 +177,43 @@ internal static class GitImport
         }
 
         return new ImportResult(reader.RepoKey, commits.Count, recorded, commits.Count - recorded, started.Elapsed, vanished, incomplete);
+    }
+
+    /// <summary>The import's one-line summary, as <c>ledger import-git</c> prints it (and logs it).</summary>
+    public static Task SummaryAsync(ImportResult result, TextWriter output, Serilog.ILogger log)
+    {
+        log.Information("Imported {Repo}: {Recorded} recorded, {Skipped} skipped in {Elapsed}", result.Repo, result.Recorded, result.Skipped, result.Elapsed);
+        return output.WriteLineAsync(
+            $"{result.Repo}: {result.Reachable} commits reachable from HEAD; {result.Recorded} recorded, {result.Skipped} already recorded (skipped) in {result.Elapsed.TotalSeconds:0.0} s.");
+    }
+
+    /// <summary>What the import warns about: commits recorded earlier that HEAD no longer reaches, and commits recorded without part of their content.</summary>
+    public static async Task WarningsAsync(ImportResult result, TextWriter error, Serilog.ILogger log)
+    {
+        if (result.Vanished.Count > 0)
+        {
+            // Recorded history is never deleted: say plainly that the branch no longer has it.
+            log.Warning("{Count} recorded commits of {Repo} are no longer reachable from HEAD", result.Vanished.Count, result.Repo);
+            await error.WriteLineAsync(
+                $"warning: {result.Vanished.Count} commit(s) recorded earlier are no longer reachable from HEAD: the history was rewritten (reset, rebase or force-push). " +
+                $"They stay in the ledger. First ones: {string.Join(", ", result.Vanished.Take(5).Select(EventCatalogue.ShortSha))}");
+        }
+
+        if (result.Incomplete.Count > 0)
+        {
+            // Recorded all the same: the import goes on and exits 0, but names what it could not read.
+            log.Warning("{Count} commits of {Repo} were recorded without part of their content", result.Incomplete.Count, result.Repo);
+            await error.WriteLineAsync(
+                $"warning: {result.Incomplete.Count} commit(s) were recorded without part of their content (see 'incomplete' in ledger show); 'git -C {result.Repo} fsck' checks the repository:");
+            foreach (var (sha, reason) in result.Incomplete.Take(20))
+            {
+                await error.WriteLineAsync($"  {EventCatalogue.ShortSha(sha)}: {reason}");
+            }
+
+            if (result.Incomplete.Count > 20)
+            {
+                await error.WriteLineAsync($"  ... and {result.Incomplete.Count - 20} more");
+            }
+        }
     }
 }

@@ -12,6 +12,12 @@ internal static class HookInstaller
     /// <summary>The git hook's own executable (src/Ledger.Hook), published beside ledger.</summary>
     public const string HookExecutable = "ledger-hook";
 
+    /// <summary>
+    /// Set by ledger-hook for the ledger it hands a command to, so that ledger runs it itself
+    /// instead of handing it back (<c>ledger import-git</c> otherwise runs in ledger-hook).
+    /// </summary>
+    public const string HandedOverVariable = "LEDGER_FROM_HOOK";
+
     /// <summary>Where <c>ledger serve</c> listens unless serve.json says otherwise.</summary>
     public const string DefaultDaemon = "http://" + ServeSettings.DefaultListen;
 

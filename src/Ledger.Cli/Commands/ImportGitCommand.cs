@@ -2,7 +2,6 @@ using System.CommandLine;
 using Ledger.App.Recording;
 using Ledger.Capture.Git;
 using Ledger.Core.Errors;
-using Ledger.Core.Events;
 using Ledger.Core.Text;
 using Spectre.Console;
 
@@ -49,9 +48,7 @@ internal static class ImportGitCommand
                 result = await GitImport.RunAsync(store, reader, hostName, ctx.Actor, null, ct);
             }
 
-            ctx.Log.Information("Imported {Repo}: {Recorded} recorded, {Skipped} skipped in {Elapsed}", result.Repo, result.Recorded, result.Skipped, result.Elapsed);
-            await ctx.Out.WriteLineAsync(
-                $"{result.Repo}: {result.Reachable} commits reachable from HEAD; {result.Recorded} recorded, {result.Skipped} already recorded (skipped) in {result.Elapsed.TotalSeconds:0.0} s.");
+            await GitImport.SummaryAsync(result, ctx.Out, ctx.Log);
             if (r.GetValue(rederive))
             {
                 var again = await NixRederivation.RunAsync(store, reader, hostName, ctx.Actor, ct);
@@ -59,32 +56,8 @@ internal static class ImportGitCommand
                     $"Derived the Nix facts again for {again.Looked} recorded commits: {again.Derived} got new facts (change_derived events)" +
                     (again.Missing > 0 ? $"; {again.Missing} are no longer in the repository and keep what they have." : "."));
             }
-            if (result.Vanished.Count > 0)
-            {
-                // Recorded history is never deleted: say plainly that the branch no longer has it.
-                ctx.Log.Warning("{Count} recorded commits of {Repo} are no longer reachable from HEAD", result.Vanished.Count, result.Repo);
-                await ctx.Err.WriteLineAsync(
-                    $"warning: {result.Vanished.Count} commit(s) recorded earlier are no longer reachable from HEAD: the history was rewritten (reset, rebase or force-push). " +
-                    $"They stay in the ledger. First ones: {string.Join(", ", result.Vanished.Take(5).Select(EventCatalogue.ShortSha))}");
-            }
 
-            if (result.Incomplete.Count > 0)
-            {
-                // Recorded all the same: the import goes on and exits 0, but names what it could not read.
-                ctx.Log.Warning("{Count} commits of {Repo} were recorded without part of their content", result.Incomplete.Count, result.Repo);
-                await ctx.Err.WriteLineAsync(
-                    $"warning: {result.Incomplete.Count} commit(s) were recorded without part of their content (see 'incomplete' in ledger show); 'git -C {result.Repo} fsck' checks the repository:");
-                foreach (var (sha, reason) in result.Incomplete.Take(20))
-                {
-                    await ctx.Err.WriteLineAsync($"  {EventCatalogue.ShortSha(sha)}: {reason}");
-                }
-
-                if (result.Incomplete.Count > 20)
-                {
-                    await ctx.Err.WriteLineAsync($"  ... and {result.Incomplete.Count - 20} more");
-                }
-            }
-
+            await GitImport.WarningsAsync(result, ctx.Err, ctx.Log);
             return ExitCodes.Success;
         });
         return command;
