@@ -14,7 +14,8 @@ internal static class HookHandOff
     /// <summary>The ledger-hook to run this command line, or null to run it here.</summary>
     public static string? Target(IReadOnlyList<string> args, Func<string, string?> env)
     {
-        if (args.Count == 0 || args[0] != "import-git" || !string.IsNullOrEmpty(env(HookInstaller.HandedOverVariable)))
+        var verb = args.Count >= 3 && args[0] == "--db" ? args[2] : args.Count > 0 ? args[0] : null;
+        if (verb != "import-git" || !string.IsNullOrEmpty(env(HookInstaller.HandedOverVariable)))
         {
             return null;
         }

@@ -3,7 +3,8 @@ namespace Ledger.Hook;
 /// <summary>
 /// The two command lines ledger-hook reads itself: <c>ledger record commit</c> as the git hook
 /// writes it, <c>record commit [REV] [--repo PATH] [--host NAME] [--purpose TEXT] [--notes TEXT] [--db CS]</c>,
-/// and a plain import, <c>import-git [--repo PATH] [--host NAME] [--db CS]</c>. Anything else
+/// and a plain import, <c>import-git [--repo PATH] [--host NAME] [--db CS]</c>; --db may also come
+/// before the verb, as ledger allows. Anything else
 /// (another verb, --help, --verbose, --rederive, an option written as <c>--x=y</c>, an option
 /// twice) is not parsed here: the full ledger reads it, with its own help and errors.
 /// </summary>
@@ -15,6 +16,12 @@ internal sealed record HookArguments(bool Import, string Revision, string Repo, 
     /// <summary>The arguments, or null when they are for the full ledger.</summary>
     public static HookArguments? Parse(IReadOnlyList<string> args)
     {
+        if (args.Count >= 2 && args[0] == "--db")
+        {
+            // `ledger --db CS import-git ...`: the root's option before the verb.
+            args = [.. args.Skip(2), args[0], args[1]];
+        }
+
         var import = args.Count >= 1 && args[0] == "import-git";
         if (!import && (args.Count < 2 || args[0] != "record" || args[1] != "commit"))
         {

@@ -142,7 +142,7 @@ public sealed class StandaloneHookSpecs : IDisposable
         // Act
         var h = await CliProcess.RunProgramAsync(ledger, Env(_hookHome.Path), Import(byHook.ConnectionString));
         var l = await CliProcess.RunProgramAsync(ledger, itself, Import(byLedger.ConnectionString));
-        var again = await CliProcess.RunProgramAsync(ledger, Env(_hookHome.Path), Import(byHook.ConnectionString));
+        var again = await CliProcess.RunProgramAsync(ledger, Env(_hookHome.Path), ["--db", byHook.ConnectionString, .. Import(byHook.ConnectionString)[..^2]]);
         var first = await CliProcess.RunProgramAsync(ledger, Env(_hookHome.Path), Import(fresh.ConnectionString));
 
         // Assert: the same words (but the time taken) and the same rows.

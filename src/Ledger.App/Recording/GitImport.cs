@@ -12,7 +12,14 @@ public sealed record ImportResult(string Repo, int Reachable, int Recorded, int 
 /// <summary>Records every commit reachable from HEAD that is not recorded yet.</summary>
 public static class GitImport
 {
-    private const int ChunkSize = 50;
+    /// <summary>
+    /// Commits a reader takes at a time: few, so that one slow commit (hundreds of renames to
+    /// weigh) holds up only its few neighbours while the other readers go on past it.
+    /// </summary>
+    private const int ChunkSize = 8;
+
+    /// <summary>How far the readers may run ahead of the appender, in commits: what bounds the events held in memory.</summary>
+    private const int CommitsAhead = 400;
 
     /// <summary>Events per append transaction: small enough that the first starts early and the last ends soon after the readers.</summary>
     private const int AppendBatch = 100;
@@ -20,7 +27,7 @@ public static class GitImport
     /// <summary>Reader threads: diffing is most of an import's CPU, the database the rest.</summary>
     private static int Readers => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
-    private static int ReadersAhead(int chunks) => Math.Max(1, Math.Min(chunks, 4 * Readers));
+    private static int ReadersAhead(int chunks) => Math.Max(1, Math.Min(chunks, CommitsAhead / ChunkSize));
 
     /// <summary>A commit's event, or the sha of a commit this process cannot read (see <see cref="RunAsync(EventAppender, GitHistoryReader, string, string, IProgress{ValueTuple{int, int}}?, Func{string, CancellationToken, Task{bool}}?, CancellationToken)"/>).</summary>
     private readonly record struct Item(NewEvent? Event, string? Deferred);
@@ -144,6 +151,8 @@ public static class GitImport
                     yield return item.Event;
                 }
 
+                // The chunk's task keeps its result: let go of the events, or the whole history stays in memory.
+                Array.Clear(items);
                 ahead.Release();
             }
         }

@@ -78,8 +78,9 @@ internal sealed partial class BenchRunner
 
     /// <summary>
     /// Each real history (--real) imported by the ledger command as a whole process, as a user runs
-    /// it, into an empty scratch database, against git reading the same diffs; after one untimed
-    /// run of each side.
+    /// it, into a scratch database set up as a user sets one up (<c>ledger init --repo</c>, untimed:
+    /// it creates the schema and registers the repository), against git reading the same diffs;
+    /// after one untimed run of each side.
     /// </summary>
     private async Task RealHistoriesAsync(CancellationToken ct)
     {
@@ -111,6 +112,7 @@ internal sealed partial class BenchRunner
                 });
                 await using var db = await ScratchDatabase.CreateAsync(_server, "ledger_bench_real", ct);
                 using var home = new TempDirectory();
+                await _ctx.Ledger.RunAsync(["init", "--repo", path, "--host", "bench"], home.Path, ct, db.ConnectionString);
                 var took = await TimeAsync(() => _ctx.Ledger.RunAsync(["import-git", "--repo", path, "--host", "bench"], home.Path, ct, db.ConnectionString));
                 if (i >= 0)
                 {
