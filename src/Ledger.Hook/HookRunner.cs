@@ -130,7 +130,7 @@ internal static class HookRunner
 
             log.Information("Importing {Repo} as host {Host}", reader.RepoKey, host);
             var progress = Console.IsOutputRedirected ? null : new TerminalProgress(Console.Out);
-            result = await GitImport.RunAsync(appender, reader, host, actor, progress, (sha, ct) => RecordWithLedgerAsync(sha, reader.RepoKey, host, db, log, ct), CancellationToken.None);
+            result = await GitImport.RunAsync(appender, reader, host, actor, progress, (sha, ct) => RecordWithLedgerAsync(sha, reader.RepoKey, host, db, error, log, ct), CancellationToken.None);
             progress?.Clear();
         }
         catch (Exception e) when (e is not LedgerException)
@@ -147,14 +147,15 @@ internal static class HookRunner
 
     /// <summary>
     /// Records one commit with <c>ledger record commit</c> (the same event an import writes), its
-    /// errors and warnings on this process's stderr. Whether it recorded the commit (rather than
-    /// finding it recorded).
+    /// errors on this process's stderr. Whether it recorded the commit (rather than finding it
+    /// recorded), and what the commit was recorded without (its warning, which the import's own
+    /// list of such commits takes in, as ledger's import does).
     /// </summary>
-    private static async Task<bool> RecordWithLedgerAsync(string sha, string repo, string host, string db, ILogger log, CancellationToken ct)
+    private static async Task<(bool Recorded, string? Incomplete)> RecordWithLedgerAsync(string sha, string repo, string host, string db, TextWriter error, ILogger log, CancellationToken ct)
     {
         var ledger = Path.Combine(AppContext.BaseDirectory, "ledger");
         log.Debug("ledger-hook hands commit {Sha} to {Ledger}: it needs LibGit2Sharp's patch reading", sha, ledger);
-        var start = new ProcessStartInfo(ledger) { UseShellExecute = false, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(ledger) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "record", "commit", sha, "--repo", repo, "--host", host })
         {
             start.ArgumentList.Add(arg);
@@ -164,14 +165,29 @@ internal static class HookRunner
         start.Environment["LEDGER_DB"] = db;
         start.Environment[HookInstaller.HandedOverVariable] = "1";
         using var process = Process.Start(start) ?? throw new CaptureException($"{ledger} could not be started to record commit {sha}.");
-        var said = await process.StandardOutput.ReadToEndAsync(ct);
+        var said = process.StandardOutput.ReadToEndAsync(ct);
+        var complained = process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
+        string? incomplete = null;
+        var warning = CommitRecorder.IncompleteWarning(sha);
+        foreach (var line in (await complained).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith(warning, StringComparison.Ordinal))
+            {
+                incomplete = line[warning.Length..];
+            }
+            else
+            {
+                await error.WriteLineAsync(line);
+            }
+        }
+
         if (process.ExitCode != 0)
         {
             throw new CaptureException($"'ledger record commit {sha}' failed (exit {process.ExitCode}); nothing after it was imported. Run 'ledger import-git' again to go on.", process.ExitCode);
         }
 
-        return said.StartsWith("Recorded ", StringComparison.Ordinal);
+        return ((await said).StartsWith("Recorded ", StringComparison.Ordinal), incomplete);
     }
 
     /// <summary>--db, else $LEDGER_DB, else the embedded cluster when it is running; null when it is not (ledger starts it).</summary>

@@ -125,4 +125,49 @@ public sealed class DirectDiffSpecs : IDisposable
         // Each commit's small files were diffed straight from libgit2 (its large file is read apart).
         direct.DirectReads.ShouldBe(3);
     }
+
+    [Fact]
+    public void Type_changes_read_their_content_the_same_straight_from_libgit2_as_through_LibGit2Sharp()
+    {
+        // Arrange: files that become symlinks and back, with and without a last line break, long
+        // enough for two hunks, not UTF-8, and binary.
+        var lines = string.Join('\n', Enumerable.Range(0, 40).Select(i => $"  option{i} = {i};"));
+        _repo.Write("long.nix", lines + "\n");
+        _repo.Write("short.nix", "{ no newline at the end; }");
+        _repo.WriteBytes("latin1.conf", Encoding.Latin1.GetBytes("caf\u00e9\n"));
+        _repo.WriteBytes("logo.bin", [1, 2, 0, 3, 10]);
+        File.CreateSymbolicLink(Path.Combine(_repo.Path, "link.nix"), "long.nix");
+        var shas = new List<string> { _repo.Commit("Initial") };
+        foreach (var file in new[] { "long.nix", "short.nix", "latin1.conf", "logo.bin" })
+        {
+            _repo.Delete(file);
+            File.CreateSymbolicLink(Path.Combine(_repo.Path, file), "target/" + file);
+            shas.Add(_repo.Commit($"{file} becomes a symlink"));
+        }
+
+        _repo.Delete("link.nix");
+        _repo.Write("link.nix", lines.Replace("option3 ", "changed3 ", StringComparison.Ordinal));
+        shas.Add(_repo.Commit("A symlink becomes a file"));
+
+        using var direct = GitHistoryReader.Open(_repo.Path);
+        using var throughLibGit2Sharp = GitHistoryReader.Open(_repo.Path);
+        throughLibGit2Sharp.DirectDiff = false;
+        foreach (var sha in shas)
+        {
+            // Act
+            var a = direct.Read(sha, "host", "actor");
+            var b = throughLibGit2Sharp.Read(sha, "host", "actor");
+
+            // Assert
+            JsonSerializer.Serialize(a).ShouldBe(JsonSerializer.Serialize(b), $"commit {sha}");
+        }
+
+        direct.DirectBlobReads.ShouldBe(5);
+        throughLibGit2Sharp.DirectBlobReads.ShouldBe(0);
+        var files = shas.Skip(1).Select(sha => direct.Read(sha, "host", "actor").Files.Single()).ToList();
+        files.ShouldAllBe(f => f.Kind == Ledger.Core.Events.FileChangeKind.TypeChanged);
+        files[0].Patch!.ShouldContain("-  option39 = 39;");
+        files[1].Patch!.ShouldContain("\\ No newline at end of file");
+        files[4].Patch!.ShouldContain("+  changed3 = 3;");
+    }
 }

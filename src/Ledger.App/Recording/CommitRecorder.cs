@@ -32,6 +32,9 @@ internal static class CommitRecorder
         AlreadyRecorded,
     }
 
+    /// <summary>How <c>record commit</c>'s warning about a commit recorded without part of its content begins (what is missing follows).</summary>
+    public static string IncompleteWarning(string sha) => $"warning: {EventCatalogue.ShortSha(sha)} was recorded without part of its content: ";
+
     /// <summary>What <c>record commit</c> says about <paramref name="result"/>, whichever executable recorded it (<c>ledger</c> or <c>ledger-hook</c>).</summary>
     public static async Task ReportAsync(HookResult result, ConfigEdited edit, long? seq, TextWriter output, TextWriter error, Serilog.ILogger log)
     {
@@ -43,7 +46,7 @@ internal static class CommitRecorder
                 await output.WriteLineAsync($"Recorded {shortSha} {edit.Purpose}");
                 if (edit.Incomplete is { } missing)
                 {
-                    await error.WriteLineAsync($"warning: {shortSha} was recorded without part of its content: {missing}");
+                    await error.WriteLineAsync(IncompleteWarning(edit.Sha) + missing);
                 }
 
                 break;

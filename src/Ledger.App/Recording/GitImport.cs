@@ -29,7 +29,7 @@ public static class GitImport
 
     private static int ReadersAhead(int chunks) => Math.Max(1, Math.Min(chunks, CommitsAhead / ChunkSize));
 
-    /// <summary>A commit's event, or the sha of a commit this process cannot read (see <see cref="RunAsync(EventAppender, GitHistoryReader, string, string, IProgress{ValueTuple{int, int}}?, Func{string, CancellationToken, Task{bool}}?, CancellationToken)"/>).</summary>
+    /// <summary>A commit's event, or the sha of a commit this process cannot read (recorded elsewhere: see <c>RunAsync</c> over an <see cref="EventAppender"/>).</summary>
     private readonly record struct Item(NewEvent? Event, string? Deferred);
 
     /// <summary>Where the appender is in the chunks: the next chunk and item, and the commit it stopped at.</summary>
@@ -63,7 +63,7 @@ public static class GitImport
     /// <paramref name="recordElsewhere"/> in its place in history, once the commits before it
     /// are stored; it returns whether it recorded the commit. Without it, such a commit fails the import.
     /// </summary>
-    public static async Task<ImportResult> RunAsync(EventAppender store, GitHistoryReader reader, string host, string actor, IProgress<(int Done, int Total)>? progress, Func<string, CancellationToken, Task<bool>>? recordElsewhere, CancellationToken ct)
+    public static async Task<ImportResult> RunAsync(EventAppender store, GitHistoryReader reader, string host, string actor, IProgress<(int Done, int Total)>? progress, Func<string, CancellationToken, Task<(bool Recorded, string? Incomplete)>>? recordElsewhere, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         // The history is walked (libgit2) while the recorded commits are read (the database).
@@ -174,7 +174,13 @@ public static class GitImport
                     break;
                 }
 
-                recorded += await recordElsewhere!(deferred, ct) ? 1 : 0;
+                var (elsewhere, missing) = await recordElsewhere!(deferred, ct);
+                recorded += elsewhere ? 1 : 0;
+                if (missing is not null)
+                {
+                    incomplete.Add((deferred, missing));
+                }
+
                 progress?.Report((recorded, todo.Count));
             }
         }

@@ -62,7 +62,7 @@ public sealed partial class GitHistoryReader
             // libgit2 gives a symlink that became a file (or back) only its mode lines; git shows
             // the old content going and the new coming, and so does Ledger.
             text += content.Patch;
-            (linesAdded, linesDeleted) = (content.LinesAdded, content.LinesDeleted);
+            (linesAdded, linesDeleted) = (content.Added, content.Deleted);
         }
 
         if (text.Contains('\0', StringComparison.Ordinal))
@@ -114,8 +114,18 @@ public sealed partial class GitHistoryReader
         }
     }
 
-    private ContentChanges? TypeChangeContent(PatchFile entry)
+    /// <summary>
+    /// The hunks of a type change's content (old blob against new), as LibGit2Sharp's blob
+    /// comparison gives them: each hunk's header, then its lines with their origin; null when
+    /// either side is not a blob or the comparison is binary.
+    /// </summary>
+    private (string Patch, int Added, int Deleted)? TypeChangeContent(PatchFile entry)
     {
+        if (DirectBlobPatch(entry.OldOid, entry.Oid) is { } direct)
+        {
+            return direct.Binary ? null : (direct.Text, direct.Added, direct.Deleted);
+        }
+
         var oldBlob = _repo.Lookup<Blob>(entry.OldOid);
         var newBlob = _repo.Lookup<Blob>(entry.Oid);
         if (oldBlob is null || newBlob is null)
@@ -125,7 +135,7 @@ public sealed partial class GitHistoryReader
 
         RequireLineCallbacks();
         var content = _repo.Diff.Compare(oldBlob, newBlob, Compare);
-        return content.IsBinaryComparison ? null : content;
+        return content.IsBinaryComparison ? null : (content.Patch, content.LinesAdded, content.LinesDeleted);
     }
 
     private string BinaryNote(ObjectId id)

@@ -42,6 +42,12 @@ internal sealed unsafe class Libgit2
     public delegate* unmanaged[Cdecl]<GitBuf*, void> BufDispose;
     public delegate* unmanaged[Cdecl]<IntPtr*, byte*, uint, byte*, int> RepositoryOpenExt;
     public delegate* unmanaged[Cdecl]<IntPtr, void> RepositoryFree;
+    public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int> BlobLookup;
+    public delegate* unmanaged[Cdecl]<IntPtr, void> BlobFree;
+    public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, IntPtr, byte*, GitDiffOptions*, int> PatchFromBlobs;
+    public delegate* unmanaged[Cdecl]<IntPtr, nuint> PatchNumHunks;
+    public delegate* unmanaged[Cdecl]<GitDiffHunk**, nuint*, IntPtr, nuint, int> PatchGetHunk;
+    public delegate* unmanaged[Cdecl]<GitDiffLine**, IntPtr, nuint, nuint, int> PatchGetLineInHunk;
 
     private static Libgit2? Load()
     {
@@ -93,6 +99,12 @@ internal sealed unsafe class Libgit2
         api.BufDispose = (delegate* unmanaged[Cdecl]<GitBuf*, void>)Export("git_buf_dispose");
         api.RepositoryOpenExt = (delegate* unmanaged[Cdecl]<IntPtr*, byte*, uint, byte*, int>)Export("git_repository_open_ext");
         api.RepositoryFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_repository_free");
+        api.BlobLookup = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int>)Export("git_blob_lookup");
+        api.BlobFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_blob_free");
+        api.PatchFromBlobs = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, IntPtr, byte*, GitDiffOptions*, int>)Export("git_patch_from_blobs");
+        api.PatchNumHunks = (delegate* unmanaged[Cdecl]<IntPtr, nuint>)Export("git_patch_num_hunks");
+        api.PatchGetHunk = (delegate* unmanaged[Cdecl]<GitDiffHunk**, nuint*, IntPtr, nuint, int>)Export("git_patch_get_hunk");
+        api.PatchGetLineInHunk = (delegate* unmanaged[Cdecl]<GitDiffLine**, IntPtr, nuint, nuint, int>)Export("git_patch_get_line_in_hunk");
         return all ? api : null;
     }
 
@@ -180,4 +192,27 @@ internal unsafe struct GitBuf
     public byte* Ptr;
     public nuint Reserved;
     public nuint Size;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GitDiffHunk
+{
+    public int OldStart;
+    public int OldLines;
+    public int NewStart;
+    public int NewLines;
+    public nuint HeaderLength;
+    public fixed byte Header[128];
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GitDiffLine
+{
+    public byte Origin;
+    public int OldLineNumber;
+    public int NewLineNumber;
+    public int LineCount;
+    public nuint ContentLength;
+    public long ContentOffset;
+    public byte* Content;
 }
