@@ -21,7 +21,9 @@ namespace Ledger.Hook;
 /// (Marten's store to create the schema or annotate, LibGit2Sharp's patch callbacks, the embedded
 /// cluster to start, an unexpected failure, any other command line) is handed to the
 /// <c>ledger</c> executable beside this one with the same arguments, so the result, the events and
-/// the errors are always those of <c>ledger record commit</c>.
+/// the errors are always those of <c>ledger record commit</c>. <c>ledger-hook import-git ...</c>
+/// (which a published <c>ledger import-git</c> runs) is the plain import the same way
+/// (<see cref="ImportAsync"/>).
 /// </summary>
 internal static class HookRunner
 {

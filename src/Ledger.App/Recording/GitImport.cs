@@ -61,7 +61,8 @@ public static class GitImport
     /// Records the commits not recorded yet. A commit this process cannot read (compiled ahead of
     /// time, it cannot take LibGit2Sharp's per-line callbacks) is handed to
     /// <paramref name="recordElsewhere"/> in its place in history, once the commits before it
-    /// are stored; it returns whether it recorded the commit. Without it, such a commit fails the import.
+    /// are stored; it returns whether it recorded the commit (rather than finding it recorded) and
+    /// what the commit was recorded without, if anything. Without it, such a commit fails the import.
     /// </summary>
     public static async Task<ImportResult> RunAsync(EventAppender store, GitHistoryReader reader, string host, string actor, IProgress<(int Done, int Total)>? progress, Func<string, CancellationToken, Task<(bool Recorded, string? Incomplete)>>? recordElsewhere, CancellationToken ct)
     {
