@@ -228,15 +228,5 @@ public sealed class EventAppender : IAsyncDisposable
     }
 
     private Task<T> RetryAsync<T>(string what, Func<int, Task<T>> operation, CancellationToken ct) =>
-        _retry.RunAsync(
-            what,
-            operation,
-            null,
-            () =>
-            {
-                // The server went away: every idle pooled connection died with it.
-                _dataSource.Clear();
-                return Task.CompletedTask;
-            },
-            ct);
+        _retry.RunAsync(what, _dataSource, operation, ct);
 }

@@ -134,17 +134,7 @@ public sealed partial class LedgerStore : IAsyncDisposable
         RetryAsync(what, _ => operation(), ct);
 
     private Task<T> RetryAsync<T>(string what, Func<int, Task<T>> operation, CancellationToken ct) =>
-        _retry.RunAsync(
-            what,
-            operation,
-            null,
-            () =>
-            {
-                // The server went away: every idle pooled connection died with it.
-                _dataSource.Clear();
-                return Task.CompletedTask;
-            },
-            ct);
+        _retry.RunAsync(what, _dataSource, operation, ct);
 
     internal static async Task<NpgsqlConnection> OpenConnectionAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {

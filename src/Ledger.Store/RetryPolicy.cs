@@ -78,6 +78,23 @@ public sealed record RetryPolicy
     }
 
     /// <summary>
+    /// <see cref="RunAsync{T}(string, Func{int, Task{T}}, Func{Exception, bool}?, Func{Task}?, CancellationToken)"/>
+    /// for the transient errors, over <paramref name="dataSource"/>: before each retry its idle
+    /// pooled connections are dropped, as they died with the server.
+    /// </summary>
+    internal Task<T> RunAsync<T>(string what, NpgsqlDataSource dataSource, Func<int, Task<T>> operation, CancellationToken ct) =>
+        RunAsync(
+            what,
+            operation,
+            null,
+            () =>
+            {
+                dataSource.Clear();
+                return Task.CompletedTask;
+            },
+            ct);
+
+    /// <summary>
     /// Runs <paramref name="operation"/> (given the attempt number, from 1) until it succeeds, fails
     /// with something not transient, or runs out of attempts. <paramref name="beforeRetry"/> runs
     /// after each wait (the store drops pooled connections that died with the server).

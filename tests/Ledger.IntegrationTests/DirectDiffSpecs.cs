@@ -15,6 +15,33 @@ public sealed class DirectDiffSpecs : IDisposable
 
     public void Dispose() => _repo.Dispose();
 
+    /// <summary>
+    /// Reads each commit straight from libgit2 and through LibGit2Sharp, asserts the same event
+    /// both ways, and returns the direct reader's events and how often it took the direct ways.
+    /// </summary>
+    private (List<Ledger.Core.Events.ConfigEdited> Events, int DirectReads, int DirectBlobReads) ReadBothWays(IEnumerable<string> shas, long? largeFileBytes = null)
+    {
+        using var direct = GitHistoryReader.Open(_repo.Path);
+        using var throughLibGit2Sharp = GitHistoryReader.Open(_repo.Path);
+        throughLibGit2Sharp.DirectDiff = false;
+        if (largeFileBytes is { } limit)
+        {
+            direct.LargeFileBytes = throughLibGit2Sharp.LargeFileBytes = limit;
+        }
+
+        var events = new List<Ledger.Core.Events.ConfigEdited>();
+        foreach (var sha in shas)
+        {
+            var a = direct.Read(sha, "host", "actor");
+            var b = throughLibGit2Sharp.Read(sha, "host", "actor");
+            JsonSerializer.Serialize(a).ShouldBe(JsonSerializer.Serialize(b), $"commit {sha}");
+            events.Add(a);
+        }
+
+        (throughLibGit2Sharp.DirectReads, throughLibGit2Sharp.DirectBlobReads).ShouldBe((0, 0));
+        return (events, direct.DirectReads, direct.DirectBlobReads);
+    }
+
     [Fact]
     public void Every_kind_of_change_reads_the_same_straight_from_libgit2_as_through_LibGit2Sharp()
     {
@@ -67,22 +94,12 @@ public sealed class DirectDiffSpecs : IDisposable
         _repo.Git("merge", "-q", "--no-ff", "-m", "Merge side", "side");
         shas.Add(_repo.Head());
 
-        using var direct = GitHistoryReader.Open(_repo.Path);
-        using var throughLibGit2Sharp = GitHistoryReader.Open(_repo.Path);
-        throughLibGit2Sharp.DirectDiff = false;
-        foreach (var sha in shas)
-        {
-            // Act
-            var a = direct.Read(sha, "host", "actor");
-            var b = throughLibGit2Sharp.Read(sha, "host", "actor");
+        // Act
+        var (events, directReads, _) = ReadBothWays(shas);
 
-            // Assert
-            JsonSerializer.Serialize(a).ShouldBe(JsonSerializer.Serialize(b), $"commit {sha}");
-            a.Files.ShouldNotBeEmpty();
-        }
-
-        direct.DirectReads.ShouldBe(shas.Count);
-        throughLibGit2Sharp.DirectReads.ShouldBe(0);
+        // Assert
+        events.ShouldAllBe(e => e.Files.Count > 0);
+        directReads.ShouldBe(shas.Count);
     }
 
     [Fact]
@@ -106,24 +123,14 @@ public sealed class DirectDiffSpecs : IDisposable
         _repo.Delete("pkgs/app/default.nix");
         var removed = _repo.Commit("Remove the package");
 
-        using var direct = GitHistoryReader.Open(_repo.Path);
-        using var throughLibGit2Sharp = GitHistoryReader.Open(_repo.Path);
-        direct.LargeFileBytes = throughLibGit2Sharp.LargeFileBytes = 1000;
-        throughLibGit2Sharp.DirectDiff = false;
-        foreach (var sha in new[] { added, changed, removed })
-        {
-            // Act
-            var a = direct.Read(sha, "host", "actor");
-            var b = throughLibGit2Sharp.Read(sha, "host", "actor");
+        // Act
+        var (events, directReads, _) = ReadBothWays([added, changed, removed], largeFileBytes: 1000);
 
-            // Assert
-            JsonSerializer.Serialize(a).ShouldBe(JsonSerializer.Serialize(b), $"commit {sha}");
-            a.Files.ShouldContain(f => f.Path == "pkgs/app/package-lock.json");
-            a.Files.Count.ShouldBeGreaterThan(1);
-        }
+        // Assert
+        events.ShouldAllBe(e => e.Files.Count > 1 && e.Files.Any(f => f.Path == "pkgs/app/package-lock.json"));
 
         // Each commit's small files were diffed straight from libgit2 (its large file is read apart).
-        direct.DirectReads.ShouldBe(3);
+        directReads.ShouldBe(3);
     }
 
     [Fact]
@@ -149,22 +156,12 @@ public sealed class DirectDiffSpecs : IDisposable
         _repo.Write("link.nix", lines.Replace("option3 ", "changed3 ", StringComparison.Ordinal));
         shas.Add(_repo.Commit("A symlink becomes a file"));
 
-        using var direct = GitHistoryReader.Open(_repo.Path);
-        using var throughLibGit2Sharp = GitHistoryReader.Open(_repo.Path);
-        throughLibGit2Sharp.DirectDiff = false;
-        foreach (var sha in shas)
-        {
-            // Act
-            var a = direct.Read(sha, "host", "actor");
-            var b = throughLibGit2Sharp.Read(sha, "host", "actor");
+        // Act
+        var (events, _, directBlobReads) = ReadBothWays(shas);
 
-            // Assert
-            JsonSerializer.Serialize(a).ShouldBe(JsonSerializer.Serialize(b), $"commit {sha}");
-        }
-
-        direct.DirectBlobReads.ShouldBe(5);
-        throughLibGit2Sharp.DirectBlobReads.ShouldBe(0);
-        var files = shas.Skip(1).Select(sha => direct.Read(sha, "host", "actor").Files.Single()).ToList();
+        // Assert
+        directBlobReads.ShouldBe(5);
+        var files = events.Skip(1).Select(e => e.Files.Single()).ToList();
         files.ShouldAllBe(f => f.Kind == Ledger.Core.Events.FileChangeKind.TypeChanged);
         files[0].Patch!.ShouldContain("-  option39 = 39;");
         files[1].Patch!.ShouldContain("\\ No newline at end of file");
