@@ -24,8 +24,12 @@ internal static class HookHandOff
         return File.Exists(hook) ? hook : null;
     }
 
-    /// <summary>Runs <paramref name="hook"/> with the same arguments and standard streams and returns its exit code.</summary>
-    public static async Task<int> RunAsync(string hook, IReadOnlyList<string> args)
+    /// <summary>
+    /// Runs <paramref name="hook"/> with the same arguments and standard streams and returns its
+    /// exit code; null when it cannot be started (not executable, built for another machine), and
+    /// ledger then runs the command itself.
+    /// </summary>
+    public static async Task<int?> TryRunAsync(string hook, IReadOnlyList<string> args)
     {
         var start = new ProcessStartInfo(hook) { UseShellExecute = false };
         foreach (var arg in args)
@@ -33,8 +37,25 @@ internal static class HookHandOff
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start)!;
-        await process.WaitForExitAsync();
-        return process.ExitCode;
+        Process? process;
+        try
+        {
+            process = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+
+        if (process is null)
+        {
+            return null;
+        }
+
+        using (process)
+        {
+            await process.WaitForExitAsync();
+            return process.ExitCode;
+        }
     }
 }

@@ -1,8 +1,8 @@
 using Ledger.Cli;
 
-if (HookHandOff.Target(args, Environment.GetEnvironmentVariable) is { } hook)
+if (HookHandOff.Target(args, Environment.GetEnvironmentVariable) is { } hook && await HookHandOff.TryRunAsync(hook, args) is { } exitCode)
 {
-    return await HookHandOff.RunAsync(hook, args);
+    return exitCode;
 }
 
 return await LedgerApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
