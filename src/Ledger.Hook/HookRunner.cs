@@ -132,8 +132,15 @@ internal static class HookRunner
 
             log.Information("Importing {Repo} as host {Host}", reader.RepoKey, host);
             var progress = Console.IsOutputRedirected ? null : new TerminalProgress(Console.Out);
-            result = await GitImport.RunAsync(appender, reader, host, actor, progress, (sha, ct) => RecordWithLedgerAsync(sha, reader.RepoKey, host, db, error, log, ct), CancellationToken.None);
-            progress?.Clear();
+            try
+            {
+                result = await GitImport.RunAsync(appender, reader, host, actor, progress, (sha, ct) => RecordWithLedgerAsync(sha, reader.RepoKey, host, db, error, log, ct), CancellationToken.None);
+            }
+            finally
+            {
+                // Wiped whatever happens, so that an error or the summary starts on a clean line.
+                progress?.Clear();
+            }
         }
         catch (Exception e) when (e is not LedgerException)
         {

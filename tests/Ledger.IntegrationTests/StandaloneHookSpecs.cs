@@ -128,20 +128,15 @@ public sealed class StandaloneHookSpecs : IDisposable
         await using var byHook = await ScratchDatabase.CreateAsync(server, "hook");
         await using var byLedger = await ScratchDatabase.CreateAsync(server, "ledger");
         await using var fresh = await ScratchDatabase.CreateAsync(server, "fresh");
-        foreach (var db in new[] { byHook, byLedger })
-        {
-            await (await LedgerStore.OpenAsync(db.ConnectionString)).DisposeAsync();
-        }
+        await WithSchemaAsync(byHook, byLedger);
 
         var (_, ledger) = Programs();
         var commits = Commits();
-        var itself = Env(_ledgerHome.Path);
-        itself[Ledger.App.Recording.HookInstaller.HandedOverVariable] = "1";
         string[] Import(string db) => ["import-git", "--repo", _repo.Path, "--host", "alpha", "--db", db];
 
         // Act
         var h = await CliProcess.RunProgramAsync(ledger, Env(_hookHome.Path), Import(byHook.ConnectionString));
-        var l = await CliProcess.RunProgramAsync(ledger, itself, Import(byLedger.ConnectionString));
+        var l = await CliProcess.RunProgramAsync(ledger, LedgerItself(), Import(byLedger.ConnectionString));
         var again = await CliProcess.RunProgramAsync(ledger, Env(_hookHome.Path), ["--db", byHook.ConnectionString, .. Import(byHook.ConnectionString)[..^2]]);
         var first = await CliProcess.RunProgramAsync(ledger, Env(_hookHome.Path), Import(fresh.ConnectionString));
 
@@ -174,10 +169,7 @@ public sealed class StandaloneHookSpecs : IDisposable
         var server = await TestPostgres.ServerConnectionStringAsync();
         await using var byHook = await ScratchDatabase.CreateAsync(server, "hook");
         await using var byLedger = await ScratchDatabase.CreateAsync(server, "ledger");
-        foreach (var db in new[] { byHook, byLedger })
-        {
-            await (await LedgerStore.OpenAsync(db.ConnectionString)).DisposeAsync();
-        }
+        await WithSchemaAsync(byHook, byLedger);
 
         string? damaged = null;
         for (int i = 1; i <= 20; i++)
@@ -195,12 +187,10 @@ public sealed class StandaloneHookSpecs : IDisposable
         var blob = _repo.Git("rev-parse", $"{damaged}:secrets/blob.nix").Trim();
         File.Delete(System.IO.Path.Combine(_repo.Path, ".git", "objects", blob[..2], blob[2..]));
         var (_, ledger) = Programs();
-        var itself = Env(_ledgerHome.Path);
-        itself[Ledger.App.Recording.HookInstaller.HandedOverVariable] = "1";
 
         // Act
         var h = await CliProcess.RunProgramAsync(ledger, Env(_hookHome.Path), "import-git", "--repo", _repo.Path, "--host", "alpha", "--db", byHook.ConnectionString);
-        var l = await CliProcess.RunProgramAsync(ledger, itself, "import-git", "--repo", _repo.Path, "--host", "alpha", "--db", byLedger.ConnectionString);
+        var l = await CliProcess.RunProgramAsync(ledger, LedgerItself(), "import-git", "--repo", _repo.Path, "--host", "alpha", "--db", byLedger.ConnectionString);
 
         // Assert
         h.ExitCode.ShouldBe(0, h.Err);
@@ -217,6 +207,22 @@ public sealed class StandaloneHookSpecs : IDisposable
     {
         var hook = HookExecutableFactAttribute.Path!;
         return (hook, System.IO.Path.Combine(System.IO.Path.GetDirectoryName(hook)!, "ledger"));
+    }
+
+    /// <summary>ledger's environment when ledger-hook hands it a command: it runs the command itself.</summary>
+    private Dictionary<string, string?> LedgerItself()
+    {
+        var env = Env(_ledgerHome.Path);
+        env[Ledger.App.Recording.HookInstaller.HandedOverVariable] = "1";
+        return env;
+    }
+
+    private static async Task WithSchemaAsync(params ScratchDatabase[] databases)
+    {
+        foreach (var db in databases)
+        {
+            await (await LedgerStore.OpenAsync(db.ConnectionString)).DisposeAsync();
+        }
     }
 
     private static Dictionary<string, string?> Env(string home) => new() { ["LEDGER_HOME"] = home, ["LEDGER_DB_RETRY_SECONDS"] = "0" };
