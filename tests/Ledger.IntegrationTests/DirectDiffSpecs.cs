@@ -167,4 +167,57 @@ public sealed class DirectDiffSpecs : IDisposable
         files[1].Patch!.ShouldContain("\\ No newline at end of file");
         files[4].Patch!.ShouldContain("+  changed3 = 3;");
     }
+
+    [Fact]
+    public void Only_changed_folders_are_opened_and_every_changed_file_is_found()
+    {
+        // Arrange: the shape of a real history that lost files (sops/secrets/x-password/ added
+        // beside an edited x-password-hash/, which git sorts first), deep edits, files that become
+        // folders and back, names that sort around a folder's, a name with accents and spaces, and
+        // folders that stay as they are.
+        _repo.Write("sops/secrets/root-password-hash/users/joerg", "hash 1\n");
+        _repo.Write("sops/secrets/root-password-hash/machines/tm", "hash 1\n");
+        _repo.Write("sops/secrets/other/secret", "stays\n");
+        _repo.Write("deep/a/b/c/d.nix", "{ depth = 4; }\n");
+        _repo.Write("deep/a/b/untouched.nix", "{ }\n");
+        _repo.Write("swap", "a file first\n");
+        _repo.Write("swapdir/inner.nix", "{ inner = 1; }\n");
+        _repo.Write("foo.nix", "{ foo = 1; }\n");
+        _repo.Write("foo-bar/x.nix", "{ x = 1; }\n");
+        _repo.Write("unchanged/many/files.nix", "{ }\n");
+        var first = _repo.Commit("Initial");
+
+        _repo.Write("sops/secrets/root-password/secret", "{ data = \"ENC\"; }\n");
+        _repo.Write("sops/secrets/root-password/users/joerg", "key\n");
+        _repo.Write("sops/secrets/root-password-hash/users/joerg", "hash 2\n");
+        _repo.Write("sops/secrets/root-password-hash/machines/tm", "hash 2\n");
+        _repo.Write("deep/a/b/c/d.nix", "{ depth = 5; }\n");
+        _repo.Delete("swap");
+        _repo.Write("swap/now-a-folder.nix", "{ }\n");
+        _repo.Delete("swapdir/inner.nix");
+        Directory.Delete(Path.Combine(_repo.Path, "swapdir"));
+        _repo.Write("swapdir", "now a file\n");
+        _repo.Write("foo/y.nix", "{ y = 1; }\n");
+        _repo.WriteBytes("foo-bar/caf\u00e9 \u00e0 la carte", [1, 10]);
+        var second = _repo.Commit("Add, edit and swap in folders named alike");
+
+        _repo.Git("rm", "-q", "-r", "sops/secrets/root-password");
+        _repo.Write("foo.nix", "{ foo = 2; }\n");
+        var third = _repo.Commit("Remove a folder, edit beside it");
+
+        // Act
+        var (events, directReads, _) = ReadBothWays([first, second, third]);
+
+        // Assert: the files of each commit, as git lists them.
+        string[] Listed(string sha) => _repo.Git("-c", "core.quotepath=off", "diff-tree", "--no-commit-id", "--name-only", "-r", "--root", sha)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < 3; i++)
+        {
+            events[i].Files.Select(f => f.Path).Order(StringComparer.Ordinal).ShouldBe(Listed(events[i].Sha).Order(StringComparer.Ordinal), $"commit {i}");
+        }
+
+        events[1].Files.Select(f => f.Path).ShouldContain("sops/secrets/root-password/secret");
+        events[2].Files.Select(f => f.Path).ShouldContain("sops/secrets/root-password/users/joerg");
+        directReads.ShouldBe(3);
+    }
 }

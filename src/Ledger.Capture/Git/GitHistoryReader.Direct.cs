@@ -64,7 +64,7 @@ public sealed partial class GitHistoryReader
         }
 
         IntPtr oldHandle = IntPtr.Zero, newHandle = IntPtr.Zero, diff = IntPtr.Zero;
-        var pathspec = only is null ? null : new IntPtr[only.Count];
+        IntPtr[]? pathspec = null;
         try
         {
             if ((oldTree is not null && !LookupTree(api, oldTree.Id, &oldHandle)) || !LookupTree(api, newTree.Id, &newHandle))
@@ -72,12 +72,22 @@ public sealed partial class GitHistoryReader
                 return null;
             }
 
-            var options = new GitDiffOptions { Version = 1, Flags = IncludeTypeChange, ContextLines = 3 };
-            if (pathspec is not null)
+            // The paths that changed, so that libgit2 opens only the folders on their way.
+            var changed = only is not null ? only.Select(p => (byte[])[.. Encoding.UTF8.GetBytes(p), 0]).ToList() : ChangedPaths(api, _repoHandle, oldHandle, newHandle);
+            if (only is null && changed is { Count: 0 })
             {
+                DirectReads++;
+                return [];
+            }
+
+            var options = new GitDiffOptions { Version = 1, Flags = IncludeTypeChange, ContextLines = 3 };
+            if (changed is not null)
+            {
+                pathspec = new IntPtr[changed.Count];
                 for (int i = 0; i < pathspec.Length; i++)
                 {
-                    pathspec[i] = Marshal.StringToCoTaskMemUTF8(only![i]);
+                    pathspec[i] = Marshal.AllocCoTaskMem(changed[i].Length);
+                    Marshal.Copy(changed[i], 0, pathspec[i], changed[i].Length);
                 }
 
                 options.Flags |= DisablePathspecMatch;
@@ -157,7 +167,10 @@ public sealed partial class GitHistoryReader
 
             foreach (var path in pathspec ?? [])
             {
-                Marshal.FreeCoTaskMem(path);
+                if (path != IntPtr.Zero)
+                {
+                    Marshal.FreeCoTaskMem(path);
+                }
             }
         }
     }

@@ -29,6 +29,11 @@ internal sealed unsafe class Libgit2
     public delegate* unmanaged[Cdecl]<IntPtr, void> OdbFree;
     public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int> TreeLookup;
     public delegate* unmanaged[Cdecl]<IntPtr, void> TreeFree;
+    public delegate* unmanaged[Cdecl]<IntPtr, nuint> TreeEntryCount;
+    public delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr> TreeEntryByIndex;
+    public delegate* unmanaged[Cdecl]<IntPtr, byte*> TreeEntryName;
+    public delegate* unmanaged[Cdecl]<IntPtr, byte*> TreeEntryId;
+    public delegate* unmanaged[Cdecl]<IntPtr, int> TreeEntryFilemode;
     public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, IntPtr, IntPtr, GitDiffOptions*, int> DiffTreeToTree;
     public delegate* unmanaged[Cdecl]<IntPtr, GitDiffFindOptions*, int> DiffFindSimilar;
     public delegate* unmanaged[Cdecl]<IntPtr, nuint> DiffNumDeltas;
@@ -86,6 +91,11 @@ internal sealed unsafe class Libgit2
         api.OdbFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_odb_free");
         api.TreeLookup = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int>)Export("git_tree_lookup");
         api.TreeFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_tree_free");
+        api.TreeEntryCount = (delegate* unmanaged[Cdecl]<IntPtr, nuint>)Export("git_tree_entrycount");
+        api.TreeEntryByIndex = (delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr>)Export("git_tree_entry_byindex");
+        api.TreeEntryName = (delegate* unmanaged[Cdecl]<IntPtr, byte*>)Export("git_tree_entry_name");
+        api.TreeEntryId = (delegate* unmanaged[Cdecl]<IntPtr, byte*>)Export("git_tree_entry_id");
+        api.TreeEntryFilemode = (delegate* unmanaged[Cdecl]<IntPtr, int>)Export("git_tree_entry_filemode");
         api.DiffTreeToTree = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, IntPtr, IntPtr, GitDiffOptions*, int>)Export("git_diff_tree_to_tree");
         api.DiffFindSimilar = (delegate* unmanaged[Cdecl]<IntPtr, GitDiffFindOptions*, int>)Export("git_diff_find_similar");
         api.DiffNumDeltas = (delegate* unmanaged[Cdecl]<IntPtr, nuint>)Export("git_diff_num_deltas");
