@@ -32,25 +32,26 @@ public sealed partial class Redactor
 
         StringBuilder? sb = null;
         var done = 0; // input[..done] is in sb
-        var from = 0;
-        while (from < input.Length)
+        var hit = input.AsSpan().IndexOfAny(words);
+        while (hit >= 0)
         {
-            var hit = input.AsSpan(from).IndexOfAny(words);
-            if (hit < 0)
-            {
-                break;
-            }
-
-            hit += from;
             var start = hit == 0 ? 0 : input.LastIndexOf('\n', hit - 1) + 1;
             var end = LineEnd(input, hit);
 
-            // Further lines with a word join the run: one regex call for them together.
+            // Further lines with a word join the run: one regex call for them together. The word
+            // found past the run is where the next run starts (searched for once).
+            hit = -1;
             while (end < input.Length)
             {
                 var next = input.AsSpan(end).IndexOfAny(words);
-                if (next < 0 || input.AsSpan(end, next).Contains('\n'))
+                if (next < 0)
                 {
+                    break;
+                }
+
+                if (input.AsSpan(end, next).Contains('\n'))
+                {
+                    hit = end + next;
                     break;
                 }
 
@@ -65,8 +66,6 @@ public sealed partial class Redactor
                 sb.Append(input, done, start - done).Append(replaced);
                 done = end;
             }
-
-            from = end;
         }
 
         return sb is null ? input : sb.Append(input, done, input.Length - done).ToString();
