@@ -75,8 +75,10 @@ let
     )
     + ''
       # `record commit` (what the git hook runs) through ledger-hook, the same command compiled
-      # ahead of time, when the package has it: it hands anything unusual back to ledger.
-      if [ "''${1:-}" = record ] && [ "''${2:-}" = commit ] && [ -x ${cfg.package}/bin/ledger-hook ]; then
+      # ahead of time, when the package has it and the processor runs it (x86-64-v2 on x86-64,
+      # which /proc/cpuinfo shows as sse4_2): it hands anything unusual back to ledger.
+      if [ "''${1:-}" = record ] && [ "''${2:-}" = commit ] && [ -x ${cfg.package}/bin/ledger-hook ] \
+        && { [ "$(${pkgs.coreutils}/bin/uname -m)" != x86_64 ] || ${pkgs.gnugrep}/bin/grep -qm1 -w sse4_2 /proc/cpuinfo; }; then
         exec ${cfg.package}/bin/ledger-hook "$@"
       fi
       exec ${lib.getExe cfg.package} "$@"

@@ -21,7 +21,7 @@ internal static class HookHandOff
         }
 
         var hook = Path.Combine(AppContext.BaseDirectory, HookInstaller.HookExecutable);
-        return File.Exists(hook) ? hook : null;
+        return File.Exists(hook) && HookInstaller.HookRunsOnThisCpu() ? hook : null;
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Ledger.App.Daemon;
 using Ledger.Core.Errors;
 
@@ -17,6 +19,16 @@ internal static class HookInstaller
     /// instead of handing it back (<c>ledger import-git</c> otherwise runs in ledger-hook).
     /// </summary>
     public const string HandedOverVariable = "LEDGER_FROM_HOOK";
+
+    /// <summary>
+    /// Whether this processor runs ledger-hook: on x86-64 it is compiled for x86-64-v2 (SSSE3,
+    /// SSE4.1/4.2 and POPCNT, every x86-64 processor since 2009-2011; text searches take a sixth less
+    /// time), and an older one would stop it before its first instruction. ledger then records and
+    /// imports by itself, as it does where ledger-hook was not published.
+    /// </summary>
+    public static bool HookRunsOnThisCpu() =>
+        RuntimeInformation.ProcessArchitecture != Architecture.X64
+        || (Ssse3.IsSupported && Sse41.IsSupported && Sse42.IsSupported && Popcnt.IsSupported);
 
     /// <summary>Where <c>ledger serve</c> listens unless serve.json says otherwise.</summary>
     public const string DefaultDaemon = "http://" + ServeSettings.DefaultListen;
@@ -96,7 +108,7 @@ internal static class HookInstaller
     {
         var process = Environment.ProcessPath ?? "ledger";
         var hook = Path.Combine(Path.GetDirectoryName(process) ?? ".", HookExecutable);
-        return Path.GetFileNameWithoutExtension(process) != "dotnet" && File.Exists(hook) ? Quote(hook) : LedgerInvocation();
+        return Path.GetFileNameWithoutExtension(process) != "dotnet" && File.Exists(hook) && HookRunsOnThisCpu() ? Quote(hook) : LedgerInvocation();
     }
 
     /// <summary>How to run this same ledger from a hook: the apphost, or dotnet with the dll.</summary>
