@@ -203,6 +203,66 @@ public sealed class StandaloneHookSpecs : IDisposable
         log.ShouldNotContain(l => l.Contains("ledger-hook hands", StringComparison.Ordinal));
     }
 
+    [HookExecutableFact]
+    public async Task On_a_processor_without_x86_64_v2_ledger_records_and_imports_without_ledger_hook()
+    {
+        // Arrange: a copy of the published pair whose ledger-hook only notes that it ran (built for
+        // x86-64-v2, the real one would stop at its first instruction on such a processor), and
+        // ledger's runtime told that the processor lacks SSE4.2, as an older one does.
+        var server = await TestPostgres.ServerConnectionStringAsync();
+        await using var db = await ScratchDatabase.CreateAsync(server, "hook");
+        await WithSchemaAsync(db);
+        using var pair = new TempDirectory();
+        var (_, published) = Programs();
+        CopyFolder(System.IO.Path.GetDirectoryName(published)!, pair.Path);
+        var ran = System.IO.Path.Combine(pair.Path, "ledger-hook-ran");
+        var stub = System.IO.Path.Combine(pair.Path, "ledger-hook");
+        await File.WriteAllTextAsync(stub, $"#!/bin/sh\necho \"$*\" >> '{ran}'\nexit 99\n");
+        File.SetUnixFileMode(stub, (UnixFileMode)0b111_101_101);
+        var ledger = System.IO.Path.Combine(pair.Path, "ledger");
+        _repo.Write("configuration.nix", "{ }\n");
+        _repo.Commit("Initial");
+        var older = Env(_hookHome.Path);
+        older["DOTNET_EnableSSE42"] = "0";
+        older["LEDGER_DB"] = db.ConnectionString;
+
+        // Act
+        var import = await CliProcess.RunProgramAsync(ledger, older, "import-git", "--repo", _repo.Path, "--host", "alpha");
+        var init = await CliProcess.RunProgramAsync(ledger, older, "init", "--repo", _repo.Path, "--hooks", "--host", "alpha", "--daemon", "none");
+        var script = await File.ReadAllTextAsync(System.IO.Path.Combine(_repo.Path, ".git", "hooks", "post-commit"));
+        var stubRanBefore = File.Exists(ran);
+        var modern = Env(_hookHome.Path);
+        modern["LEDGER_DB"] = db.ConnectionString;
+        var handedOver = await CliProcess.RunProgramAsync(ledger, modern, "import-git", "--repo", _repo.Path, "--host", "alpha");
+
+        // Assert: ledger imported and wrote the hook with itself, never starting ledger-hook...
+        import.ExitCode.ShouldBe(0, import.Err);
+        init.ExitCode.ShouldBe(0, init.Err);
+        (await ScalarAsync(db.ConnectionString, "select count(*) from ledger.mt_events where type = 'config_edited'")).ShouldBe(1L);
+        script.ShouldContain($"'{ledger}' record commit \"$sha\"");
+        script.ShouldNotContain("ledger-hook");
+        stubRanBefore.ShouldBeFalse();
+
+        // ...which it does start on a processor that has them.
+        handedOver.ExitCode.ShouldBe(99);
+        (await File.ReadAllTextAsync(ran)).ShouldStartWith("import-git");
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, folder)));
+        }
+
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, file));
+            File.Copy(file, target);
+            File.SetUnixFileMode(target, File.GetUnixFileMode(file));
+        }
+    }
+
     private static (string Hook, string Ledger) Programs()
     {
         var hook = HookExecutableFactAttribute.Path!;
