@@ -14,7 +14,8 @@ public sealed partial class GitHistoryReader
     /// <summary>
     /// Paths (raw bytes, as the trees hold them) that cover every file the trees differ in: a file,
     /// link or submodule that differs in id or mode, a folder on one side only or against a file of
-    /// the same name (its whole content, the path ending in '/'). No changed file is left out. Null when a folder cannot be read or is not in git's order (the caller diffs the whole
+    /// the same name (its whole content, the path ending in '/'). No changed file is left out.
+    /// Null when a folder cannot be read or is not in git's order (the caller diffs the whole
     /// trees, and libgit2 says what is wrong).
     /// </summary>
     private static List<byte[]>? ChangedPaths(Libgit2 api, IntPtr repo, IntPtr oldTree, IntPtr newTree)
