@@ -460,7 +460,7 @@ in
       enable = mkEnableOption "`ledger serve`, the daemon that receives Alertmanager's webhook (issue 8)";
       listenAddress = mkOption {
         type = types.str;
-        default = "127.0.0.1:9797";
+        default = "127.0.0.1:9977";
         description = "Address and port `ledger serve` listens on (POST /alertmanager, GET /metrics, GET /healthz).";
       };
       tokenFile = mkOption {

@@ -36,9 +36,9 @@ internal static class LedgerApp
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors)
+            foreach (var line in UsageErrors.Describe(parse))
             {
-                await error.WriteLineAsync($"ledger: {e.Message}");
+                await error.WriteLineAsync(line.StartsWith("  ", StringComparison.Ordinal) ? line : $"ledger: {line}");
             }
 
             await error.WriteLineAsync("Run 'ledger --help' (or 'ledger <command> --help') for usage.");

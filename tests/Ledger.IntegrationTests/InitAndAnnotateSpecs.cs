@@ -42,6 +42,10 @@ public sealed class InitAndAnnotateSpecs : IClassFixture<DatabaseFixture>, IDisp
         (File.GetUnixFileMode(hook) & UnixFileMode.UserExecute).ShouldBe(UnixFileMode.UserExecute);
         var registered = (await _db.Store.TimelineAsync(new TimelineQuery { Host = "init-host", Kinds = ["repository"] })).ShouldHaveSingleItem();
         ((RepositoryRegistered)registered.Data).HookInstalled.ShouldBeTrue();
+
+        // Run through dotnet (as here, and under 'dotnet run'), the hook is tied to this build: said so.
+        run.Err.ShouldContain($"ledger: warning: The hook runs the build at {Path.Combine(AppContext.BaseDirectory, "ledger.dll")} through dotnet");
+        run.Err.ShouldContain("publish Ledger");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using Ledger.Core.Events;
 using Ledger.Core.Nix;
 using Ledger.Core.Reports;
+using Ledger.Core.Text;
 using Ledger.Store.Projections;
 
 namespace Ledger.App.ChangeDocs;
@@ -37,8 +38,8 @@ internal static class ChangeDocBuilder
         foreach (var run in c.Validations)
         {
             var summary = run.AllPassed
-                ? $"{run.Passed} of {Plural(run.Checks, "check")} passed"
-                : $"{run.Passed} of {Plural(run.Checks, "check")} passed; failed: {string.Join(", ", run.Failed)}";
+                ? $"{run.Passed} of {Plural.Of(run.Checks, "check")} passed"
+                : $"{run.Passed} of {Plural.Of(run.Checks, "check")} passed; failed: {string.Join(", ", run.Failed)}";
             validations.Add(new ValidationModel("run", run.AllPassed ? "pass" : "fail", LocalTime(run.At, zone), $"{summary} (ledger validate, first event #{run.FirstSeq})"));
         }
 
@@ -161,5 +162,4 @@ internal static class ChangeDocBuilder
 
     private static string RepoPath(string repo, string path) => repo.EndsWith('/') ? repo + path : repo + "/" + path;
 
-    private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }

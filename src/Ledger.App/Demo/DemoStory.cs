@@ -11,6 +11,7 @@ using Ledger.Capture.Host;
 using Ledger.Capture.Processes;
 using Ledger.Core.Errors;
 using Ledger.Core.Reports;
+using Ledger.Core.Text;
 using Ledger.Core.Timeline;
 using Ledger.Core.Validation;
 using Ledger.Store;
@@ -38,7 +39,7 @@ internal static class DemoStory
 
         using var reader = GitHistoryReader.Open(folder);
         var result = await GitImport.RunAsync(store, reader, DemoHost, ctx.Actor, null, ct);
-        await o.WriteLineAsync($"Imported: {result.Recorded} commits recorded, {result.Skipped} already recorded.");
+        await o.WriteLineAsync($"Imported: {Plural.Of(result.Recorded, "commit")} recorded, {result.Skipped} already recorded.");
         await o.WriteLineAsync();
 
         // The demo host's GPU, containers and rebuild are stand-ins (see DemoFakes); storage and

@@ -1,5 +1,6 @@
 using Ledger.Capture.Git;
 using Ledger.Core.Events;
+using Ledger.Core.Text;
 using Ledger.Store;
 
 namespace Ledger.App.Recording;
@@ -200,7 +201,7 @@ public static class GitImport
     {
         log.Information("Imported {Repo}: {Recorded} recorded, {Skipped} skipped in {Elapsed}", result.Repo, result.Recorded, result.Skipped, result.Elapsed);
         return output.WriteLineAsync(
-            $"{result.Repo}: {result.Reachable} commits reachable from HEAD; {result.Recorded} recorded, {result.Skipped} already recorded (skipped) in {result.Elapsed.TotalSeconds:0.0} s.");
+            $"{result.Repo}: {Plural.Of(result.Reachable, "commit")} reachable from HEAD; {result.Recorded} recorded, {result.Skipped} already recorded (skipped) in {result.Elapsed.TotalSeconds:0.0} s.");
     }
 
     /// <summary>What the import warns about: commits recorded earlier that HEAD no longer reaches, and commits recorded without part of their content.</summary>

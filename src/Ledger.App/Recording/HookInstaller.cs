@@ -111,6 +111,24 @@ internal static class HookInstaller
         return Path.GetFileNameWithoutExtension(process) != "dotnet" && File.Exists(hook) && HookRunsOnThisCpu() ? Quote(hook) : LedgerInvocation();
     }
 
+    /// <summary>
+    /// Why the hook written now is tied to a build rather than an installed Ledger (<c>dotnet run</c>
+    /// or <c>dotnet ledger.dll</c> from a checkout: a later build, a <c>git clean</c> or a switch to
+    /// another branch changes or removes what the hook runs), or null when it runs a published one.
+    /// </summary>
+    public static string? BuildWarning()
+    {
+        var process = Environment.ProcessPath ?? "ledger";
+        if (Path.GetFileNameWithoutExtension(process) != "dotnet")
+        {
+            return null;
+        }
+
+        var dll = Path.Combine(AppContext.BaseDirectory, "ledger.dll");
+        return $"The hook runs the build at {dll} through dotnet: rebuilding, cleaning or switching the checkout changes or removes it. "
+            + "For a hook that stays, publish Ledger (docs/operations.md, 'dotnet publish src/Ledger.Cli ...') and run 'ledger init --hooks' again with the published ledger.";
+    }
+
     /// <summary>How to run this same ledger from a hook: the apphost, or dotnet with the dll.</summary>
     private static string LedgerInvocation()
     {

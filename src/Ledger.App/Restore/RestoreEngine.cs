@@ -2,6 +2,7 @@ using Ledger.Capture.Git;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Restore;
+using Ledger.Core.Text;
 
 namespace Ledger.App.Restore;
 
@@ -72,7 +73,7 @@ internal sealed partial class RestoreEngine
             return;
         }
 
-        await o.WriteLineAsync($"  files:      {plan.Files.Count} change (+{plan.LinesAdded}/-{plan.LinesRemoved})");
+        await o.WriteLineAsync($"  files:      {Plural.Of(plan.Files.Count, "file")} changed (+{plan.LinesAdded}/-{plan.LinesRemoved})");
         foreach (var f in plan.Files)
         {
             var name = f.OldPath is null ? f.Path : $"{f.OldPath} -> {f.Path}";

@@ -8,6 +8,7 @@ using Ledger.Capture.Processes;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Snapshots;
+using Ledger.Core.Text;
 using Ledger.Core.Validation;
 using Ledger.Store;
 
@@ -67,7 +68,7 @@ internal static class Validator
         if (progress is not null)
         {
             var passed = statuses.Count(s => s == ValidationStatus.Pass);
-            await progress.WriteLineAsync($"{passed} of {statuses.Count} checks passed" + (configCommit is null ? "." : $" for config commit {EventCatalogue.ShortSha(configCommit)}."));
+            await progress.WriteLineAsync($"{passed} of {Plural.Of(statuses.Count, "check")} passed" + (configCommit is null ? "." : $" for config commit {EventCatalogue.ShortSha(configCommit)}."));
         }
 
         return new Result(recorded, exit);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ledger.App.Integrity;
 using Ledger.Core.Errors;
+using Ledger.Core.Text;
 using Ledger.Store.Chain;
 
 namespace Ledger.Cli.Commands;
@@ -43,7 +44,7 @@ internal static class CheckpointCommand
 
             Checkpoints.Write(path, checkpoint);
             await ctx.Out.WriteLineAsync(
-                $"Checkpoint #{checkpoint.Seq} ({CheckpointKeys.Abbreviate(checkpoint.Hash)}, {checkpoint.Events} events, {sealedNow} sealed just now) written to {path}" +
+                $"Checkpoint #{checkpoint.Seq} ({CheckpointKeys.Abbreviate(checkpoint.Hash)}, {Plural.Of(checkpoint.Events, "event")}, {sealedNow} sealed just now) written to {path}" +
                 (checkpoint.Signature is { } s ? $", signed by key {CheckpointKeys.Abbreviate(s.PublicKey)}." : ", unsigned."));
             await ctx.Out.WriteLineAsync($"Keep a copy off this machine; later: ledger verify --checkpoint {path}");
             return ExitCodes.Success;

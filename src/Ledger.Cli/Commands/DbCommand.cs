@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Ledger.Cli.Output;
 using Ledger.Core.Errors;
+using Ledger.Core.Text;
 using Ledger.Store.Embedded;
 
 namespace Ledger.Cli.Commands;
@@ -8,21 +10,55 @@ internal static class DbCommand
 {
     public static Command Create(Func<ParseResult, CliContext> context)
     {
-        var status = new Command("status", "Say where the database is and whether it runs (exit 1 when it does not)");
+        var json = CommonOptions.Json();
+        var status = new Command("status", "Say where the database is and whether it runs (exit 1 when it does not)") { json };
         status.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
             if (ctx.ExplicitDb is not null)
             {
                 await using var store = await ctx.OpenStoreAsync(ct);
+                var (count, backlog) = (await store.CountAsync(ct), await store.TextIndexBacklogAsync(ct));
+                if (r.GetValue(json))
+                {
+                    await ctx.Out.WriteLineAsync(ChainJson.Serialize(new { source = "connection-string", database = store.Description, state = "reachable", events = count, textIndexBacklog = backlog }));
+                    return ExitCodes.Success;
+                }
+
                 await ctx.Out.WriteLineAsync($"database: {store.Description} (from --db / LEDGER_DB)");
-                await ctx.Out.WriteLineAsync($"state:    reachable, {await store.CountAsync(ct)} events");
-                await ctx.Out.WriteLineAsync(await TextIndexLineAsync(store, ct));
+                await ctx.Out.WriteLineAsync($"state:    reachable, {Plural.Of(count, "event")}");
+                await ctx.Out.WriteLineAsync(TextIndexLine(backlog));
                 return ExitCodes.Success;
             }
 
             var pg = ctx.Embedded;
             var state = pg.State;
+            long? events = null, waiting = null;
+            if (state == ClusterState.Running)
+            {
+                await using var store = await Ledger.Store.LedgerStore.OpenAsync(pg.ConnectionString(), ct);
+                (events, waiting) = (await store.CountAsync(ct), await store.TextIndexBacklogAsync(ct));
+            }
+
+            var exit = state == ClusterState.Running ? ExitCodes.Success : ExitCodes.Failure;
+            if (r.GetValue(json))
+            {
+                await ctx.Out.WriteLineAsync(ChainJson.Serialize(new
+                {
+                    source = "embedded",
+                    home = pg.Home,
+                    data = pg.DataDirectory,
+                    socket = pg.SocketDirectory,
+                    log = pg.LogFile,
+                    runsAs = pg.ServiceUser,
+                    state = state.ToString().ToLowerInvariant(),
+                    events,
+                    textIndexBacklog = waiting,
+                    url = state == ClusterState.Running ? pg.Url() : null,
+                }));
+                return exit;
+            }
+
             await ctx.Out.WriteLineAsync($"embedded: {pg.Home}");
             await ctx.Out.WriteLineAsync($"data:     {pg.DataDirectory}");
             await ctx.Out.WriteLineAsync($"socket:   {pg.SocketDirectory}");
@@ -38,15 +74,14 @@ internal static class DbCommand
                 ClusterState.Stopped => " ('ledger db start' or any command starts it)",
                 _ => "",
             });
-            if (state == ClusterState.Running)
+            if (events is { } n && waiting is { } w)
             {
-                await using var store = await Ledger.Store.LedgerStore.OpenAsync(pg.ConnectionString(), ct);
-                await ctx.Out.WriteLineAsync($"events:   {await store.CountAsync(ct)}");
-                await ctx.Out.WriteLineAsync(await TextIndexLineAsync(store, ct));
+                await ctx.Out.WriteLineAsync($"events:   {n}");
+                await ctx.Out.WriteLineAsync(TextIndexLine(w));
                 await ctx.Out.WriteLineAsync($"url:      {pg.Url()}");
             }
 
-            return state == ClusterState.Running ? ExitCodes.Success : ExitCodes.Failure;
+            return exit;
         });
 
         var start = new Command("start", "Create (first time) and start the embedded PostgreSQL");
@@ -99,12 +134,11 @@ internal static class DbCommand
     }
 
     /// <summary>Whether the free-text index has caught up with the appends (ledger serve keeps it so).</summary>
-    private static async Task<string> TextIndexLineAsync(Ledger.Store.LedgerStore store, CancellationToken ct)
+    private static string TextIndexLine(long waiting)
     {
-        var waiting = await store.TextIndexBacklogAsync(ct);
         return waiting == 0
             ? "text:     index up to date"
-            : $"text:     {waiting} events not in the text index yet (searches read them directly; 'ledger serve' indexes them, or the first search that finds over 5,000)";
+            : $"text:     {Plural.Of(waiting, "event")} not in the text index yet (searches read them directly; 'ledger serve' indexes them, or the first search that finds over 5,000)";
     }
 
     private static EmbeddedPostgres EmbeddedOnly(CliContext ctx, string verb) =>

@@ -53,6 +53,10 @@ internal static class InitCommand
                 var home = ctx.Env("LEDGER_HOME") is { Length: > 0 } ? ctx.Home : null;
                 var path = HookInstaller.Install(reader.GitDirectory, hostName, HookInstaller.DaemonUrl(r.GetValue(daemon)!), home);
                 await ctx.Out.WriteLineAsync($"Installed the post-commit hook: {path}");
+                if (HookInstaller.BuildWarning() is { } warning)
+                {
+                    await ctx.Err.WriteLineAsync($"ledger: warning: {warning}");
+                }
             }
 
             await using var store = await ctx.OpenStoreAsync(ct);

@@ -3,6 +3,7 @@ using Ledger.App.Recording;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Nix;
+using Ledger.Core.Text;
 
 namespace Ledger.Cli.Commands;
 
@@ -91,7 +92,7 @@ internal static class ShowCommand
         }
 
         await o.WriteLineAsync();
-        await o.WriteLineAsync($"{c.Files.Count} files, +{c.LinesAdded}/-{c.LinesRemoved}:");
+        await o.WriteLineAsync($"{Plural.Of(c.Files.Count, "file")}, +{c.LinesAdded}/-{c.LinesRemoved}:");
         foreach (var f in c.Files)
         {
             var name = f.OldPath is null ? f.Path : $"{f.OldPath} -> {f.Path}";

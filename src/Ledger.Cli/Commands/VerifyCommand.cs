@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ledger.App.Integrity;
 using Ledger.Cli.Output;
 using Ledger.Core.Errors;
+using Ledger.Core.Text;
 using Ledger.Store.Chain;
 
 namespace Ledger.Cli.Commands;
@@ -61,7 +62,7 @@ internal static class VerifyCommand
         var head = report.Head;
         await o.WriteLineAsync(head.Events == 0
             ? "Chain: empty (nothing sealed yet)."
-            : $"Chain: {head.Events} events sealed, head #{head.Seq} ({CheckpointKeys.Abbreviate(head.Hash)}).");
+            : $"Chain: {Plural.Of(head.Events, "event")} sealed, head #{head.Seq} ({CheckpointKeys.Abbreviate(head.Hash)}).");
         if (report.Unsealed > 0)
         {
             await o.WriteLineAsync($"Not sealed yet: {report.Unsealed} event(s) after #{head.Seq} (run 'ledger seal'); they are not covered by this check.");

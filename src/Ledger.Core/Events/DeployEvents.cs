@@ -11,6 +11,17 @@ public enum DeployOutcome
     RolledBack,
 }
 
+/// <summary>How an outcome reads in titles and text: "validation failed", "rolled back".</summary>
+public static class DeployOutcomeText
+{
+    public static string Describe(this DeployOutcome outcome) => outcome switch
+    {
+        DeployOutcome.ValidationFailed => "validation failed",
+        DeployOutcome.RolledBack => "rolled back",
+        _ => outcome.ToString().ToLowerInvariant(),
+    };
+}
+
 /// <summary>A deploy (<c>nixos-rebuild ACTION</c>) of a commit began.</summary>
 public sealed record DeployStarted(string Host, string Actor, string DeployId, string Repo, string Commit, string Action, string? Flake, string? Message) : ILedgerEvent;
 

@@ -1,3 +1,5 @@
+using Ledger.Core.Text;
+
 namespace Ledger.Core.Events;
 
 /// <summary>One entry of the catalogue: the stored type name (never changes once shipped) and the kind shown to users.</summary>
@@ -66,7 +68,7 @@ public static class EventCatalogue
         StorageSnapshotTaken s => StorageSnapshotTitle(s.Mounts.Count),
         SystemSnapshotTaken s => SystemSnapshotTitle(s.Kernel, s.Load1, s.Generation),
         DeployStarted d => $"deploy {ShortSha(d.Commit)} ({d.Action}) started",
-        DeployFinished d => $"deploy {ShortSha(d.Commit)} {d.Outcome.ToString().ToLowerInvariant()}" + (d.Generation is { } g ? $", generation {g}" : "") + Packages(d.PackageChanges),
+        DeployFinished d => $"deploy {ShortSha(d.Commit)} {d.Outcome.Describe()}" + (d.Generation is { } g ? $", generation {g}" : "") + Packages(d.PackageChanges),
         GenerationActivated a => $"generation {(a.FromGeneration is { } f ? $"{f} → " : "")}{a.Generation} activated" + Packages(a.PackageChanges),
         RestoreStarted r => $"restore to #{r.TargetSeq} ({ShortSha(r.TargetCommit)}) started via {r.Via}" + (r.Automatic ? " (automatic)" : ""),
         RestoreStepCompleted r => $"restore step {r.Step}: {r.Detail}",
@@ -82,7 +84,7 @@ public static class EventCatalogue
 
     // Titles shared with EventLine, which reads them without decoding the event.
     internal static string ConfigEditTitle(string sha, string purpose, int files, int added, int removed, string inputs = "") =>
-        $"{ShortSha(sha)} {purpose} ({Plural(files, "file")}, +{added}/-{removed}{(inputs.Length == 0 ? "" : "; " + inputs)})";
+        $"{ShortSha(sha)} {purpose} ({Plural.Of(files, "file")}, +{added}/-{removed}{(inputs.Length == 0 ? "" : "; " + inputs)})";
 
     private static string DerivedText(ChangeDerived d)
     {
@@ -108,14 +110,13 @@ public static class EventCatalogue
     private static string Packages(IReadOnlyList<Nix.PackageChange>? changes) =>
         Nix.SystemChange.Summary(changes) is { Length: > 0 } text ? $" ({text})" : "";
 
-    internal static string GpuSnapshotTitle(int gpus, string source) => $"{Plural(gpus, "GPU")} via {source}";
+    internal static string GpuSnapshotTitle(int gpus, string source) => $"{Plural.Of(gpus, "GPU")} via {source}";
 
-    internal static string ContainerSnapshotTitle(int containers, int running) => $"{Plural(containers, "container")}, {running} running";
+    internal static string ContainerSnapshotTitle(int containers, int running) => $"{Plural.Of(containers, "container")}, {running} running";
 
-    internal static string StorageSnapshotTitle(int mounts) => Plural(mounts, "mount");
+    internal static string StorageSnapshotTitle(int mounts) => Plural.Of(mounts, "mount");
 
     internal static string SystemSnapshotTitle(string kernel, double load1, int? generation) =>
         $"{kernel}, load {load1:0.00}" + (generation is { } g ? $", generation {g}" : "");
 
-    private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }

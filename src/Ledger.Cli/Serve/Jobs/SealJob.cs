@@ -1,3 +1,4 @@
+using Ledger.Core.Text;
 namespace Ledger.Cli.Serve.Jobs;
 
 /// <summary>Chains the events recorded since the last seal into the hash chain, as <c>ledger seal</c> does.</summary>
@@ -17,7 +18,7 @@ internal sealed class SealJob(TimeSpan interval, ServeContext serve) : IServeJob
             return null;
         }
 
-        return $"sealed {result.Sealed} events, head #{result.Head.Seq}" +
+        return $"sealed {Plural.Of(result.Sealed, "event")}, head #{result.Head.Seq}" +
             (result.HeldSeq is { } held ? $"; {result.Unsealed} wait behind #{held}, held by a transaction still running" : "");
     }
 }

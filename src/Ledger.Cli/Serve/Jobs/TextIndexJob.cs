@@ -1,3 +1,4 @@
+using Ledger.Core.Text;
 namespace Ledger.Cli.Serve.Jobs;
 
 /// <summary>
@@ -15,6 +16,6 @@ internal sealed class TextIndexJob(TimeSpan interval, ServeContext serve) : ISer
     public async Task<string?> RunAsync(CancellationToken ct)
     {
         var indexed = await serve.Store.CatchUpTextIndexAsync(ct);
-        return indexed == 0 ? null : $"indexed {indexed} events for text search";
+        return indexed == 0 ? null : $"indexed {Plural.Of(indexed, "event")} for text search";
     }
 }

@@ -1,6 +1,7 @@
 using Ledger.App.Validation;
 using Ledger.Capture.Git;
 using Ledger.Core.Events;
+using Ledger.Core.Text;
 
 namespace Ledger.Cli.Serve.Jobs;
 
@@ -20,6 +21,6 @@ internal sealed class ValidationJob(TimeSpan interval, ServeContext serve) : ISe
         var checks = Validator.Load(path).Checks;
         var run = await Validator.RunAsync(serve.Store, checks, serve.Host, ServeContext.Actor, serve.Programs, ConfigCommit.TryHead(serve.Settings.Repo), null, ct);
         var passed = run.Recorded.Entries.Count(e => e.Data is ValidationRun { Status: ValidationStatus.Pass });
-        return $"{passed} of {run.Recorded.Entries.Count} checks passed (validate would exit {run.ExitCode})";
+        return $"{passed} of {Plural.Of(run.Recorded.Entries.Count, "check")} passed (validate would exit {run.ExitCode})";
     }
 }

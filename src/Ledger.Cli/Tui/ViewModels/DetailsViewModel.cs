@@ -6,6 +6,7 @@ using Ledger.App.Reports;
 using Ledger.Core.Events;
 using Ledger.Core.Nix;
 using Ledger.Core.Reports;
+using Ledger.Core.Text;
 using Ledger.Core.Timeline;
 using Ledger.Store;
 
@@ -243,7 +244,7 @@ internal sealed class DetailsViewModel
     private static async Task OperationAsync(LedgerStore store, TimelineEntry e, string kind, string id, TimeZoneInfo zone, List<StyledLine> lines, CancellationToken ct)
     {
         var events = await store.TimelineAsync(new TimelineQuery { Host = e.Host, Kinds = [kind], Grep = id, Limit = 200 }, ct);
-        lines.Add(StyledLine.Of($"{kind} {id}: {events.Count} events", Tone.Heading));
+        lines.Add(StyledLine.Of($"{kind} {id}: {Plural.Of(events.Count, "event")}", Tone.Heading));
         foreach (var x in events.OrderBy(x => x.Seq))
         {
             lines.Add(StyledLine.Of($"  #{x.Seq} {TextTable.LocalTime(x.Timestamp, zone)}  {x.Title}", TimelineViewModel.ToneOf(x)));
@@ -252,7 +253,7 @@ internal sealed class DetailsViewModel
         lines.Add(new(""));
         if (e.Data is DeployFinished d)
         {
-            lines.Add(StyledLine.Of($"outcome: {d.Outcome} (exit {d.ExitCode}), validated: {d.Validated}", d.Outcome == DeployOutcome.Succeeded ? Tone.Good : Tone.Bad));
+            lines.Add(StyledLine.Of($"outcome: {d.Outcome.Describe()} (exit {d.ExitCode}), validated: {d.Validated}", d.Outcome == DeployOutcome.Succeeded ? Tone.Good : Tone.Bad));
             if (d.Error is not null)
             {
                 lines.Add(StyledLine.Of($"error:   {d.Error}", Tone.Bad));

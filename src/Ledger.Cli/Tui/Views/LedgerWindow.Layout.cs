@@ -60,7 +60,7 @@ internal sealed partial class LedgerWindow
         var count = Timeline.Rows.Count;
         var more = Timeline.Exhausted && Timeline.AtNewest ? "" : "+";
         var filter = Timeline.Filter is { } f ? $"filter: {f.Source} | " : "";
-        return Busy ? $"{filter}loading ..." : $"{filter}{count}{more} events{(Timeline.AtNewest ? "" : " (the oldest)")} | row {Math.Min(Timeline.Selected + 1, count)}";
+        return Busy ? $"{filter}loading ..." : $"{filter}{count}{more} {(count == 1 && more.Length == 0 ? "event" : "events")}{(Timeline.AtNewest ? "" : " (the oldest)")} | row {Math.Min(Timeline.Selected + 1, count)}";
     }
 
     /// <summary>The first key bound to an action, for messages and the status bar.</summary>
