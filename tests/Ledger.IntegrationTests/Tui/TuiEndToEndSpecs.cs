@@ -25,7 +25,7 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
         using var h = await TuiHistory.CreateAsync(_db, "tmuxbox");
 
         // Act and assert
-        await FilterDetailsRestoreAsync(h, "1 events");
+        await FilterDetailsRestoreAsync(h, "1 event");
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
         (await _db.ScalarAsync("select count(*) from ledger.mt_events where type = 'config_edited' and data->>'host' = 'bigbox'")).ShouldBe(2003L);
 
         // Act and assert
-        await FilterDetailsRestoreAsync(h, "1 events");
+        await FilterDetailsRestoreAsync(h, "1 event");
     }
 
     private async Task FilterDetailsRestoreAsync(TuiHistory h, string matches)
@@ -53,7 +53,13 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
         try
         {
             // Act and assert, as the admin would: the timeline comes up
-            await WaitForAsync(session, "events |");
+            var opened = (await WaitForAsync(session, "events |")).Split('\n');
+
+            // at 80 columns: the zone named once, and 40 columns or more of
+            // title (one host: no HOST column; the actor is in the details)
+            opened[0].ShouldContain("times in ");
+            opened[1].IndexOf("TITLE", StringComparison.Ordinal).ShouldBeLessThanOrEqualTo(40, opened[1]);
+            opened[1].ShouldNotContain("HOST");
 
             // filter to the commit by a word of its message
             Tmux("send-keys", "-t", session, "/");

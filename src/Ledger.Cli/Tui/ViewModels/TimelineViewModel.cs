@@ -250,11 +250,62 @@ internal sealed class TimelineViewModel
     /// <summary>The row with its tone and its matches.</summary>
     public StyledLine RowLine(TimelineEntry e) => new(RowText(e), ToneOf(e), Matches(e));
 
-    private string RowStart(TimelineEntry e) => $"{e.Seq,7} {TextTable.LocalTime(e.Timestamp, Zone)[5..]} ";
+    private string RowStart(TimelineEntry e)
+    {
+        var (seq, _) = Layout();
+        return $"{e.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(seq)} {TextTable.LocalTime(e.Timestamp, Zone)} ";
+    }
 
-    private static string RowRest(TimelineEntry e) => $"{Fit(e.Host, 10),-10} {Fit(e.Kind, 12),-12} {e.Title}  [{e.Actor}]";
+    private string RowRest(TimelineEntry e)
+    {
+        var (_, host) = Layout();
+        return (host > 0 ? Fit(e.Host, host).PadRight(host) + " " : "") + $"{Fit(KindLabel(e.Kind), KindWidth),-11} {e.Title}";
+    }
 
-    public static string Header => $"{"SEQ",7} {"TIME",-11} {"HOST",-10} {"KIND",-12} TITLE  [ACTOR]";
+    /// <summary>
+    /// The column heads of the rows held now. The time is the full date and minute in the zone the
+    /// header names; HOST only when the rows are of several hosts (one host, or a view filtered to
+    /// one, says nothing there); no ACTOR (in the details): at 80 columns the title keeps 40 or more.
+    /// </summary>
+    public string Header
+    {
+        get
+        {
+            var (seq, host) = Layout();
+            return $"{"SEQ".PadLeft(seq)} {"TIME",-16} " + (host > 0 ? "HOST".PadRight(host) + " " : "") + $"{"KIND",-11} TITLE";
+        }
+    }
+
+    private const int KindWidth = 11;
+
+    // Widths for one list of rows: rows are replaced, never changed, so the reference keys it.
+    private (IReadOnlyList<TimelineEntry> Rows, int Seq, int Host)? _layout;
+
+    private (int Seq, int Host) Layout()
+    {
+        var rows = _rows;
+        if (_layout is not { } cached || !ReferenceEquals(cached.Rows, rows))
+        {
+            var seq = Math.Max(3, rows.Count == 0 ? 3 : rows.Max(r => r.Seq).ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
+            var oneHost = Query.Host is not null || rows.Select(r => r.Host).Distinct(StringComparer.Ordinal).Take(2).Count() < 2;
+            var host = oneHost ? 0 : Math.Min(10, Math.Max(4, rows.Max(r => r.Host.Length)));
+            cached = (rows, seq, host);
+            _layout = cached;
+        }
+
+        return (cached.Seq, cached.Host);
+    }
+
+    /// <summary>A kind as the list shows it: the snapshots by what they are of, so every kind fits 11 columns (the details name it in full).</summary>
+    public static string KindLabel(string kind) => kind switch
+    {
+        "container-snapshot" => "containers",
+        "storage-snapshot" => "storage",
+        "system-snapshot" => "system",
+        "gpu-snapshot" => "gpu",
+        "service-restart" => "restart",
+        _ => kind,
+    };
 
     /// <summary>Colour by kind and outcome: failures red, passes green, deploys blue, restores magenta.</summary>
     public static Tone ToneOf(TimelineEntry e) => e.Type switch

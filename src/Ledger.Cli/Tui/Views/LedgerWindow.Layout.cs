@@ -16,11 +16,11 @@ internal sealed partial class LedgerWindow
     public void Refresh()
     {
         var where = _svc.Host is null ? "all hosts" : $"host {_svc.Host}";
-        _header.Text = $" ledger tui | {where} | {_svc.Store.Description}";
+        _header.Text = $" ledger tui | {where} | times {ZoneLabel(Timeline.Zone)} | {_svc.Store.Description}";
         switch (Screen)
         {
             case Screen.Timeline:
-                _columns.Text = TimelineViewModel.Header;
+                _columns.Text = Timeline.Header;
                 var rows = Timeline.Rows;
                 _body.Show(rows.Select(Timeline.RowLine).ToArray(), rows.Count == 0 ? null : Timeline.Selected);
                 break;
@@ -92,5 +92,12 @@ internal sealed partial class LedgerWindow
         lines.Add(new("since:2026-01-01 and until:... narrow it. Rebind keys in $LEDGER_HOME/tui-keys.json,", Tone.Dim));
         lines.Add(new("e.g. {\"restore\": [\"X\"]}. Esc or q goes back.", Tone.Dim));
         return lines;
+    }
+
+    /// <summary>The zone every time on the screen is in, named once in the header: "in Europe/Berlin (UTC+01:00)".</summary>
+    internal static string ZoneLabel(TimeZoneInfo zone)
+    {
+        var offset = zone.GetUtcOffset(DateTimeOffset.UtcNow);
+        return $"in {zone.Id} (UTC{(offset < TimeSpan.Zero ? "-" : "+")}{offset.Duration():hh\\:mm})";
     }
 }
