@@ -76,7 +76,7 @@ public sealed class ValidateCommandSpecs : IClassFixture<DatabaseFixture>, IDisp
 
         run.ExitCode.ShouldBe(0, run.Out + run.Err);
         run.Out.ShouldContain("PASS");
-        run.Out.ShouldContain("1 of 1 checks passed");
+        run.Out.ShouldContain("1 of 1 check passed");
         (await _db.Store.TimelineAsync(new TimelineQuery { Host = "select-host", Kinds = ["validation"] })).ShouldHaveSingleItem();
     }
 
