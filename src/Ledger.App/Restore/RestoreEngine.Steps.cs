@@ -70,14 +70,14 @@ internal sealed partial class RestoreEngine
                 await RecordCommitAsync(repo, newCommit, ct);
                 return new RestoreStepResult.Committed(newCommit);
             case RestoreAction.Checkout:
-                repo.CheckoutHead();
+                repo.StageTreeOf(journal.TargetCommit);
                 return new RestoreStepResult.CheckedOut();
             case RestoreAction.Switch to:
                 return await SwitchAsync(repo, to, ct);
             case RestoreAction.Validate validate:
                 return await ValidateAsync(validate.ChecksPath, journal.NewCommit, ct);
             case RestoreAction.Undo undo:
-                return await UndoAsync(repo, journal, undo, ct);
+                return Undo(repo, journal, undo);
             default:
                 throw new InvalidOperationException($"A restore cannot do {action}.");
         }
@@ -122,18 +122,12 @@ internal sealed partial class RestoreEngine
         return new RestoreStepResult.ValidationFailed([.. bad]);
     }
 
-    /// <summary>Puts the repository back to the tree it had before the restore: a new commit again, as history is only added to.</summary>
-    private async Task<RestoreStepResult> UndoAsync(ConfigRepository repo, RestoreJournal journal, RestoreAction.Undo undo, CancellationToken ct)
+    /// <summary>Puts the files back to HEAD, which the restore has not moved, and the changes it set aside back in place.</summary>
+    private static RestoreStepResult.Undone Undo(ConfigRepository repo, RestoreJournal journal, RestoreAction.Undo undo)
     {
-        if (repo.TreeEqualsHead(journal.FromCommit))
-        {
-            return new RestoreStepResult.Undone(undo.Step, undo.Error, null);
-        }
-
-        var commit = repo.CommitTreeOf(journal.FromCommit, undo.CommitMessage);
         repo.CheckoutHead();
-        await RecordCommitAsync(repo, commit, ct);
-        return new RestoreStepResult.Undone(undo.Step, undo.Error, journal.FromCommit);
+        bool? unstashed = journal.StashCommit is { } stash ? repo.Unstash(stash) : null;
+        return new RestoreStepResult.Undone(undo.Step, undo.Error, repo.Head, unstashed);
     }
 
     private async Task<RestoreJournal> RecordStepAsync(ConfigRepository repo, RestoreAction.Record record, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Ledger.Capture.Git;
+using Ledger.Capture.Processes;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Restore;
@@ -66,7 +67,7 @@ internal sealed partial class RestoreEngine
         await o.WriteLineAsync($"  target:     event #{plan.TargetSeq}; configuration from #{plan.TargetEventSeq} ({plan.TargetEventTitle})");
         await o.WriteLineAsync($"  commit:     {plan.TargetCommit} (now at {plan.FromCommit})");
         await o.WriteLineAsync($"  generation: {(plan.TargetGeneration is { } g ? g.ToString(System.Globalization.CultureInfo.InvariantCulture) : "not recorded")}");
-        await o.WriteLineAsync($"  via:        {(via == Generation ? "switch to the recorded generation" : "a new commit with the target tree, then nixos-rebuild switch")}");
+        await o.WriteLineAsync($"  via:        {(via == Generation ? "switch to the recorded generation" : "the target tree checked out, nixos-rebuild switch, then a commit of it")}");
         if (plan.AlreadyInEffect)
         {
             await o.WriteLineAsync("  files:      none: this configuration is already in effect.");
@@ -81,24 +82,111 @@ internal sealed partial class RestoreEngine
         }
     }
 
+    /// <summary>The readiness under the plan: each problem ("stop") and notice ("note"), or that nothing stops it.</summary>
+    public static async Task WriteReadinessAsync(TextWriter o, RestoreReadiness readiness)
+    {
+        await o.WriteLineAsync("Before it runs:");
+        if (readiness.Ready)
+        {
+            await o.WriteLineAsync("  ok:   nothing stops this restore");
+        }
+
+        foreach (var p in readiness.Problems)
+        {
+            await o.WriteLineAsync($"  stop: {p}");
+        }
+
+        foreach (var n in readiness.Notices)
+        {
+            await o.WriteLineAsync($"  note: {n}");
+        }
+    }
+
+    /// <summary>
+    /// What would stop <paramref name="plan"/> before it changes anything: write access, local
+    /// changes without <c>--stash</c>, another restore or deploy holding the repository, the
+    /// switching program, a generation to switch to; and whether it would be validated. The same
+    /// checks <c>--dry-run</c> prints and <see cref="ExecuteAsync"/> refuses on.
+    /// </summary>
+    public RestoreReadiness CheckReadiness(string repoPath, RestorePlan plan, RestoreRequest request, bool lockHeldByCaller = false)
+    {
+        var problems = new List<string>();
+        var notices = new List<string>();
+        try
+        {
+            using var repo = ConfigRepository.Open(repoPath);
+            var dirty = repo.DirtyPaths();
+            if (dirty.Count > 0)
+            {
+                var named = $"{string.Join(", ", dirty.Take(5))}{(dirty.Count > 5 ? ", ..." : "")}";
+                if (request.Stash)
+                {
+                    notices.Add($"Local changes ({named}) will be set aside with git stash, and put back if the restore fails.");
+                }
+                else
+                {
+                    problems.Add($"{repo.RepoKey} has uncommitted changes ({named}). Commit them, or pass --stash to set them aside (recorded).");
+                }
+            }
+
+            if (!lockHeldByCaller && RepositoryLock.HeldBy(repo.GitDirectory) is { } holder)
+            {
+                problems.Add(holder);
+            }
+        }
+        catch (LedgerException e)
+        {
+            problems.Add(e.Message);
+        }
+
+        if (request.Via == Generation)
+        {
+            if (plan.TargetGeneration is null)
+            {
+                problems.Add($"No generation is recorded for commit {EventCatalogue.ShortSha(plan.TargetCommit)}; restore --via git instead.");
+            }
+
+            RequireProgram(_ctx.Programs.NixEnv, "nix-env", "LEDGER_NIX_ENV", problems);
+        }
+        else
+        {
+            RequireProgram(_ctx.Programs.NixosRebuild, "nixos-rebuild", "LEDGER_NIXOS_REBUILD", problems);
+        }
+
+        if (!request.Validate)
+        {
+            notices.Add("Validations are skipped (--no-validate).");
+        }
+        else if (_ctx.ChecklistPath is not { } checks || !File.Exists(checks))
+        {
+            notices.Add($"No checklist at {_ctx.ChecklistPath}: the restore would not be validated (ledger init writes one; --config names another).");
+        }
+
+        return new RestoreReadiness(problems, notices);
+    }
+
+    private void RequireProgram(string program, string name, string variable, List<string> problems)
+    {
+        if (ProgramLocator.Find(program, _ctx.Env("PATH")) is null)
+        {
+            problems.Add(program.Contains('/', StringComparison.Ordinal)
+                ? $"{name} is not an executable file at {program} ({variable}); the switch could not run."
+                : $"{name} is not on this machine's PATH; the switch could not run. Restore on the NixOS host itself, or set {variable}.");
+        }
+    }
+
     /// <summary>
     /// Runs the plan. <paramref name="heldLock"/> is the repository lock when the caller (a deploy
     /// rolling back) already holds it.
     /// </summary>
     public async Task<RestoreOutcome> ExecuteAsync(string repoPath, RestorePlan plan, RestoreRequest request, RepositoryLock? heldLock, CancellationToken ct)
     {
-        using var repo = ConfigRepository.Open(repoPath);
-        if (request.Via == Generation && plan.TargetGeneration is null)
+        if (CheckReadiness(repoPath, plan, request, lockHeldByCaller: heldLock is not null) is { Ready: false } readiness)
         {
-            throw new LedgerException($"No generation is recorded for commit {EventCatalogue.ShortSha(plan.TargetCommit)}; restore --via git instead.");
+            throw new LedgerException(readiness.Refusal());
         }
 
-        var dirty = repo.DirtyPaths();
-        if (dirty.Count > 0 && !request.Stash)
-        {
-            throw new LedgerException(
-                $"{repo.RepoKey} has uncommitted changes ({string.Join(", ", dirty.Take(5))}{(dirty.Count > 5 ? ", ..." : "")}). Commit them, or pass --stash to set them aside (recorded).");
-        }
+        using var repo = ConfigRepository.Open(repoPath);
 
         var ownLock = heldLock is null ? RepositoryLock.Acquire(repo.GitDirectory, "restore") : null;
         try

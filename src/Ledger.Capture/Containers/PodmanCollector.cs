@@ -148,7 +148,7 @@ public sealed class PodmanCollector
         }
         catch (ProgramNotStartedException ex)
         {
-            throw new CaptureException($"Could not start `{shown}` ({program}): {ex.InnerException!.Message}", inner: ex.InnerException);
+            throw new CaptureException($"Could not start `{shown}` ({program}): {ex.Reason}", inner: ex);
         }
     }
 

@@ -121,6 +121,39 @@ public sealed class ConfigRepository : IDisposable
     /// <summary>Makes the index and working tree equal HEAD's tree (a hard reset to HEAD; idempotent).</summary>
     public void CheckoutHead() => _repo.Reset(ResetMode.Hard, _repo.Head.Tip);
 
+    /// <summary>
+    /// Makes the index and the working tree equal <paramref name="sha"/>'s tree while HEAD stays
+    /// where it is: what a restore switches to before it commits anything (flakes read staged
+    /// files), so a failed switch leaves no commit behind. Idempotent.
+    /// </summary>
+    public void StageTreeOf(string sha)
+    {
+        var target = Resolve(sha);
+        var gone = _repo.Index.Select(e => e.Path).Where(p => target.Tree[p] is null).ToList();
+        _repo.CheckoutPaths(target.Sha, ["*"], new CheckoutOptions { CheckoutModifiers = CheckoutModifiers.Force });
+        foreach (var path in gone)
+        {
+            var file = new FileInfo(Path.Combine(WorkingDirectory, path));
+            if (file.Exists || file.LinkTarget is not null)
+            {
+                file.Delete();
+            }
+        }
+
+        _repo.Index.Replace(target.Tree);
+        _repo.Index.Write();
+    }
+
+    /// <summary>
+    /// Puts the changes that <see cref="Stash"/> set aside as <paramref name="stashSha"/> back into
+    /// the working tree and drops the stash; false when it is gone or does not apply cleanly (then it stays in git stash list).
+    /// </summary>
+    public bool Unstash(string stashSha)
+    {
+        var index = _repo.Stashes.Select((s, i) => (s, i)).FirstOrDefault(x => x.s.WorkTree.Sha == stashSha) is { s: not null } found ? found.i : -1;
+        return index >= 0 && _repo.Stashes.Pop(index, new StashApplyOptions()) == StashApplyStatus.Applied;
+    }
+
     /// <summary>Stashes local changes including untracked files; returns the stash commit, or null when clean.</summary>
     public string? Stash(string message)
     {

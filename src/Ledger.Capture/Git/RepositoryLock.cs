@@ -40,8 +40,7 @@ public sealed class RepositoryLock : IDisposable
                 var holder = Read(path);
                 if (holder is not null && holder.Pid != Environment.ProcessId && IsAlive(holder.Pid))
                 {
-                    throw new CaptureException(
-                        $"Another {holder.Operation} (pid {holder.Pid}, since {holder.Since:u}) holds {path}. Wait for it to finish; if that process is gone, the lock is taken over automatically.");
+                    throw new CaptureException(Held(holder, path));
                 }
 
                 // Stale: its process died (kill -9, power loss). Take it over.
@@ -51,6 +50,18 @@ public sealed class RepositoryLock : IDisposable
 
         throw new CaptureException($"Could not take the lock {path}; try again.");
     }
+
+    /// <summary>Who holds the lock of <paramref name="gitDirectory"/>, in words, when a live process other than this one does; else null.</summary>
+    public static string? HeldBy(string gitDirectory)
+    {
+        var path = PathIn(gitDirectory);
+        return File.Exists(path) && Read(path) is { } holder && holder.Pid != Environment.ProcessId && IsAlive(holder.Pid)
+            ? Held(holder, path)
+            : null;
+    }
+
+    private static string Held(LockInfo holder, string path) =>
+        $"Another {holder.Operation} (pid {holder.Pid}, since {holder.Since:u}) holds {path}. Wait for it to finish; if that process is gone, the lock is taken over automatically.";
 
     public void Dispose()
     {

@@ -42,9 +42,34 @@ public sealed class ProgramRunner : IProgramRunner
         }
         catch (Exception e) when (e is Win32Exception || e.InnerException is Win32Exception)
         {
-            // CliWrap wraps the system's error in a Win32Exception of its own that names the program.
-            throw new ProgramNotStartedException(call.Program, (e as Win32Exception ?? e.InnerException!).Message, e);
+            throw new ProgramNotStartedException(call.Program, WhyNotStarted(e), e);
         }
+    }
+
+    /// <summary>
+    /// The system's reason in words a person acts on ("not found: ..."), not .NET's "An error
+    /// occurred trying to start process ... with working directory ..."; CliWrap wraps the
+    /// system's Win32Exception in one of its own.
+    /// </summary>
+    public static string WhyNotStarted(Exception e)
+    {
+        var errno = 0;
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is Win32Exception { NativeErrorCode: not 0 } w)
+            {
+                errno = w.NativeErrorCode;
+            }
+        }
+
+        return errno switch
+        {
+            2 => "not found (not installed here, not on PATH, or its working folder is missing)",
+            13 => "permission denied (the file is not executable by this user)",
+            8 => "not a program this machine can run",
+            0 => "the system gave no reason",
+            _ => new Win32Exception(errno).Message,
+        };
     }
 
     /// <summary>Runs <paramref name="call"/> and waits, for the few callers that are not asynchronous.</summary>

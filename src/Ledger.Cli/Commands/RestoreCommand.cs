@@ -14,14 +14,14 @@ internal static class RestoreCommand
         var scope = RepoTarget.Create();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and change nothing" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (needed without a terminal)" };
-        var via = new Option<string>("--via") { Description = "git: a new commit with the target tree, then nixos-rebuild switch; generation: switch to the recorded generation", DefaultValueFactory = _ => RestoreEngine.Git };
+        var via = new Option<string>("--via") { Description = "git: the target tree checked out, nixos-rebuild switch, then a new commit of it; generation: switch to the recorded generation", DefaultValueFactory = _ => RestoreEngine.Git };
         via.AcceptOnlyFromAmong(RestoreEngine.Git, RestoreEngine.Generation);
         var reason = new Option<string?>("--reason") { Description = "Why (goes into the commit message and the events)" };
         var stash = new Option<bool>("--stash") { Description = "Set uncommitted changes aside with git stash (recorded) instead of refusing" };
         var flake = new Option<string?>("--flake") { Description = "Flake attribute for nixos-rebuild, e.g. .#mediabox" };
         var noValidate = new Option<bool>("--no-validate") { Description = "Skip the validations after the switch" };
         var config = new Option<string?>("--config") { Description = "The checklist to validate with (default: $LEDGER_HOME/checks.json)" };
-        var command = new Command("restore", "Put the configuration back to its state at an event: plan, new commit, switch, validate, each step recorded")
+        var command = new Command("restore", "Put the configuration back to its state at an event: plan, checkout, switch, new commit, validate, each step recorded")
         {
             to, resume, scope.Repo, dryRun, yes, via, reason, stash, flake, noValidate, config, scope.Host,
         };
@@ -55,10 +55,20 @@ internal static class RestoreCommand
                 return ExitCodes.Success;
             }
 
+            var request = new RestoreRequest(r.GetValue(via)!, r.GetValue(reason), r.GetValue(stash), Automatic: false, Validate: !r.GetValue(noValidate), r.GetValue(flake));
+            var readiness = engine.CheckReadiness(repoPath, plan, request);
+            await RestoreEngine.WriteReadinessAsync(ctx.Out, readiness);
             if (r.GetValue(dryRun))
             {
-                await ctx.Out.WriteLineAsync("Dry run: nothing was changed.");
-                return ExitCodes.Success;
+                await ctx.Out.WriteLineAsync(readiness.Ready
+                    ? "Dry run: nothing was changed; the restore is ready to run."
+                    : $"Dry run: nothing was changed; a restore now would be refused ({Ledger.Core.Text.Plural.Of(readiness.Problems.Count, "problem")} above, exit 2).");
+                return readiness.Ready ? ExitCodes.Success : ExitCodes.UsageOrEnvironment;
+            }
+
+            if (!readiness.Ready)
+            {
+                throw new LedgerException(readiness.Refusal());
             }
 
             if (!r.GetValue(yes) && !await ConfirmAsync(ctx, $"Restore {hostName} to event #{target}?"))
@@ -66,12 +76,7 @@ internal static class RestoreCommand
                 return ExitCodes.Failure;
             }
 
-            var outcome = await engine.ExecuteAsync(
-                repoPath,
-                plan,
-                new RestoreRequest(r.GetValue(via)!, r.GetValue(reason), r.GetValue(stash), Automatic: false, Validate: !r.GetValue(noValidate), r.GetValue(flake)),
-                heldLock: null,
-                ct);
+            var outcome = await engine.ExecuteAsync(repoPath, plan, request, heldLock: null, ct);
             await ctx.Out.WriteLineAsync(outcome.Message);
             return outcome.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
         });

@@ -22,7 +22,7 @@ public static class RestoreDecider
             journal with { NewCommit = c.NewCommit },
             RestoreSteps.Commit,
             $"new commit {EventCatalogue.ShortSha(c.NewCommit)} with the tree of {EventCatalogue.ShortSha(journal.TargetCommit)}"),
-        CheckedOut => Done(journal, RestoreSteps.Checkout, "working tree now equals the target tree"),
+        CheckedOut => Done(journal, RestoreSteps.Checkout, $"working tree and index now hold the tree of {EventCatalogue.ShortSha(journal.TargetCommit)} (not committed yet)"),
         Switched { ExitCode: 0 } s => Done(
             journal,
             RestoreSteps.Switch,
@@ -34,7 +34,7 @@ public static class RestoreDecider
 
         // The target is in effect but does not validate: say so; never claim success, and undo nothing.
         ValidationFailed v => NotValidated(journal, $"{string.Join(", ", v.FailedChecks)} did not pass"),
-        Undone u => Failed(journal, u.Step, u.Error, u.UndoneTo),
+        Undone u => Failed(journal, u.Step, u.Error, u.UndoneTo, u.Unstashed),
         _ => throw new ArgumentOutOfRangeException(nameof(last), last, "Not a result of a restore step."),
     };
 
@@ -51,11 +51,6 @@ public static class RestoreDecider
             return new RestoreAction.Stash($"ledger restore {journal.RestoreId}: local changes set aside");
         }
 
-        if (!journal.Done(RestoreSteps.Commit))
-        {
-            return new RestoreAction.Commit(RestorePlan.CommitMessage(journal.TargetSeq, journal.Reason));
-        }
-
         if (!journal.Done(RestoreSteps.Checkout))
         {
             return new RestoreAction.Checkout();
@@ -65,6 +60,11 @@ public static class RestoreDecider
         {
             var generation = journal.Via == RestoreVia.Generation ? journal.TargetGeneration : null;
             return new RestoreAction.Switch(generation, journal.Flake);
+        }
+
+        if (!journal.Done(RestoreSteps.Commit))
+        {
+            return new RestoreAction.Commit(RestorePlan.CommitMessage(journal.TargetSeq, journal.Reason));
         }
 
         if (!journal.Done(RestoreSteps.Validate))
@@ -79,17 +79,24 @@ public static class RestoreDecider
 
     private static RestoreAction.Record Done(RestoreJournal journal, string step, string detail) => new(step, detail, journal.With(step));
 
-    /// <summary>A step failed: a restore that has made its commit puts the old tree back first (history is only added to).</summary>
+    /// <summary>A step failed: once the target's files are checked out, they are put back first (nothing has been committed yet).</summary>
     private static RestoreAction Failure(RestoreJournal journal, string step, string error) =>
-        journal.NewCommit is null
-            ? Failed(journal, step, error, null)
-            : new RestoreAction.Undo(step, error, $"Undo restore {journal.RestoreId}: {step} failed");
+        journal.Done(RestoreSteps.Checkout) && journal.NewCommit is null
+            ? new RestoreAction.Undo(step, error)
+            : Failed(journal, step, error, null, null);
 
-    private static RestoreAction.Fail Failed(RestoreJournal journal, string step, string error, string? undoneTo) => new(
+    private static RestoreAction.Fail Failed(RestoreJournal journal, string step, string error, string? undoneTo, bool? unstashed) => new(
         step,
         error,
         undoneTo,
-        $"Restore {journal.RestoreId} failed at {step}: {error}" + (undoneTo is null ? "" : $" The repository is back at the tree of {EventCatalogue.ShortSha(undoneTo)}."));
+        $"Restore {journal.RestoreId} failed at {step}: {error}"
+            + (undoneTo is null ? "" : $" Nothing was committed: the files are back at {EventCatalogue.ShortSha(undoneTo)}, as before the restore.")
+            + (unstashed switch
+            {
+                true => " Your local changes are back in the working tree.",
+                false => $" Your local changes are still in git stash list ({journal.StashCommit}).",
+                null => "",
+            }));
 
     private static RestoreAction.Fail NotValidated(RestoreJournal journal, string error) =>
         new(RestoreSteps.Validate, error, null, $"Restore {journal.RestoreId} switched to the target, but validation failed: {error}");

@@ -29,6 +29,9 @@ public abstract record RestoreStepResult
     /// <summary>The checks named in <paramref name="FailedChecks"/> did not pass.</summary>
     public sealed record ValidationFailed(IReadOnlyList<string> FailedChecks) : RestoreStepResult;
 
-    /// <summary>An <see cref="RestoreAction.Undo"/> ran; <paramref name="UndoneTo"/> is the commit whose tree is back, or null.</summary>
-    public sealed record Undone(string Step, string Error, string? UndoneTo) : RestoreStepResult;
+    /// <summary>
+    /// An <see cref="RestoreAction.Undo"/> ran: the files are back at <paramref name="UndoneTo"/>
+    /// (HEAD); <paramref name="Unstashed"/> says whether set-aside changes were put back (null: there were none).
+    /// </summary>
+    public sealed record Undone(string Step, string Error, string UndoneTo, bool? Unstashed = null) : RestoreStepResult;
 }

@@ -7,7 +7,7 @@ namespace Ledger.Core.Tests.Restore;
 public class RestoreDeciderFailureSpecs
 {
     [Fact]
-    public void A_failed_switch_is_undone_with_the_last_line_of_its_output_as_the_error()
+    public void A_failed_switch_puts_the_files_back_with_the_last_line_of_its_output_as_the_error()
     {
         // Arrange
         var result = new Switched("nixos-rebuild switch", 1, "building...\nerror: syntax error  \n\n", TimeSpan.FromSeconds(3), null);
@@ -16,7 +16,7 @@ public class RestoreDeciderFailureSpecs
         var next = RestoreDecider.Next(After(RestoreSteps.Checkout), result);
 
         // Assert
-        next.ShouldBe(new RestoreAction.Undo(RestoreSteps.Switch, "nixos-rebuild switch exited 1: error: syntax error", "Undo restore r20261127020000-abc123: switch failed"));
+        next.ShouldBe(new RestoreAction.Undo(RestoreSteps.Switch, "nixos-rebuild switch exited 1: error: syntax error"));
     }
 
     [Fact]
@@ -32,14 +32,14 @@ public class RestoreDeciderFailureSpecs
     {
         var next = RestoreDecider.Next(After(RestoreSteps.Checkout), new SwitchCouldNotStart("nixos-rebuild was not found"));
 
-        next.ShouldBe(new RestoreAction.Undo(RestoreSteps.Switch, "nixos-rebuild was not found", "Undo restore r20261127020000-abc123: switch failed"));
+        next.ShouldBe(new RestoreAction.Undo(RestoreSteps.Switch, "nixos-rebuild was not found"));
     }
 
     [Fact]
-    public void A_failure_before_any_commit_of_the_restore_has_nothing_to_undo()
+    public void A_failure_before_the_checkout_has_nothing_to_undo()
     {
-        // Arrange: a journal that lost its commit (never written by Ledger, but read from disk).
-        var journal = After(RestoreSteps.Checkout) with { NewCommit = null };
+        // Arrange: a journal read from disk whose checkout was never done.
+        var journal = After(RestoreSteps.Stash);
 
         // Act
         var next = RestoreDecider.Next(journal, new SwitchCouldNotStart("no nixos-rebuild"));
@@ -49,7 +49,7 @@ public class RestoreDeciderFailureSpecs
     }
 
     [Fact]
-    public void After_the_undo_the_restore_fails_saying_which_tree_is_back()
+    public void After_the_undo_the_restore_fails_saying_nothing_was_committed_and_where_the_files_are()
     {
         // Act
         var next = RestoreDecider.Next(After(RestoreSteps.Checkout), new Undone(RestoreSteps.Switch, "nixos-rebuild switch exited 1: boom", From));
@@ -59,22 +59,26 @@ public class RestoreDeciderFailureSpecs
             RestoreSteps.Switch,
             "nixos-rebuild switch exited 1: boom",
             From,
-            "Restore r20261127020000-abc123 failed at switch: nixos-rebuild switch exited 1: boom The repository is back at the tree of 22222222."));
+            "Restore r20261127020000-abc123 failed at switch: nixos-rebuild switch exited 1: boom Nothing was committed: the files are back at 22222222, as before the restore."));
     }
 
-    [Fact]
-    public void An_undo_that_found_the_old_tree_already_in_place_fails_without_claiming_to_have_moved_it()
+    [Theory]
+    [InlineData(true, " Your local changes are back in the working tree.")]
+    [InlineData(false, " Your local changes are still in git stash list (4444).")]
+    public void After_the_undo_the_message_says_where_the_set_aside_changes_are(bool unstashed, string tail)
     {
-        var next = RestoreDecider.Next(After(RestoreSteps.Checkout), new Undone(RestoreSteps.Switch, "boom", null));
+        var journal = After(RestoreSteps.Checkout) with { StashCommit = "4444" };
 
-        next.ShouldBe(new RestoreAction.Fail(RestoreSteps.Switch, "boom", null, "Restore r20261127020000-abc123 failed at switch: boom"));
+        var next = RestoreDecider.Next(journal, new Undone(RestoreSteps.Switch, "boom", From, unstashed));
+
+        next.ShouldBeOfType<RestoreAction.Fail>().Message.ShouldEndWith(tail);
     }
 
     [Fact]
     public void Failed_validations_end_the_restore_as_failed_naming_the_checks_and_undo_nothing()
     {
         // Act
-        var next = RestoreDecider.Next(After(RestoreSteps.Switch), new ValidationFailed(["disk", "gpu"]));
+        var next = RestoreDecider.Next(After(RestoreSteps.Commit), new ValidationFailed(["disk", "gpu"]));
 
         // Assert
         next.ShouldBe(new RestoreAction.Fail(

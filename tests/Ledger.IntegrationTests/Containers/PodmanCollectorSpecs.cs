@@ -300,6 +300,8 @@ public sealed class PodmanCollectorSpecs : IDisposable
 
         // Assert
         error.Message.ShouldStartWith($"Could not start `{notExecutable} ps -a --format json`");
+        error.Message.ShouldContain("permission denied (the file is not executable by this user)");
+        error.Message.ShouldNotContain("An error occurred trying to start process", Case.Sensitive, "the system's reason in words, not .NET's text");
     }
 
     /// <summary>

@@ -117,8 +117,9 @@ public sealed class RestoreSpecs : IClassFixture<DatabaseFixture>, IDisposable
         var dry = await Cli("dry-host").RunAsync("restore", "--to", S(seq), "--repo", _repo.Path, "--dry-run");
         var same = await Cli("dry-host").RunAsync("restore", "--to", S(newest), "--repo", _repo.Path, "--yes");
 
-        dry.ExitCode.ShouldBe(0);
-        dry.Out.ShouldContain("Dry run: nothing was changed.");
+        dry.ExitCode.ShouldBe(0, dry.Out + dry.Err);
+        dry.Out.ShouldContain("ok:   nothing stops this restore");
+        dry.Out.ShouldContain("Dry run: nothing was changed; the restore is ready to run.");
         same.ExitCode.ShouldBe(0);
         same.Out.ShouldContain("already in effect");
         _repo.Head().ShouldBe(head);
@@ -170,22 +171,48 @@ public sealed class RestoreSpecs : IClassFixture<DatabaseFixture>, IDisposable
     }
 
     [Fact]
-    public async Task A_failed_switch_puts_the_old_tree_back_and_no_event_claims_success()
+    public async Task A_failed_switch_leaves_the_repository_as_it_was_and_no_event_claims_success()
     {
         var (_, seq) = await HistoryAsync("fail-host");
-        var oldTree = _repo.Git("rev-parse", "HEAD^{tree}");
+        var head = _repo.Head();
+        var edits = (await _db.Store.TimelineAsync(new TimelineQuery { Host = "fail-host", Kinds = ["config-edit"], Limit = null })).Count;
         File.WriteAllText(_exitFile, "1");
 
         var run = await Cli("fail-host").RunAsync("restore", "--to", S(seq), "--repo", _repo.Path, "--yes");
 
         run.ExitCode.ShouldBe(1, run.Out + run.Err);
-        _repo.Git("rev-parse", "HEAD^{tree}").ShouldBe(oldTree);
+        Calls().ShouldBe(["switch"]);
+        _repo.Head().ShouldBe(head, "no restore commit and no undo commit: the attempt lives in the ledger, not in git history");
         _repo.Git("status", "--porcelain").ShouldBeEmpty();
+        File.Exists(Path.Combine(_repo.Path, "gpu.nix")).ShouldBeFalse("a file of the target that HEAD lacks is gone again");
+        File.Exists(Path.Combine(_repo.Path, "media.nix")).ShouldBeFalse();
+        run.Out.ShouldContain("Nothing was committed: the files are back at");
+        (await _db.Store.TimelineAsync(new TimelineQuery { Host = "fail-host", Kinds = ["config-edit"], Limit = null })).Count.ShouldBe(edits);
         var events = await _db.Store.TimelineAsync(new TimelineQuery { Host = "fail-host", Kinds = ["restore"], Limit = null });
         events.ShouldNotContain(e => e.Type == "restore_completed");
         var failed = (RestoreFailed)events[0].Data;
         failed.Step.ShouldBe("switch");
-        failed.UndoneTo.ShouldNotBeNull();
+        failed.UndoneTo.ShouldBe(head);
+        failed.Error.ShouldBe("nixos-rebuild switch exited 1: building the system configuration...");
+    }
+
+    [Fact]
+    public async Task A_failed_switch_puts_changes_set_aside_with_stash_back()
+    {
+        var (_, seq) = await HistoryAsync("fail-stash-host");
+        var head = _repo.Head();
+        _repo.Write("configuration.nix", "{ half-edited }\n");
+        _repo.Write("notes.txt", "untracked\n");
+        File.WriteAllText(_exitFile, "1");
+
+        var run = await Cli("fail-stash-host").RunAsync("restore", "--to", S(seq), "--repo", _repo.Path, "--yes", "--stash");
+
+        run.ExitCode.ShouldBe(1, run.Out + run.Err);
+        _repo.Head().ShouldBe(head);
+        File.ReadAllText(Path.Combine(_repo.Path, "configuration.nix")).ShouldBe("{ half-edited }\n");
+        File.ReadAllText(Path.Combine(_repo.Path, "notes.txt")).ShouldBe("untracked\n");
+        _repo.Git("stash", "list").ShouldBeEmpty();
+        run.Out.ShouldContain("Your local changes are back in the working tree.");
     }
 
     [Theory]
@@ -361,29 +388,36 @@ public sealed class RestoreSpecs : IClassFixture<DatabaseFixture>, IDisposable
     }
 
     [Fact]
-    public async Task A_missing_nixos_rebuild_fails_the_restore_and_the_deploy_cleanly_regression()
+    public async Task A_missing_nixos_rebuild_is_found_by_the_dry_run_and_refuses_the_restore_before_anything_changes()
     {
         // Seen from the TUI: with no nixos-rebuild at all the engine threw, leaving the new commit,
-        // the journal and no restore_failed event behind.
+        // the journal and no restore_failed event behind; later a dry run said all was well.
         var (_, seq) = await HistoryAsync("no-rebuild-host");
-        var oldTree = _repo.Git("rev-parse", "HEAD^{tree}");
+        var head = _repo.Head();
         var cli = new CliRun(_db.ConnectionString, _home.Path, "no-rebuild-host", new Dictionary<string, string?>
         {
             ["LEDGER_NIXOS_REBUILD"] = Path.Combine(_bin.Path, "does-not-exist"),
             ["LEDGER_SYSTEM_PROFILE"] = Path.Combine(_bin.Path, "no-profile"),
         });
 
+        var dry = await cli.RunAsync("restore", "--to", S(seq), "--repo", _repo.Path, "--dry-run");
         var restore = await cli.RunAsync("restore", "--to", S(seq), "--repo", _repo.Path, "--yes");
         _repo.Write("configuration.nix", "{ changed = true; }\n");
         var deploy = await cli.RunAsync("deploy", "-m", "Change", "--repo", _repo.Path, "--no-validate");
 
-        restore.ExitCode.ShouldBe(1, restore.Out + restore.Err);
+        dry.ExitCode.ShouldBe(2, dry.Out + dry.Err);
+        dry.Out.ShouldContain($"stop: nixos-rebuild is not an executable file at {Path.Combine(_bin.Path, "does-not-exist")} (LEDGER_NIXOS_REBUILD)");
+        dry.Out.ShouldContain("a restore now would be refused (1 problem above, exit 2)");
+        restore.ExitCode.ShouldBe(2, restore.Out + restore.Err);
+        restore.Err.ShouldContain("The restore cannot start; nothing was changed:");
+        restore.Err.ShouldContain("nixos-rebuild is not an executable file");
         File.Exists(Path.Combine(_repo.Path, ".git", "ledger-restore.json")).ShouldBeFalse();
-        _repo.Git("show", "-s", "--format=%s", "HEAD~1").ShouldStartWith("Undo restore");
+        _repo.Git("log", "--format=%H", "-1", "HEAD~1").Trim().ShouldBe(head, "only the deploy's commit is on top");
         deploy.ExitCode.ShouldBe(1, deploy.Out + deploy.Err);
+        deploy.Out.ShouldNotContain("An error occurred trying to start process");
         var events = await _db.Store.TimelineAsync(new TimelineQuery { Host = "no-rebuild-host", Kinds = ["restore", "deploy"], Limit = null });
-        events.ShouldContain(e => e.Type == "restore_failed");
-        events.Select(e => e.Data).OfType<DeployFinished>().ShouldHaveSingleItem().Outcome.ShouldBe(DeployOutcome.Failed);
-        oldTree.ShouldNotBeNullOrEmpty();
+        events.ShouldNotContain(e => e.Type.StartsWith("restore_", StringComparison.Ordinal));
+        var finished = events.Select(e => e.Data).OfType<DeployFinished>().ShouldHaveSingleItem();
+        finished.Outcome.ShouldBe(DeployOutcome.Failed);
     }
 }
