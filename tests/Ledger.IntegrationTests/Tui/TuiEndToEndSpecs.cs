@@ -29,6 +29,16 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task In_tmux_at_200x50_the_same_walk_shows_whole_kinds_and_titles()
+    {
+        // Arrange
+        using var h = await TuiHistory.CreateAsync(_db, "widebox");
+
+        // Act and assert
+        await FilterDetailsRestoreAsync(h, "1 event", width: 200, height: 50);
+    }
+
+    [Fact]
     public async Task On_a_history_of_thousands_of_commits_the_same_walk_finds_the_commit_and_restores_to_it()
     {
         // Arrange: 2,000 generated NixOS commits, then the three of the small history.
@@ -39,10 +49,10 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
         await FilterDetailsRestoreAsync(h, "1 event");
     }
 
-    private async Task FilterDetailsRestoreAsync(TuiHistory h, string matches)
+    private async Task FilterDetailsRestoreAsync(TuiHistory h, string matches, int width = 80, int height = 24)
     {
         var session = $"ledger-tui-{Environment.ProcessId}-{h.Host}";
-        var args = new List<string> { "new-session", "-d", "-s", session, "-x", "80", "-y", "24" };
+        var args = new List<string> { "new-session", "-d", "-s", session, "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         foreach (var (k, v) in new Dictionary<string, string?>(h.Env) { ["LEDGER_DB"] = _db.ConnectionString, ["LEDGER_HOME"] = h.Home.Path, ["HOME"] = h.Home.Path })
         {
             args.AddRange(["-e", $"{k}={v}"]);
@@ -60,6 +70,15 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
             opened[0].ShouldContain("times in ");
             opened[1].IndexOf("TITLE", StringComparison.Ordinal).ShouldBeLessThanOrEqualTo(40, opened[1]);
             opened[1].ShouldNotContain("HOST");
+            opened.ShouldAllBe(l => l.Length <= width);
+
+            // every row says its year: YYYY-MM-DD HH:MM after the sequence number (the rows
+            // are drawn just after the count, so wait for them)
+            var row = new System.Text.RegularExpressions.Regex(@"^\s*\d+ \d");
+            opened = (await WaitForAsync(session, screen => screen.Split('\n').Any(l => row.IsMatch(l)))).Split('\n');
+            var rows = opened.Where(l => row.IsMatch(l)).ToList();
+            rows.ShouldAllBe(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s*\d+ \d{4}-\d{2}-\d{2} \d{2}:\d{2} "));
+            rows.ShouldNotContain(l => l.Contains('~'), "kinds fit their column");
 
             // filter to the commit by a word of its message
             Tmux("send-keys", "-t", session, "/");
@@ -80,9 +99,20 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
             Tmux("send-keys", "-t", session, "R");
             screen = await WaitForAsync(session, $"Type '{h.Host}' to restore");
             screen.ShouldContain($"Restore plan for host {h.Host}");
+            // a wrong name: Enter shows the error at once and keeps the text; Ctrl-U clears
+            // it and the error goes; the right name restores, and the result shows once
+            Tmux("send-keys", "-t", session, "-l", "nothost");
+            Tmux("send-keys", "-t", session, "Enter");
+            screen = await WaitForAsync(session, "'nothost' is not the host name");
+            screen.ShouldContain($"Type '{h.Host}' to restore: nothost_");
+            Tmux("send-keys", "-t", session, "C-u");
+            screen = await WaitForAsync(session, $"Type '{h.Host}' to restore: _");
+            screen.ShouldNotContain("is not the host name");
             Tmux("send-keys", "-t", session, "-l", h.Host);
             Tmux("send-keys", "-t", session, "Enter");
-            await WaitForAsync(session, "Restored ");
+            screen = await WaitForAsync(session, "Esc returns to the timeline");
+            screen.Split('\n').Count(l => l.Contains("Restored ", StringComparison.Ordinal) && l.Contains("as commit", StringComparison.Ordinal)).ShouldBe(1, screen);
+            screen.ShouldNotContain("Enter restore");
 
             // back on the timeline, the restore's events are there
             Tmux("send-keys", "-t", session, "Escape");
@@ -95,14 +125,17 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
         }
     }
 
-    private static async Task<string> WaitForAsync(string session, string text)
+    private static Task<string> WaitForAsync(string session, string text) =>
+        WaitForAsync(session, screen => screen.Contains(text, StringComparison.Ordinal), $"'{text}'");
+
+    private static async Task<string> WaitForAsync(string session, Func<string, bool> shows, string what = "the expected screen")
     {
         var clock = Stopwatch.StartNew();
         string screen;
         do
         {
             screen = Tmux("capture-pane", "-p", "-t", session);
-            if (screen.Contains(text, StringComparison.Ordinal))
+            if (shows(screen))
             {
                 return screen;
             }
@@ -111,7 +144,7 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
         }
         while (clock.Elapsed < Patience);
 
-        throw new ShouldAssertException($"'{text}' did not appear within {Patience.TotalSeconds} s. The screen:\n{screen}");
+        throw new ShouldAssertException($"{what} did not appear within {Patience.TotalSeconds} s. The screen:\n{screen}");
     }
 
     private static string Tmux(params string[] args)

@@ -278,14 +278,23 @@ public sealed class TuiViewModelSpecs : IClassFixture<DatabaseFixture>
         vm.State.ShouldBe(RestoreState.Confirming);
         vm.Lines.Select(l => l.Text).ShouldContain(l => l.Contains("added     gpu.nix", StringComparison.Ordinal) || l.Contains("deleted   gpu.nix", StringComparison.Ordinal));
 
-        vm.Typed = "not-the-host";
+        vm.Lines.Select(l => l.Text).ShouldContain("  ok:   nothing stops this restore");
+
+        // a wrong name is refused on Enter, at once, and the error goes when the admin types again
+        vm.Confirm("not-the-host").ShouldBeFalse();
         (await vm.ExecuteAsync(live.Add)).ShouldBeFalse();
         vm.State.ShouldBe(RestoreState.Confirming);
-        vm.Message!.ShouldContain("is not the host name");
+        vm.ConfirmError!.ShouldContain("'not-the-host' is not the host name");
+        vm.Lines[^1].Text.ShouldBe(vm.ConfirmError);
+        vm.Type(h.Host);
+        vm.ConfirmError.ShouldBeNull();
+        vm.Lines.ShouldNotContain(l => l.Text.Contains("is not the host name", StringComparison.Ordinal));
 
-        vm.Typed = h.Host;
+        vm.Confirm(h.Host).ShouldBeTrue();
         (await vm.ExecuteAsync(live.Add)).ShouldBeTrue(vm.Message);
         vm.State.ShouldBe(RestoreState.Succeeded);
+        vm.Lines.Count(l => l.Text.StartsWith("Restored ", StringComparison.Ordinal)).ShouldBe(1, "the result is shown once");
+        vm.Message.ShouldBe("Restored (above). Esc returns to the timeline.");
         live.ShouldContain(l => l.Contains("switch", StringComparison.Ordinal));
         var restores = await _db.Store.TimelineAsync(new TimelineQuery { Host = h.Host, Kinds = ["restore"], Limit = null });
         restores.ShouldContain(r => r.Data is RestoreCompleted);

@@ -39,12 +39,16 @@ internal sealed partial class LedgerWindow
                 }
 
                 break;
+            case "Ctrl+U":
+                // As in a shell: the whole line goes.
+                _input.Clear();
+                break;
             case "Enter":
                 var text = _input.ToString();
                 if (restoring)
                 {
+                    // A wrong name stays on the prompt to be corrected; the error shows at once.
                     ConfirmRestore(text);
-                    _input.Clear();
                     return;
                 }
 
@@ -58,6 +62,11 @@ internal sealed partial class LedgerWindow
                 }
 
                 break;
+        }
+
+        if (restoring)
+        {
+            Restore?.Type(_input.ToString());
         }
     }
 

@@ -45,7 +45,8 @@ internal sealed partial class LedgerWindow
     {
         if (key.IsCtrl || key.IsAlt)
         {
-            return null;
+            // Ctrl+U clears the prompt line, as in a shell; other chords are the terminal's.
+            return key == Key.U.WithCtrl ? "Ctrl+U" : null;
         }
 
         var rune = key.AsRune;

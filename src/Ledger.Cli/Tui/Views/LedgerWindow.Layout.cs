@@ -31,7 +31,7 @@ internal sealed partial class LedgerWindow
                 _columns.Text = $"Validation of {Validation.Host} (as ledger validate)";
                 var lines = Validation.Lines;
                 // Follow the output as it arrives; once it stops, the admin may scroll back.
-                _body.Show(lines, null, lines.Count != _validationLinesShown ? Math.Max(0, lines.Count - _body.PageSize) : null);
+                _body.Show(lines, null, lines.Count != _validationLinesShown ? int.MaxValue : null);
                 _validationLinesShown = lines.Count;
                 break;
             case Screen.Why when Why is not null:
@@ -43,7 +43,7 @@ internal sealed partial class LedgerWindow
                 break;
             case Screen.Restore when Restore is not null:
                 _columns.Text = $"Restore host {Restore.Host} to event #{Restore.TargetSeq}";
-                _body.Show(Restore.Lines, null, Math.Max(0, Restore.Lines.Count - _body.PageSize));
+                _body.Show(Restore.Lines, null, int.MaxValue);
                 break;
         }
 
@@ -72,7 +72,12 @@ internal sealed partial class LedgerWindow
         return Screen switch
         {
             Screen.Timeline => $" {K(TuiAction.Help)} help  {K(TuiAction.Filter)} filter  {K(TuiAction.NextMatch)}/{K(TuiAction.PreviousMatch)} match  Enter details  {K(TuiAction.Restore)} restore  {K(TuiAction.CommandLine)} cmd  {K(TuiAction.Quit)} quit",
-            Screen.Restore => " Enter confirm  Esc cancel/back",
+            Screen.Restore => Restore?.State switch
+            {
+                RestoreState.Confirming => " Enter restore  Ctrl+U clear  Esc cancel",
+                RestoreState.Running => " restoring: wait for it to finish",
+                _ => $" j/k scroll  PgUp/PgDn  Esc/{K(TuiAction.Quit)} back",
+            },
             Screen.Why => $" j/k suspect  Enter details  {K(TuiAction.Restore)} restore to the event before it  Esc/{K(TuiAction.Quit)} back",
             Screen.Validation => $" j/k scroll  PgUp/PgDn  g/G  Esc/{K(TuiAction.Quit)} back (it goes on)  {K(TuiAction.Validate)} show it again",
             _ => $" j/k scroll  PgUp/PgDn  g/G  {K(TuiAction.Restore)} restore  {K(TuiAction.Annotate)} annotate  Esc/{K(TuiAction.Quit)} back  {K(TuiAction.Help)} help",

@@ -27,18 +27,14 @@ internal sealed partial class LedgerWindow
             });
     }
 
-    /// <summary>Enter on the restore prompt: the run starts when <paramref name="typed"/> is the host name.</summary>
+    /// <summary>Enter on the restore prompt: the run starts when <paramref name="typed"/> is the host name, else the error shows at once.</summary>
     private void ConfirmRestore(string typed)
     {
-        Restore!.Typed = typed;
-        if (Restore.Confirmed)
+        var vm = Restore!;
+        if (vm.Confirm(typed))
         {
-            var vm = Restore;
+            _input.Clear();
             Background(() => vm.ExecuteAsync(_ => _app.Invoke(Refresh)));
-        }
-        else
-        {
-            _message = $"'{typed}' is not the host name; type {Restore.Host} to restore, or Esc to cancel.";
         }
     }
 }

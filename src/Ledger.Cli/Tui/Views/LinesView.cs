@@ -5,11 +5,15 @@ namespace Ledger.Cli.Tui.Views;
 
 /// <summary>
 /// A window onto a list of coloured lines, drawn only for the rows on screen (the list may be long),
-/// with an optional cursor row. Keys are handled by the screen around it.
+/// with an optional cursor row. Keys are handled by the screen around it. Rows with a cursor (the
+/// timeline, the suspects) stay one line each, a long one ending in an ellipsis at a word
+/// boundary; text without a cursor (details, help, restore, validation) is wrapped at spaces to
+/// the width, so nothing is cut. <see cref="Top"/> counts the lines as drawn.
 /// </summary>
 internal sealed class LinesView : View
 {
     private IReadOnlyList<StyledLine> _lines = [];
+    private (IReadOnlyList<StyledLine> From, int Width, IReadOnlyList<StyledLine> Lines)? _wrapped;
 
     public LinesView()
     {
@@ -56,18 +60,19 @@ internal sealed class LinesView : View
     {
         Clamp();
         var width = Viewport.Width;
+        var lines = Drawn();
         for (int row = 0; row < Viewport.Height; row++)
         {
             var i = Top + row;
-            var line = i < _lines.Count ? _lines[i] : null;
+            var line = i < lines.Count ? lines[i] : null;
             SetAttribute(i == Selected ? Palette.Selected : Palette.Of(line?.Tone ?? Tone.Normal));
             Move(0, row);
             var text = line?.Text ?? "";
-            AddStr(text.Length >= width ? text[..width] : text.PadRight(width));
+            AddStr(text.Length > width ? Ellipsis(text, width) : text.PadRight(width));
             foreach (var mark in line?.Marks ?? [])
             {
-                // Drawn over the line, clipped to the view (one column a character, as above).
-                var end = Math.Min(width, mark.Start + mark.Length);
+                // Drawn over the line, clipped to the view and to the ellipsis (one column a character, as above).
+                var end = Math.Min(text.Length > width ? width - 1 : width, mark.Start + mark.Length);
                 if (mark.Start < end)
                 {
                     SetAttribute(Palette.Match);
@@ -78,6 +83,88 @@ internal sealed class LinesView : View
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> in <paramref name="width"/> columns ending in "…": cut after the last
+    /// whole word when that keeps most of the room, else mid-word (one long word, a hash).
+    /// </summary>
+    public static string Ellipsis(string text, int width)
+    {
+        if (text.Length <= width)
+        {
+            return text;
+        }
+
+        if (width < 2)
+        {
+            return text[..Math.Max(0, width)];
+        }
+
+        var room = width - 1;
+        var space = text.LastIndexOf(' ', room);
+        var cut = space >= room * 2 / 3 ? space : room;
+        return (text[..cut].TrimEnd() + "…").PadRight(width);
+    }
+
+    /// <summary>
+    /// Lines without a cursor broken at spaces to <paramref name="width"/>; a continuation keeps the
+    /// line's indent plus two columns.
+    /// </summary>
+    public static IReadOnlyList<StyledLine> Wrap(IReadOnlyList<StyledLine> lines, int width)
+    {
+        if (width < 10 || lines.All(l => l.Text.Length <= width))
+        {
+            return lines;
+        }
+
+        var result = new List<StyledLine>(lines.Count);
+        foreach (var line in lines)
+        {
+            if (line.Text.Length <= width)
+            {
+                result.Add(line);
+                continue;
+            }
+
+            var indent = new string(' ', Math.Min(width / 2, line.Text.Length - line.Text.TrimStart(' ').Length + 2));
+            var first = true;
+            var rest = line.Text;
+            while (rest.Length > 0)
+            {
+                var room = first ? width : width - indent.Length;
+                var piece = ViewModels.EventTables.Wrap(rest, room).First();
+                if (piece.Length == 0)
+                {
+                    // Only spaces before the break: cut the long word hard instead.
+                    piece = rest[..Math.Min(rest.Length, room)];
+                }
+
+                result.Add(new StyledLine(first ? piece : indent + piece, line.Tone));
+                rest = rest[Math.Min(rest.Length, piece.Length)..].TrimStart(' ');
+                first = false;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The lines as drawn: rows with a cursor as they are, other text wrapped to the width.</summary>
+    private IReadOnlyList<StyledLine> Drawn()
+    {
+        var width = Viewport.Width;
+        if (Selected is not null || width <= 0)
+        {
+            return _lines;
+        }
+
+        if (_wrapped is not { } w || !ReferenceEquals(w.From, _lines) || w.Width != width)
+        {
+            w = (_lines, width, Wrap(_lines, width));
+            _wrapped = w;
+        }
+
+        return w.Lines;
     }
 
     private void Clamp()
@@ -95,6 +182,6 @@ internal sealed class LinesView : View
             }
         }
 
-        Top = Math.Clamp(Top, 0, Math.Max(0, _lines.Count - (Selected is null ? height : 1)));
+        Top = Math.Clamp(Top, 0, Math.Max(0, Drawn().Count - (Selected is null ? height : 1)));
     }
 }
