@@ -69,10 +69,11 @@ internal static class DemoStory
         var zone = TimeZoneInfo.Local;
         await o.WriteLineAsync("Config changes and deploys on the demo host (ledger timeline --host mediabox --kind config-edit --kind deploy):");
         var page = await store.TimelineAsync(new TimelineQuery { Host = DemoHost, Kinds = ["config-edit", "deploy"], Limit = 30 }, ct);
-        await o.WriteLineAsync(TextTable.Header);
+        var table = TextTable.For(page, showHost: false, width: null);
+        await o.WriteLineAsync(table.Header);
         foreach (var e in page)
         {
-            await o.WriteLineAsync(TextTable.Row(e, zone));
+            await o.WriteLineAsync(table.Row(e, zone));
         }
 
         var newest = page.FirstOrDefault(e => e.Kind == "config-edit");

@@ -61,10 +61,8 @@ internal static class TimelineCommand
             {
                 await ctx.Out.WriteAsync('[');
             }
-            else
-            {
-                await ctx.Out.WriteLineAsync(TextTable.Header);
-            }
+
+            TextTable? table = null;
 
             int shown = 0;
             long? last = null;
@@ -75,6 +73,13 @@ internal static class TimelineCommand
                 var take = Math.Min(PageSize, wanted - shown);
                 var page = await store.TimelineAsync(query with { BeforeSeq = last ?? query.BeforeSeq, Limit = take + 1 }, ct);
                 more = page.Count > take;
+                if (!asJson && table is null && page.Count > 0)
+                {
+                    // Columns as wide as the first page needs; on a terminal the rows fit its width.
+                    table = TextTable.For(page, showHost: query.Host is null, ctx.IsTerminal ? Math.Max(40, Console.WindowWidth) : null);
+                    await ctx.Out.WriteLineAsync(table.Header);
+                }
+
                 foreach (var e in page.Take(take))
                 {
                     if (asJson)
@@ -83,7 +88,7 @@ internal static class TimelineCommand
                     }
                     else
                     {
-                        await ctx.Out.WriteLineAsync(TextTable.Row(e, zone));
+                        await ctx.Out.WriteLineAsync(table!.Row(e, zone));
                     }
 
                     shown++;

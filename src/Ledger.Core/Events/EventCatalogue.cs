@@ -42,6 +42,20 @@ public static class EventCatalogue
     /// <summary>The distinct kinds, in catalogue order.</summary>
     public static IReadOnlyList<string> Kinds { get; } = All.Select(d => d.Kind).Distinct().ToArray();
 
+    /// <summary>The width of <see cref="ShortKind"/>: every kind's short name fits it.</summary>
+    public const int ShortKindWidth = 11;
+
+    /// <summary>A kind as lists show it (the TUI, <c>ledger timeline</c>): snapshots by what they are of, so every kind fits <see cref="ShortKindWidth"/> columns; details name it in full.</summary>
+    public static string ShortKind(string kind) => kind switch
+    {
+        "container-snapshot" => "containers",
+        "storage-snapshot" => "storage",
+        "system-snapshot" => "system",
+        "gpu-snapshot" => "gpu",
+        "service-restart" => "restart",
+        _ => kind,
+    };
+
     public static EventDescriptor Describe(Type type) =>
         ByType.TryGetValue(type, out var d)
             ? d

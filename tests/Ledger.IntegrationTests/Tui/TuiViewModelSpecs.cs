@@ -220,10 +220,10 @@ public sealed class TuiViewModelSpecs : IClassFixture<DatabaseFixture>
         // Assert: one row per GPU / container / mount, columns aligned under their headings
         var text = (List<StyledLine> l) => l.Select(x => x.Text).ToList();
         text(gpuLines).ShouldContain("#  NAME                    UTIL    MEMORY MiB  TEMP   POWER   ENC/DEC PROCS");
-        text(gpuLines).ShouldContain("0  NVIDIA GeForce RTX 30~   45%     1234/6144  61 C  85.2 W   12%/30%     1");
+        text(gpuLines).ShouldContain("0  NVIDIA GeForce RTX 30…   45%     1234/6144  61 C  85.2 W   12%/30%     1");
         text(gpuLines).ShouldContain(l => l.Contains("pid 4242", StringComparison.Ordinal) && l.Contains("jellyfin-ffmpeg", StringComparison.Ordinal) && l.Contains("512 MiB", StringComparison.Ordinal));
         text(containerLines).ShouldContain("NAME               IMAGE                          STATE     HEALTH    RESTARTS");
-        text(containerLines).ShouldContain("jellyfin           docker.io/jellyfin/jellyfin:1~ running   healthy          3");
+        text(containerLines).ShouldContain("jellyfin           docker.io/jellyfin/jellyfin:1… running   healthy          3");
         containerLines.ShouldContain(l => l.Text.StartsWith("sonarr ", StringComparison.Ordinal) && l.Text.Contains("exited", StringComparison.Ordinal) && l.Tone == Tone.Bad);
         text(storageLines).ShouldContain(l => l.StartsWith("/                              hot      95.0 GiB  100.0 GiB   95%  ##########", StringComparison.Ordinal));
         storageLines.ShouldContain(l => l.Text.StartsWith("/mnt/media ", StringComparison.Ordinal) && l.Text.Contains("1.0 TiB", StringComparison.Ordinal) && l.Text.Contains("25%", StringComparison.Ordinal));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ledger.Core.Events;
 using Ledger.Core.Nix;
+using Ledger.Core.Text;
 
 namespace Ledger.Cli.Tui.ViewModels;
 
@@ -22,11 +23,11 @@ internal static class EventTables
             var memory = $"{Num(x.MemoryUsedMiB)}/{Num(x.MemoryTotalMiB)}";
             var tone = x.TemperatureC >= 85 ? Tone.Bad : Tone.Normal;
             yield return StyledLine.Of(
-                $"{x.Index,-2} {Fit(x.Name, 22),-22} {Pct(x.UtilizationGpuPercent),5} {memory,13} {Unit(x.TemperatureC, " C"),5} {Unit(x.PowerWatts, " W", "0.0"),7} {Pct(x.EncoderPercent) + "/" + Pct(x.DecoderPercent),9} {x.Processes.Count,5}",
+                $"{x.Index,-2} {Fitting.Cut(x.Name, 22),-22} {Pct(x.UtilizationGpuPercent),5} {memory,13} {Unit(x.TemperatureC, " C"),5} {Unit(x.PowerWatts, " W", "0.0"),7} {Pct(x.EncoderPercent) + "/" + Pct(x.DecoderPercent),9} {x.Processes.Count,5}",
                 tone);
             foreach (var p in x.Processes)
             {
-                yield return StyledLine.Of($"     pid {p.Pid,-8} {Fit(p.Name, 40),-40} {Unit(p.MemoryUsedMiB, " MiB"),10}", Tone.Dim);
+                yield return StyledLine.Of($"     pid {p.Pid,-8} {Fitting.Cut(p.Name, 40),-40} {Unit(p.MemoryUsedMiB, " MiB"),10}", Tone.Dim);
             }
         }
     }
@@ -39,7 +40,7 @@ internal static class EventTables
         foreach (var x in c.Containers.OrderBy(x => x.Name, StringComparer.Ordinal))
         {
             var tone = !IsRunning(x.State) || x.Health is "unhealthy" ? Tone.Bad : x.RestartCount > 0 ? Tone.Warn : Tone.Normal;
-            yield return StyledLine.Of($"{Fit(x.Name, 18),-18} {Fit(x.Image, 30),-30} {Fit(x.State, 9),-9} {Fit(x.Health ?? "-", 9),-9} {x.RestartCount,8}", tone);
+            yield return StyledLine.Of($"{Fitting.Cut(x.Name, 18),-18} {Fitting.Cut(x.Image, 30),-30} {Fitting.Cut(x.State, 9),-9} {Fitting.Cut(x.Health ?? "-", 9),-9} {x.RestartCount,8}", tone);
         }
     }
 
@@ -51,7 +52,7 @@ internal static class EventTables
             var percent = m.TotalBytes > 0 ? 100.0 * m.UsedBytes / m.TotalBytes : 0;
             var bar = new string('#', (int)Math.Round(percent / 10)).PadRight(10, '.');
             var tone = percent >= 90 ? Tone.Bad : percent >= 80 ? Tone.Warn : Tone.Normal;
-            yield return StyledLine.Of($"{Fit(m.Mount, 30),-30} {Fit(m.Tier ?? "-", 6),-6} {Size(m.UsedBytes),10} {Size(m.TotalBytes),10} {percent.ToString("0", Inv) + "%",5}  {bar}", tone);
+            yield return StyledLine.Of($"{Fitting.Cut(m.Mount, 30),-30} {Fitting.Cut(m.Tier ?? "-", 6),-6} {Size(m.UsedBytes),10} {Size(m.TotalBytes),10} {percent.ToString("0", Inv) + "%",5}  {bar}", tone);
         }
     }
 
@@ -134,7 +135,7 @@ internal static class EventTables
             var first = true;
             foreach (var line in StyledLine.Block(value).SelectMany(l => Wrap(l.Text, ValueWidth)))
             {
-                yield return StyledLine.Of($"  {(first ? Fit(key, 24) + ":" : ""),-25} {line}");
+                yield return StyledLine.Of($"  {(first ? Fitting.Cut(key, 24) + ":" : ""),-25} {line}");
                 first = false;
             }
         }
@@ -183,5 +184,4 @@ internal static class EventTables
 
     private static string Unit(double? v, string unit, string format = "0") => v is { } x ? x.ToString(format, Inv) + unit : "-";
 
-    private static string Fit(string s, int width) => s.Length <= width ? s : s[..(width - 1)] + "~";
 }

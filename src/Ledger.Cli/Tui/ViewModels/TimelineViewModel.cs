@@ -259,7 +259,7 @@ internal sealed class TimelineViewModel
     private string RowRest(TimelineEntry e)
     {
         var (_, host) = Layout();
-        return (host > 0 ? Fit(e.Host, host).PadRight(host) + " " : "") + $"{Fit(KindLabel(e.Kind), KindWidth),-11} {e.Title}";
+        return (host > 0 ? Fitting.Cut(e.Host, host).PadRight(host) + " " : "") + $"{EventCatalogue.ShortKind(e.Kind),-11} {e.Title}";
     }
 
     /// <summary>
@@ -275,8 +275,6 @@ internal sealed class TimelineViewModel
             return $"{"SEQ".PadLeft(seq)} {"TIME",-16} " + (host > 0 ? "HOST".PadRight(host) + " " : "") + $"{"KIND",-11} TITLE";
         }
     }
-
-    private const int KindWidth = 11;
 
     // Widths for one list of rows: rows are replaced, never changed, so the reference keys it.
     private (IReadOnlyList<TimelineEntry> Rows, int Seq, int Host)? _layout;
@@ -295,17 +293,6 @@ internal sealed class TimelineViewModel
 
         return (cached.Seq, cached.Host);
     }
-
-    /// <summary>A kind as the list shows it: the snapshots by what they are of, so every kind fits 11 columns (the details name it in full).</summary>
-    public static string KindLabel(string kind) => kind switch
-    {
-        "container-snapshot" => "containers",
-        "storage-snapshot" => "storage",
-        "system-snapshot" => "system",
-        "gpu-snapshot" => "gpu",
-        "service-restart" => "restart",
-        _ => kind,
-    };
 
     /// <summary>Colour by kind and outcome: failures red, passes green, deploys blue, restores magenta.</summary>
     public static Tone ToneOf(TimelineEntry e) => e.Type switch
@@ -333,5 +320,4 @@ internal sealed class TimelineViewModel
         _ => Tone.Normal,
     };
 
-    private static string Fit(string s, int width) => s.Length <= width ? s : s[..(width - 1)] + "~";
 }

@@ -1,4 +1,5 @@
 using Ledger.Cli.Tui.ViewModels;
+using Ledger.Core.Text;
 using Terminal.Gui.ViewBase;
 
 namespace Ledger.Cli.Tui.Views;
@@ -85,27 +86,8 @@ internal sealed class LinesView : View
         return true;
     }
 
-    /// <summary>
-    /// <paramref name="text"/> in <paramref name="width"/> columns ending in "…": cut after the last
-    /// whole word when that keeps most of the room, else mid-word (one long word, a hash).
-    /// </summary>
-    public static string Ellipsis(string text, int width)
-    {
-        if (text.Length <= width)
-        {
-            return text;
-        }
-
-        if (width < 2)
-        {
-            return text[..Math.Max(0, width)];
-        }
-
-        var room = width - 1;
-        var space = text.LastIndexOf(' ', room);
-        var cut = space >= room * 2 / 3 ? space : room;
-        return (text[..cut].TrimEnd() + "…").PadRight(width);
-    }
+    /// <summary><paramref name="text"/> in exactly <paramref name="width"/> columns, ending in "…" at a word boundary when it is longer (<see cref="Fitting.AtWord"/>).</summary>
+    public static string Ellipsis(string text, int width) => Fitting.AtWord(text, width).PadRight(width);
 
     /// <summary>
     /// Lines without a cursor broken at spaces to <paramref name="width"/>; a continuation keeps the
