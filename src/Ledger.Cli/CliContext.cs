@@ -44,6 +44,9 @@ internal sealed class CliContext
     /// <summary>Whether this process writes to a real terminal (progress bars, colours).</summary>
     public bool IsTerminal => ReferenceEquals(Ledger.Core.Text.InertWriter.Unwrap(Out), Console.Out) && !Console.IsOutputRedirected;
 
+    /// <summary>Where check results are printed: <see cref="Out"/>, with PASS/FAIL/ERROR coloured on a terminal (<see cref="Output.StatusColourWriter"/>).</summary>
+    public TextWriter StatusOut => Output.StatusColourWriter.Wanted(this) ? new Output.StatusColourWriter(Out, Ledger.Core.Text.InertWriter.Unwrap(Out)) : Out;
+
     public string Actor => ActorInfo.Resolve(Env, Environment.UserName);
 
     public string DefaultHost => LedgerHome.DefaultHost(Env);

@@ -24,7 +24,7 @@ internal static class DeployCommand
         {
             var ctx = context(r);
             await using var store = await ctx.OpenStoreAsync(ct);
-            var op = new OperationContext(store, scope.HostOf(r, ctx), ctx.Actor, ctx.Programs, Path.GetFullPath(r.GetValue(config) ?? Path.Combine(ctx.Home, "checks.json")), ctx.Out, ctx.Env);
+            var op = new OperationContext(store, scope.HostOf(r, ctx), ctx.Actor, ctx.Programs, Path.GetFullPath(r.GetValue(config) ?? Path.Combine(ctx.Home, "checks.json")), ctx.StatusOut, ctx.Env);
             var result = await new DeployEngine(op).RunAsync(
                 r.GetValue(scope.Repo)!,
                 new DeployRequest(r.GetValue(message)!, r.GetValue(action)!, r.GetValue(flake), r.GetValue(autoRollback), !r.GetValue(noValidate)),

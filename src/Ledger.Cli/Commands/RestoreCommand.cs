@@ -31,7 +31,7 @@ internal static class RestoreCommand
             var hostName = scope.HostOf(r, ctx);
             var repoPath = r.GetValue(scope.Repo)!;
             await using var store = await ctx.OpenStoreAsync(ct);
-            var op = new OperationContext(store, hostName, ctx.Actor, ctx.Programs, Path.GetFullPath(r.GetValue(config) ?? Path.Combine(ctx.Home, "checks.json")), ctx.Out, ctx.Env);
+            var op = new OperationContext(store, hostName, ctx.Actor, ctx.Programs, Path.GetFullPath(r.GetValue(config) ?? Path.Combine(ctx.Home, "checks.json")), ctx.StatusOut, ctx.Env);
             var engine = new RestoreEngine(op);
             if (r.GetValue(resume))
             {

@@ -43,7 +43,7 @@ internal static class ValidateCommand
 
             var hostName = scope.HostOf(r, ctx);
             await using var store = await ctx.OpenStoreAsync(ct);
-            var run = await Validator.RunAsync(store, checks, hostName, ctx.Actor, ctx.Programs, ConfigCommit.TryHead(r.GetValue(scope.Repo)!), r.GetValue(json) ? null : ctx.Out, ct);
+            var run = await Validator.RunAsync(store, checks, hostName, ctx.Actor, ctx.Programs, ConfigCommit.TryHead(r.GetValue(scope.Repo)!), r.GetValue(json) ? null : ctx.StatusOut, ct);
             if (r.GetValue(json))
             {
                 await run.Recorded.WriteJsonAsync(ctx.Out);
