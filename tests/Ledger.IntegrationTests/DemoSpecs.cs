@@ -31,6 +31,9 @@ public sealed class DemoSpecs : IClassFixture<DatabaseFixture>, IDisposable
         first.Out.ShouldContain("Try next:");
         first.Out.ShouldContain("FAIL   containers");
         first.Out.ShouldContain("4 of 5 checks passed");
+        first.Out.ShouldContain("are stand-ins in");
+        first.Out.ShouldMatch(@"gpu-snapshot \([^)]*\) \[stand-in\]");
+        first.Out.ShouldContain($"ledger tui --host mediabox --config {Path.Combine(_home.Path, "demo", "checks.json")}");
         first.Out.ShouldContain("Deployed");
         first.Out.ShouldContain("was ROLLED BACK");
         first.Out.ShouldContain("Restored ");
