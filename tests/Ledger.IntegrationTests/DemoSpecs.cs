@@ -31,7 +31,7 @@ public sealed class DemoSpecs : IClassFixture<DatabaseFixture>, IDisposable
         first.Out.ShouldContain("Try next:");
         first.Out.ShouldContain("FAIL   containers");
         first.Out.ShouldContain("4 of 5 checks passed");
-        first.Out.ShouldContain("are stand-ins in");
+        first.Out.ShouldContain("nvidia-smi, podman and nix are stand-ins that print");
         first.Out.ShouldMatch(@"gpu-snapshot \([^)]*\) \[stand-in\]");
         first.Out.ShouldContain($"ledger tui --host mediabox --config {Path.Combine(_home.Path, "demo", "checks.json")}");
         first.Out.ShouldContain("Deployed");

@@ -46,8 +46,9 @@ internal static class DemoStory
         // system are read from this machine, labelled as the demo host.
         var bin = Path.Combine(ctx.Home, "demo", "bin");
         var programs = Programs.In(DemoFakes.Install(bin));
-        await o.WriteLineAsync($"The demo host's nixos-rebuild, nvidia-smi, podman and nix are stand-ins in {bin}: they print recorded");
-        await o.WriteLineAsync("sample output (an NVIDIA L40S, three containers), not this machine's; storage and system are read from this machine.");
+        await o.WriteLineAsync("The demo host's nixos-rebuild, nvidia-smi, podman and nix are stand-ins that print");
+        await o.WriteLineAsync("recorded sample output (an NVIDIA L40S, three containers), not this machine's;");
+        await o.WriteLineAsync($"they are in {bin}. Storage and system are read from this machine.");
         var taken = await Snapshotter.TakeAsync(store, Snapshotter.Kinds, DemoHost, ctx.Actor, programs, [new MountSpec("/", "hot")], ct);
         await o.WriteLineAsync($"Snapshots: {string.Join(", ", taken.Recorded.Entries.Select(e => $"#{e.Seq} {e.Kind} ({e.Title}){(e.Kind is "gpu-snapshot" or "container-snapshot" ? " [stand-in]" : "")}"))}");
         await o.WriteLineAsync();

@@ -89,13 +89,14 @@ internal sealed partial class LedgerWindow
         var lines = new List<StyledLine> { new("ledger tui: what changed and why, and restore to an event.", Tone.Heading), new("") };
         foreach (var (action, keys, help) in _svc.Keys.Describe())
         {
-            lines.Add(StyledLine.Of($"  {string.Join(" ", keys),-16} {help}  ({KeyMap.NameOf(action)})"));
+            // A space is bound to page down: it is named, not left as a blank.
+            lines.Add(StyledLine.Of($"  {string.Join(" ", keys.Select(k => k == " " ? "Space" : k)),-16} {help}  ({KeyMap.NameOf(action)})"));
         }
 
+        // One line a paragraph: the screen wraps them to its width.
         lines.Add(new(""));
-        lines.Add(new("Filter: free text (marked in yellow) searches events; kind:config-edit, host:H,", Tone.Dim));
-        lines.Add(new("since:2026-01-01 and until:... narrow it. Rebind keys in $LEDGER_HOME/tui-keys.json,", Tone.Dim));
-        lines.Add(new("e.g. {\"restore\": [\"X\"]}. Esc or q goes back.", Tone.Dim));
+        lines.Add(new("Filter: free text (marked in yellow) searches events; kind:config-edit, host:H, since:2026-01-01 and until:... narrow it. Ctrl-U clears the prompt.", Tone.Dim));
+        lines.Add(new("Rebind keys in $LEDGER_HOME/tui-keys.json, e.g. {\"restore\": [\"X\"]}. Esc or q goes back.", Tone.Dim));
         return lines;
     }
 
