@@ -7,7 +7,8 @@ namespace Ledger.App.Recording;
 /// <summary>
 /// Follows the configuration repository: when HEAD moved since the last look (a commit made
 /// without the hook, a pull, a checkout), records the commits not recorded yet through the same
-/// import as <c>ledger import-git</c>. Looking costs one read of HEAD; importing only happens on a move.
+/// import as <c>ledger import-git</c>. Looking costs one read of HEAD; importing only happens on a
+/// move, and never while a deploy or restore holds the repository's lock.
 /// </summary>
 internal sealed class GitWatch(LedgerStore store, string repo, string host, string actor, ILogger log)
 {
@@ -18,6 +19,13 @@ internal sealed class GitWatch(LedgerStore store, string repo, string host, stri
     {
         // A Repository is not thread-safe and the repository may be replaced on disk: open it each time.
         using var reader = GitHistoryReader.Open(repo);
+        if (RepositoryLock.HeldBy(reader.GitDirectory) is not null)
+        {
+            // A deploy or restore is under way: its commit is recorded by it once its switch
+            // succeeded, or taken back; look again on the next run.
+            return null;
+        }
+
         var head = reader.Head;
         if (head is null || head == _seenHead)
         {

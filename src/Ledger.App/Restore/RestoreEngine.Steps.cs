@@ -64,16 +64,23 @@ internal sealed partial class RestoreEngine
                 return new RestoreStepResult.Stashed(repo.DirtyPaths().Count > 0 ? repo.Stash(stash.Message) : null);
             case RestoreAction.Commit commit:
                 // A crash between moving the branch and writing the journal leaves HEAD already at our commit.
+                // It becomes a config edit only once the switch succeeded (below): a failed restore
+                // takes it back and leaves no change doc behind.
                 var newCommit = repo.Head != journal.FromCommit && repo.TreeEqualsHead(journal.TargetCommit) && repo.IsAncestor(journal.FromCommit, repo.Head)
                     ? repo.Head
                     : repo.CommitTreeOf(journal.TargetCommit, commit.Message);
-                await RecordCommitAsync(repo, newCommit, ct);
                 return new RestoreStepResult.Committed(newCommit);
             case RestoreAction.Checkout:
-                repo.StageTreeOf(journal.TargetCommit);
+                repo.CheckoutHead();
                 return new RestoreStepResult.CheckedOut();
             case RestoreAction.Switch to:
-                return await SwitchAsync(repo, to, ct);
+                var switched = await SwitchAsync(repo, to, ct);
+                if (switched is RestoreStepResult.Switched { ExitCode: 0 } && journal.NewCommit is { } made)
+                {
+                    await RecordCommitAsync(repo, made, ct);
+                }
+
+                return switched;
             case RestoreAction.Validate validate:
                 return await ValidateAsync(validate.ChecksPath, journal.NewCommit, ct);
             case RestoreAction.Undo undo:
@@ -122,12 +129,12 @@ internal sealed partial class RestoreEngine
         return new RestoreStepResult.ValidationFailed([.. bad]);
     }
 
-    /// <summary>Puts the files back to HEAD, which the restore has not moved, and the changes it set aside back in place.</summary>
+    /// <summary>Takes the restore's commit back (branch, index and files to where they were) and the changes it set aside back in place.</summary>
     private static RestoreStepResult.Undone Undo(ConfigRepository repo, RestoreJournal journal, RestoreAction.Undo undo)
     {
-        repo.CheckoutHead();
+        repo.TakeBack(journal.NewCommit!, journal.FromCommit, $"ledger: restore {journal.RestoreId} failed at {undo.Step}; its commit is taken back");
         bool? unstashed = journal.StashCommit is { } stash ? repo.Unstash(stash) : null;
-        return new RestoreStepResult.Undone(undo.Step, undo.Error, repo.Head, unstashed);
+        return new RestoreStepResult.Undone(undo.Step, undo.Error, journal.FromCommit, unstashed);
     }
 
     private async Task<RestoreJournal> RecordStepAsync(ConfigRepository repo, RestoreAction.Record record, CancellationToken ct)

@@ -67,7 +67,7 @@ internal sealed partial class RestoreEngine
         await o.WriteLineAsync($"  target:     event #{plan.TargetSeq}; configuration from #{plan.TargetEventSeq} ({plan.TargetEventTitle})");
         await o.WriteLineAsync($"  commit:     {plan.TargetCommit} (now at {plan.FromCommit})");
         await o.WriteLineAsync($"  generation: {(plan.TargetGeneration is { } g ? g.ToString(System.Globalization.CultureInfo.InvariantCulture) : "not recorded")}");
-        await o.WriteLineAsync($"  via:        {(via == Generation ? "switch to the recorded generation" : "the target tree checked out, nixos-rebuild switch, then a commit of it")}");
+        await o.WriteLineAsync($"  via:        {(via == Generation ? "switch to the recorded generation" : "a new commit with the target tree, then nixos-rebuild switch")}");
         if (plan.AlreadyInEffect)
         {
             await o.WriteLineAsync("  files:      none: this configuration is already in effect.");

@@ -122,26 +122,29 @@ public sealed class ConfigRepository : IDisposable
     public void CheckoutHead() => _repo.Reset(ResetMode.Hard, _repo.Head.Tip);
 
     /// <summary>
-    /// Makes the index and the working tree equal <paramref name="sha"/>'s tree while HEAD stays
-    /// where it is: what a restore switches to before it commits anything (flakes read staged
-    /// files), so a failed switch leaves no commit behind. Idempotent.
+    /// Moves the branch from <paramref name="ownCommit"/> back to <paramref name="previous"/> and
+    /// makes the index and the working tree equal it: a failed restore takes back the commit it
+    /// made (never published, never recorded; the reflog keeps it). Nothing happens when HEAD is
+    /// no longer that commit (someone committed on top: then it stays, and is not ours to drop).
     /// </summary>
-    public void StageTreeOf(string sha)
+    public void TakeBack(string ownCommit, string previous, string reflogMessage)
     {
-        var target = Resolve(sha);
-        var gone = _repo.Index.Select(e => e.Path).Where(p => target.Tree[p] is null).ToList();
-        _repo.CheckoutPaths(target.Sha, ["*"], new CheckoutOptions { CheckoutModifiers = CheckoutModifiers.Force });
-        foreach (var path in gone)
+        if (_repo.Head.Tip?.Sha != ownCommit)
         {
-            var file = new FileInfo(Path.Combine(WorkingDirectory, path));
-            if (file.Exists || file.LinkTarget is not null)
-            {
-                file.Delete();
-            }
+            return;
         }
 
-        _repo.Index.Replace(target.Tree);
-        _repo.Index.Write();
+        var target = Resolve(previous);
+        if (_repo.Info.IsHeadDetached)
+        {
+            _repo.Refs.UpdateTarget(_repo.Refs.Head, target.Id, reflogMessage);
+        }
+        else
+        {
+            _repo.Refs.UpdateTarget(_repo.Refs[_repo.Head.CanonicalName], target.Id, reflogMessage);
+        }
+
+        CheckoutHead();
     }
 
     /// <summary>

@@ -14,14 +14,14 @@ internal static class RestoreCommand
         var scope = RepoTarget.Create();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and change nothing" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (needed without a terminal)" };
-        var via = new Option<string>("--via") { Description = "git: the target tree checked out, nixos-rebuild switch, then a new commit of it; generation: switch to the recorded generation", DefaultValueFactory = _ => RestoreEngine.Git };
+        var via = new Option<string>("--via") { Description = "git: a new commit with the target tree, then nixos-rebuild switch; generation: switch to the recorded generation", DefaultValueFactory = _ => RestoreEngine.Git };
         via.AcceptOnlyFromAmong(RestoreEngine.Git, RestoreEngine.Generation);
         var reason = new Option<string?>("--reason") { Description = "Why (goes into the commit message and the events)" };
         var stash = new Option<bool>("--stash") { Description = "Set uncommitted changes aside with git stash (recorded) instead of refusing" };
         var flake = new Option<string?>("--flake") { Description = "Flake attribute for nixos-rebuild, e.g. .#mediabox" };
         var noValidate = new Option<bool>("--no-validate") { Description = "Skip the validations after the switch" };
         var config = new Option<string?>("--config") { Description = "The checklist to validate with (default: $LEDGER_HOME/checks.json)" };
-        var command = new Command("restore", "Put the configuration back to its state at an event: plan, checkout, switch, new commit, validate, each step recorded")
+        var command = new Command("restore", "Put the configuration back to its state at an event: plan, new commit, switch, validate, each step recorded")
         {
             to, resume, scope.Repo, dryRun, yes, via, reason, stash, flake, noValidate, config, scope.Host,
         };

@@ -13,10 +13,10 @@ public abstract record RestoreAction
     /// <summary>Set local changes aside with <paramref name="Message"/>, if there are any.</summary>
     public sealed record Stash(string Message) : RestoreAction;
 
-    /// <summary>Make (or find, after a crash) the commit with the target tree on top of HEAD, and record it.</summary>
+    /// <summary>Make (or find, after a crash) the commit with the target tree on top of HEAD; it is recorded once the switch succeeds.</summary>
     public sealed record Commit(string Message) : RestoreAction;
 
-    /// <summary>Make the index and the working tree equal the target's tree; HEAD does not move.</summary>
+    /// <summary>Make the working tree equal HEAD's tree (the restore's commit).</summary>
     public sealed record Checkout : RestoreAction;
 
     /// <summary>Switch to <paramref name="ToGeneration"/> when set, else <c>nixos-rebuild switch</c> (with <paramref name="Flake"/>).</summary>
@@ -32,8 +32,9 @@ public abstract record RestoreAction
     public sealed record Record(string Step, string Detail, RestoreJournal Journal) : RestoreAction;
 
     /// <summary>
-    /// Put the index and the working tree back to HEAD (which the restore never moved) and the
-    /// changes it set aside back in place: the attempt stays in the ledger, not in git history.
+    /// Take the restore's own commit back (the branch returns to where it was, files and index
+    /// with it) and put the changes it set aside back in place: the attempt stays in the ledger,
+    /// not in git history.
     /// </summary>
     public sealed record Undo(string Step, string Error) : RestoreAction;
 

@@ -21,8 +21,8 @@ public static class RestoreDecider
         Committed c => Done(
             journal with { NewCommit = c.NewCommit },
             RestoreSteps.Commit,
-            $"new commit {EventCatalogue.ShortSha(c.NewCommit)} with the tree of {EventCatalogue.ShortSha(journal.TargetCommit)}"),
-        CheckedOut => Done(journal, RestoreSteps.Checkout, $"working tree and index now hold the tree of {EventCatalogue.ShortSha(journal.TargetCommit)} (not committed yet)"),
+            $"new commit {EventCatalogue.ShortSha(c.NewCommit)} with the tree of {EventCatalogue.ShortSha(journal.TargetCommit)} (recorded once the switch succeeds)"),
+        CheckedOut => Done(journal, RestoreSteps.Checkout, "working tree now equals the target tree"),
         Switched { ExitCode: 0 } s => Done(
             journal,
             RestoreSteps.Switch,
@@ -51,6 +51,11 @@ public static class RestoreDecider
             return new RestoreAction.Stash($"ledger restore {journal.RestoreId}: local changes set aside");
         }
 
+        if (!journal.Done(RestoreSteps.Commit))
+        {
+            return new RestoreAction.Commit(RestorePlan.CommitMessage(journal.TargetSeq, journal.Reason));
+        }
+
         if (!journal.Done(RestoreSteps.Checkout))
         {
             return new RestoreAction.Checkout();
@@ -60,11 +65,6 @@ public static class RestoreDecider
         {
             var generation = journal.Via == RestoreVia.Generation ? journal.TargetGeneration : null;
             return new RestoreAction.Switch(generation, journal.Flake);
-        }
-
-        if (!journal.Done(RestoreSteps.Commit))
-        {
-            return new RestoreAction.Commit(RestorePlan.CommitMessage(journal.TargetSeq, journal.Reason));
         }
 
         if (!journal.Done(RestoreSteps.Validate))
@@ -79,18 +79,18 @@ public static class RestoreDecider
 
     private static RestoreAction.Record Done(RestoreJournal journal, string step, string detail) => new(step, detail, journal.With(step));
 
-    /// <summary>A step failed: once the target's files are checked out, they are put back first (nothing has been committed yet).</summary>
+    /// <summary>A step failed: a restore that has made its commit takes it back first.</summary>
     private static RestoreAction Failure(RestoreJournal journal, string step, string error) =>
-        journal.Done(RestoreSteps.Checkout) && journal.NewCommit is null
-            ? new RestoreAction.Undo(step, error)
-            : Failed(journal, step, error, null, null);
+        journal.NewCommit is null
+            ? Failed(journal, step, error, null, null)
+            : new RestoreAction.Undo(step, error);
 
     private static RestoreAction.Fail Failed(RestoreJournal journal, string step, string error, string? undoneTo, bool? unstashed) => new(
         step,
         error,
         undoneTo,
         $"Restore {journal.RestoreId} failed at {step}: {error}"
-            + (undoneTo is null ? "" : $" Nothing was committed: the files are back at {EventCatalogue.ShortSha(undoneTo)}, as before the restore.")
+            + (undoneTo is null ? "" : $" Its commit was taken back: the repository is at {EventCatalogue.ShortSha(undoneTo)} again, as before the restore.")
             + (unstashed switch
             {
                 true => " Your local changes are back in the working tree.",

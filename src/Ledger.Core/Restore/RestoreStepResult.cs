@@ -30,8 +30,8 @@ public abstract record RestoreStepResult
     public sealed record ValidationFailed(IReadOnlyList<string> FailedChecks) : RestoreStepResult;
 
     /// <summary>
-    /// An <see cref="RestoreAction.Undo"/> ran: the files are back at <paramref name="UndoneTo"/>
-    /// (HEAD); <paramref name="Unstashed"/> says whether set-aside changes were put back (null: there were none).
+    /// An <see cref="RestoreAction.Undo"/> ran: the branch, index and files are back at
+    /// <paramref name="UndoneTo"/>; <paramref name="Unstashed"/> says whether set-aside changes were put back (null: there were none).
     /// </summary>
     public sealed record Undone(string Step, string Error, string UndoneTo, bool? Unstashed = null) : RestoreStepResult;
 }

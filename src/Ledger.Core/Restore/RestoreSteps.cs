@@ -2,8 +2,9 @@ namespace Ledger.Core.Restore;
 
 /// <summary>
 /// The steps of a restore, in order. Each completed step is an event and a journal entry. The
-/// target tree is checked out (staged, HEAD unmoved) and switched to before it is committed, so a
-/// restore whose switch fails leaves the repository's history as it was.
+/// restore's commit is made first (so the generation it builds names a clean commit) but is
+/// recorded as a config edit only once the switch succeeded; a failed switch takes it back, so the
+/// repository's history is as it was.
 /// </summary>
 public static class RestoreSteps
 {
@@ -14,5 +15,5 @@ public static class RestoreSteps
     public const string Switch = "switch";
     public const string Validate = "validate";
 
-    public static IReadOnlyList<string> All { get; } = [Lock, Stash, Checkout, Switch, Commit, Validate];
+    public static IReadOnlyList<string> All { get; } = [Lock, Stash, Commit, Checkout, Switch, Validate];
 }

@@ -7,7 +7,7 @@ namespace Ledger.Core.Tests.Restore;
 public class RestoreDeciderFailureSpecs
 {
     [Fact]
-    public void A_failed_switch_puts_the_files_back_with_the_last_line_of_its_output_as_the_error()
+    public void A_failed_switch_takes_the_commit_back_with_the_last_line_of_its_output_as_the_error()
     {
         // Arrange
         var result = new Switched("nixos-rebuild switch", 1, "building...\nerror: syntax error  \n\n", TimeSpan.FromSeconds(3), null);
@@ -36,10 +36,10 @@ public class RestoreDeciderFailureSpecs
     }
 
     [Fact]
-    public void A_failure_before_the_checkout_has_nothing_to_undo()
+    public void A_failure_before_any_commit_of_the_restore_has_nothing_to_undo()
     {
-        // Arrange: a journal read from disk whose checkout was never done.
-        var journal = After(RestoreSteps.Stash);
+        // Arrange: a journal that lost its commit (never written by Ledger, but read from disk).
+        var journal = After(RestoreSteps.Checkout) with { NewCommit = null };
 
         // Act
         var next = RestoreDecider.Next(journal, new SwitchCouldNotStart("no nixos-rebuild"));
@@ -49,7 +49,7 @@ public class RestoreDeciderFailureSpecs
     }
 
     [Fact]
-    public void After_the_undo_the_restore_fails_saying_nothing_was_committed_and_where_the_files_are()
+    public void After_the_undo_the_restore_fails_saying_its_commit_was_taken_back()
     {
         // Act
         var next = RestoreDecider.Next(After(RestoreSteps.Checkout), new Undone(RestoreSteps.Switch, "nixos-rebuild switch exited 1: boom", From));
@@ -59,7 +59,7 @@ public class RestoreDeciderFailureSpecs
             RestoreSteps.Switch,
             "nixos-rebuild switch exited 1: boom",
             From,
-            "Restore r20261127020000-abc123 failed at switch: nixos-rebuild switch exited 1: boom Nothing was committed: the files are back at 22222222, as before the restore."));
+            "Restore r20261127020000-abc123 failed at switch: nixos-rebuild switch exited 1: boom Its commit was taken back: the repository is at 22222222 again, as before the restore."));
     }
 
     [Theory]
@@ -78,7 +78,7 @@ public class RestoreDeciderFailureSpecs
     public void Failed_validations_end_the_restore_as_failed_naming_the_checks_and_undo_nothing()
     {
         // Act
-        var next = RestoreDecider.Next(After(RestoreSteps.Commit), new ValidationFailed(["disk", "gpu"]));
+        var next = RestoreDecider.Next(After(RestoreSteps.Switch), new ValidationFailed(["disk", "gpu"]));
 
         // Assert
         next.ShouldBe(new RestoreAction.Fail(

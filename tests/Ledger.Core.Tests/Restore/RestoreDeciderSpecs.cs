@@ -62,23 +62,9 @@ public class RestoreDeciderSpecs
     }
 
     [Fact]
-    public void After_the_stash_the_target_tree_is_checked_out_before_anything_is_committed()
+    public void After_the_stash_comes_the_commit_with_the_restore_message()
     {
-        // Act
-        var next = RestoreDecider.Next(After(RestoreSteps.Stash), last: null);
-        var record = RestoreDecider.Next(After(RestoreSteps.Stash), new CheckedOut()).ShouldBeOfType<RestoreAction.Record>();
-
-        // Assert
-        next.ShouldBe(new RestoreAction.Checkout());
-        record.Step.ShouldBe(RestoreSteps.Checkout);
-        record.Detail.ShouldBe("working tree and index now hold the tree of 11111111 (not committed yet)");
-        record.Journal.NewCommit.ShouldBeNull();
-    }
-
-    [Fact]
-    public void After_a_successful_switch_comes_the_commit_with_the_restore_message()
-    {
-        RestoreDecider.Next(After(RestoreSteps.Switch), last: null)
+        RestoreDecider.Next(After(RestoreSteps.Stash), last: null)
             .ShouldBe(new RestoreAction.Commit("Restore to event #12: GPU module is needed"));
     }
 
@@ -86,12 +72,25 @@ public class RestoreDeciderSpecs
     public void The_new_commit_goes_into_the_journal_with_the_step()
     {
         // Act
-        var record = RestoreDecider.Next(After(RestoreSteps.Switch), new Committed(NewCommit)).ShouldBeOfType<RestoreAction.Record>();
+        var record = RestoreDecider.Next(After(RestoreSteps.Stash), new Committed(NewCommit)).ShouldBeOfType<RestoreAction.Record>();
 
         // Assert
         record.Step.ShouldBe(RestoreSteps.Commit);
-        record.Detail.ShouldBe("new commit 33333333 with the tree of 11111111");
+        record.Detail.ShouldBe("new commit 33333333 with the tree of 11111111 (recorded once the switch succeeds)");
         record.Journal.NewCommit.ShouldBe(NewCommit);
+    }
+
+    [Fact]
+    public void After_the_commit_the_working_tree_is_checked_out_and_journaled()
+    {
+        // Act
+        var next = RestoreDecider.Next(After(RestoreSteps.Commit), last: null);
+        var record = RestoreDecider.Next(After(RestoreSteps.Commit), new CheckedOut()).ShouldBeOfType<RestoreAction.Record>();
+
+        // Assert
+        next.ShouldBe(new RestoreAction.Checkout());
+        record.Step.ShouldBe(RestoreSteps.Checkout);
+        record.Detail.ShouldBe("working tree now equals the target tree");
     }
 
     [Fact]
@@ -131,16 +130,16 @@ public class RestoreDeciderSpecs
     }
 
     [Fact]
-    public void After_the_commit_the_journaled_checklist_is_run()
+    public void After_the_switch_the_journaled_checklist_is_run()
     {
-        RestoreDecider.Next(After(RestoreSteps.Commit), last: null).ShouldBe(new RestoreAction.Validate("/etc/ledger/checks.json"));
+        RestoreDecider.Next(After(RestoreSteps.Switch), last: null).ShouldBe(new RestoreAction.Validate("/etc/ledger/checks.json"));
     }
 
     [Fact]
     public void A_restore_asked_not_to_validate_journals_the_skip_without_running_anything()
     {
         // Act
-        var record = RestoreDecider.Next(After(RestoreSteps.Commit) with { Validate = false }, last: null).ShouldBeOfType<RestoreAction.Record>();
+        var record = RestoreDecider.Next(After(RestoreSteps.Switch) with { Validate = false }, last: null).ShouldBeOfType<RestoreAction.Record>();
 
         // Assert
         record.Step.ShouldBe(RestoreSteps.Validate);
@@ -150,7 +149,7 @@ public class RestoreDeciderSpecs
     [Fact]
     public void A_restore_without_a_checklist_path_journals_that_it_was_not_validated()
     {
-        var record = RestoreDecider.Next(After(RestoreSteps.Commit) with { ChecksPath = null }, last: null).ShouldBeOfType<RestoreAction.Record>();
+        var record = RestoreDecider.Next(After(RestoreSteps.Switch) with { ChecksPath = null }, last: null).ShouldBeOfType<RestoreAction.Record>();
 
         record.Detail.ShouldBe("no checklist at : not validated");
     }
@@ -158,7 +157,7 @@ public class RestoreDeciderSpecs
     [Fact]
     public void A_checklist_that_is_gone_is_journaled_as_not_validated()
     {
-        var record = RestoreDecider.Next(After(RestoreSteps.Commit), new ChecklistMissing()).ShouldBeOfType<RestoreAction.Record>();
+        var record = RestoreDecider.Next(After(RestoreSteps.Switch), new ChecklistMissing()).ShouldBeOfType<RestoreAction.Record>();
 
         record.Detail.ShouldBe("no checklist at /etc/ledger/checks.json: not validated");
     }
@@ -167,7 +166,7 @@ public class RestoreDeciderSpecs
     public void Passed_validations_are_journaled_as_the_last_step()
     {
         // Act
-        var record = RestoreDecider.Next(After(RestoreSteps.Commit), new ValidationPassed()).ShouldBeOfType<RestoreAction.Record>();
+        var record = RestoreDecider.Next(After(RestoreSteps.Switch), new ValidationPassed()).ShouldBeOfType<RestoreAction.Record>();
 
         // Assert
         record.Detail.ShouldBe("validations passed");
@@ -185,7 +184,7 @@ public class RestoreDeciderSpecs
     public void A_whole_restore_journals_every_step_in_order_and_completes()
     {
         // Arrange
-        RestoreStepResult[] results = [new Locked(false), new Stashed(null), new CheckedOut(), new Switched("nixos-rebuild switch", 0, "", TimeSpan.Zero, 42), new Committed(NewCommit), new ValidationPassed()];
+        RestoreStepResult[] results = [new Locked(false), new Stashed(null), new Committed(NewCommit), new CheckedOut(), new Switched("nixos-rebuild switch", 0, "", TimeSpan.Zero, 42), new ValidationPassed()];
         var journal = Fresh;
         var recorded = new List<string>();
 
@@ -205,10 +204,10 @@ public class RestoreDeciderSpecs
 
     [Theory]
     [InlineData("lock", typeof(RestoreAction.Stash))]
-    [InlineData("stash", typeof(RestoreAction.Checkout))]
+    [InlineData("stash", typeof(RestoreAction.Commit))]
+    [InlineData("commit", typeof(RestoreAction.Checkout))]
     [InlineData("checkout", typeof(RestoreAction.Switch))]
-    [InlineData("switch", typeof(RestoreAction.Commit))]
-    [InlineData("commit", typeof(RestoreAction.Validate))]
+    [InlineData("switch", typeof(RestoreAction.Validate))]
     [InlineData("validate", typeof(RestoreAction.Complete))]
     public void A_restore_killed_after_a_step_resumes_with_the_step_after_it(string step, Type expected)
     {

@@ -182,11 +182,12 @@ public sealed class RestoreSpecs : IClassFixture<DatabaseFixture>, IDisposable
 
         run.ExitCode.ShouldBe(1, run.Out + run.Err);
         Calls().ShouldBe(["switch"]);
-        _repo.Head().ShouldBe(head, "no restore commit and no undo commit: the attempt lives in the ledger, not in git history");
+        _repo.Head().ShouldBe(head, "the restore's commit is taken back and no undo commit is made: the attempt lives in the ledger, not in git history");
         _repo.Git("status", "--porcelain").ShouldBeEmpty();
         File.Exists(Path.Combine(_repo.Path, "gpu.nix")).ShouldBeFalse("a file of the target that HEAD lacks is gone again");
         File.Exists(Path.Combine(_repo.Path, "media.nix")).ShouldBeFalse();
-        run.Out.ShouldContain("Nothing was committed: the files are back at");
+        _repo.Git("reflog", "-1", "--format=%gs").ShouldContain("failed at switch; its commit is taken back");
+        run.Out.ShouldContain("Its commit was taken back: the repository is at");
         (await _db.Store.TimelineAsync(new TimelineQuery { Host = "fail-host", Kinds = ["config-edit"], Limit = null })).Count.ShouldBe(edits);
         var events = await _db.Store.TimelineAsync(new TimelineQuery { Host = "fail-host", Kinds = ["restore"], Limit = null });
         events.ShouldNotContain(e => e.Type == "restore_completed");
