@@ -12,7 +12,7 @@ namespace Ledger.App.Rendering;
 /// The Liquid templates of projections/, embedded in the binary; <c>--templates DIR</c> puts a file of
 /// the same name in DIR in place of the embedded one. Models reach templates with camelCase member
 /// names; output is not HTML-encoded (the templates write Markdown): recorded text goes through
-/// the filters md, md_line, code and html (<see cref="RenderText"/>), and line endings are LF.
+/// the filters md, md_line, code and html (<see cref="RenderText"/>), counts through plural, and line endings are LF.
 /// </summary>
 internal sealed class Templates
 {
