@@ -52,6 +52,31 @@ public class ReportArithmeticSpecs
     }
 
     [Fact]
+    public void Issue_20_one_reading_or_readings_less_than_a_day_apart_give_no_projection()
+    {
+        var at = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var one = StorageTrend.GrowthPerDay(100, at, 100, at);
+        var hours = StorageTrend.GrowthPerDay(100, at, 400, at.AddHours(23));
+
+        one.ShouldBeNull();
+        hours.ShouldBeNull();
+        StorageTrend.DaysToFullText(one, StorageTrend.DaysToFull(1000, one)).ShouldBe("n/a");
+        StorageTrend.GrowthPerDay(100, at, 400, at.AddDays(1)).ShouldBe(300);
+    }
+
+    [Theory]
+    [InlineData(144269d, "> 1 year")]
+    [InlineData(366d, "> 1 year")]
+    [InlineData(365d, "365")]
+    [InlineData(3d, "3")]
+    [InlineData(null, "not filling")]
+    public void Issue_20_days_to_full_beyond_a_year_read_more_than_a_year(double? days, string text)
+    {
+        StorageTrend.DaysToFullText(10, days).ShouldBe(text);
+    }
+
+    [Fact]
     public void The_95th_percentile_is_the_nearest_rank_like_percentile_disc()
     {
         var values = Enumerable.Range(1, 20).Select(i => (double)i).Reverse();

@@ -12,7 +12,7 @@ namespace Ledger.App.Rendering;
 /// The Liquid templates of projections/, embedded in the binary; <c>--templates DIR</c> puts a file of
 /// the same name in DIR in place of the embedded one. Models reach templates with camelCase member
 /// names; output is not HTML-encoded (the templates write Markdown): recorded text goes through
-/// the filters md, md_line, code and html (<see cref="RenderText"/>), and line endings are LF.
+/// the filters md, md_line, code and html (<see cref="RenderText"/>), counts through plural, and line endings are LF.
 /// </summary>
 internal sealed class Templates
 {
@@ -42,6 +42,9 @@ internal sealed class Templates
         _options.Filters.AddFilter("md_line", (input, _, _) => new StringValue(RenderText.MarkdownLine(input.ToStringValue())));
         _options.Filters.AddFilter("code", (input, _, _) => new StringValue(RenderText.MarkdownCode(input.ToStringValue())));
         _options.Filters.AddFilter("html", (input, _, _) => new StringValue(RenderText.Html(input.ToStringValue())));
+        // {{ n | plural: "change" }} -> "1 change", "2 changes" (Plural.Of; a second argument is an irregular plural).
+        _options.Filters.AddFilter("plural", (input, args, _) =>
+            new StringValue(Plural.Of((long)input.ToNumberValue(), args.At(0).ToStringValue(), args.Count > 1 ? args.At(1).ToStringValue() : null)));
         _options.Filters.AddFilter("indent", (input, args, _) =>
             new StringValue(RenderText.IndentContinuation(input.ToStringValue(), (int)args.At(0).ToNumberValue())));
     }

@@ -1,9 +1,9 @@
 using System.Globalization;
-using Ledger.App.Analysis;
 using Ledger.App.ChangeDocs;
 using Ledger.Core.Events;
 using Ledger.Core.Nix;
 using Ledger.Core.Reports;
+using Ledger.Core.Text;
 using Ledger.Store;
 using Ledger.Store.Projections;
 
@@ -19,9 +19,19 @@ internal static class MonthlyReportBuilder
     public const int StaleBackupDays = 7;
     public const int FullSoonDays = 30;
 
+    /// <summary>The least height of a mount's storage chart, as a share of its size.</summary>
+    private const double StorageChartSpan = 0.05;
+
+    /// <summary>The most rows a table of the report shows; longer lists are given whole in an appendix.</summary>
+    public const int TopRows = 20;
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static async Task<MonthlyReportModel> BuildAsync(LedgerStore store, string host, ReportMonth month, TimeZoneInfo zone, string docsLink, bool charts, CancellationToken ct)
+    public static Task<MonthlyReportModel> BuildAsync(LedgerStore store, string host, ReportMonth month, TimeZoneInfo zone, string docsLink, bool charts, CancellationToken ct) =>
+        BuildAsync(store, host, month, zone, _ => docsLink, charts, ct);
+
+    /// <param name="docsLink">The link prefix of the change docs, given the repositories of the month's changes (most changes first).</param>
+    public static async Task<MonthlyReportModel> BuildAsync(LedgerStore store, string host, ReportMonth month, TimeZoneInfo zone, Func<IReadOnlyList<string>, string> docsLink, bool charts, CancellationToken ct)
     {
         var from = month.Start(zone);
         var to = month.End(zone);
@@ -39,12 +49,14 @@ internal static class MonthlyReportBuilder
         }
 
         var names = ChangeDocBuilder.Names(changes, zone);
+        var repos = changes.GroupBy(c => c.Commit.Repo, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).ToArray();
+        var link = changes.Count == 0 ? "" : docsLink(repos);
         var reportChanges = changes.Select((c, i) => new ReportChange(
             c.Seq,
             ChangeDocBuilder.LocalDate(c.CommittedAt, zone),
             EventCatalogue.ShortSha(c.Commit.Sha),
             c.Subject,
-            docsLink + names[i],
+            link + names[i],
             ChangeDocBuilder.ValidationStatus(c),
             c.Commit.Author,
             c.Commit.Files.Count)).ToArray();
@@ -61,9 +73,9 @@ internal static class MonthlyReportBuilder
             .ToArray();
         var restores = await stats.RestoresAsync(host, from, to, ct);
         var checks = await stats.ChecksAsync(host, from, to, ct);
-        var alerts = await stats.AlertsAsync(host, from, to, ct);
-        var flapping = Flapping.Detect(await stats.AlertTransitionsAsync(host, from, to, ct), Flapping.DefaultWindow);
-        var open = await stats.OpenAlertsAsync(host, to, ct);
+        var transitions = await stats.AlertTransitionsAsync(host, from, to, ct);
+        var pairing = AlertOccurrences.Pair(await stats.OpenAlertsAsync(host, from, ct), transitions);
+        var flapping = Flapping.Detect(transitions, Flapping.DefaultWindow);
         var gpus = await stats.GpusAsync(host, from, to, ct);
         var containers = await stats.ContainersAsync(host, from, to, ct);
         var mounts = await stats.MountsAsync(host, from, to, ct);
@@ -89,7 +101,13 @@ internal static class MonthlyReportBuilder
             deploys.Select(d => new ReportDeploy(d.Seq, Time(d.At, zone), d.DeployId, EventCatalogue.ShortSha(d.Commit), d.Action, ChangeDocBuilder.Outcome(d.Outcome), d.Validated, d.Generation?.ToString(Inv) ?? "-", packagesOf.GetValueOrDefault(d.Seq, "-"))).ToArray(),
             deploys.GroupBy(d => ChangeDocBuilder.Outcome(d.Outcome)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new OutcomeCount(g.Key, g.LongCount())).ToArray(),
             restores.Select(r => new ReportRestore(r.Seq, Time(r.At, zone), r.RestoreId, r.TargetSeq, EventCatalogue.ShortSha(r.TargetCommit), r.Via, r.Automatic, r.Result, r.Reason ?? "")).ToArray(),
-            now.Rollbacks);
+            now.Rollbacks,
+            []);
+        reportDeploys = reportDeploys with
+        {
+            // The deploys to review first: failed and rolled back, then the newest; shown in time order.
+            Shown = reportDeploys.Deploys.Select((d, i) => (d, i)).OrderBy(x => x.d.Outcome == "succeeded" ? 1 : 0).ThenByDescending(x => x.i).Take(TopRows).OrderBy(x => x.i).Select(x => x.d).ToArray(),
+        };
 
         var checkRows = checks.Select(c => new ReportCheck(c.Check, c.CheckKind, c.Runs, c.Passed, c.Failed, c.Errors, Rate(c.Passed, c.Runs), c.LastProblem ?? "")).ToArray();
         var validations = new ReportValidations(
@@ -101,13 +119,7 @@ internal static class MonthlyReportBuilder
             checkRows);
 
         var alertSeries = activity.FirstOrDefault(s => s.Name == "alerts")?.Values ?? new double?[month.Days];
-        var reportAlerts = new ReportAlerts(
-            now.AlertsFired,
-            await AlertRowsAsync(store, alerts, ct),
-            flapping.Select(f => new ReportFlapping(f.AlertName, f.Cycles)).ToArray(),
-            open.Select(o => new ReportOpenAlert(o.AlertName, o.Severity ?? "-", Time(o.Since, zone), o.Fingerprint)).ToArray(),
-            $"{Flapping.DefaultMinCycles} or more fire-and-resolve cycles of one alert within {Flapping.DefaultWindow.TotalMinutes.ToString(Inv)} minutes",
-            now.AlertsFired == 0 ? "" : Sparkline.Render(alertSeries.Select(v => v ?? 0).Select(v => (double?)v).ToArray(), 0));
+        var reportAlerts = await AlertSection.BuildAsync(store, pairing, flapping, alertSeries, zone, ct);
 
         var gpuSeries = gpuDaily.Count > 0 ? gpuDaily[0].Values : [];
         var reportGpu = new ReportGpu(
@@ -131,11 +143,12 @@ internal static class MonthlyReportBuilder
                 Bytes(m.EndUsed),
                 Bytes(m.PeakUsed),
                 Bytes(m.TotalBytes),
-                growth is { } g ? (g >= 0 ? "+" : "-") + Bytes((long)Math.Abs(g)) + "/day" : "n/a (one reading)",
-                days is { } d ? d.ToString("0", Inv) : growth is null ? "n/a" : "not filling",
+                growth is { } g ? (g >= 0 ? "+" : "-") + Bytes((long)Math.Abs(g)) + "/day" : m.Readings == 1 ? "n/a (one reading)" : "n/a (readings less than a day apart)",
+                StorageTrend.DaysToFullText(growth, days),
                 growth,
                 days,
-                Sparkline.Render(series)));
+                Sparkline.Render(series),
+                m.Readings));
         }).ToArray();
         var tiers = reportMounts
             .GroupBy(x => x.Tier ?? "untiered")
@@ -152,15 +165,16 @@ internal static class MonthlyReportBuilder
 
         var notValidated = reportChanges.Where(c => c.Validation == "not validated").ToArray();
         var fullSoon = reportMounts.Where(m => m.Mount.DaysToFullValue is { } d && d <= FullSoonDays).Select(m => m.Mount.Mount).ToArray();
+        var noTrend = reportMounts.Where(m => m.Mount.GrowthBytesPerDay is null).Select(m => m.Mount.Mount).ToArray();
         var checklist = new[]
         {
-            Item(notValidated.Length == 0, changes.Count == 0 ? "No config changes to review." : notValidated.Length == 0 ? $"All {changes.Count} changes are validated." : $"Validate or annotate {notValidated.Length} of {changes.Count} changes: {string.Join(", ", notValidated.Take(10).Select(c => c.ShortSha))}{(notValidated.Length > 10 ? ", ..." : "")}."),
-            Item(now.Rollbacks == 0 && now.DeploysFailed == 0, now.Rollbacks + now.DeploysFailed == 0 ? "No failed or rolled-back deploys." : $"Review {now.DeploysFailed} failed and {now.Rollbacks} rolled-back deploys."),
+            Item(notValidated.Length == 0, changes.Count == 0 ? "No config changes to review." : notValidated.Length == 0 ? $"All {Plural.Of(changes.Count, "change")} are validated." : $"Validate or annotate {notValidated.Length} of {Plural.Of(changes.Count, "change")}: {string.Join(", ", notValidated.Take(10).Select(c => c.ShortSha))}{(notValidated.Length > 10 ? ", ..." : "")}."),
+            Item(now.Rollbacks == 0 && now.DeploysFailed == 0, now.Rollbacks + now.DeploysFailed == 0 ? "No failed or rolled-back deploys." : $"Review {FailedAndRolledBack(now.DeploysFailed, now.Rollbacks)}."),
             Item(validations.Failing.Count == 0, validations.Failing.Count == 0 ? "No validation check failed." : $"Fix or adjust the failing checks: {string.Join(", ", validations.Failing.Select(c => c.Check))}."),
-            Item(open.Count == 0, open.Count == 0 ? "No alert is still open." : $"Close or silence {open.Count} open alerts: {string.Join(", ", open.Select(o => o.AlertName).Distinct())}."),
+            Item(reportAlerts.OpenCount == 0, reportAlerts.OpenCount == 0 ? "No alert is still open." : $"Close or silence {Plural.Of(reportAlerts.OpenCount, "open alert")}: {string.Join(", ", reportAlerts.Open.Select(o => o.Count == 1 ? o.Name : $"{o.Name} ({o.Count.ToString(Inv)})"))}."),
             Item(flapping.Count == 0, flapping.Count == 0 ? "No flapping alerts." : $"Tune the thresholds of flapping alerts (likely false positives): {string.Join(", ", flapping.Select(f => f.AlertName))}."),
-            Item(fullSoon.Length == 0, fullSoon.Length == 0 ? $"No mount is projected to fill within {FullSoonDays} days." : $"Free space or grow: {string.Join(", ", fullSoon)} projected full within {FullSoonDays} days."),
-            Item(backups.Count > 0 && backupSection.Stale == 0, backups.Count == 0 ? "No backups recorded: decide what should be backed up (ledger backup PATH)." : backupSection.Stale == 0 ? "Every backed-up path has a backup from the last 7 days." : $"Refresh {backupSection.Stale} stale backups (older than {StaleBackupDays} days at month end)."),
+            StorageItem(reportMounts.Length, fullSoon, noTrend),
+            Item(backups.Count > 0 && backupSection.Stale == 0, backups.Count == 0 ? "No backups recorded: decide what should be backed up (ledger backup PATH)." : backupSection.Stale == 0 ? $"Every backed-up path has a backup from the last {StaleBackupDays} days." : $"Refresh {Plural.Of(backupSection.Stale, "stale backup")} (older than {StaleBackupDays} days at month end)."),
             Item(false, "Test-restore one backup (ledger restore-file PATH --to /tmp/check)."),
             Item(false, "Reviewed by: ____________  on: ____________"),
         };
@@ -169,8 +183,32 @@ internal static class MonthlyReportBuilder
             ? new ReportCharts(
                 SvgChart.Bars("Config changes and alerts per day", month, activity),
                 SvgChart.Lines("GPU utilisation, daily mean (%)", month, gpuDaily, 0, 100, v => v.ToString("0", Inv)),
-                SvgChart.Lines("Storage used, daily peak", month, storageDaily, 0, null, v => Bytes((long)v)))
+                string.Concat(mounts.OrderBy(m => TierOrder(m.Tier ?? "untiered")).ThenBy(m => m.Tier, StringComparer.Ordinal).ThenBy(m => m.Mount, StringComparer.Ordinal)
+                    .Select(m => (m, Series: storageDaily.FirstOrDefault(s => s.Name == m.Mount)))
+                    .Where(x => x.Series is not null)
+                    .Select(x => SvgChart.Small($"{x.m.Mount}: used, daily peak (size {Bytes(x.m.TotalBytes)})", month, x.Series!, x.m.TotalBytes * StorageChartSpan, v => Bytes((long)v)))))
             : new ReportCharts("", "", "");
+
+        var contents = new List<ReportSection>
+        {
+            new("Summary", "summary"), new("Changes", "changes"), new("Deploys, rollbacks and restores", "deploys-rollbacks-and-restores"),
+            new("Validations", "validations"), new("Alerts", "alerts"), new("GPU", "gpu"), new("Containers", "containers"),
+            new("Storage", "storage"), new("Backups", "backups"), new("Review checklist", "review-checklist"),
+        };
+        if (reportChanges.Length > TopRows)
+        {
+            contents.Add(new("All changes", "appendix-all-changes"));
+        }
+
+        if (reportDeploys.Deploys.Count > TopRows)
+        {
+            contents.Add(new("All deploys", "appendix-all-deploys"));
+        }
+
+        if (packages.Length > TopRows)
+        {
+            contents.Add(new("All package versions", "appendix-all-package-versions"));
+        }
 
         return new MonthlyReportModel(
             host,
@@ -181,9 +219,11 @@ internal static class MonthlyReportBuilder
             Time(to, zone),
             summary,
             reportChanges,
+            reportChanges.TakeLast(TopRows).ToArray(),
             inputs,
             reportDeploys,
             packages,
+            packages.OrderByDescending(p => p.Switches).ThenBy(p => p.Name, StringComparer.Ordinal).Take(TopRows).ToArray(),
             validations,
             reportAlerts,
             reportGpu,
@@ -191,7 +231,35 @@ internal static class MonthlyReportBuilder
             tiers,
             backupSection,
             checklist,
-            chartSet);
+            chartSet,
+            TopRows,
+            contents);
+    }
+
+    private static string FailedAndRolledBack(long failed, long rolledBack) =>
+        failed == 0 ? $"{Plural.Of(rolledBack, "rolled-back deploy")}" : rolledBack == 0 ? $"{Plural.Of(failed, "failed deploy")}" : $"{failed.ToString(Inv)} failed and {rolledBack.ToString(Inv)} rolled-back deploys";
+
+    /// <summary>Ticked only when every mount has a trend and none fills soon: no claim from a single reading.</summary>
+    private static ChecklistItem StorageItem(int mounts, string[] fullSoon, string[] noTrend)
+    {
+        if (fullSoon.Length > 0)
+        {
+            return Item(false, $"Free space or grow: {string.Join(", ", fullSoon)} projected full within {FullSoonDays} days.");
+        }
+
+        if (mounts == 0)
+        {
+            return Item(false, "No storage snapshots this month: nothing to project (ledger snapshot storage).");
+        }
+
+        if (noTrend.Length == mounts)
+        {
+            return Item(false, $"Not enough storage readings to project (need {StorageTrend.NeedsReadings}).");
+        }
+
+        return noTrend.Length > 0
+            ? Item(false, $"No other mount is projected to fill within {FullSoonDays} days; not enough readings to project {string.Join(", ", noTrend)} (need {StorageTrend.NeedsReadings}).")
+            : Item(true, $"No mount is projected to fill within {FullSoonDays} days.");
     }
 
     private static SummaryRow Row(string label, long current, long previous)
@@ -234,27 +302,5 @@ internal static class MonthlyReportBuilder
         }
 
         return u == 0 ? $"{bytes.ToString(Inv)} B" : $"{v.ToString("0.0", Inv)} {units[u]}";
-    }
-
-    /// <summary>One row per alert name, with the top suspect of its last firing this month (the analysis of <c>ledger why</c>).</summary>
-    private static async Task<ReportAlert[]> AlertRowsAsync(LedgerStore store, IReadOnlyList<AlertStat> alerts, CancellationToken ct)
-    {
-        var rows = new List<ReportAlert>();
-        foreach (var a in alerts)
-        {
-            var row = new ReportAlert(a.AlertName, a.Fired, a.Resolved, Duration(a.MeanSecondsToResolve), a.MeanSecondsToResolve);
-            if (a.LastFiredSeq is { } seq)
-            {
-                var why = await IncidentAnalysis.ForEventAsync(store, seq, null, IncidentAnalysis.DefaultWindow, 1, ct);
-                if (why.Suspects is [var top, ..])
-                {
-                    row = row with { TopSuspect = $"#{top.Seq} {top.Title}: {top.Reasons[0]}", TopSuspectSeq = top.Seq };
-                }
-            }
-
-            rows.Add(row);
-        }
-
-        return [.. rows];
     }
 }

@@ -3,13 +3,15 @@ using Ledger.App.Rendering;
 using Ledger.Core.Events;
 using Ledger.Core.Text;
 using Markdig;
+using Markdig.Extensions.AutoIdentifiers;
 
 namespace Ledger.App.Reports;
 
 /// <summary>Renders the monthly report's model: Markdown and HTML through the templates, or JSON.</summary>
 internal static class ReportRenderer
 {
-    public static readonly MarkdownPipeline Html = new MarkdownPipelineBuilder().UsePipeTables().UseTaskLists().UseAutoIdentifiers().Build();
+    // GitHub's heading ids, so the table of contents' links work in the HTML and on GitHub alike.
+    public static readonly MarkdownPipeline Html = new MarkdownPipelineBuilder().UsePipeTables().UseTaskLists().UseAutoIdentifiers(AutoIdentifierOptions.GitHub).Build();
 
     /// <summary>The report in one format: Markdown from the template, HTML from that Markdown through Markdig, or the model as JSON.</summary>
     public static string Render(Templates templates, MonthlyReportModel model, string format)

@@ -16,7 +16,7 @@ internal static class ReportCommand
         var format = new Option<string>("--format", "-f") { Description = "md, html or json", DefaultValueFactory = _ => "md" };
         format.AcceptOnlyFromAmong("md", "html", "json");
         var output = new Option<string?>("--out", "-o") { Description = "File to write (default: standard output); a folder (existing, or ending in /) gets HOST-YYYY-MM.FORMAT inside it" };
-        var docs = new Option<string?>("--docs") { Description = "Folder of the change docs the report links to (default: the report's own folder)" };
+        var docs = new Option<string?>("--docs") { Description = "Folder of the change docs the report links to (default: the first that holds docs written by ledger docs: the report's folder, a docs folder beside it, docs/ in the changes' repository)" };
         var templates = CommonOptions.Templates();
         var monthly = new Command("monthly", "The monthly review of one host: changes, deploys, validations, alerts, GPU, containers, storage, backups, checklist")
         {
@@ -38,10 +38,16 @@ internal static class ReportCommand
             }
 
             var reportDir = file is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(file)!;
-            var docsDir = r.GetValue(docs) is { } d ? Path.GetFullPath(d) : reportDir;
+            var givenDocs = r.GetValue(docs) is { } d ? Path.GetFullPath(d) : null;
+            string? docsDir = null;
+            string DocsLink(IReadOnlyList<string> repos)
+            {
+                docsDir = givenDocs ?? ReportDocs.DefaultFolder(reportDir, repos);
+                return ReportRenderer.DocsLink(reportDir, docsDir);
+            }
 
             await using var store = await ctx.OpenStoreAsync(ct);
-            var model = await MonthlyReportBuilder.BuildAsync(store, h, m, tz, ReportRenderer.DocsLink(reportDir, docsDir), fmt == "html", ct);
+            var model = await MonthlyReportBuilder.BuildAsync(store, h, m, tz, DocsLink, fmt == "html", ct);
             var text = ReportRenderer.Render(set, model, fmt);
             if (file is null)
             {
@@ -59,6 +65,11 @@ internal static class ReportCommand
                     throw new LedgerException($"Cannot write {file}: {e.Message}");
                 }
                 await ctx.Out.WriteLineAsync($"Wrote the {fmt} report of {h} for {m} to {file}.");
+            }
+
+            if (docsDir is not null && fmt != "json" && !ReportDocs.HoldsDocs(docsDir))
+            {
+                await ctx.Err.WriteLineAsync($"ledger: the report links to change docs in {docsDir}, which holds none yet: write them with 'ledger docs --out {docsDir}', or say where they are with --docs DIR.");
             }
 
             return ExitCodes.Success;

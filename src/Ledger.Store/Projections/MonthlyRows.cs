@@ -25,10 +25,6 @@ public sealed record RestoreStat(string RestoreId, long Seq, DateTimeOffset At, 
 
 public sealed record CheckStat(string Check, string CheckKind, long Runs, long Passed, long Failed, long Errors, string? LastProblem);
 
-public sealed record AlertStat(string AlertName, long Fired, long Resolved, double? MeanSecondsToResolve, long? LastFiredSeq = null);
-
-public sealed record OpenAlert(string AlertName, string Fingerprint, string? Severity, DateTimeOffset Since);
-
 public sealed record GpuStat(
     int Index,
     string Name,
@@ -56,7 +52,8 @@ public sealed record MountStat(
     long EndUsed,
     long EndAvailable,
     long TotalBytes,
-    long PeakUsed);
+    long PeakUsed,
+    long Readings);
 
 public sealed record BackupStat(string Path, DateTimeOffset At, long Seq, string Sha256, long SizeBytes, long InPeriod);
 

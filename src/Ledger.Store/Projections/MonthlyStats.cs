@@ -111,53 +111,45 @@ public sealed class MonthlyStats
             r => new CheckStat(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6)),
             ct);
 
-    /// <summary>Per alert name: firings and resolves in the period, and the mean time from start to resolve.</summary>
-    public Task<IReadOnlyList<AlertStat>> AlertsAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
-        QueryAsync(
-            $"""
-            select data->>'alertName',
-                   count(*) filter (where type = 'alert_fired'),
-                   count(*) filter (where type = 'alert_resolved'),
-                   avg(extract(epoch from ((data->>'endsAt')::timestamptz - (data->>'startsAt')::timestamptz))) filter (where type = 'alert_resolved'),
-                   max(seq_id) filter (where type = 'alert_fired')
-            from {S}.mt_events
-            where type in ('alert_fired', 'alert_resolved') and data->>'host' = @host and timestamp >= @from and timestamp < @to
-            group by 1 order by 2 desc, 1
-            """,
-            host, from, to, null,
-            r => new AlertStat(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? null : (double)r.GetDecimal(3), r.IsDBNull(4) ? null : r.GetInt64(4)),
-            ct);
-
-    /// <summary>Every firing and resolve of the period (a few columns each), for flapping detection.</summary>
+    /// <summary>
+    /// Every firing and resolution recorded in the period (a few columns each), ordered by time,
+    /// for <see cref="AlertOccurrences.Pair"/>: a firing is at its <c>startsAt</c>, a resolution
+    /// at its <c>endsAt</c>.
+    /// </summary>
     public Task<IReadOnlyList<AlertTransition>> AlertTransitionsAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
-            select data->>'fingerprint', data->>'alertName',
-                   case when type = 'alert_fired' then (data->>'startsAt')::timestamptz else (data->>'endsAt')::timestamptz end,
-                   type = 'alert_fired'
-            from {S}.mt_events
-            where type in ('alert_fired', 'alert_resolved') and data->>'host' = @host and timestamp >= @from and timestamp < @to
-            order by seq_id
+            select fingerprint, name, at, firing, severity, seq_id from ({AlertTransitionRows}
+              and timestamp >= @from and timestamp < @to) t
+            order by at, not firing, seq_id
             """,
             host, from, to, null,
-            r => new AlertTransition(r.GetString(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetBoolean(3)),
+            ReadTransition,
             ct);
 
-    /// <summary>Alerts whose last event before <paramref name="to"/> is a firing.</summary>
-    public Task<IReadOnlyList<OpenAlert>> OpenAlertsAsync(string host, DateTimeOffset to, CancellationToken ct = default) =>
+    /// <summary>
+    /// The firings still open at <paramref name="at"/>: per alert fingerprint, every firing recorded
+    /// before it that no later resolution of that fingerprint ended (the rule of
+    /// <see cref="AlertOccurrences.Pair"/>; a firing and a resolution at the same instant count as
+    /// fired, then resolved). Oldest first.
+    /// </summary>
+    /// <remarks>
+    /// Keyed by fingerprint, not by stream: a firing and its resolution are stored in two streams
+    /// (<see cref="Ledger.Core.Events.StreamKeys.AlertOccurrence"/>), so a firing's own stream never
+    /// ends in a resolution.
+    /// </remarks>
+    public Task<IReadOnlyList<AlertTransition>> OpenAlertsAsync(string host, DateTimeOffset at, CancellationToken ct = default) =>
         QueryAsync(
             $"""
-            select name, fingerprint, severity, since from (
-              select distinct on (stream_id) type, data->>'alertName' as name, data->>'fingerprint' as fingerprint,
-                     data->>'severity' as severity, (data->>'startsAt')::timestamptz as since
-              from {S}.mt_events
-              where type in ('alert_fired', 'alert_resolved') and data->>'host' = @host and timestamp < @to
-              order by stream_id, seq_id desc) last
-            where type = 'alert_fired'
-            order by since, name
+            with t as ({AlertTransitionRows} and timestamp < @to),
+            ended as (select fingerprint, max(at) as at from t where not firing group by fingerprint)
+            select t.fingerprint, t.name, t.at, t.firing, t.severity, t.seq_id
+            from t left join ended e on e.fingerprint = t.fingerprint
+            where t.firing and (e.at is null or t.at > e.at)
+            order by t.at, t.seq_id
             """,
-            host, to, to, null,
-            r => new OpenAlert(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetFieldValue<DateTimeOffset>(3)),
+            host, at, at, null,
+            ReadTransition,
             ct);
 
     /// <summary>Per GPU: utilisation percentiles, encoder and decoder use, peak memory, temperature and power.</summary>
@@ -208,14 +200,14 @@ public sealed class MonthlyStats
                 r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)),
             ct);
 
-    /// <summary>Per mount: its latest tier, the first and last snapshot's time and used bytes, the last available and total bytes, and the peak used.</summary>
+    /// <summary>Per mount: its latest tier, the first and last snapshot's time and used bytes, the last available and total bytes, the peak used and the number of readings.</summary>
     public Task<IReadOnlyList<MountStat>> MountsAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
             select mount, (array_agg(tier order by seq_id desc))[1],
                    min(timestamp), (array_agg(used order by seq_id))[1],
                    max(timestamp), (array_agg(used order by seq_id desc))[1], (array_agg(available order by seq_id desc))[1],
-                   (array_agg(total order by seq_id desc))[1], max(used)
+                   (array_agg(total order by seq_id desc))[1], max(used), count(*)
             from (
               select e.seq_id, e.timestamp, x->>'mount' as mount, x->>'tier' as tier, (x->>'usedBytes')::bigint as used,
                      (x->>'availableBytes')::bigint as available, (x->>'totalBytes')::bigint as total
@@ -224,7 +216,7 @@ public sealed class MonthlyStats
             group by mount order by mount
             """,
             host, from, to, null,
-            r => new MountStat(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetInt64(3), r.GetFieldValue<DateTimeOffset>(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8)),
+            r => new MountStat(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetInt64(3), r.GetFieldValue<DateTimeOffset>(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9)),
             ct);
 
     /// <summary>The last backup of every path taken before <paramref name="to"/>, and how many were taken in the period.</summary>
@@ -334,6 +326,19 @@ public sealed class MonthlyStats
 
         return rows;
     }
+
+    /// <summary>The host's alert firings and resolutions as transitions; the caller adds the period to its WHERE.</summary>
+    private static readonly string AlertTransitionRows =
+        $"""
+        select data->>'fingerprint' as fingerprint, data->>'alertName' as name,
+               case when type = 'alert_fired' then (data->>'startsAt')::timestamptz else (data->>'endsAt')::timestamptz end as at,
+               type = 'alert_fired' as firing, data->>'severity' as severity, seq_id
+        from {S}.mt_events
+        where type in ('alert_fired', 'alert_resolved') and data->>'host' = @host
+        """;
+
+    private static AlertTransition ReadTransition(NpgsqlDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetBoolean(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetInt64(5));
 
     private static double? D(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
 }
