@@ -13,7 +13,8 @@
 let
   root = ../.;
 
-  # What the build reads: the five projects, the files they embed and the files at the root that they import.
+  # What the build reads: the six projects, the unit tests (doCheck), the files they embed and the
+  # files at the root that they import.
   # bin/ and obj/ of a local build are left out, so a dirty checkout builds like a clean one.
   kept = [
     "src/Ledger.Core"
@@ -22,6 +23,7 @@ let
     "src/Ledger.App"
     "src/Ledger.Cli"
     "src/Ledger.Hook"
+    "tests/Ledger.Core.Tests"
     "projections"
     "demo"
     "Directory.Build.props"
@@ -75,6 +77,12 @@ buildDotnetModule {
   ];
   nugetDeps = ./deps.json;
 
+  # The unit tests (pure: no database, git or network), run by `dotnet test` in the check phase.
+  # The integration tests need PostgreSQL, podman, Prometheus and git repositories; CI runs them
+  # (.ci/run), and the VM test (nix/tests/vm.nix) runs the whole service.
+  testProjectFile = "tests/Ledger.Core.Tests/Ledger.Core.Tests.csproj";
+  doCheck = true;
+
   dotnet-sdk = dotnetCorePackages.sdk_10_0;
   dotnet-runtime =
     if usesAspNetCore then dotnetCorePackages.aspnetcore_10_0 else dotnetCorePackages.runtime_10_0;
@@ -113,12 +121,21 @@ buildDotnetModule {
     ])
   ];
 
-  # The tests need PostgreSQL, git repositories and fake programs; CI runs them (.ci/run).
-  doCheck = false;
-
   meta = {
     description = "Event-sourced audit ledger for NixOS servers: config edits, validations, snapshots, deploys";
     mainProgram = "ledger";
+    longDescription = ''
+      Ledger records every change to a NixOS server (commits to the configuration repository,
+      deploys, rollbacks, validations, GPU, container and storage snapshots, Alertmanager alerts)
+      as events in PostgreSQL, writes change docs and a monthly review from them, and restores
+      the configuration to a known-good event from a terminal UI.
+    '';
+    # The project is not published under a public address yet: set homepage when it is.
+    license = lib.licenses.mit;
+    sourceProvenance = [
+      lib.sourceTypes.fromSource
+      lib.sourceTypes.binaryBytecode # the NuGet packages of deps.json
+    ];
     # deps.json holds the packages of these two (nix/update-deps.py restores for both RIDs).
     platforms = [
       "x86_64-linux"

@@ -6,15 +6,16 @@
 
 How it works, without Nix:
 
-1. Copy src/Ledger.{Core,Store,Capture,Cli} (without bin/ and obj/) and the files at the root
-   that the build reads (Directory.*.props, global.json, .editorconfig, nuget.config) to a
-   temporary folder, so the working tree's obj/ is left alone.
-2. `dotnet restore src/Ledger.Cli --runtime RID` there, once per RID that the flake builds
-   (linux-x64, linux-arm64), as buildDotnetModule restores with --runtime. The NuGet global
-   packages folder (~/.nuget/packages, or $NUGET_PACKAGES) is used, so already restored packages
-   are not downloaded again.
+1. Copy the projects the package builds and tests (src/Ledger.{Core,Store,Capture,App,Cli,Hook}
+   and tests/Ledger.Core.Tests, the unit tests doCheck runs; without bin/ and obj/) and the files
+   at the root that the build reads (Directory.*.props, global.json, .editorconfig, nuget.config)
+   to a temporary folder, so the working tree's obj/ is left alone.
+2. `dotnet restore PROJECT --runtime RID` there for Ledger.Cli, Ledger.Hook and Ledger.Core.Tests,
+   once per RID that the flake builds (linux-x64, linux-arm64), as buildDotnetModule restores
+   with --runtime. The NuGet global packages folder (~/.nuget/packages, or $NUGET_PACKAGES) is
+   used, so already restored packages are not downloaded again.
 3. Read the lock data NuGet wrote, obj/project.assets.json: every "libraries" entry of type
-   "package" is a package of the Ledger.Cli closure. Packs the SDK downloads for itself
+   "package" is a package of the closure. Packs the SDK downloads for itself
    ("downloadDependencies": app hosts, runtime packs) are not listed: Nix's dotnet-sdk ships them.
 4. For each package, take the .nupkg from the global packages folder, check its SHA-512 against
    the .nupkg.sha512 that NuGet stored when it verified the download, and write its SHA-256 as an
@@ -39,7 +40,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECTS = ["Ledger.Core", "Ledger.Store", "Ledger.Capture", "Ledger.Cli"]
+PROJECTS = ["src/Ledger.Core", "src/Ledger.Store", "src/Ledger.Capture", "src/Ledger.App", "src/Ledger.Cli", "src/Ledger.Hook", "tests/Ledger.Core.Tests"]
+# What buildDotnetModule restores: projectFile and testProjectFile of nix/package.nix.
+RESTORED = ["src/Ledger.Cli", "src/Ledger.Hook", "tests/Ledger.Core.Tests"]
 ROOT_FILES = ["Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig", "nuget.config", "NuGet.Config"]
 RIDS = ["linux-x64", "linux-arm64"]
 NUGET_ORG = "https://api.nuget.org/v3/index.json"
@@ -53,19 +56,20 @@ def packages_folder() -> Path:
 def copy_sources(dest: Path) -> None:
     ignore = shutil.ignore_patterns("bin", "obj")
     for project in PROJECTS:
-        shutil.copytree(ROOT / "src" / project, dest / "src" / project, ignore=ignore)
+        shutil.copytree(ROOT / project, dest / project, ignore=ignore)
     for name in ROOT_FILES:
         if (ROOT / name).is_file():
             shutil.copy2(ROOT / name, dest / name)
 
 
-def restore(tree: Path, rid: str) -> dict:
-    project = tree / "src" / "Ledger.Cli" / "Ledger.Cli.csproj"
-    command = ["dotnet", "restore", str(project), "--runtime", rid, "-p:SelfContained=false", "-p:NuGetAudit=false", "-nologo", "-verbosity:quiet"]
+def restore(tree: Path, project: str, rid: str) -> dict:
+    folder = tree / project
+    csproj = folder / f"{Path(project).name}.csproj"
+    command = ["dotnet", "restore", str(csproj), "--runtime", rid, "-p:SelfContained=false", "-p:NuGetAudit=false", "-p:PublishHook=false", "-nologo", "-verbosity:quiet"]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
-        sys.exit(f"update-deps: dotnet restore --runtime {rid} failed:\n{result.stdout}{result.stderr}")
-    with open(tree / "src" / "Ledger.Cli" / "obj" / "project.assets.json", encoding="utf-8") as f:
+        sys.exit(f"update-deps: dotnet restore {project} --runtime {rid} failed:\n{result.stdout}{result.stderr}")
+    with open(folder / "obj" / "project.assets.json", encoding="utf-8") as f:
         return json.load(f)
 
 
@@ -109,7 +113,8 @@ def generate() -> tuple[str, int]:
         tree = Path(tmp)
         copy_sources(tree)
         for rid in RIDS:
-            found.update(closure(restore(tree, rid)))
+            for project in RESTORED:
+                found.update(closure(restore(tree, project, rid)))
     entries = [entry(packages, name, version) for (name, version) in found.values()]
     entries.sort(key=lambda e: (e["pname"].lower(), e["version"]))
     return json.dumps(entries, indent=2) + "\n", len(entries)
