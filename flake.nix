@@ -1,9 +1,10 @@
-# Ledger as a flake: the package, the NixOS module and a development shell.
+# Ledger as a flake: the package, the NixOS module, checks and a development shell.
 # How to use it from a NixOS configuration: docs/nixos.md.
 {
   description = "Ledger: an event-sourced audit ledger for NixOS servers";
 
-  # .NET 10 (dotnetCorePackages.sdk_10_0) is needed; point it at your system's nixpkgs with
+  # .NET 10 (dotnetCorePackages.sdk_10_0) is needed; flake.lock pins a nixos-unstable that has
+  # it. Point it at your system's nixpkgs with
   #   inputs.ledger.inputs.nixpkgs.follows = "nixpkgs";
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
 
@@ -30,6 +31,26 @@
           services.ledger.package = lib.mkDefault self.packages.${pkgs.stdenv.hostPlatform.system}.default;
         };
       nixosModules.ledger = self.nixosModules.default;
+
+      # nix flake check: the package builds (its unit tests run in doCheck), the module evaluates
+      # with nixpkgs' lib (nix/tests/module-eval.nix, as the test suite and CI do) and the VM test
+      # boots a machine with services.ledger (nix/tests/vm.nix; x86_64-linux with KVM).
+      checks = forAllSystems (
+        pkgs:
+        let
+          inherit (pkgs.stdenv.hostPlatform) system;
+        in
+        {
+          package = self.packages.${system}.default;
+          module-eval = import ./nix/tests/module-check.nix { inherit pkgs; };
+        }
+        // nixpkgs.lib.optionalAttrs (system == "x86_64-linux") {
+          vm = import ./nix/tests/vm.nix {
+            inherit pkgs;
+            module = self.nixosModules.default;
+          };
+        }
+      );
 
       devShells = forAllSystems (pkgs: {
         default = pkgs.mkShell {

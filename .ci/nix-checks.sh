@@ -3,6 +3,8 @@
 #   1. every .nix file parses (nix-instantiate --parse: syntax and undefined variables);
 #   2. nix/checks-to-json.nix, applied to nix/tests/checks-sample.nix, gives a checklist that
 #      `ledger validate --parse-only` accepts, listing the checks in the expected order.
+#   3. nix/module.nix and the flake's module check evaluate with nixpkgs' lib (../shared/nixpkgs-lib);
+#   4. nix/deps.json is up to date (nix/update-deps.py --check).
 # Needs the solution built (it runs ledger with --no-build). Called by .ci/run after the format step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,3 +49,32 @@ if parsed != expected:
     sys.exit(f"ledger listed {parsed}, expected {expected}")
 print(f"ok  ledger accepted all {len(parsed)} checks of the sample, in order")
 PY
+
+echo "-- evaluate nix/module.nix and flake.nix with nixpkgs' lib (issue 21)"
+lib="${LEDGER_NIXPKGS_LIB:-}"
+if [ -z "$lib" ]; then
+  dir=$(pwd)
+  while [ "$dir" != / ]; do
+    if [ -f "$dir/shared/nixpkgs-lib/lib/default.nix" ]; then lib="$dir/shared/nixpkgs-lib/lib"; break; fi
+    dir=$(dirname "$dir")
+  done
+fi
+if [ -n "$lib" ] && [ -f "$lib/default.nix" ]; then
+  nix-instantiate --eval --strict --json nix/tests/module-eval.nix --arg lib "import $lib" \
+    --arg configuration '{ services.ledger.enable = true; services.ledger.webhook.enable = true; }' > "$work/module.json"
+  python3 - "$work/module.json" <<'PY'
+import json, sys
+result = json.load(open(sys.argv[1]))
+if result["failedAssertions"] or result["warnings"]:
+    sys.exit(f"module: {result['failedAssertions']} {result['warnings']}")
+print("ok  the module evaluates: " + ", ".join(sorted(result["services"])))
+PY
+  nix-instantiate --eval --strict --json -E "let lib = import $lib; pkgs = { inherit lib; writeText = builtins.toFile; runCommand = n: a: s: a; }; in (import ./nix/tests/module-check.nix { inherit pkgs; }).facts" \
+    | python3 -c 'import json, sys; print("".join("ok  " + l + "\n" for l in json.load(sys.stdin).splitlines()), end="")'
+  echo "   (the test suite's NixModuleEvalSpecs and NixFlakeSpecs evaluate many more cases)"
+else
+  echo "skip: nixpkgs' lib is not at ../shared/nixpkgs-lib/lib (set LEDGER_NIXPKGS_LIB); the module evaluation tests skip too"
+fi
+
+echo "-- nix/deps.json lists every NuGet package of the package build and its unit tests"
+python3 nix/update-deps.py --check

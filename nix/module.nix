@@ -16,11 +16,14 @@
   config,
   lib,
   pkgs,
+  utils,
   ...
 }:
 let
   inherit (lib)
     literalExpression
+    literalMD
+    mkDefault
     mkEnableOption
     mkIf
     mkOption
@@ -32,11 +35,36 @@ let
 
   cfg = config.services.ledger;
 
+  # Values that end up in unit files, tmpfiles and the hook, checked here so that a typo fails
+  # the evaluation naming the option instead of producing a broken unit.
+  hostNameType = types.strMatching "[A-Za-z0-9][A-Za-z0-9._-]{0,62}" // {
+    description = "host name (letters, digits, '.', '_', '-'; at most 63 characters)";
+  };
+  userNameType = types.strMatching "[a-z_][a-z0-9_-]{0,30}[$]?" // {
+    description = "user name";
+  };
+  timeSpanType =
+    types.strMatching "([0-9]+(\\.[0-9]+)? *(us|usec|ms|msec|s|sec|second|seconds|m|min|minute|minutes|h|hr|hour|hours|d|day|days|w|week|weeks|M|month|months|y|year|years)? *)+"
+    // {
+      description = "systemd time span (e.g. 15min, 1h, 1h 30min)";
+    };
+  # A secret file: an absolute path outside the Nix store, given as a string (a Nix path would
+  # be copied into the world-readable store).
+  secretFileType = types.externalPath;
+  folderType = types.externalPath;
+
   checksToJson = import ./checks-to-json.nix;
 
   stateDir = "/var/lib/ledger";
   localDb = cfg.database.createLocally;
-  localConnectionString = "Host=/run/postgresql;Username=ledger;Database=ledger";
+  # Two roles in the local database: `ledger` owns the tables and is used only by
+  # ledger-db-setup (schema creation and upgrades, the append-only guards, the grants);
+  # `ledger_app` is what the units, root and `users` log in as: it may read and append events
+  # and seal, but not update, delete or switch off the guard triggers (docs/operations.md,
+  # "Append-only").
+  ownerRole = "ledger";
+  appRole = "ledger_app";
+  localConnectionString = role: "Host=/run/postgresql;Username=${role};Database=ledger";
 
   # The `ledger` the units run. With database.connectionStringFile the connection string arrives
   # as the systemd credential "db" (LoadCredential) and is read here, at run time.
@@ -58,7 +86,7 @@ let
     + (
       if localDb then
         ''
-          export LEDGER_DB="''${LEDGER_DB:-${localConnectionString}}"
+          export LEDGER_DB="''${LEDGER_DB:-${localConnectionString appRole}}"
         ''
       else
         ''
@@ -98,9 +126,15 @@ let
   # The daemon's settings: the snapshot timers and the git hook do what its own schedules would
   # (the daemon runs as ledger, without the GPU devices or root's podman, and libgit2 refuses a
   # repository owned by another user), so those are off unless webhook.settings turns them on.
-  serveFile = pkgs.writeText "ledger-serve.json" (
-    builtins.toJSON (
-      lib.recursiveUpdate {
+  jsonFormat = pkgs.formats.json { };
+
+  # The Grafana token reaches the daemon as the systemd credential "grafana-token"; serve.json
+  # names where systemd puts it, never the token or the secret file's own path.
+  grafanaTokenFile = cfg.webhook.settings.grafana.tokenFile or null;
+  credentialPath = name: "/run/credentials/ledger.service/${name}";
+  serveSettings = lib.filterAttrsRecursive (_: v: v != null) (
+    lib.recursiveUpdate cfg.webhook.settings (
+      {
         repo = cfg.repoPath;
         intervals = {
           gpu = 0;
@@ -108,10 +142,15 @@ let
           storage = 0;
           system = 0;
           git = 0;
-        };
-      } cfg.webhook.settings
+        }
+        // cfg.webhook.settings.intervals;
+      }
+      // optionalAttrs (grafanaTokenFile != null) {
+        grafana.tokenFile = credentialPath "grafana-token";
+      }
     )
   );
+  serveFile = jsonFormat.generate "ledger-serve.json" serveSettings;
 
   storageFile = pkgs.writeText "ledger-storage.json" (
     builtins.toJSON {
@@ -126,18 +165,20 @@ let
   # carries the marker of `ledger init --hooks`, so either may replace the other's hook.
   # With the daemon enabled the hook asks it first (POST /record/commit): it records the commit in
   # milliseconds. Any other answer (daemon stopped, database down) runs the command as before.
+  hostPort = address: port: if lib.hasInfix ":" address then "[${address}]:${toString port}" else "${address}:${toString port}";
+  listen = hostPort cfg.webhook.address cfg.webhook.port;
   daemonUrl =
     let
-      a = cfg.webhook.listenAddress;
+      a = cfg.webhook.address;
       local =
-        if lib.hasPrefix "0.0.0.0:" a then
-          "127.0.0.1:" + lib.removePrefix "0.0.0.0:" a
-        else if lib.hasPrefix "[::]:" a then
-          "[::1]:" + lib.removePrefix "[::]:" a
+        if a == "0.0.0.0" then
+          "127.0.0.1"
+        else if a == "::" then
+          "::1"
         else
           a;
     in
-    "http://${local}/record/commit";
+    "http://${hostPort local cfg.webhook.port}/record/commit";
   askDaemon = lib.optionalString cfg.webhook.enable ''
     top=$(git rev-parse --show-toplevel)
     sha=$(git rev-parse HEAD)
@@ -160,14 +201,17 @@ let
     exit 0
   '';
 
-  # Hardening shared by every unit. .NET's JIT writes code and then runs it, so
-  # MemoryDenyWriteExecute stays off.
-  hardening = {
+  # Hardening shared by every unit, as nixpkgs' grafana and jellyfin modules do it; every value at
+  # mkDefault, so a configuration relaxes one without mkForce. .NET's JIT writes code and then
+  # runs it, so MemoryDenyWriteExecute stays off; ProcSubset stays off because system snapshots
+  # read /proc/loadavg, /proc/meminfo and /proc/stat.
+  hardening = lib.mapAttrs (_: mkDefault) {
     DynamicUser = false; # a fixed `ledger` user: peer authentication and file ownership need it
     NoNewPrivileges = true;
     PrivateTmp = true;
     ProtectSystem = "strict";
     ProtectHome = "read-only"; # storage snapshots measure mounts under /home too
+    ProtectProc = "invisible";
     ProtectKernelTunables = true;
     ProtectKernelModules = true;
     ProtectKernelLogs = true;
@@ -177,8 +221,14 @@ let
     RestrictNamespaces = true;
     RestrictRealtime = true;
     RestrictSUIDSGID = true;
+    RemoveIPC = true;
     LockPersonality = true;
     SystemCallArchitectures = "native";
+    SystemCallFilter = [
+      "@system-service"
+      "~@privileged"
+    ];
+    SystemCallErrorNumber = "EPERM";
     RestrictAddressFamilies = [
       "AF_UNIX"
       "AF_INET"
@@ -189,24 +239,39 @@ let
     UMask = "0007";
   };
 
-  # Units that need no privilege run as the ledger user.
+  # Units that need no privilege run as the ledger user, with no capability and no device.
   asLedger = hardening // {
     User = "ledger";
     Group = "ledger";
     StateDirectory = "ledger";
     StateDirectoryMode = "0750";
-    CapabilityBoundingSet = "";
-    PrivateDevices = true;
+    CapabilityBoundingSet = mkDefault [ "" ];
+    AmbientCapabilities = mkDefault [ "" ];
+    PrivateDevices = mkDefault true;
+    DevicePolicy = mkDefault "closed";
   };
 
   # Units that must be root: writing into the root-owned repository (hook, docs) and asking
   # root's podman about the containers it runs. They write into /var/lib/ledger as root, so
-  # StateDirectory (which would chown it to root) is not used there; tmpfiles creates it.
+  # StateDirectory (which would chown it to root) is not used there; tmpfiles creates it. Root
+  # keeps only the capabilities of a file owner and reader (git, ledger); "~@privileged" would
+  # refuse chown and the like, which root's git may use, so root units allow @system-service.
   asRoot = hardening // {
     User = "root";
     Group = "ledger";
-    ReadWritePaths = [ stateDir ];
+    ReadWritePaths = escapedPaths [ stateDir ];
+    CapabilityBoundingSet = mkDefault [
+      "CAP_CHOWN"
+      "CAP_DAC_OVERRIDE"
+      "CAP_DAC_READ_SEARCH"
+      "CAP_FOWNER"
+    ];
+    SystemCallFilter = mkDefault [ "@system-service" ];
+    PrivateDevices = mkDefault true;
   };
+
+  # Paths in unit settings that take a list (ReadWritePaths): quoted, so a space does not split them.
+  escapedPaths = map utils.escapeSystemdExecArg;
 
   credentials = optional (!localDb) "db:${cfg.database.connectionStringFile}";
 
@@ -215,6 +280,8 @@ let
     # NixOS 25.11 and later create the database and role in postgresql-setup.service.
     "postgresql-setup.service"
   ];
+  # Every unit but the setup itself waits for the schema and the grants.
+  setupUnits = optionals localDb [ "ledger-db-setup.service" ];
 
   # One unit of Ledger: environment, PATH, database ordering, hardening and credentials.
   mkUnit =
@@ -222,15 +289,22 @@ let
       description,
       serviceConfig,
       runAs ? asLedger,
+      role ? appRole,
       ...
     }@args:
-    builtins.removeAttrs args [ "runAs" ]
+    let
+      setup = optionals (role == appRole) setupUnits;
+    in
+    builtins.removeAttrs args [
+      "runAs"
+      "role"
+    ]
     // {
       inherit description;
       # A database elsewhere is reached over the network.
-      after = [ (if localDb then "network.target" else "network-online.target") ] ++ databaseUnits;
+      after = [ (if localDb then "network.target" else "network-online.target") ] ++ databaseUnits ++ setup;
       wants = if localDb then [ "postgresql-setup.service" ] else [ "network-online.target" ];
-      requires = optionals localDb [ "postgresql.service" ];
+      requires = optionals localDb [ "postgresql.service" ] ++ setup;
       # podman, nixos-rebuild, nvidia-smi, systemctl: whatever the running system has.
       path = [
         pkgs.coreutils
@@ -242,7 +316,7 @@ let
         LEDGER_HOME = stateDir;
         LEDGER_HOST = cfg.hostName;
       }
-      // optionalAttrs localDb { LEDGER_DB = localConnectionString; };
+      // optionalAttrs localDb { LEDGER_DB = localConnectionString role; };
       serviceConfig =
         let
           loaded = credentials ++ (serviceConfig.LoadCredential or [ ]);
@@ -265,22 +339,49 @@ let
     kind:
     mkUnit {
       description = "Ledger: record a ${kind} snapshot";
-      runAs = if kind == "containers" then asRoot // containersRelaxed else asLedger;
-      serviceConfig = oneshot (
-        {
-          ExecStart = "${runLedger} snapshot ${kind}";
-        }
-        // optionalAttrs (kind == "gpu") {
-          # NVML and nvidia-smi open /dev/nvidia*.
-          PrivateDevices = false;
-        }
-      );
+      runAs =
+        if kind == "containers" then
+          asRoot // containersRelaxed
+        else if kind == "gpu" then
+          asLedger // gpuDevices
+        else
+          asLedger;
+      serviceConfig = oneshot { ExecStart = "${runLedger} snapshot ${kind}"; };
     };
 
-  # Root's podman keeps state under /var/lib/containers and /run: a read-only /var would stop it.
+  # NVML and nvidia-smi open /dev/nvidiactl, /dev/nvidia0... and /dev/nvidia-uvm: only those
+  # devices (by their kernel driver's device group), for this one unit.
+  gpuDevices = {
+    PrivateDevices = mkDefault false;
+    DevicePolicy = mkDefault "closed";
+    DeviceAllow = mkDefault [
+      "char-nvidia-frontend rw"
+      "char-nvidia-uvm rw"
+      "char-nvidia-caps r"
+    ];
+  };
+
+  # Root's podman keeps state under /var/lib/containers and /run (a read-only /var would stop
+  # it), enters namespaces, and may mount its storage: this unit is the least confined.
   containersRelaxed = {
-    ProtectSystem = "full";
-    RestrictNamespaces = false;
+    ProtectSystem = mkDefault "full";
+    RestrictNamespaces = mkDefault false;
+    CapabilityBoundingSet = mkDefault [
+      "CAP_CHOWN"
+      "CAP_DAC_OVERRIDE"
+      "CAP_DAC_READ_SEARCH"
+      "CAP_FOWNER"
+      "CAP_SETUID"
+      "CAP_SETGID"
+      "CAP_SYS_ADMIN"
+      "CAP_SYS_CHROOT"
+      "CAP_KILL"
+    ];
+    SystemCallFilter = mkDefault [
+      "@system-service"
+      "@mount"
+      "@privileged"
+    ];
   };
 
   timer = description: timerConfig: {
@@ -329,6 +430,15 @@ let
   '';
 in
 {
+  imports = [
+    (lib.mkRemovedOptionModule [
+      "services"
+      "ledger"
+      "webhook"
+      "listenAddress"
+    ] "Use services.ledger.webhook.address and services.ledger.webhook.port (and webhook.openFirewall).")
+  ];
+
   options.services.ledger = {
     enable = mkEnableOption "Ledger, the event-sourced audit ledger of this machine's NixOS configuration";
 
@@ -336,31 +446,31 @@ in
     package = mkOption {
       type = types.package;
       default = pkgs.callPackage ./package.nix { };
-      defaultText = literalExpression "pkgs.callPackage ./nix/package.nix { } (the flake's module: the flake's package)";
+      defaultText = literalMD "`pkgs.callPackage ./nix/package.nix { }`; with the flake's module, the flake's own package";
       description = "The Ledger package; its `ledger` program is what every unit and the `ledger` on PATH run.";
     };
 
     repoPath = mkOption {
-      type = types.str;
+      type = folderType;
       default = "/etc/nixos";
       description = "The git repository of the NixOS configuration: it gets the post-commit hook and its history is imported.";
     };
 
     hostName = mkOption {
-      type = types.str;
+      type = hostNameType;
       default = config.networking.hostName;
       defaultText = literalExpression "config.networking.hostName";
       description = "The host every event is recorded about (LEDGER_HOST); one database can serve several hosts.";
     };
 
     users = mkOption {
-      type = types.listOf types.str;
+      type = types.listOf userNameType;
       default = [ ];
       example = [ "alice" ];
       description = ''
         Users besides root who may run the `ledger` command on PATH (and whose commits the hook
         records): they join the ledger group and, with the local database, may log in as its
-        `ledger` role through peer authentication.
+        `ledger_app` role (read and append, never change history) through peer authentication.
       '';
     };
 
@@ -369,15 +479,17 @@ in
         type = types.bool;
         default = true;
         description = ''
-          Create the database `ledger` and role `ledger` in this machine's PostgreSQL
-          (services.postgresql) and connect over the Unix socket in /run/postgresql with peer
-          authentication (`Host=/run/postgresql;Username=ledger;Database=ledger`): no password.
+          Create the database `ledger` in this machine's PostgreSQL (services.postgresql) with two
+          roles: `ledger`, its owner, used only by ledger-db-setup (schema, append-only guards,
+          grants), and `ledger_app`, which reads, appends and seals but cannot change history or
+          switch off the guards. The units, root and `users` connect as `ledger_app` over the Unix
+          socket in /run/postgresql with peer authentication: no password.
           Set to false to use `database.connectionStringFile` instead.
         '';
       };
 
       connectionStringFile = mkOption {
-        type = types.nullOr types.str;
+        type = types.nullOr secretFileType;
         default = null;
         example = "/run/secrets/ledger-db";
         description = ''
@@ -385,6 +497,9 @@ in
           PostgreSQL elsewhere. Read at run time: the units get it as a systemd credential, the
           `ledger` on PATH reads it when the caller can. Give a path as a string so that the file
           is not copied into the Nix store.
+          Its role should not own the ledger's tables: set one up once with
+          `ledger init --db-guards --app-role ROLE` run with the owner's connection string
+          (docs/operations.md, "Append-only").
         '';
       };
     };
@@ -410,24 +525,24 @@ in
 
     snapshots = {
       gpu = mkOption {
-        type = types.nullOr types.str;
+        type = types.nullOr timeSpanType;
         default = if lib.elem "nvidia" config.services.xserver.videoDrivers then "15min" else null;
         defaultText = literalExpression ''if elem "nvidia" config.services.xserver.videoDrivers then "15min" else null'';
         description = "How often to record a GPU snapshot (a systemd time span); null: never.";
       };
       containers = mkOption {
-        type = types.nullOr types.str;
+        type = types.nullOr timeSpanType;
         default = if config.virtualisation.podman.enable then "15min" else null;
         defaultText = literalExpression ''if config.virtualisation.podman.enable then "15min" else null'';
         description = "How often to record a container snapshot (root's podman); null: never.";
       };
       storage = mkOption {
-        type = types.nullOr types.str;
+        type = types.nullOr timeSpanType;
         default = "1h";
         description = "How often to record a storage snapshot of `storage.mounts`; null: never.";
       };
       system = mkOption {
-        type = types.nullOr types.str;
+        type = types.nullOr timeSpanType;
         default = "1h";
         description = "How often to record a system snapshot (load, memory, uptime, generation); null: never.";
       };
@@ -438,7 +553,7 @@ in
         types.submodule {
           options = {
             path = mkOption {
-              type = types.str;
+              type = folderType;
               example = "/mnt/cold";
               description = "A mount point to measure.";
             };
@@ -458,19 +573,69 @@ in
 
     webhook = {
       enable = mkEnableOption "`ledger serve`, the daemon that receives Alertmanager's webhook (issue 8)";
-      listenAddress = mkOption {
+      address = mkOption {
         type = types.str;
-        default = "127.0.0.1:9977";
-        description = "Address and port `ledger serve` listens on (POST /alertmanager, GET /metrics, GET /healthz).";
+        default = "127.0.0.1";
+        example = "0.0.0.0";
+        description = "Address `ledger serve` listens on (POST /alertmanager, GET /metrics, GET /healthz); `0.0.0.0` or `::` for every interface.";
+      };
+      port = mkOption {
+        type = types.port;
+        default = 9977;
+        description = "TCP port `ledger serve` listens on.";
+      };
+      openFirewall = mkOption {
+        type = types.bool;
+        default = false;
+        description = "Open `webhook.port` in the firewall, for an Alertmanager or Prometheus on another machine.";
       };
       tokenFile = mkOption {
-        type = types.nullOr types.str;
+        type = types.nullOr secretFileType;
         default = null;
         example = "/run/secrets/ledger-webhook-token";
         description = "A file holding the bearer token Alertmanager must send; passed as a systemd credential. Null: no token.";
       };
       settings = mkOption {
-        type = (pkgs.formats.json { }).type;
+        type = types.submodule {
+          freeformType = jsonFormat.type;
+          options = {
+            intervals = mkOption {
+              type = types.attrsOf types.ints.unsigned;
+              default = { };
+              example = {
+                validate = 3600;
+                seal = 3600;
+              };
+              description = "Seconds between runs of each of the daemon's schedules (0: off); the module's own zeros for gpu, containers, storage, system and git come first.";
+            };
+            grafana = mkOption {
+              type = types.nullOr (
+                types.submodule {
+                  freeformType = jsonFormat.type;
+                  options = {
+                    url = mkOption {
+                      type = types.str;
+                      example = "http://127.0.0.1:3000";
+                      description = "Grafana's base URL.";
+                    };
+                    tokenFile = mkOption {
+                      type = secretFileType;
+                      example = "/run/secrets/grafana-ledger-token";
+                      description = "A file holding the service account token; passed as the systemd credential `grafana-token`.";
+                    };
+                    dashboardUid = mkOption {
+                      type = types.nullOr types.str;
+                      default = null;
+                      description = "The dashboard the annotations go on; null: organisation-wide.";
+                    };
+                  };
+                }
+              );
+              default = null;
+              description = "Grafana annotations of deploys and restores (docs/operations.md, \"Grafana annotations\"); null: none.";
+            };
+          };
+        };
         default = { };
         example = literalExpression ''
           {
@@ -482,16 +647,17 @@ in
           Fields of serve.json (docs/operations.md, "The daemon"), merged over what the module
           sets: `repo` = `repoPath`, and the daemon's own snapshot and git-watch schedules off,
           because the snapshot timers (with the privileges each kind needs) and the git hook
-          already do that work. Written to /etc/ledger/serve.json (in the Nix store: no secrets,
-          name files instead).
+          already do that work. Known fields are typed; others pass through as JSON. Written to
+          /etc/ledger/serve.json (in the Nix store: no secrets; the Grafana token file is handed
+          over as a credential).
         '';
       };
     };
 
     docsDir = mkOption {
-      type = types.str;
+      type = folderType;
       default = "${cfg.repoPath}/docs";
-      defaultText = literalExpression ''"''${config.services.ledger.repoPath}/docs" (/etc/nixos/docs)'';
+      defaultText = literalExpression ''"''${config.services.ledger.repoPath}/docs"'';
       description = "Where `ledger docs` writes the change docs.";
     };
 
@@ -506,7 +672,7 @@ in
 
     reports = {
       dir = mkOption {
-        type = types.str;
+        type = folderType;
         default = "${stateDir}/reports";
         description = "Where the monthly reports are written.";
       };
@@ -545,15 +711,19 @@ in
         assertion = localDb != (cfg.database.connectionStringFile != null);
         message = "services.ledger: set either database.createLocally = true or database.connectionStringFile (and createLocally = false), not both or neither.";
       }
-      {
-        assertion = cfg.database.connectionStringFile == null || lib.hasPrefix "/" cfg.database.connectionStringFile;
-        message = "services.ledger.database.connectionStringFile must be an absolute path given as a string (a Nix path would copy the secret into the store).";
-      }
-      {
-        assertion = cfg.webhook.tokenFile == null || lib.hasPrefix "/" cfg.webhook.tokenFile;
-        message = "services.ledger.webhook.tokenFile must be an absolute path given as a string.";
-      }
     ];
+
+    # A secret file option holding the secret itself instead of a file's path.
+    warnings =
+      let
+        inline = name: value: optional (value != null && (lib.hasInfix "=" value || lib.hasInfix "://" value || lib.hasInfix " " value)) (
+          "services.ledger.${name} looks like a secret written inline, not the path of a file holding it; "
+          + "give the path of a file only root can read (sops-nix, agenix)."
+        );
+      in
+      inline "database.connectionStringFile" cfg.database.connectionStringFile
+      ++ inline "webhook.tokenFile" cfg.webhook.tokenFile
+      ++ inline "webhook.settings.grafana.tokenFile" grafanaTokenFile;
 
     users.users.ledger = {
       isSystemUser = true;
@@ -568,21 +738,25 @@ in
       ensureDatabases = [ "ledger" ];
       ensureUsers = [
         {
-          name = "ledger";
+          name = ownerRole;
           ensureDBOwnership = true;
         }
+        { name = appRole; }
       ];
-      # Peer authentication maps these OS users to the ledger role: the services (ledger, and
-      # root for the hook, docs and containers units) and the users of the `ledger` command.
-      identMap = lib.concatMapStrings (user: "ledger-users ${user} ledger\n") (
-        [
-          "ledger"
-          "root"
-        ]
-        ++ cfg.users
-      );
+      # Peer authentication: the OS user ledger may log in as the owner (ledger-db-setup runs as
+      # it); the services (ledger, and root for the hook, docs and containers units) and the
+      # users of the `ledger` command log in as ledger_app.
+      identMap =
+        "ledger-users ledger ${ownerRole}\n"
+        + lib.concatMapStrings (user: "ledger-users ${user} ${appRole}\n") (
+          [
+            "ledger"
+            "root"
+          ]
+          ++ cfg.users
+        );
       authentication = lib.mkBefore ''
-        local ledger ledger peer map=ledger-users
+        local ledger ${ownerRole},${appRole} peer map=ledger-users
       '';
     };
 
@@ -595,16 +769,39 @@ in
       // optionalAttrs (cfg.storage.mounts != [ ]) { "ledger/storage.json".source = storageFile; }
       // optionalAttrs cfg.webhook.enable { "ledger/serve.json".source = serveFile; };
 
-    systemd.tmpfiles.rules = [
-      "d ${stateDir} 0750 ledger ledger -"
+    # systemd.tmpfiles.settings escapes the paths (a space in reports.dir stays one path).
+    systemd.tmpfiles.settings."10-ledger" = {
+      ${stateDir}.d = {
+        user = "ledger";
+        group = "ledger";
+        mode = "0750";
+      };
       # setgid: log files written by root units stay in the ledger group.
-      "d ${stateDir}/logs 2770 ledger ledger -"
-      "L+ ${stateDir}/checks.json - - - - /etc/ledger/checks.json"
-      "L+ ${stateDir}/storage.json - - - - /etc/ledger/storage.json"
-    ]
-    ++ optional cfg.webhook.enable "L+ ${stateDir}/serve.json - - - - /etc/ledger/serve.json"
-    ++ optional cfg.reports.monthly.enable "d ${cfg.reports.dir} 0750 ledger ledger -"
-    ++ optional cfg.docs.enable "d ${cfg.docsDir} 0755 root root -";
+      "${stateDir}/logs".d = {
+        user = "ledger";
+        group = "ledger";
+        mode = "2770";
+      };
+      "${stateDir}/checks.json"."L+".argument = "/etc/ledger/checks.json";
+      "${stateDir}/storage.json"."L+".argument = "/etc/ledger/storage.json";
+    }
+    // optionalAttrs cfg.webhook.enable { "${stateDir}/serve.json"."L+".argument = "/etc/ledger/serve.json"; }
+    // optionalAttrs cfg.reports.monthly.enable {
+      ${cfg.reports.dir}.d = {
+        user = "ledger";
+        group = "ledger";
+        mode = "0750";
+      };
+    }
+    // optionalAttrs cfg.docs.enable {
+      ${cfg.docsDir}.d = {
+        user = "root";
+        group = "root";
+        mode = "0755";
+      };
+    };
+
+    networking.firewall.allowedTCPPorts = optional (cfg.webhook.enable && cfg.webhook.openFirewall) cfg.webhook.port;
 
     systemd.services =
       builtins.listToAttrs (
@@ -613,18 +810,38 @@ in
           value = snapshotUnit kind;
         }) enabledSnapshots
       )
+      // optionalAttrs localDb {
+        # The only unit that logs in as the owner: creates or upgrades the schema, re-asserts the
+        # append-only guards and grants ledger_app what it may do. Runs at boot and again when the
+        # package changes (a new version may bring a new schema), before every other unit.
+        ledger-db-setup = mkUnit {
+          description = "Ledger: database schema, append-only guards and the ledger_app role's grants";
+          role = ownerRole;
+          wantedBy = [ "multi-user.target" ];
+          restartTriggers = [ cfg.package ];
+          serviceConfig = oneshot {
+            RemainAfterExit = true;
+            ExecStart = "${runLedger} init --db-guards --app-role ${appRole}";
+          };
+        };
+      }
       // optionalAttrs cfg.gitHook.enable {
         ledger-git-hook = mkUnit {
           description = "Ledger: post-commit hook in ${cfg.repoPath} and catch-up import";
-          wantedBy = [ "multi-user.target" ];
-          unitConfig.ConditionPathExists = "${cfg.repoPath}/.git";
+          # At boot, and again on every switch: NixOS restarts sysinit-reactivation.target on each
+          # activation, which starts this oneshot anew (it does not remain active after it ran).
+          wantedBy = [
+            "multi-user.target"
+            "sysinit-reactivation.target"
+          ];
+          unitConfig.ConditionPathExists = lib.replaceStrings [ "%" ] [ "%%" ] "${cfg.repoPath}/.git";
           runAs = asRoot // {
-            ReadWritePaths = [
+            ReadWritePaths = escapedPaths [
               stateDir
               cfg.repoPath
             ];
           };
-          serviceConfig = oneshot { RemainAfterExit = true; };
+          serviceConfig = oneshot { };
           script = hookScript;
         };
       }
@@ -637,9 +854,11 @@ in
           serviceConfig = {
             Type = "exec";
             ExecStart =
-              "${runLedger} serve --listen ${lib.escapeShellArg cfg.webhook.listenAddress}"
+              "${runLedger} serve --listen ${utils.escapeSystemdExecArg listen}"
               + lib.optionalString (cfg.webhook.tokenFile != null) " --token-file %d/webhook-token";
-            LoadCredential = optional (cfg.webhook.tokenFile != null) "webhook-token:${cfg.webhook.tokenFile}";
+            LoadCredential =
+              optional (cfg.webhook.tokenFile != null) "webhook-token:${cfg.webhook.tokenFile}"
+              ++ optional (grafanaTokenFile != null) "grafana-token:${grafanaTokenFile}";
             Restart = "on-failure";
             RestartSec = "5s";
             # SIGTERM: stop accepting, answer the requests in flight (serve.json's shutdownSeconds, default 25 s).
@@ -657,7 +876,7 @@ in
         ledger-report-monthly = mkUnit {
           description = "Ledger: the monthly report of the month before";
           runAs = asLedger // {
-            ReadWritePaths = [ cfg.reports.dir ];
+            ReadWritePaths = escapedPaths [ cfg.reports.dir ];
           };
           serviceConfig = oneshot { };
           script = reportScript;
@@ -667,12 +886,12 @@ in
         ledger-docs = mkUnit {
           description = "Ledger: regenerate the change docs in ${cfg.docsDir}";
           runAs = asRoot // {
-            ReadWritePaths = [
+            ReadWritePaths = escapedPaths [
               stateDir
               cfg.docsDir
             ];
           };
-          serviceConfig = oneshot { ExecStart = "${runLedger} docs --out ${lib.escapeShellArg cfg.docsDir}"; };
+          serviceConfig = oneshot { ExecStart = "${runLedger} docs --out ${utils.escapeSystemdExecArg cfg.docsDir}"; };
         };
       };
 

@@ -59,7 +59,11 @@ public sealed partial class NixModuleSpecs
         options.ShouldContain("storage.mounts");
         options.ShouldContain("storage.mounts.*.path");
         options.ShouldContain("storage.mounts.*.tier");
-        options.ShouldContain("webhook.listenAddress");
+        options.ShouldContain("webhook.address");
+        options.ShouldContain("webhook.port");
+        options.ShouldContain("webhook.openFirewall");
+        options.ShouldContain("webhook.settings.intervals");
+        options.ShouldContain("webhook.settings.grafana.tokenFile");
         options.ShouldContain("webhook.tokenFile");
         options.ShouldContain("docsDir");
         options.ShouldContain("reports.dir");
@@ -96,12 +100,18 @@ public sealed partial class NixModuleSpecs
                   }));
                 };
                 pkg = mkPackageOption pkgs "hello" { };
+                s = mkOption {
+                  type = types.submodule {
+                    options.x = mkOption { type = types.attrsOf types.int; };
+                    options.y = mkOption { type = types.nullOr (types.submodule { options = { z = mkOption { }; }; }); };
+                  };
+                };
               };
               config = lib.mkIf cfg.enable { other = mkOption { }; };
             }
             """;
 
-        NixOptionPaths.Read(Module).ShouldBe(["enable", "database.file", "a.b", "a.b.*.c", "pkg"]);
+        NixOptionPaths.Read(Module).ShouldBe(["enable", "database.file", "a.b", "a.b.*.c", "pkg", "s", "s.x", "s.y", "s.y.z"]);
     }
 
     // A row of the option table: | `services.ledger.NAME` | type | default | meaning |

@@ -15,9 +15,10 @@ namespace Ledger.IntegrationTests.Nix;
 /// <item><c>NAME = mkOption</c>, <c>mkEnableOption</c> or <c>mkPackageOption</c> (with or without
 /// <c>lib.</c>) declares an option: its path is the named levels around it, then NAME. NAME may
 /// be dotted (<c>storage.mounts = mkOption</c>).</item>
-/// <item>Inside an option, a submodule's <c>options = {</c> level is written <c>*</c>:
+/// <item>Inside an option, the <c>options = {</c> level of a submodule that is an element type
+/// (after <c>listOf</c> or <c>attrsOf</c> in the option's type) is written <c>*</c>:
 /// <c>storage.mounts.*.path</c>, as the NixOS manual names options of list and attribute-set
-/// elements.</item>
+/// elements. A plain submodule's options are named through it: <c>webhook.settings.grafana.url</c>.</item>
 /// </list>
 /// Declarations it would miss: options built by functions (<c>genAttrs</c>, <c>mapAttrs</c>) or
 /// bound with <c>inherit</c>. module.nix writes every option out, so the list is complete.
@@ -39,12 +40,13 @@ public static class NixOptionPaths
         var frames = new Stack<Frame>();
         var found = new List<string>();
         string? pending = null;
+        var collection = false; // listOf or attrsOf seen since the last option declaration
         for (var i = start; i < tokens.Count; i++)
         {
             var t = tokens[i];
             if (t == "{")
             {
-                frames.Push(new Frame(pending, IsOption: false));
+                frames.Push(new Frame(pending, IsOption: false, Element: pending is null && collection));
                 pending = null;
             }
             else if (t == "}")
@@ -65,9 +67,10 @@ public static class NixOptionPaths
             else if (pending is not null && Declarations.Contains(t))
             {
                 found.Add(PathOf(frames, pending));
+                collection = false;
                 if (i + 1 < tokens.Count && tokens[i + 1] == "{")
                 {
-                    frames.Push(new Frame(pending, IsOption: true));
+                    frames.Push(new Frame(pending, IsOption: true, Element: false));
                     i++;
                 }
 
@@ -75,6 +78,7 @@ public static class NixOptionPaths
             }
             else
             {
+                collection |= t.EndsWith("listOf", StringComparison.Ordinal) || t.EndsWith("attrsOf", StringComparison.Ordinal);
                 pending = null;
             }
         }
@@ -86,20 +90,34 @@ public static class NixOptionPaths
     {
         var parts = new List<string>();
         var insideOption = false;
+        var element = false; // the innermost unnamed level is a list or attribute-set element
         foreach (var f in frames.Reverse()) // a Stack enumerates innermost first
         {
             if (f.Name is null)
             {
+                element = f.Element;
                 continue;
             }
 
-            parts.Add(f.Name == "options" && insideOption ? "*" : f.Name);
+            if (Segment(f.Name, insideOption, element) is { } segment)
+            {
+                parts.Add(segment);
+            }
+
             insideOption |= f.IsOption;
         }
 
-        parts.Add(name);
+        parts.Add(Segment(name, insideOption, element)!);
         return string.Join('.', parts);
     }
+
+    // A submodule's `options` level inside an option: `*` for an element, nothing for a plain
+    // submodule; `options.x` (the level and a name in one) likewise.
+    private static string? Segment(string name, bool insideOption, bool element) =>
+        !insideOption ? name
+        : name == "options" ? (element ? "*" : null)
+        : name.StartsWith("options.", StringComparison.Ordinal) ? (element ? "*." : "") + name["options.".Length..]
+        : name;
 
     private static int FindBlock(List<string> tokens)
     {
@@ -207,5 +225,5 @@ public static class NixOptionPaths
 
     private static bool At(string text, int i, string s) => string.CompareOrdinal(text, i, s, 0, s.Length) == 0;
 
-    private sealed record Frame(string? Name, bool IsOption);
+    private sealed record Frame(string? Name, bool IsOption, bool Element);
 }
