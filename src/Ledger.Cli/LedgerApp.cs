@@ -63,6 +63,17 @@ internal static class LedgerApp
             await error.WriteLineAsync($"ledger: {e.Message}");
             return e.ExitCode;
         }
+        catch (Exception e) when (Ledger.Store.DatabaseErrors.WrongHost(e) is { } refused)
+        {
+            context?.Log.Warning("The database refused an event for another host: {Message}", refused.MessageText);
+            await error.WriteLineAsync($"ledger: the database refused this: {refused.MessageText}. Nothing was stored.");
+            if (refused.Hint is { Length: > 0 } hint)
+            {
+                await error.WriteLineAsync($"ledger: {hint}");
+            }
+
+            return ExitCodes.UsageOrEnvironment;
+        }
         catch (Exception e) when (Ledger.Store.DatabaseErrors.DiskFull(e) is { } full)
         {
             context?.Log.Error(e, "The database server's disk is full");

@@ -86,6 +86,24 @@ public static class DatabaseErrors
         return false;
     }
 
+    /// <summary>
+    /// The database refusing an event about another host from a fleet host's role (SQLSTATE
+    /// LGH01, <see cref="Fleet.FleetSchema"/>) anywhere in <paramref name="e"/>, or null. Its
+    /// message names the role, the host it may record for and the host it tried.
+    /// </summary>
+    public static PostgresException? WrongHost(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is PostgresException { SqlState: Fleet.FleetSchema.WrongHostState } p)
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The server's "disk full" (SQLSTATE 53100) anywhere in <paramref name="e"/>, or null.</summary>
     public static PostgresException? DiskFull(Exception e)
     {

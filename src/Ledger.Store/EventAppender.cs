@@ -34,6 +34,9 @@ public sealed class EventAppender : IAsyncDisposable
         // arrays), so a process compiled ahead of time carries no reflection-based mapping.
         var builder = new NpgsqlSlimDataSourceBuilder(ConnectionStrings.WithDefaults(connectionString));
         builder.EnableArrays();
+
+        // TLS for a central server (SSL Mode=VerifyFull and the like, docs/operations.md "Fleet").
+        builder.EnableTransportSecurity();
         var dataSource = builder.Build();
         try
         {

@@ -11,6 +11,11 @@ public sealed partial class LedgerStore
     /// The event gets its id here, before the first attempt. When an attempt fails without an answer
     /// (the connection dropped around the commit), the next attempt first looks for that id: if the
     /// commit went through, its sequence number is returned and nothing is appended again.
+    /// <para>
+    /// Two writers appending to one stream at once (two hosts' daemons, a timer and a manual command)
+    /// compute the same next version (or both create a new stream); the database refuses the second,
+    /// which then appends again after the first (up to <see cref="StreamConflictAttempts"/> times).
+    /// </para>
     /// </remarks>
     public Task<long> AppendAsync(NewEvent e, CancellationToken ct = default)
     {
@@ -24,15 +29,32 @@ public sealed partial class LedgerStore
                     return committed;
                 }
 
-                await using var session = _store.Value.LightweightSession();
-                var action = session.Events.Append(e.StreamKey, e.Event);
-                action.Events[^1].Id = id;
-                SetTimestamps(action, e.OccurredAt);
-                await SaveAsync(session, ct);
-                return action.Events[^1].Sequence;
+                for (var conflict = 1; ; conflict++)
+                {
+                    try
+                    {
+                        await using var session = _store.Value.LightweightSession();
+                        var action = session.Events.Append(e.StreamKey, e.Event);
+                        action.Events[^1].Id = id;
+                        SetTimestamps(action, e.OccurredAt);
+                        await SaveAsync(session, ct);
+                        return action.Events[^1].Sequence;
+                    }
+                    catch (Exception x) when ((IsVersionConflict(x) || IsStreamCollision(x)) && conflict < StreamConflictAttempts)
+                    {
+                        await Task.Delay(Random.Shared.Next(1, 10 * conflict), ct);
+                    }
+                }
             },
             ct);
     }
+
+    /// <summary>How often an append that lost a race for its stream's next version tries again.</summary>
+    private const int StreamConflictAttempts = 20;
+
+    // Marten (through JasperFx) reports a lost race for a stream's next version as an unexpected version.
+    private static bool IsVersionConflict(Exception e) =>
+        e is JasperFx.Events.EventStreamUnexpectedMaxEventIdException;
 
     /// <inheritdoc cref="EventAppender.StartStreamsAsync(IEnumerable{NewEvent}, int, IProgress{int}?, CancellationToken)"/>
     public Task<int> StartStreamsAsync(IEnumerable<NewEvent> events, int batchSize = 500, IProgress<int>? progress = null, CancellationToken ct = default) =>

@@ -40,7 +40,7 @@ public sealed partial class LedgerStore
                 await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             }
 
-            await using (var chain = new NpgsqlCommand(ChainSchema.Create(), conn))
+            await using (var chain = new NpgsqlCommand(ChainSchema.Create() + Ledger.Store.Fleet.FleetSchema.Create(), conn))
             {
                 await chain.ExecuteNonQueryAsync(ct);
             }

@@ -58,6 +58,9 @@ public sealed partial class LedgerStore : IAsyncDisposable
     /// <summary>The hash chain over the events: seal, verify, head.</summary>
     public LedgerChain Chain { get; }
 
+    /// <summary>The fleet's hosts and their roles (<c>ledger fleet</c>).</summary>
+    public Fleet.FleetAdmin Fleet => new(_dataSource, this);
+
     /// <summary>Aggregate reads for the daemon's metrics and health check.</summary>
     public LedgerStats Stats => new(_dataSource);
 

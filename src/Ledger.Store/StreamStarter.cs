@@ -50,6 +50,9 @@ public static class StreamStarter
         // to load the server's type catalogue, which costs a standalone hook some 30 ms.
         builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
         builder.EnableArrays();
+
+        // TLS for a central server (SSL Mode=VerifyFull and the like, docs/operations.md "Fleet").
+        builder.EnableTransportSecurity();
         await using var dataSource = builder.Build();
         await using var conn = await LedgerStore.OpenConnectionAsync(dataSource, ct);
 

@@ -28,6 +28,7 @@ internal static class Verbs
         ("verify", VerifyCommand.Create),
         ("checkpoint", CheckpointCommand.Create),
         ("db", DbCommand.Create),
+        ("fleet", FleetCommand.Create),
         ("docs", DocsCommand.Create),
         ("import-docs", ImportDocsCommand.Create),
         ("report", ReportCommand.Create),

@@ -1,3 +1,5 @@
+using Ledger.Store.Fleet;
+
 namespace Ledger.Store.Chain;
 
 /// <summary>
@@ -39,26 +41,11 @@ internal static class AppendOnlyGuards
                     $"Create one (CREATE ROLE ledger_app LOGIN) and pass it to --app-role.");
             }
 
-            var r = Quote(appRole);
-            var guarded = string.Join(", ", ChainSchema.Guarded);
-            await ExecuteAsync(
-                conn,
-                $"""
-                grant usage on schema {s} to {r};
-                grant select, insert, update, delete on all tables in schema {s} to {r};
-                revoke update, delete, truncate on {guarded} from {r};
-                revoke all on {guarded} from public;
-                revoke delete, truncate on {s}.mt_streams from {r};
-                revoke insert, update, delete, truncate on {s}.ledger_meta from {r};
-                {TextIndexGuards.Revoke(r)}
-                grant usage, select on all sequences in schema {s} to {r};
-                grant execute on all functions in schema {s} to {r};
-                alter default privileges in schema {s} grant select, insert, update, delete on tables to {r};
-                alter default privileges in schema {s} grant usage, select on sequences to {r};
-                """,
-                ct);
+            await ExecuteAsync(conn, Grants(Quote(appRole)), ct);
         }
 
+        // After the grants: the table of fleet hosts stays readable, never writable, by them.
+        await ExecuteAsync(conn, FleetSchema.Create(), ct);
         await tx.CommitAsync(ct);
 
         var triggers = new List<string>();
@@ -111,6 +98,30 @@ internal static class AppendOnlyGuards
         }
 
         return new GuardReport(triggers, me, canBypass, appRole, left);
+    }
+
+    /// <summary>
+    /// What an application role or a fleet host's role (<paramref name="r"/>, quoted) may do: read
+    /// everything, append events, chain rows and the text index, update what Marten updates (stream
+    /// versions, the daemon's progress), never UPDATE, DELETE or TRUNCATE history.
+    /// </summary>
+    internal static string Grants(string r)
+    {
+        var s = MartenConfig.Schema;
+        var guarded = string.Join(", ", ChainSchema.Guarded);
+        return $"""
+            grant usage on schema {s} to {r};
+            grant select, insert, update, delete on all tables in schema {s} to {r};
+            revoke update, delete, truncate on {guarded} from {r};
+            revoke all on {guarded} from public;
+            revoke delete, truncate on {s}.mt_streams from {r};
+            revoke insert, update, delete, truncate on {s}.ledger_meta from {r};
+            {TextIndexGuards.Revoke(r)}
+            grant usage, select on all sequences in schema {s} to {r};
+            grant execute on all functions in schema {s} to {r};
+            alter default privileges in schema {s} grant select, insert, update, delete on tables to {r};
+            alter default privileges in schema {s} grant usage, select on sequences to {r};
+            """;
     }
 
     /// <summary>Whether <paramref name="role"/> is a superuser or a member of the role that owns the events table.</summary>

@@ -1,0 +1,286 @@
+using Ledger.Core.Events;
+using Ledger.IntegrationTests.Support;
+using Ledger.Store;
+using Ledger.Store.Fleet;
+using Npgsql;
+
+namespace Ledger.IntegrationTests.Fleet;
+
+/// <summary>One central server for the fleet tests: TCP on 127.0.0.1, TLS, SCRAM (issue 22).</summary>
+public sealed class CentralServer : IAsyncLifetime
+{
+    private ScramPostgres? _pg;
+
+    public ScramPostgres Pg => _pg ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        _pg = await ScramPostgres.StartAsync();
+
+        // The owner creates the schema.
+        await using var store = await LedgerStore.OpenAsync(_pg.OwnerConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_pg is not null)
+        {
+            await _pg.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// Issue 22: hosts on one central PostgreSQL, each with a role from <c>ledger fleet add-host</c>
+/// that may append only its own events, enforced by the database: through the CLI, through raw SQL,
+/// and with several hosts writing at once.
+/// </summary>
+public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralServer>, IDisposable
+{
+    private readonly TempDirectory _home = new("ledger-fleet");
+
+    public void Dispose() => _home.Dispose();
+
+    [Fact]
+    public async Task A_host_records_its_own_commits_but_neither_the_CLI_nor_raw_SQL_can_store_an_event_about_another_host()
+    {
+        // Arrange: alpha's string in a file, beta's as JSON.
+        var alphaFile = Path.Combine(_home.Path, "alpha.db");
+        var addAlpha = await Owner().RunAsync("fleet", "add-host", "alpha", "--out", alphaFile, "--root-cert", central.Pg.Certificate);
+        var addBeta = await Owner().RunAsync("fleet", "add-host", "beta", "--json", "--root-cert", central.Pg.Certificate);
+        addAlpha.ExitCode.ShouldBe(0, addAlpha.Err);
+        addBeta.ExitCode.ShouldBe(0, addBeta.Err);
+        addAlpha.Out.ShouldNotContain("Password=", Case.Insensitive, "with --out the password goes only to the file");
+        File.GetUnixFileMode(alphaFile).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var alphaDb = (await File.ReadAllTextAsync(alphaFile)).Trim();
+        var b = new NpgsqlConnectionStringBuilder(alphaDb);
+        (b.Username, b.SslMode, b.Host, b.Port).ShouldBe(("ledger_host_alpha", SslMode.VerifyFull, "127.0.0.1", central.Pg.Port));
+        using var beta = System.Text.Json.JsonDocument.Parse(addBeta.Out);
+        beta.RootElement.GetProperty("role").GetString().ShouldBe("ledger_host_beta");
+
+        using var repo = new GitRepo();
+        repo.Write("configuration.nix", "{ }\n");
+        repo.Commit("first");
+        var alpha = new CliRun(alphaDb, _home.Path, host: "alpha");
+
+        // Act: alpha records its history, then tries a commit for beta.
+        var import = await alpha.RunAsync("import-git", "--repo", repo.Path);
+        repo.Write("configuration.nix", "{ services.jellyfin.enable = true; }\n");
+        repo.Commit("jellyfin: enable");
+        var before = await CountAsync();
+        var forged = await alpha.RunAsync("record", "commit", "HEAD", "--repo", repo.Path, "--host", "beta");
+        var afterCli = await CountAsync();
+        var own = await alpha.RunAsync("record", "commit", "HEAD", "--repo", repo.Path);
+
+        // Assert
+        import.ExitCode.ShouldBe(0, import.Err);
+        forged.ExitCode.ShouldBe(2, forged.Out + forged.Err);
+        forged.Err.ShouldContain("role ledger_host_alpha may record events only for host alpha, not for beta");
+        forged.Err.ShouldContain("Nothing was stored");
+        afterCli.ShouldBe(before, "nothing is stored for the refused event");
+        own.ExitCode.ShouldBe(0, own.Err);
+        (await CountAsync()).ShouldBe(before + 1);
+        (await ScalarAsync<long>("select count(*) from ledger.mt_events where data->>'host' = 'beta'")).ShouldBe(0);
+
+        // Raw SQL with alpha's credentials: an event about beta is refused, the same row about alpha is not.
+        await using var conn = new NpgsqlConnection(alphaDb);
+        await conn.OpenAsync();
+        var aboutBeta = await InsertCopyAsync(conn, "beta");
+        var aboutAlpha = await InsertCopyAsync(conn, "alpha");
+        aboutBeta.ShouldNotBeNull().SqlState.ShouldBe(FleetSchema.WrongHostState);
+        aboutBeta.MessageText.ShouldContain("only for host alpha, not for beta");
+        aboutAlpha.ShouldBeNull("the same row about its own host is accepted (then rolled back)");
+
+        // Nor can alpha switch the check off or change which host its role stands for.
+        (await FailsAsync(conn, "alter table ledger.mt_events disable trigger ledger_host_only")).ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+        (await FailsAsync(conn, "update ledger.ledger_fleet_hosts set host = 'beta' where role = 'ledger_host_alpha'")).ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+        (await FailsAsync(conn, "insert into ledger.ledger_fleet_hosts (host, role) values ('gamma', 'ledger_host_alpha')")).ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+        (await FailsAsync(conn, "delete from ledger.mt_events where data->>'host' = 'alpha'")).ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+        (await CountAsync()).ShouldBe(before + 1);
+    }
+
+    [Fact]
+    public async Task Three_hosts_appending_at_once_leave_one_chain_that_any_host_seals_and_verifies()
+    {
+        // Arrange
+        string[] hosts = ["par1", "par2", "par3"];
+        var strings = new Dictionary<string, string>();
+        foreach (var host in hosts)
+        {
+            var add = await Owner().RunAsync("fleet", "add-host", host, "--json", "--root-cert", central.Pg.Certificate);
+            add.ExitCode.ShouldBe(0, add.Err);
+            using var made = System.Text.Json.JsonDocument.Parse(add.Out);
+            strings[host] = made.RootElement.GetProperty("connectionString").GetString()!;
+        }
+
+        // Act: 3 hosts x 200 events, each host with 4 appends in flight.
+        await Task.WhenAll(hosts.Select(async host =>
+        {
+            await using var store = await LedgerStore.OpenAsync(strings[host]);
+            var next = 0;
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+            {
+                while (Interlocked.Increment(ref next) is var i && i <= 200)
+                {
+                    await store.AppendAsync(new NewEvent(StreamKeys.Services(host), new ServiceRestarted(host, "test", $"unit-{i}.service", "load", true)));
+                }
+            }));
+        }));
+        var seal = await new CliRun(strings["par1"], _home.Path, host: "par1").RunAsync("seal");
+        var verify = await new CliRun(strings["par2"], _home.Path, host: "par2").RunAsync("verify");
+        var list = await new CliRun(strings["par3"], _home.Path, host: "par3").RunAsync("fleet", "hosts", "--json");
+
+        // Assert
+        seal.ExitCode.ShouldBe(0, seal.Err);
+        verify.ExitCode.ShouldBe(0, verify.Out + verify.Err);
+        verify.Out.ShouldContain("Intact");
+        foreach (var host in hosts)
+        {
+            (await ScalarAsync<long>($"select count(*) from ledger.mt_events where data->>'host' = '{host}'")).ShouldBe(200, host);
+        }
+
+        (await ScalarAsync<long>("select count(*) - count(distinct seq_id) from ledger.mt_events")).ShouldBe(0);
+        (await ScalarAsync<long>("select count(*) from ledger.mt_events e where not exists (select 1 from ledger.ledger_chain c where c.seq = e.seq_id)")).ShouldBe(0, "every event is sealed");
+        list.ExitCode.ShouldBe(0, list.Err);
+        using var listed = System.Text.Json.JsonDocument.Parse(list.Out);
+        var rows = listed.RootElement.EnumerateArray().Where(h => hosts.Contains(h.GetProperty("host").GetString())).ToList();
+        rows.Count.ShouldBe(3);
+        rows.ShouldAllBe(h => h.GetProperty("events").GetInt64() == 200 && h.GetProperty("verifies").GetBoolean() && h.GetProperty("unsealed").GetInt64() == 0);
+    }
+
+    [Fact]
+    public async Task Only_the_owner_adds_or_removes_hosts_and_a_removed_host_can_no_longer_connect_while_its_events_stay()
+    {
+        // Arrange
+        var add = await Owner().RunAsync("fleet", "add-host", "omega", "--json", "--root-cert", central.Pg.Certificate);
+        add.ExitCode.ShouldBe(0, add.Err);
+        using var made = System.Text.Json.JsonDocument.Parse(add.Out);
+        var omegaDb = made.RootElement.GetProperty("connectionString").GetString()!;
+        var omega = new CliRun(omegaDb, _home.Path, host: "omega");
+        (await omega.RunAsync("annotate", "--help")).ExitCode.ShouldBe(0);
+        await using (var store = await LedgerStore.OpenAsync(omegaDb))
+        {
+            await store.AppendAsync(new NewEvent(StreamKeys.Services("omega"), new ServiceRestarted("omega", "test", "x.service", null, true)));
+        }
+
+        // Act
+        var byHost = await omega.RunAsync("fleet", "add-host", "sigma");
+        var again = await Owner().RunAsync("fleet", "add-host", "omega");
+        var badName = await Owner().RunAsync("fleet", "add-host", "alice bob");
+        var removed = await Owner().RunAsync("fleet", "remove-host", "omega");
+        var afterRemoval = await omega.RunAsync("timeline", "--limit", "1");
+        var list = await Owner().RunAsync("fleet", "hosts");
+
+        // Assert
+        byHost.ExitCode.ShouldBe(2);
+        byHost.Err.ShouldContain("only the owner (or a superuser) can add a host");
+        again.ExitCode.ShouldBe(2);
+        again.Err.ShouldContain("Host 'omega' already has its role 'ledger_host_omega'");
+        badName.ExitCode.ShouldBe(2);
+        badName.Err.ShouldContain("is not a host name");
+        removed.ExitCode.ShouldBe(0, removed.Err);
+        removed.Out.ShouldContain("Dropped role ledger_host_omega");
+        afterRemoval.ExitCode.ShouldBe(2, afterRemoval.Out + afterRemoval.Err);
+        afterRemoval.Err.ShouldContain("ledger_host_omega");
+        (await ScalarAsync<long>("select count(*) from ledger.mt_events where data->>'host' = 'omega'")).ShouldBe(1, "the events of a removed host stay");
+        (await ScalarAsync<long>("select count(*) from pg_roles where rolname = 'ledger_host_omega'")).ShouldBe(0);
+        list.ExitCode.ShouldBe(0, list.Err);
+        list.Out.Split('\n').ShouldContain(l => l.StartsWith("omega ", StringComparison.Ordinal) && l.Contains("(shared)"), list.Out);
+    }
+
+    private CliRun Owner() => new(central.Pg.OwnerConnectionString, _home.Path, host: "central");
+
+    private Task<long> CountAsync() => ScalarAsync<long>("select count(*) from ledger.mt_events");
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var conn = new NpgsqlConnection(central.Pg.OwnerConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Inserts a copy of an existing event about <paramref name="host"/> in a transaction that is rolled back; the refusal, or null.</summary>
+    private static async Task<PostgresException?> InsertCopyAsync(NpgsqlConnection conn, string host)
+    {
+        await using var tx = await conn.BeginTransactionAsync();
+        try
+        {
+            await using var cmd = new NpgsqlCommand(
+                $$"""
+                create temp table forged on commit drop as select * from ledger.mt_events order by seq_id limit 1;
+                update forged set seq_id = nextval('ledger.mt_events_sequence'), id = gen_random_uuid(), version = version + 1000,
+                                  data = jsonb_set(data, '{host}', to_jsonb('{{host}}'::text));
+                insert into ledger.mt_events select * from forged;
+                """,
+                conn,
+                tx);
+            await cmd.ExecuteNonQueryAsync();
+            return null;
+        }
+        catch (PostgresException e)
+        {
+            return e;
+        }
+        finally
+        {
+            await tx.RollbackAsync();
+        }
+    }
+
+    private static async Task<string?> FailsAsync(NpgsqlConnection conn, string sql)
+    {
+        try
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            await cmd.ExecuteNonQueryAsync();
+            return null;
+        }
+        catch (PostgresException e)
+        {
+            return e.SqlState;
+        }
+    }
+}
+
+/// <summary>Issue 22: what <c>fleet add-host</c> hands a host, without a server.</summary>
+public sealed class FleetCredentialSpecs
+{
+    [Theory]
+    [InlineData("Host=db.example.org;Port=5433;Username=owner;Password=x;Database=ledger", null, null, "Host=db.example.org;Port=5433;Database=ledger;Username=r;Password=p;SSL Mode=VerifyFull")]
+    [InlineData("Host=/run/postgresql;Username=owner;Database=ledger", null, null, "Host=/run/postgresql;Port=5432;Database=ledger;Username=r;Password=p")]
+    [InlineData("Host=localhost;Username=owner;Database=ledger", "db.example.org:6543", null, "Host=db.example.org;Port=6543;Database=ledger;Username=r;Password=p;SSL Mode=VerifyFull")]
+    [InlineData("Host=localhost;Username=owner;Database=ledger", "[2001:db8::1]:6543", "require", "Host=2001:db8::1;Port=6543;Database=ledger;Username=r;Password=p;SSL Mode=Require")]
+    [InlineData("Host=localhost;Username=owner;Database=ledger", "db.internal", "disable", "Host=db.internal;Port=5432;Database=ledger;Username=r;Password=p;SSL Mode=Disable")]
+    public void A_hosts_connection_string_uses_TLS_with_the_servers_name_checked_unless_it_is_a_Unix_socket_or_told_otherwise(string owner, string? address, string? ssl, string expected) =>
+        HostConnection.Build(owner, "r", "p", address, ssl).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("Host=db.example.org;Username=ledger", "VerifyFull")]
+    [InlineData("postgresql://ledger@db.example.org/ledger", "VerifyFull")]
+    [InlineData("Host=db.example.org;Username=ledger;SSL Mode=Disable", "Disable")]
+    [InlineData("Host=db.example.org;Username=ledger;sslmode=require", "Require")]
+    [InlineData("Host=localhost,db2.example.org;Username=ledger", "VerifyFull")]
+    [InlineData("Host=localhost;Username=ledger", "Prefer")]
+    [InlineData("Host=127.0.0.1;Username=ledger", "Prefer")]
+    [InlineData("Host=::1;Username=ledger", "Prefer")]
+    [InlineData("Host=/run/postgresql;Username=ledger", "Prefer")]
+    public void A_server_over_the_network_is_reached_through_TLS_with_its_name_checked_unless_the_string_says_otherwise(string given, string expected) =>
+        new NpgsqlConnectionStringBuilder(ConnectionStrings.WithDefaults(given)).SslMode.ToString().ShouldBe(expected);
+
+    [Fact]
+    public void A_generated_password_yields_the_SCRAM_verifier_PostgreSQL_would_store()
+    {
+        // RFC 7677's example: user "user", password "pencil", salt W22ZaJ0SNY7soEsUEjb6gQ==, 4096 iterations.
+        var verifier = ScramVerifier.For("pencil", Convert.FromBase64String("W22ZaJ0SNY7soEsUEjb6gQ=="), 4096);
+
+        // StoredKey = SHA-256(ClientKey) and ServerKey from the RFC's SaltedPassword; ServerKey gives the RFC's server signature.
+        verifier.ShouldStartWith("SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$");
+        var serverKey = Convert.FromBase64String(verifier.Split('$')[2].Split(':')[1]);
+        const string AuthMessage = "n=user,r=rOprNGfwEbeRWgbNEkqO,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
+        var signature = System.Security.Cryptography.HMACSHA256.HashData(serverKey, System.Text.Encoding.ASCII.GetBytes(AuthMessage));
+        Convert.ToBase64String(signature).ShouldBe("6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
+        ScramVerifier.NewPassword().Length.ShouldBe(43);
+        ScramVerifier.NewPassword().ShouldNotBe(ScramVerifier.NewPassword());
+    }
+}
