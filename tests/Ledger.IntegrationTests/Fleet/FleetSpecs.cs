@@ -188,6 +188,32 @@ public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralSer
         list.Out.Split('\n').ShouldContain(l => l.StartsWith("omega ", StringComparison.Ordinal) && l.Contains("(shared)"), list.Out);
     }
 
+    [HookExecutableFact]
+    public async Task The_published_hook_records_over_TLS_with_a_host_role_and_is_refused_for_another_host()
+    {
+        // Arrange
+        var add = await Owner().RunAsync("fleet", "add-host", "hooked", "--json", "--root-cert", central.Pg.Certificate);
+        add.ExitCode.ShouldBe(0, add.Err);
+        using var made = System.Text.Json.JsonDocument.Parse(add.Out);
+        var db = made.RootElement.GetProperty("connectionString").GetString()!;
+        using var repo = new GitRepo();
+        repo.Write("configuration.nix", "{ }\n");
+        var sha = repo.Commit("hooked: first");
+        var env = new Dictionary<string, string?> { ["LEDGER_DB"] = db, ["LEDGER_HOME"] = _home.Path, ["HOME"] = _home.Path, ["LEDGER_HOST"] = "hooked" };
+        var before = await CountAsync();
+
+        // Act
+        var own = await CliProcess.RunProgramAsync(HookExecutableFactAttribute.Path!, env, "record", "commit", "HEAD", "--repo", repo.Path);
+        var other = await CliProcess.RunProgramAsync(HookExecutableFactAttribute.Path!, env, "record", "commit", "HEAD", "--repo", repo.Path, "--host", "elsewhere");
+
+        // Assert
+        own.ExitCode.ShouldBe(0, own.Out + own.Err);
+        (await ScalarAsync<long>($"select count(*) from ledger.mt_events where data->>'sha' = '{sha}' and data->>'host' = 'hooked'")).ShouldBe(1);
+        other.ExitCode.ShouldBe(2, other.Out + other.Err);
+        other.Err.ShouldContain("may record events only for host hooked, not for elsewhere");
+        (await CountAsync()).ShouldBe(before + 1);
+    }
+
     private CliRun Owner() => new(central.Pg.OwnerConnectionString, _home.Path, host: "central");
 
     private Task<long> CountAsync() => ScalarAsync<long>("select count(*) from ledger.mt_events");
