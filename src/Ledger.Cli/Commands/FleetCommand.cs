@@ -124,7 +124,7 @@ internal static class FleetCommand
         {
             var ctx = context(r);
             await using var store = await ctx.OpenStoreAsync(ct);
-            var hosts = await store.Fleet.HostsAsync(DateTimeOffset.UtcNow, ct);
+            var hosts = await store.Fleet.HostsAsync(DateTimeOffset.UtcNow, verify: true, ct);
             if (r.GetValue(json))
             {
                 await ctx.Out.WriteLineAsync(ChainJson.Serialize(hosts.Select(h => new
@@ -134,6 +134,7 @@ internal static class FleetCommand
                     addedAt = h.AddedAt,
                     events = h.Events,
                     lastEvent = h.LastSeq is { } seq ? new { seq, at = h.LastAt, kind = Kind(h.LastType) } : null,
+                    lastChange = h.LastChangeAt is { } changed ? new { at = changed, change = h.LastChange } : null,
                     lastDeploy = h.LastDeployAt is { } at ? new { at, outcome = h.LastDeployOutcome } : null,
                     openAlerts = h.OpenAlerts,
                     unsealed = h.Unsealed,

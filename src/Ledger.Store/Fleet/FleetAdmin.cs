@@ -123,18 +123,19 @@ public sealed partial class FleetAdmin
 
     /// <summary>
     /// Every host with a role or with events: its last event, last deploy and its outcome, open
-    /// alerts, and whether its events verify (one walk of the chain for all of them).
+    /// alerts, and whether its events verify (one walk of the chain for all of them; with
+    /// <paramref name="verify"/> false, no walk: every host counts as verifying).
     /// </summary>
-    public async Task<IReadOnlyList<FleetHost>> HostsAsync(DateTimeOffset now, CancellationToken ct = default)
+    public async Task<IReadOnlyList<FleetHost>> HostsAsync(DateTimeOffset now, bool verify = true, CancellationToken ct = default)
     {
         var s = MartenConfig.Schema;
-        var rows = new Dictionary<string, (string? Role, DateTimeOffset? Added, long Events, long? LastSeq, DateTimeOffset? LastAt, string? LastType, DateTimeOffset? DeployAt, string? Outcome)>(StringComparer.Ordinal);
+        var rows = new Dictionary<string, (string? Role, DateTimeOffset? Added, long Events, long? LastSeq, DateTimeOffset? LastAt, string? LastType, DateTimeOffset? ChangeAt, string? Change, DateTimeOffset? DeployAt, string? Outcome)>(StringComparer.Ordinal);
         await using (var conn = await LedgerStore.OpenConnectionAsync(_dataSource, ct))
         {
             if (await ScalarAsync<bool>(conn, $"select to_regclass('{FleetSchema.Hosts}') is not null", ct))
             {
                 await ReadAsync(conn, $"select host, role::text, added_at from {FleetSchema.Hosts}", r =>
-                    rows[r.GetString(0)] = (r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), 0, null, null, null, null, null), ct);
+                    rows[r.GetString(0)] = (r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), 0, null, null, null, null, null, null, null), ct);
             }
 
             await ReadAsync(
@@ -154,6 +155,22 @@ public sealed partial class FleetAdmin
             await ReadAsync(
                 conn,
                 $"""
+                select distinct on (data->>'host') data->>'host', timestamp, data->>'sha', coalesce(data->>'purpose', data->>'message')
+                from {s}.mt_events where type = 'config_edited' and {LedgerStore.VisibleSql}
+                order by data->>'host', seq_id desc
+                """,
+                r =>
+                {
+                    var host = r.GetString(0);
+                    var known = rows.GetValueOrDefault(host);
+                    var sha = r.IsDBNull(2) ? "" : Ledger.Core.Events.EventCatalogue.ShortSha(r.GetString(2));
+                    var purpose = r.IsDBNull(3) ? "" : r.GetString(3).Split('\n')[0].Trim();
+                    rows[host] = known with { ChangeAt = r.GetFieldValue<DateTimeOffset>(1), Change = $"{sha} {purpose}".Trim() };
+                },
+                ct);
+            await ReadAsync(
+                conn,
+                $"""
                 select distinct on (data->>'host') data->>'host', timestamp, data->>'outcome'
                 from {s}.mt_events where type = 'deploy_finished' and {LedgerStore.VisibleSql}
                 order by data->>'host', seq_id desc
@@ -167,7 +184,7 @@ public sealed partial class FleetAdmin
                 ct);
         }
 
-        var report = await _store.Chain.VerifyAsync(ct: ct);
+        var report = verify ? await _store.Chain.VerifyAsync(ct: ct) : new ChainReport((await _store.Chain.HeadAsync(ct)), 0, []);
         var problemsAt = await HostsOfAsync(report.Problems.Select(p => p.Seq).Distinct().ToArray(), ct);
         var unsealed = await UnsealedPerHostAsync(report.Head.Seq, ct);
         var result = new List<FleetHost>();
@@ -175,7 +192,7 @@ public sealed partial class FleetAdmin
         {
             var open = (await _store.Monthly.OpenAlertsAsync(host, now, ct)).Count;
             result.Add(new FleetHost(
-                host, x.Role, x.Added, x.Events, x.LastSeq, x.LastAt, x.LastType, x.DeployAt, x.Outcome, open,
+                host, x.Role, x.Added, x.Events, x.LastSeq, x.LastAt, x.LastType, x.ChangeAt, x.Change, x.DeployAt, x.Outcome, open,
                 unsealed.GetValueOrDefault(host), report.Problems.Count(p => problemsAt.GetValueOrDefault(p.Seq) == host)));
         }
 

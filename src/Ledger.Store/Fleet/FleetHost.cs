@@ -8,6 +8,8 @@ namespace Ledger.Store.Fleet;
 /// <param name="LastSeq">Its newest event's sequence number.</param>
 /// <param name="LastAt">When its newest event happened.</param>
 /// <param name="LastType">Its newest event's stored type (<c>config_edited</c>, ...).</param>
+/// <param name="LastChangeAt">When its last configuration change (commit) was made.</param>
+/// <param name="LastChange">That change: short hash and purpose.</param>
 /// <param name="LastDeployAt">When its last deploy ended.</param>
 /// <param name="LastDeployOutcome">How it ended, in words ("succeeded", "rolled back").</param>
 /// <param name="OpenAlerts">Alert firings with no resolution yet.</param>
@@ -21,6 +23,8 @@ public sealed record FleetHost(
     long? LastSeq,
     DateTimeOffset? LastAt,
     string? LastType,
+    DateTimeOffset? LastChangeAt,
+    string? LastChange,
     DateTimeOffset? LastDeployAt,
     string? LastDeployOutcome,
     int OpenAlerts,

@@ -5,6 +5,7 @@ using Ledger.Core.Text;
 using Ledger.Core.Timeline;
 using Ledger.IntegrationTests.Checks;
 using Ledger.IntegrationTests.Support;
+using Ledger.Store;
 using Terminal.Gui.App;
 using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;
@@ -335,6 +336,55 @@ public sealed class TuiHeadlessSpecs : IClassFixture<DatabaseFixture>
             window.Screen.ShouldBe(Screen.Details);
             Settle(app, window);
             Read(() => _db.Store.TimelineAsync(new TimelineQuery { Host = h.Host, Kinds = ["annotation"], Limit = null })).Count.ShouldBe(1);
+        });
+    }
+
+    [Fact]
+    public async Task F_lists_one_line_per_host_with_alerts_last_deploy_and_last_change_and_Enter_shows_that_hosts_timeline_issue_22()
+    {
+        // Arrange: besides the history's host, one whose last deploy failed and one with an open alert.
+        using var h = await TuiHistory.CreateAsync(_db, "fleet-tui");
+        await _db.Store.AppendAsync(new NewEvent(StreamKeys.Deploy("fleet-red", "d1"), new DeployFinished("fleet-red", "root", "d1", "/etc/nixos", new string('a', 40), "switch", true, DeployOutcome.RolledBack, 12, 1000, 1, null, "validation failed")));
+        await _db.Store.AppendAsync(new NewEvent(StreamKeys.Alert("fleet-amber", "fp1"), new AlertFired("fleet-amber", "alertmanager", "DiskFull", "fp1", DateTimeOffset.UtcNow.AddMinutes(-5), "warning", new Dictionary<string, string>(), new Dictionary<string, string>(), null)));
+        Drive(h, (app, window) =>
+        {
+            // Act
+            app.InjectKey(new Key('F'));
+            Settle(app, window);
+
+            // Assert
+            window.Screen.ShouldBe(Screen.Fleet);
+            var screen = ScreenText(app);
+            screen[1].ShouldStartWith("HOST");
+            screen[1].ShouldContain("ALERTS");
+            screen[1].ShouldContain("LAST DEPLOY");
+            screen[1].ShouldContain("LAST CHANGE");
+            var red = window.VisibleLines.Single(l => l.Text.StartsWith("fleet-red ", StringComparison.Ordinal));
+            red.Tone.ShouldBe(Tone.Bad);
+            red.Text.ShouldContain("rolled back");
+            red.Text.ShouldMatch(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2} rolled back");
+            var amber = window.VisibleLines.Single(l => l.Text.StartsWith("fleet-amber ", StringComparison.Ordinal));
+            amber.Tone.ShouldBe(Tone.Warn);
+            amber.Text.ShouldMatch(@"^fleet-amber\s+1 ");
+            var own = window.VisibleLines.Single(l => l.Text.StartsWith("fleet-tui ", StringComparison.Ordinal));
+            own.Tone.ShouldBe(Tone.Good);
+            own.Text.ShouldContain("Stop jellyfin", Case.Sensitive, "the host's newest commit");
+            own.Text.ShouldNotContain('\u001b', "a commit message's escape sequence stays inert");
+            screen[^1].ShouldContain("Enter its timeline");
+
+            // Act: Enter on the host with the failed deploy
+            while (window.Fleet!.Current!.Host != "fleet-red")
+            {
+                app.InjectKey(new Key('j'));
+            }
+
+            app.InjectKey(Key.Enter);
+            Settle(app, window);
+
+            // Assert
+            window.Screen.ShouldBe(Screen.Timeline);
+            window.Timeline.Filter!.Source.ShouldBe("host:fleet-red");
+            window.Timeline.Rows.ShouldHaveSingleItem().Host.ShouldBe("fleet-red");
         });
     }
 

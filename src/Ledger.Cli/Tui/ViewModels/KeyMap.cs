@@ -35,6 +35,7 @@ internal sealed class KeyMap
         (TuiAction.Validate, ["v"], "run the validations now (live output)"),
         (TuiAction.Annotate, ["a"], "annotate this change (purpose, notes)"),
         (TuiAction.Why, ["w"], "why: the changes that likely caused this event (Enter, R)"),
+        (TuiAction.Fleet, ["F"], "fleet: one line per host (alerts, last deploy, last change); Enter shows its timeline"),
     ];
 
     private readonly Dictionary<string, TuiAction> _byKey;

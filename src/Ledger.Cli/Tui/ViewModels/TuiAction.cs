@@ -23,4 +23,5 @@ internal enum TuiAction
     Validate,
     Annotate,
     Why,
+    Fleet,
 }

@@ -129,6 +129,9 @@ internal sealed partial class LedgerWindow
             case TuiAction.Validate when Screen != Screen.Restore:
                 StartValidation();
                 return;
+            case TuiAction.Fleet when Screen is Screen.Timeline or Screen.Fleet:
+                ShowFleet();
+                return;
         }
 
         if (Screen == Screen.Timeline)
@@ -138,6 +141,10 @@ internal sealed partial class LedgerWindow
         else if (Screen == Screen.Why)
         {
             WhyKey(action);
+        }
+        else if (Screen == Screen.Fleet)
+        {
+            FleetKey(action);
         }
         else
         {

@@ -38,6 +38,10 @@ internal sealed partial class LedgerWindow
                 _columns.Text = Why.Title;
                 _body.Show(Why.Lines, Why.SelectedLine);
                 break;
+            case Screen.Fleet when Fleet is not null:
+                _columns.Text = Fleet.Header;
+                _body.Show(Fleet.Lines, Fleet.Lines.Count == 0 ? null : Fleet.Selected);
+                break;
             case Screen.Help:
                 _columns.Text = "Keys (from $LEDGER_HOME/tui-keys.json where set)";
                 break;
@@ -79,6 +83,7 @@ internal sealed partial class LedgerWindow
                 _ => $" j/k scroll  PgUp/PgDn  Esc/{K(TuiAction.Quit)} back",
             },
             Screen.Why => $" j/k suspect  Enter details  {K(TuiAction.Restore)} restore to the event before it  Esc/{K(TuiAction.Quit)} back",
+            Screen.Fleet => $" j/k host  Enter its timeline  Esc/{K(TuiAction.Quit)} back",
             Screen.Validation => $" j/k scroll  PgUp/PgDn  g/G  Esc/{K(TuiAction.Quit)} back (it goes on)  {K(TuiAction.Validate)} show it again",
             _ => $" j/k scroll  PgUp/PgDn  g/G  {K(TuiAction.Restore)} restore  {K(TuiAction.Annotate)} annotate  Esc/{K(TuiAction.Quit)} back  {K(TuiAction.Help)} help",
         };

@@ -100,6 +100,7 @@ internal sealed partial class LedgerWindow : Window
         if (Screen == Screen.Timeline)
         {
             Why = null;
+            Fleet = null;
         }
 
         Restore = null;

@@ -9,4 +9,5 @@ internal enum Screen
     Restore,
     Validation,
     Why,
+    Fleet,
 }
