@@ -18,9 +18,10 @@ internal static class ReportCommand
         var output = new Option<string?>("--out", "-o") { Description = "File to write (default: standard output); a folder (existing, or ending in /) gets HOST-YYYY-MM.FORMAT inside it" };
         var docs = new Option<string?>("--docs") { Description = "Folder of the change docs the report links to (default: the first that holds docs written by ledger docs: the report's folder, a docs folder beside it, docs/ in the changes' repository)" };
         var templates = CommonOptions.Templates();
-        var monthly = new Command("monthly", "The monthly review of one host: changes, deploys, validations, alerts, GPU, containers, storage, backups, checklist")
+        var fleet = new Option<bool>("--fleet") { Description = "Every host of the ledger: one report per host in the --out folder, and fleet-YYYY-MM.FORMAT with one line per host linking to them" };
+        var monthly = new Command("monthly", "The monthly review of one host (or with --fleet, of every host): changes, deploys, validations, alerts, GPU, containers, storage, backups, checklist")
         {
-            month, view.Host, format, output, docs, templates, view.Zone,
+            month, view.Host, format, output, docs, templates, view.Zone, fleet,
         };
         monthly.SetAction(async (r, ct) =>
         {
@@ -29,6 +30,10 @@ internal static class ReportCommand
             var (h, tz) = view.Resolve(r, ctx);
             var fmt = r.GetValue(format)!;
             var set = new Templates(r.GetValue(templates));
+            if (r.GetValue(fleet))
+            {
+                return await FleetAsync(ctx, r.GetValue(view.Host), r.GetValue(output), m, tz, fmt, set, r.GetValue(docs), ct);
+            }
 
             var given = r.GetValue(output);
             var file = given is null ? null : Path.GetFullPath(given);
@@ -76,5 +81,59 @@ internal static class ReportCommand
         });
 
         return new Command("report", "Reports rendered from the recorded events") { monthly };
+    }
+
+    /// <summary>
+    /// <c>--fleet</c>: the report of every host with events, each as <c>HOST-YYYY-MM.FORMAT</c> in
+    /// the folder, and the fleet's page <c>fleet-YYYY-MM.FORMAT</c> beside them.
+    /// </summary>
+    private static async Task<int> FleetAsync(CliContext ctx, string? host, string? output, ReportMonth m, TimeZoneInfo tz, string fmt, Templates set, string? docs, CancellationToken ct)
+    {
+        if (host is not null)
+        {
+            throw new LedgerException("--fleet reports on every host: leave out --host (or leave out --fleet for one host's report).");
+        }
+
+        if (output is null)
+        {
+            throw new LedgerException("--fleet writes one file per host: give the folder with --out DIR.");
+        }
+
+        var folder = Path.GetFullPath(output);
+        if (File.Exists(folder))
+        {
+            throw new LedgerException($"--out {output} is a file; --fleet needs a folder for one report per host.");
+        }
+
+        await using var store = await ctx.OpenStoreAsync(ct);
+        var hosts = (await store.Fleet.HostsAsync(DateTimeOffset.UtcNow, verify: false, ct)).Where(h => h.Events > 0).Select(h => h.Host).ToList();
+        if (hosts.Count == 0)
+        {
+            throw new LedgerException("No host has events yet: there is nothing to report.");
+        }
+
+        var givenDocs = docs is { } d ? Path.GetFullPath(d) : null;
+        var rows = new List<FleetReportIndex.Row>();
+        try
+        {
+            Directory.CreateDirectory(folder);
+            foreach (var h in hosts)
+            {
+                var model = await MonthlyReportBuilder.BuildAsync(store, h, m, tz, repos => ReportRenderer.DocsLink(folder, givenDocs ?? ReportDocs.DefaultFolder(folder, repos)), fmt == "html", ct);
+                var name = $"{h}-{m}.{fmt}";
+                await File.WriteAllTextAsync(Path.Combine(folder, name), ReportRenderer.Render(set, model, fmt), new UTF8Encoding(false), ct);
+                rows.Add(FleetReportIndex.RowOf(model, name));
+            }
+
+            var index = Path.Combine(folder, $"fleet-{m}.{fmt}");
+            await File.WriteAllTextAsync(index, FleetReportIndex.Render(m.ToString(), tz.Id, rows, fmt), new UTF8Encoding(false), ct);
+            await ctx.Out.WriteLineAsync($"Wrote the {fmt} reports of {rows.Count} host{(rows.Count == 1 ? "" : "s")} for {m} to {folder}, and the fleet's page {Path.GetFileName(index)}.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LedgerException($"Cannot write to {folder}: {e.Message}");
+        }
+
+        return ExitCodes.Success;
     }
 }
