@@ -426,8 +426,16 @@ let
   reportScript = ''
     set -eu
     month=$(date -d "$(date +%Y-%m-01) -1 month" +%Y-%m)
-    exec ${runLedger} report monthly --month "$month" --out ${lib.escapeShellArg cfg.reports.dir}
-  '';
+  '' + (
+    if cfg.reports.monthly.fleet then
+      ''
+        exec ${runLedger} report monthly --month "$month" --fleet --out ${lib.escapeShellArg cfg.reports.dir}/"$month"/
+      ''
+    else
+      ''
+        exec ${runLedger} report monthly --month "$month" --out ${lib.escapeShellArg cfg.reports.dir}
+      ''
+  );
 in
 {
   imports = [
@@ -572,7 +580,7 @@ in
     };
 
     webhook = {
-      enable = mkEnableOption "`ledger serve`, the daemon that receives Alertmanager's webhook (issue 8)";
+      enable = mkEnableOption "`ledger serve`, the daemon that receives Alertmanager's webhook";
       address = mkOption {
         type = types.str;
         default = "127.0.0.1";
@@ -662,7 +670,7 @@ in
     };
 
     docs = {
-      enable = mkEnableOption "a timer that regenerates the change docs in `docsDir` (`ledger docs`, issue 5)";
+      enable = mkEnableOption "a timer that regenerates the change docs in `docsDir` (`ledger docs`)";
       onCalendar = mkOption {
         type = types.str;
         default = "daily";
@@ -677,17 +685,26 @@ in
         description = "Where the monthly reports are written.";
       };
       monthly = {
-        enable = mkEnableOption "a timer that writes last month's report (`ledger report monthly`, issue 5)";
+        enable = mkEnableOption "a timer that writes last month's report (`ledger report monthly`)";
         onCalendar = mkOption {
           type = types.str;
           default = "*-*-01 06:00:00";
           description = "When to write the report of the month before (systemd OnCalendar).";
         };
+        fleet = mkOption {
+          type = types.bool;
+          default = false;
+          description = ''
+            Report on every host of the database (the fleet on one central PostgreSQL), not only
+            this one: `ledger report monthly --fleet` writes each host's report and the fleet's page
+            `fleet-YYYY-MM.md` into `reports.dir`/YYYY-MM/.
+          '';
+        };
       };
     };
 
     seal = {
-      enable = mkEnableOption "a timer that chains new events into the tamper-evident seal (`ledger seal`, issue 7)";
+      enable = mkEnableOption "a timer that chains new events into the tamper-evident seal (`ledger seal`)";
       onCalendar = mkOption {
         type = types.str;
         default = "hourly";

@@ -136,6 +136,18 @@ public sealed class NixModuleEvalSpecs
     }
 
     [NixEvalFact]
+    public void The_monthly_report_of_a_fleet_writes_every_hosts_report_into_the_months_folder()
+    {
+        var one = Evaluate("{ services.ledger = { enable = true; reports.monthly.enable = true; }; }");
+        var fleet = Evaluate("{ services.ledger = { enable = true; reports.monthly = { enable = true; fleet = true; }; }; }");
+
+        one.GetProperty("services").GetProperty("ledger-report-monthly").GetProperty("script").GetString()!
+            .ShouldEndWith("report monthly --month \"$month\" --out /var/lib/ledger/reports\n");
+        fleet.GetProperty("services").GetProperty("ledger-report-monthly").GetProperty("script").GetString()!
+            .ShouldEndWith("report monthly --month \"$month\" --fleet --out /var/lib/ledger/reports/\"$month\"/\n");
+    }
+
+    [NixEvalFact]
     public void A_hardening_value_is_relaxed_without_mkForce()
     {
         var result = Evaluate("""{ services.ledger.enable = true; systemd.services.ledger-snapshot-storage.serviceConfig.ProtectProc = "default"; }""");
