@@ -94,7 +94,7 @@ internal static class HookRunner
         }
         catch (Exception e) when (DatabaseErrors.IsUnreachable(e))
         {
-            var spooled = CommitRecorder.Spool(spool, newEvent, CommitRecorder.Unreachable(db, e));
+            var spooled = CommitRecorder.Spool(spool, newEvent, CommitRecorder.Unreachable(ConnectionStrings.Describe(db), e));
             await CommitRecorder.ReportAsync(new CommitRecorder.Recording(CommitRecorder.HookResult.Spooled, edit, Spooled: spooled), output, error, log);
             return ExitCodes.Success;
         }

@@ -85,8 +85,7 @@ internal static class CommitRecorder
                 break;
             case HookResult.Spooled when r.Spooled is { } s:
                 log.Warning("Spooled commit {Sha} of {Repo} in {File}: {Why}", edit.Sha, edit.Repo, s.File.File, s.Why);
-                await error.WriteLineAsync(
-                    $"ledger: {s.Why}; commit {shortSha} is kept in the spool ({s.Folder}, {Plural.Of(s.File.Events, "event")}) and will be delivered by 'ledger sync' or the daemon");
+                await error.WriteLineAsync("ledger: " + SpooledMessage(edit.Sha, s));
                 break;
             default:
                 await output.WriteLineAsync($"{shortSha} is already recorded; nothing added.");
@@ -128,7 +127,7 @@ internal static class CommitRecorder
 
             if (delivered.Unreachable)
             {
-                return new Recording(HookResult.Spooled, edit, null, delivered, Spool(spool, newEvent, Unreachable(connectionString, delivered.Failure!)));
+                return new Recording(HookResult.Spooled, edit, null, delivered, Spool(spool, newEvent, Unreachable(ConnectionStrings.Describe(connectionString), delivered.Failure!)));
             }
 
             // Anything else stopped at a spooled event stays with it ('ledger sync' says more); this commit is tried on its own.
@@ -141,7 +140,7 @@ internal static class CommitRecorder
         }
         catch (Exception e) when (DatabaseErrors.IsUnreachable(e))
         {
-            return new Recording(HookResult.Spooled, edit, null, delivered, Spool(spool, newEvent, Unreachable(connectionString, e)));
+            return new Recording(HookResult.Spooled, edit, null, delivered, Spool(spool, newEvent, Unreachable(ConnectionStrings.Describe(connectionString), e)));
         }
 
         if (started)
@@ -161,9 +160,14 @@ internal static class CommitRecorder
         return new Recording(HookResult.Annotated, edit, seq, delivered);
     }
 
+    /// <summary>What is said of a spooled commit: why, where it waits, and what delivers it.</summary>
+    public static string SpooledMessage(string sha, SpoolNote s) =>
+        $"{s.Why}; commit {EventCatalogue.ShortSha(sha)} is kept in the spool ({s.Folder}, {Plural.Of(s.File.Events, "event")}) and will be delivered by 'ledger sync' or the daemon";
+
     /// <summary>"the database at X cannot be reached (why)": the clause the spool's messages begin with.</summary>
-    public static string Unreachable(string connectionString, Exception e) =>
-        $"the database at {ConnectionStrings.Describe(connectionString)} cannot be reached ({DatabaseErrors.DescribeUnreachable(e)})";
+    /// <param name="database">Where the database is (<see cref="ConnectionStrings.Describe"/>, <see cref="LedgerStore.Description"/>).</param>
+    public static string Unreachable(string database, Exception e) =>
+        $"the database at {database} cannot be reached ({DatabaseErrors.DescribeUnreachable(e)})";
 
     /// <summary>
     /// Keeps <paramref name="e"/> in the spool, or says why it cannot (the spool's folder cannot be
