@@ -56,8 +56,8 @@ internal sealed record DeliveryReport(
     /// <summary>Why the delivery stopped, with what to do, or null when it did not.</summary>
     public string? Problem(string folder, string database) => this switch
     {
-        { Busy: true } => $"another process is delivering the spool (it holds {Path.Combine(folder, ".lock")}; 'fuser' names it); {Plural.Of(Remaining, "event")} wait for it.",
-        { Unreachable: true } => $"the database at {database} cannot be reached ({DatabaseErrors.DescribeUnreachable(Failure!)}); {Plural.Of(Remaining, "event")} wait in the spool. 'ledger sync' delivers them once it answers (a running 'ledger serve' tries every 30 s).",
+        { Busy: true } => $"another process is delivering the spool (it holds {Path.Combine(folder, ".lock")}; 'fuser' names it); the spool keeps {Plural.Of(Remaining, "event")} for it.",
+        { Unreachable: true } => $"the database at {database} cannot be reached ({DatabaseErrors.DescribeUnreachable(Failure!)}); the spool keeps {Plural.Of(Remaining, "event")} until it answers: 'ledger sync' delivers them then (a running 'ledger serve' tries every 30 s).",
         { Failure: { } f } => $"the database refused the spooled event in {FailedFile} ({Reason(f)}); it and the {Plural.Of(Math.Max(0, Remaining - 1), "event")} after it stay in the spool, in order. Fix the cause and run 'ledger sync' again, or move that file to {Path.Combine(folder, "rejected")} to deliver the rest.",
         _ => null,
     };
