@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using Ledger.App.Daemon;
 using Ledger.Capture.Processes;
-using Ledger.Cli.Serve;
 using Ledger.IntegrationTests.Serve;
 using Ledger.IntegrationTests.Support;
 using Ledger.Store;
@@ -95,32 +93,36 @@ public sealed class SpoolOutageSpecs : IDisposable
     }
 
     [Fact(Timeout = 300_000)]
-    public async Task The_daemon_keeps_a_commit_posted_while_the_server_is_stopped_and_delivers_it_by_itself_when_it_is_back_issue_22()
+    public async Task The_daemon_keeps_a_commit_its_hook_posts_while_the_server_is_stopped_and_delivers_it_by_itself_when_it_is_back_issue_22()
     {
-        // Arrange: a daemon for this repository whose spool schedule runs every second.
+        // Arrange: a daemon for this repository whose spool schedule runs every second, and the
+        // hook that asks it first (its own fallback could not reach any database).
         await _central.StartAsync();
         var db = _central.ConnectionString();
         await using var store = await LedgerStore.OpenAsync(db);
         var settings = new ServeSettings { Intervals = TestServe.AllOff with { Spool = 1 }, Repo = _repo.Path };
         await using var serve = await TestServe.StartAsync(store, _host.Path, "beta", settings);
         _repo.Write("configuration.nix", "{ }\n");
-        var sha = _repo.Commit("Enable jellyfin");
+        _repo.Commit("Initial");
+        var init = await new CliRun(db, _host.Path, "beta").RunAsync("init", "--repo", _repo.Path, "--hooks", "--daemon", serve.Url.ToString(), "--host", "beta");
+        init.ExitCode.ShouldBe(0, init.Err);
 
         // Act
         await _central.StopAsync();
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["repo"] = _repo.Path, ["sha"] = sha, ["host"] = "beta", ["user"] = "alice" });
-        using var response = await serve.Http.PostAsync(CommitEndpoint.Path, form);
-        var answer = await response.Content.ReadAsStringAsync();
+        var (sha, exit, stderr) = await CommitThroughHookAsync("Enable jellyfin", "Host=127.0.0.1;Port=1;Timeout=2");
         var whileDown = await serve.Http.GetStringAsync("/metrics");
         await _central.StartAsync();
         var delivered = await WaitForAsync(async () => (await CommitRowsAsync(db)).Count == 1 && !Directory.EnumerateFiles(Spool, "*.json").Any(), TimeSpan.FromSeconds(60));
         var afterwards = await serve.Http.GetStringAsync("/metrics");
 
-        // Assert
-        response.StatusCode.ShouldBe(HttpStatusCode.Accepted, answer);
-        answer.ShouldStartWith($"spooled {sha} the database at ");
-        answer.ShouldContain($"commit {sha[..8]} is kept in the spool ({Spool}, 1 event)");
+        // Assert: the daemon answered for the commit (the hook printed its words and stopped)...
+        exit.ShouldBe(0, stderr);
+        stderr.ShouldStartWith("ledger: the database at ledger@");
+        stderr.ShouldContain($"commit {sha[..8]} is kept in the spool ({Spool}, 1 event)");
+        serve.Log.ShouldContain($"Commit {sha} of {_repo.Path} for {Environment.UserName} (hook) spooled");
         whileDown.ShouldContain("ledger_spool_events 1");
+
+        // ...and delivered it by itself once the server was back.
         delivered.ShouldBeTrue(serve.Log);
         (await CommitRowsAsync(db)).ShouldHaveSingleItem().Sha.ShouldBe(sha);
         afterwards.ShouldContain("ledger_spool_events 0");
