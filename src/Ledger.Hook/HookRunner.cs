@@ -10,6 +10,7 @@ using Ledger.Core.Events;
 using Ledger.Core.Text;
 using Ledger.Store;
 using Ledger.Store.Embedded;
+using Ledger.Store.Spool;
 using Serilog;
 
 namespace Ledger.Hook;
@@ -70,16 +71,32 @@ internal static class HookRunner
             return await HandOverAsync(args, log, "the commit needs LibGit2Sharp's patch reading");
         }
 
+        // Spooled events go first (ledger delivers them, reading them back with the JIT's full
+        // serializer); until the spool is empty again every commit takes that path.
+        var spool = new EventSpool(home);
+        if (spool.HasPending)
+        {
+            return await HandOverAsync(args, log, "the spool holds events to deliver first");
+        }
+
         if (Database(a, env, home) is not { } db)
         {
             return await HandOverAsync(args, log, "the embedded PostgreSQL is not running");
         }
 
-        var retry = Retry(env, error, log);
+        // A database that cannot be reached is not waited for: the commit goes to the spool.
+        var retry = Retry(env, error, log) with { WaitsForUnreachable = false };
+        var edit = (ConfigEdited)newEvent.Event;
         StreamStarter.Outcome outcome;
         try
         {
             (outcome, _) = await StreamStarter.TryStartAsync(db, newEvent, retry);
+        }
+        catch (Exception e) when (DatabaseErrors.IsUnreachable(e))
+        {
+            var spooled = CommitRecorder.Spool(spool, newEvent, CommitRecorder.Unreachable(ConnectionStrings.Describe(db), e));
+            await CommitRecorder.ReportAsync(new CommitRecorder.Recording(CommitRecorder.HookResult.Spooled, edit, Spooled: spooled), output, error, log);
+            return ExitCodes.Success;
         }
         catch (Exception e) when (e is not LedgerException)
         {
@@ -88,12 +105,11 @@ internal static class HookRunner
             return await HandOverAsync(args, log, "the append failed");
         }
 
-        var edit = (ConfigEdited)newEvent.Event;
         var annotate = a.Purpose is not null || a.Notes is not null;
         if (outcome == StreamStarter.Outcome.Started || (outcome == StreamStarter.Outcome.AlreadyExists && !annotate))
         {
             var result = outcome == StreamStarter.Outcome.Started ? CommitRecorder.HookResult.Recorded : CommitRecorder.HookResult.AlreadyRecorded;
-            await CommitRecorder.ReportAsync(result, edit, null, output, error, log);
+            await CommitRecorder.ReportAsync(new CommitRecorder.Recording(result, edit), output, error, log);
             return ExitCodes.Success;
         }
 

@@ -38,6 +38,13 @@ public static class ConnectionStrings
         ["krbsrvname"] = "Kerberos Service Name",
     };
 
+    /// <summary>Where a connection string points, for messages: <c>user@host[:port]/database</c>, never the password.</summary>
+    public static string Describe(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString.Contains("://", StringComparison.Ordinal) || LooksLikeLibpq(connectionString.Trim()) ? Normalize(connectionString) : connectionString);
+        return $"{b.Username}@{b.Host}{(b.Port != 5432 ? ":" + b.Port : "")}/{b.Database}";
+    }
+
     /// <summary>
     /// The Npgsql form of <paramref name="connectionString"/> (any of the three forms), or a
     /// <see cref="StoreException"/> (exit 2) that says what is wrong with it and what to give instead.

@@ -29,6 +29,57 @@ public static class DatabaseErrors
     }
 
     /// <summary>
+    /// True when <paramref name="e"/> (or what it wraps) says the database cannot be reached at all:
+    /// the connection was refused or timed out, the host name is unknown, the socket is missing, the
+    /// server is starting up, shutting down or full of clients, or the connection was lost. What the
+    /// server answered about the request itself (a wrong password, a missing database or role, a
+    /// refused permission, a bad statement, a full disk) is not: those are errors to report, and the
+    /// spool never keeps an event the database would refuse for them.
+    /// </summary>
+    public static bool IsUnreachable(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            switch (x)
+            {
+                case PostgresException p:
+                    return p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                        or PostgresErrorCodes.TooManyConnections
+                        || p.SqlState.StartsWith("08", StringComparison.Ordinal);
+                case System.Security.Authentication.AuthenticationException:
+                    // TLS refused (a certificate that does not verify): a configuration to fix, not an outage.
+                    return false;
+                case TimeoutException:
+                case System.Net.Sockets.SocketException:
+                    return true;
+            }
+        }
+
+        return IsConnectionLost(e);
+    }
+
+    /// <summary>Why the database cannot be reached, in a few words (the driver's or the server's), for the spool's messages.</summary>
+    public static string DescribeUnreachable(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            switch (x)
+            {
+                case PostgresException p when p.SqlState is PostgresErrorCodes.TooManyConnections:
+                    return "the server has too many connections";
+                case PostgresException:
+                    return Describe(x);
+                case TimeoutException:
+                    return "no answer in time";
+                case System.Net.Sockets.SocketException s:
+                    return s.Message;
+            }
+        }
+
+        return Describe(e);
+    }
+
+    /// <summary>
     /// True when trying the same thing again a little later may well succeed: the connection was
     /// lost, the server is starting or shutting down, or the transaction lost a serialization
     /// conflict or a deadlock (the server rolled it back). A full disk, a constraint violation or a

@@ -155,9 +155,5 @@ public sealed partial class LedgerStore : IAsyncDisposable
         }
     }
 
-    private static string Describe(string connectionString)
-    {
-        var b = new NpgsqlConnectionStringBuilder(connectionString);
-        return $"{b.Username}@{b.Host}{(b.Port != 5432 ? ":" + b.Port : "")}/{b.Database}";
-    }
+    private static string Describe(string connectionString) => ConnectionStrings.Describe(connectionString);
 }

@@ -40,6 +40,13 @@ public sealed record RetryPolicy
     /// <summary>Where each retry is announced, one line each (the CLI writes them to stderr).</summary>
     public Action<string>? Report { get; init; }
 
+    /// <summary>
+    /// False where waiting is worse than keeping the event for later (the git hook, the daemon's
+    /// commit endpoint): a database that cannot be reached (<see cref="DatabaseErrors.IsUnreachable"/>)
+    /// then fails at once, and the caller puts the event in the spool.
+    /// </summary>
+    public bool WaitsForUnreachable { get; init; } = true;
+
     /// <summary>Random numbers in [0, 1) that shorten each wait; tests pass fixed ones.</summary>
     public Func<double> Jitter { get; init; } = Random.Shared.NextDouble;
 
@@ -109,7 +116,7 @@ public sealed record RetryPolicy
             {
                 return await operation(attempt);
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && isTransient(e))
+            catch (Exception e) when (!ct.IsCancellationRequested && isTransient(e) && (WaitsForUnreachable || !DatabaseErrors.IsUnreachable(e)))
             {
                 if (attempt >= Attempts)
                 {

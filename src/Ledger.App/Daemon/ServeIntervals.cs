@@ -6,7 +6,7 @@ namespace Ledger.App.Daemon;
 /// </summary>
 internal sealed record ServeIntervals
 {
-    public static readonly string[] Names = ["gpu", "containers", "system", "storage", "validate", "seal", "git", "generation", "text", "metrics", "grafana"];
+    public static readonly string[] Names = ["gpu", "containers", "system", "storage", "validate", "seal", "git", "generation", "text", "metrics", "grafana", "spool"];
 
     public int Gpu { get; init; } = 300;
 
@@ -35,6 +35,9 @@ internal sealed record ServeIntervals
     /// <summary>How often new deploys and restores are pushed to Grafana, when <c>grafana</c> is configured.</summary>
     public int Grafana { get; init; } = 30;
 
+    /// <summary>How often events kept in the spool while the database could not be reached are delivered (a look at an empty folder when there are none).</summary>
+    public int Spool { get; init; } = 30;
+
     public int Get(string name) => name switch
     {
         "gpu" => Gpu,
@@ -48,6 +51,7 @@ internal sealed record ServeIntervals
         "text" => Text,
         "metrics" => Metrics,
         "grafana" => Grafana,
+        "spool" => Spool,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a schedule"),
     };
 
@@ -64,6 +68,7 @@ internal sealed record ServeIntervals
         "text" => this with { Text = seconds },
         "metrics" => this with { Metrics = seconds },
         "grafana" => this with { Grafana = seconds },
+        "spool" => this with { Spool = seconds },
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a schedule"),
     };
 }

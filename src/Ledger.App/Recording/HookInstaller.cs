@@ -79,6 +79,7 @@ internal static class HookInstaller
                 {Quote(new Uri(daemon, PostedCommit.Route).ToString())} 2>/dev/null)
               case "$answer" in
                 "recorded $sha "*|"known $sha "*) exit 0 ;;
+                "spooled $sha "*) said={"${answer#\"spooled $sha \"}"}; echo "ledger: $said" >&2; exit 0 ;;
               esac
               """;
         var script = $"""

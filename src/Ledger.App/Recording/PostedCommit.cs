@@ -1,7 +1,9 @@
+using Ledger.App.Spool;
 using Ledger.Capture;
 using Ledger.Capture.Git;
 using Ledger.Core.Events;
 using Ledger.Store;
+using Ledger.Store.Spool;
 
 namespace Ledger.App.Recording;
 
@@ -32,6 +34,9 @@ internal static class PostedCommit
 
         /// <summary>The followed repository has no such commit.</summary>
         NotFound,
+
+        /// <summary>The database cannot be reached: the commit waits in the daemon's spool (<see cref="Answer.Message"/> says so).</summary>
+        Spooled,
     }
 
     /// <summary>The outcome, the followed repository's key, the full sha, the event's seq and the recorded event (when recorded now).</summary>
@@ -39,7 +44,8 @@ internal static class PostedCommit
 
     /// <param name="followed">The repository the daemon follows.</param>
     /// <param name="given">The repository the hook names, in whatever spelling (a trailing slash, a link).</param>
-    public static async Task<Answer> RecordAsync(LedgerStore store, string followed, string given, string sha, string host, string actor)
+    /// <param name="spool">The daemon's spool: delivered before the commit, and where the commit waits when the database cannot be reached.</param>
+    public static async Task<Answer> RecordAsync(LedgerStore store, EventSpool spool, string followed, string given, string sha, string host, string actor, Serilog.ILogger log)
     {
         GitHistoryReader reader;
         try
@@ -71,7 +77,33 @@ internal static class PostedCommit
 
             var edit = CommitRecorder.Event(reader, commit, host, actor);
 
-            // Not cancelled by the client: once the append starts it finishes before the answer.
+            // The hook waits for this answer: a database that cannot be reached is found by one ping
+            // and the commit spooled, rather than found by waiting out the store's retries. Events
+            // spooled before go first. Not cancelled by the client: once begun, it finishes.
+            string? spoolWhy = null;
+            try
+            {
+                await store.Stats.PingAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (DatabaseErrors.IsUnreachable(e))
+            {
+                spoolWhy = CommitRecorder.Unreachable(store.Description, e);
+            }
+
+            if (spoolWhy is null && spool.HasPending)
+            {
+                var delivered = await SpoolDelivery.DeliverAsync(spool, store, SpoolDelivery.HookLockWait, log, CancellationToken.None);
+                spoolWhy = delivered.Busy ? "another process is delivering the spool"
+                    : delivered.Unreachable ? CommitRecorder.Unreachable(store.Description, delivered.Failure!)
+                    : null;
+            }
+
+            if (spoolWhy is not null)
+            {
+                var note = CommitRecorder.Spool(spool, edit, spoolWhy);
+                return new Answer(Outcome.Spooled, reader.RepoKey, commit, Edit: (ConfigEdited)edit.Event, Message: CommitRecorder.SpooledMessage(commit, note));
+            }
+
             return await store.TryStartStreamAsync(edit, CancellationToken.None) is { } seq
                 ? new Answer(Outcome.Recorded, reader.RepoKey, commit, seq, (ConfigEdited)edit.Event)
                 : new Answer(Outcome.Known, reader.RepoKey, commit, await store.FirstSeqOfStreamAsync(edit.StreamKey, CancellationToken.None));

@@ -1,8 +1,11 @@
 using System.CommandLine;
+using System.Globalization;
 using Ledger.Cli.Output;
 using Ledger.Core.Errors;
 using Ledger.Core.Text;
+using Ledger.Store;
 using Ledger.Store.Embedded;
+using Ledger.Store.Spool;
 
 namespace Ledger.Cli.Commands;
 
@@ -15,20 +18,46 @@ internal static class DbCommand
         status.SetAction(async (r, ct) =>
         {
             var ctx = context(r);
-            if (ctx.ExplicitDb is not null)
+            var spool = new EventSpool(ctx.Home).Status();
+            var now = DateTimeOffset.UtcNow;
+            if (ctx.ExplicitDb is { } given)
             {
-                await using var store = await ctx.OpenStoreAsync(ct);
-                var (count, backlog) = (await store.CountAsync(ct), await store.TextIndexBacklogAsync(ct));
-                if (r.GetValue(json))
+                LedgerStore store;
+                try
                 {
-                    await ctx.Out.WriteLineAsync(ChainJson.Serialize(new { source = "connection-string", database = store.Description, state = "reachable", events = count, textIndexBacklog = backlog }));
-                    return ExitCodes.Success;
+                    store = await ctx.OpenStoreAsync(ct);
+                }
+                catch (StoreException e) when (DatabaseErrors.IsUnreachable(e))
+                {
+                    // Said, with the spool, rather than thrown: this is the question db status answers.
+                    var why = DatabaseErrors.DescribeUnreachable(e);
+                    if (r.GetValue(json))
+                    {
+                        await ctx.Out.WriteLineAsync(ChainJson.Serialize(new { source = "connection-string", database = ConnectionStrings.Describe(given), state = "unreachable", reason = why, spool = SpoolJson(spool, now) }));
+                        return ExitCodes.Failure;
+                    }
+
+                    await ctx.Out.WriteLineAsync($"database: {ConnectionStrings.Describe(given)} (from --db / LEDGER_DB)");
+                    await ctx.Out.WriteLineAsync($"state:    unreachable ({why})");
+                    await ctx.Out.WriteLineAsync(SpoolLine(spool, now));
+                    return ExitCodes.Failure;
                 }
 
-                await ctx.Out.WriteLineAsync($"database: {store.Description} (from --db / LEDGER_DB)");
-                await ctx.Out.WriteLineAsync($"state:    reachable, {Plural.Of(count, "event")}");
-                await ctx.Out.WriteLineAsync(TextIndexLine(backlog));
-                return ExitCodes.Success;
+                await using (store)
+                {
+                    var (count, backlog) = (await store.CountAsync(ct), await store.TextIndexBacklogAsync(ct));
+                    if (r.GetValue(json))
+                    {
+                        await ctx.Out.WriteLineAsync(ChainJson.Serialize(new { source = "connection-string", database = store.Description, state = "reachable", events = count, textIndexBacklog = backlog, spool = SpoolJson(spool, now) }));
+                        return ExitCodes.Success;
+                    }
+
+                    await ctx.Out.WriteLineAsync($"database: {store.Description} (from --db / LEDGER_DB)");
+                    await ctx.Out.WriteLineAsync($"state:    reachable, {Plural.Of(count, "event")}");
+                    await ctx.Out.WriteLineAsync(TextIndexLine(backlog));
+                    await ctx.Out.WriteLineAsync(SpoolLine(spool, now));
+                    return ExitCodes.Success;
+                }
             }
 
             var pg = ctx.Embedded;
@@ -55,6 +84,7 @@ internal static class DbCommand
                     events,
                     textIndexBacklog = waiting,
                     url = state == ClusterState.Running ? pg.Url() : null,
+                    spool = SpoolJson(spool, now),
                 }));
                 return exit;
             }
@@ -81,6 +111,7 @@ internal static class DbCommand
                 await ctx.Out.WriteLineAsync($"url:      {pg.Url()}");
             }
 
+            await ctx.Out.WriteLineAsync(SpoolLine(spool, now));
             return exit;
         });
 
@@ -140,6 +171,32 @@ internal static class DbCommand
             ? "text:     index up to date"
             : $"text:     {Plural.Of(waiting, "event")} not in the text index yet (searches read them directly; 'ledger serve' indexes them, or the first search that finds over 5,000)";
     }
+
+    /// <summary>What waits in the spool: events, size, the oldest's age, and that 'ledger sync' delivers them.</summary>
+    private static string SpoolLine(SpoolStatus spool, DateTimeOffset now)
+    {
+        var rejected = spool.Rejected > 0 ? $"; {spool.Rejected} set aside in {Path.Combine(spool.Folder, "rejected")}" : "";
+        return spool.OldestAge(now) is { } age
+            ? $"spool:    {Plural.Of(spool.Events, "event")} ({Bytes(spool.Bytes)}), the oldest {DurationText.Format(age)} old, in {spool.Folder}; 'ledger sync' delivers them{rejected}"
+            : $"spool:    empty{rejected}";
+    }
+
+    private static object SpoolJson(SpoolStatus spool, DateTimeOffset now) => new
+    {
+        folder = spool.Folder,
+        events = spool.Events,
+        bytes = spool.Bytes,
+        oldest = spool.Oldest,
+        oldestAgeSeconds = spool.OldestAge(now) is { } age ? (long?)age.TotalSeconds : null,
+        rejected = spool.Rejected,
+    };
+
+    private static string Bytes(long n) => n switch
+    {
+        < 1024 => $"{n} bytes",
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{n / 1024.0:0.#} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{n / (1024.0 * 1024):0.#} MiB"),
+    };
 
     private static EmbeddedPostgres EmbeddedOnly(CliContext ctx, string verb) =>
         ctx.ExplicitDb is null

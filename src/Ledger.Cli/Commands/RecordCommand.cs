@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ledger.App.Generations;
 using Ledger.App.Recording;
 using Ledger.Core.Errors;
+using Ledger.Store.Spool;
 
 namespace Ledger.Cli.Commands;
 
@@ -18,8 +19,9 @@ internal static class RecordCommand
         {
             var ctx = context(r);
             var hostName = scope.HostOf(r, ctx);
-            var (result, edit, seq) = await CommitRecorder.RecordHookAsync(ctx.ConnectionStringAsync, ctx.Retry, r.GetValue(scope.Repo)!, r.GetValue(rev)!, hostName, ctx.Actor, r.GetValue(purpose), r.GetValue(notes), ct);
-            await CommitRecorder.ReportAsync(result, edit, seq, ctx.Out, ctx.Err, ctx.Log);
+            var recording = await CommitRecorder.RecordHookAsync(
+                ctx.ConnectionStringAsync, ctx.Retry, new EventSpool(ctx.Home), r.GetValue(scope.Repo)!, r.GetValue(rev)!, hostName, ctx.Actor, r.GetValue(purpose), r.GetValue(notes), ctx.Log, ct);
+            await CommitRecorder.ReportAsync(recording, ctx.Out, ctx.Err, ctx.Log);
             return ExitCodes.Success;
         });
         return new Command("record", "Record a fact") { commit, Generation(context) };

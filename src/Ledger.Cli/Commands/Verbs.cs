@@ -12,6 +12,7 @@ internal static class Verbs
         ("init", InitCommand.Create),
         ("import-git", ImportGitCommand.Create),
         ("record", RecordCommand.Create),
+        ("sync", SyncCommand.Create),
         ("annotate", AnnotateCommand.Create),
         ("timeline", TimelineCommand.Create),
         ("show", ShowCommand.Create),

@@ -75,7 +75,7 @@ internal static class AlertWebhook
         {
             // Not cancelled by the client or by a stop: once the append starts it finishes, and the
             // answer below is only sent after it committed.
-            result = await AlertRecorder.RecordAsync(serve.Store, body.Value, serve.Host, ServeContext.Actor, CancellationToken.None);
+            result = await AlertRecorder.RecordAsync(serve.Store, serve.Spool, body.Value, serve.Host, ServeContext.Actor, CancellationToken.None);
         }
         catch (AlertPayloadException e)
         {
@@ -91,7 +91,13 @@ internal static class AlertWebhook
         var (recorded, duplicates) = (result.Recorded, result.Duplicates);
         serve.Metrics.WebhookAlerts.WithLabels("recorded").Inc(recorded);
         serve.Metrics.WebhookAlerts.WithLabels("duplicate").Inc(duplicates);
-        if (recorded > 0)
+        serve.Metrics.WebhookAlerts.WithLabels("spooled").Inc(result.Spooled);
+        if (result.Spooled > 0)
+        {
+            // Kept durably: Alertmanager need not retry, and the spool schedule records them once the database answers.
+            log.Warning("Webhook: {Spooled} alert events kept in the spool ({Alerts}): {Why}", result.Spooled, result.Alerts, result.SpooledWhy);
+        }
+        else if (recorded > 0)
         {
             log.Information("Webhook: {Recorded} alert events recorded, {Duplicates} repeats ({Alerts})", recorded, duplicates, result.Alerts);
         }
@@ -102,7 +108,7 @@ internal static class AlertWebhook
 
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync($$"""{"recorded": {{recorded}}, "duplicates": {{duplicates}}}""" + "\n");
+        await http.Response.WriteAsync($$"""{"recorded": {{recorded}}, "duplicates": {{duplicates}}, "spooled": {{result.Spooled}}}""" + "\n");
         return StatusCodes.Status200OK;
     }
 

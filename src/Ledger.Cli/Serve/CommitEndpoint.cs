@@ -11,7 +11,9 @@ namespace Ledger.Cli.Serve;
 /// <c>POST /record/commit</c>: the git hook's fast path. The hook that <c>ledger init --hooks</c>
 /// installs posts the new commit here (form fields <c>repo</c>, <c>sha</c>, <c>host</c>, and
 /// <c>user</c> / <c>sudo_user</c> for the actor) and the running daemon records it with its warm
-/// process and connections, before answering: <c>recorded SHA #SEQ</c> or <c>known SHA #SEQ</c>.
+/// process and connections, before answering: <c>recorded SHA #SEQ</c> or <c>known SHA #SEQ</c>,
+/// or, when the database cannot be reached, <c>spooled SHA MESSAGE</c> (202: the commit waits in
+/// the daemon's spool, which its <c>spool</c> schedule delivers).
 /// Any other answer (another repository or host than the daemon's, no daemon at all) makes the
 /// hook run <c>ledger record commit</c> itself, so nothing is lost.
 /// <para>
@@ -58,7 +60,7 @@ internal static class CommitEndpoint
         PostedCommit.Answer answer;
         try
         {
-            answer = await PostedCommit.RecordAsync(serve.Store, serve.Settings.Repo, repo, sha, serve.Host, actor);
+            answer = await PostedCommit.RecordAsync(serve.Store, serve.Spool, serve.Settings.Repo, repo, sha, serve.Host, actor, log);
         }
         catch (StoreException ex)
         {
@@ -77,6 +79,10 @@ internal static class CommitEndpoint
                 break;
             case { Outcome: PostedCommit.Outcome.NotFound }:
                 await TextAsync(http, StatusCodes.Status404NotFound, answer.Message!);
+                break;
+            case { Outcome: PostedCommit.Outcome.Spooled }:
+                log.Warning("Commit {Sha} of {Repo} for {Actor} (hook) spooled: {Message}", answer.Sha, answer.Repo, actor, answer.Message);
+                await TextAsync(http, StatusCodes.Status202Accepted, $"spooled {answer.Sha} {answer.Message}");
                 break;
             case { Outcome: PostedCommit.Outcome.Recorded, Edit: { } edit }:
                 log.Information("Recorded commit {Sha} of {Repo} for {Actor} (hook)", answer.Sha, answer.Repo, actor);

@@ -1,6 +1,7 @@
 using Ledger.App.Daemon;
 using Ledger.Capture.Processes;
 using Ledger.Store;
+using Ledger.Store.Spool;
 using Serilog;
 
 namespace Ledger.Cli.Serve;
@@ -22,6 +23,9 @@ internal sealed record ServeContext(
     public string? WebhookToken { get; init; }
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Where events wait while the database cannot be reached (<c>$LEDGER_HOME/spool</c>), delivered by the <c>spool</c> schedule.</summary>
+    public EventSpool Spool => new(Home);
 
     /// <summary>The GPU collector the snapshot job reuses (NVML kept open); null: a new one each time.</summary>
     public Ledger.Capture.Gpu.GpuCollector? Gpu { get; init; }

@@ -63,6 +63,7 @@ internal sealed class ServeHost : IAsyncDisposable
         builder.Logging.AddSerilog(serve.Log);
 
         var jobs = CreateJobs(serve);
+        serve.Metrics.WatchSpool(serve.Spool);
         foreach (var job in jobs)
         {
             builder.Services.AddSingleton<IHostedService>(new JobRunner(job, serve));
@@ -158,6 +159,11 @@ internal sealed class ServeHost : IAsyncDisposable
         if (intervals.Metrics > 0)
         {
             jobs.Add(new MetricsRefreshJob(Every("metrics"), serve));
+        }
+
+        if (intervals.Spool > 0)
+        {
+            jobs.Add(new SpoolJob(Every("spool"), serve));
         }
 
         if (serve.Settings.Grafana is { } grafana && intervals.Grafana > 0)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ledger.Core.Events;
 using Ledger.Store;
+using Ledger.Store.Spool;
 using Prometheus;
 
 namespace Ledger.Cli.Serve;
@@ -68,11 +69,11 @@ internal sealed class ServeMetrics
         _snapshotAge = f.CreateGauge("ledger_last_snapshot_age_seconds", "Seconds since the host's last snapshot of each kind, at scrape time.", ["host", "kind"], later);
 
         WebhookRequests = f.CreateCounter("ledger_webhook_requests_total", "Alertmanager webhook requests, by HTTP status answered.", ["code"]);
-        WebhookAlerts = f.CreateCounter("ledger_webhook_alerts_total", "Alerts received: recorded, or duplicate (a repeat already recorded).", ["result"]);
+        WebhookAlerts = f.CreateCounter("ledger_webhook_alerts_total", "Alerts received: recorded, duplicate (a repeat already recorded), or spooled (kept until the database answers).", ["result"]);
         JobRuns = f.CreateCounter("ledger_job_runs_total", "Runs of each scheduled job, by outcome (ok, error).", ["job", "outcome"]);
         JobLastSuccess = f.CreateGauge("ledger_job_last_success_timestamp_seconds", "When each scheduled job last ran without error.", ["job"], later);
 
-        foreach (var outcome in new[] { "recorded", "duplicate" })
+        foreach (var outcome in new[] { "recorded", "duplicate", "spooled" })
         {
             WebhookAlerts.WithLabels(outcome);
         }
@@ -89,6 +90,38 @@ internal sealed class ServeMetrics
     public Counter JobRuns { get; }
 
     public Gauge JobLastSuccess { get; }
+
+    /// <summary>
+    /// Shows the spool at every scrape (one directory read): <c>ledger_spool_events</c>,
+    /// <c>ledger_spool_bytes</c>, <c>ledger_spool_oldest_age_seconds</c> (0 when empty) and
+    /// <c>ledger_spool_rejected_files</c>, so that an alert can say a host has been cut off.
+    /// </summary>
+    public void WatchSpool(EventSpool spool)
+    {
+        var f = Metrics.WithCustomRegistry(Registry);
+        var events = f.CreateGauge("ledger_spool_events", "Events kept in the spool ($LEDGER_HOME/spool) until the database answers.");
+        var bytes = f.CreateGauge("ledger_spool_bytes", "Size of the spooled events' files.");
+        var age = f.CreateGauge("ledger_spool_oldest_age_seconds", "Seconds the oldest spooled event has waited (0: the spool is empty).");
+        var rejected = f.CreateGauge("ledger_spool_rejected_files", "Spool files set aside in spool/rejected because they could not be read back.");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            SpoolStatus status;
+            try
+            {
+                status = spool.Status();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A folder this user cannot read: the gauges keep their last values rather than failing the scrape.
+                return;
+            }
+
+            events.Set(status.Events);
+            bytes.Set(status.Bytes);
+            age.Set(status.OldestAge(_clock.GetUtcNow())?.TotalSeconds ?? 0);
+            rejected.Set(status.Rejected);
+        });
+    }
 
     /// <summary>Reads what the metrics show from the database; on failure <c>ledger_database_up</c> drops to 0 and the rest keep their last values.</summary>
     public async Task RefreshAsync(LedgerStats stats, CancellationToken ct)

@@ -15,7 +15,7 @@ namespace Ledger.IntegrationTests.Serve;
 /// </summary>
 internal sealed class TestServe : IAsyncDisposable
 {
-    public static readonly ServeIntervals AllOff = new() { Gpu = 0, Containers = 0, System = 0, Storage = 0, Validate = 0, Seal = 0, Git = 0, Generation = 0, Text = 0, Metrics = 0, Grafana = 0 };
+    public static readonly ServeIntervals AllOff = new() { Gpu = 0, Containers = 0, System = 0, Storage = 0, Validate = 0, Seal = 0, Git = 0, Generation = 0, Text = 0, Metrics = 0, Grafana = 0, Spool = 0 };
 
     private readonly ServeHost _host;
     private readonly Serilog.Core.Logger _logger;
