@@ -799,6 +799,13 @@ in
         group = "ledger";
         mode = "2770";
       };
+      # setgid: the hook spools as root while the database is away, the daemon (user ledger)
+      # delivers; both in the ledger group.
+      "${stateDir}/spool".d = {
+        user = "ledger";
+        group = "ledger";
+        mode = "2770";
+      };
       "${stateDir}/checks.json"."L+".argument = "/etc/ledger/checks.json";
       "${stateDir}/storage.json"."L+".argument = "/etc/ledger/storage.json";
     }

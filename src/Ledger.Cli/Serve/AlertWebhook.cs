@@ -108,7 +108,9 @@ internal static class AlertWebhook
 
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync($$"""{"recorded": {{recorded}}, "duplicates": {{duplicates}}, "spooled": {{result.Spooled}}}""" + "\n");
+        // "spooled" only when the database was away: the usual answer stays as it was.
+        var spooled = result.Spooled > 0 ? $", \"spooled\": {result.Spooled}" : "";
+        await http.Response.WriteAsync($$"""{"recorded": {{recorded}}, "duplicates": {{duplicates}}{{spooled}}}""" + "\n");
         return StatusCodes.Status200OK;
     }
 

@@ -55,6 +55,12 @@ public sealed class EventSpool
 
     private string LockFile => Path.Combine(Folder, ".lock");
 
+    // The group may read and write (the umask still applies): on NixOS the hook spools as root and
+    // the daemon, user ledger in group ledger, delivers from the same setgid folder.
+    private const UnixFileMode SpoolFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+
+    private const UnixFileMode FolderMode = SpoolFileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute;
+
     /// <summary>The spooled events' files, oldest first.</summary>
     public IReadOnlyList<string> Pending()
     {
@@ -104,11 +110,11 @@ public sealed class EventSpool
         using var body = JsonDocument.Parse(e.Json);
         var entry = new SpoolEntry(Format, e.StreamKey, descriptor.Alias, (e.OccurredAt ?? now).ToUniversalTime(), e.Event.Host, now.ToUniversalTime(), reason, body.RootElement);
 
-        Directory.CreateDirectory(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(Folder, FolderMode);
         var temp = Path.Combine(Folder, TempPrefix + Guid.NewGuid().ToString("N"));
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = SpoolFileMode };
             using (var stream = new FileStream(temp, options))
             {
                 JsonSerializer.Serialize(stream, entry, Json.SpoolEntry);
@@ -199,7 +205,7 @@ public sealed class EventSpool
     /// <summary>Moves a file that cannot be read back to <c>rejected/</c>, with <paramref name="why"/> in a <c>.why</c> file beside it; returns its new path.</summary>
     public string Reject(string file, string why)
     {
-        Directory.CreateDirectory(RejectedFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(RejectedFolder, FolderMode);
         var to = Path.Combine(RejectedFolder, Path.GetFileName(file));
         File.WriteAllText(to + ".why", why + "\n", Encoding.UTF8);
         File.Move(file, to, overwrite: true);
@@ -215,14 +221,31 @@ public sealed class EventSpool
     /// </summary>
     public async Task<IDisposable?> TryLockAsync(TimeSpan wait, CancellationToken ct = default)
     {
-        Directory.CreateDirectory(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(Folder, FolderMode);
         var deadline = DateTime.UtcNow + wait;
         while (true)
         {
             try
             {
                 // FileShare.None takes an exclusive flock on Unix (as the embedded cluster's lock does).
-                return new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new FileStream(LockFile, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, UnixCreateMode = SpoolFileMode });
+            }
+            catch (UnauthorizedAccessException) when (File.Exists(LockFile))
+            {
+                // Another user's lock file that the group may only read (made under umask 022): a
+                // lock on a descriptor opened for reading is as exclusive.
+                try
+                {
+                    return new FileStream(LockFile, FileMode.Open, FileAccess.Read, FileShare.None);
+                }
+                catch (IOException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+                }
+                catch (IOException)
+                {
+                    return null;
+                }
             }
             catch (IOException) when (File.Exists(LockFile) && DateTime.UtcNow < deadline)
             {
