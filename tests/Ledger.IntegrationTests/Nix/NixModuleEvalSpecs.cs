@@ -95,6 +95,8 @@ public sealed class NixModuleEvalSpecs
         }
         result.GetProperty("firewall").GetArrayLength().ShouldBe(0, "no port is opened unless asked");
         result.GetProperty("tmpfiles").GetProperty("10-ledger").GetProperty("/var/lib/ledger/logs").GetProperty("d").GetProperty("mode").GetString().ShouldBe("2770");
+        var spool = result.GetProperty("tmpfiles").GetProperty("10-ledger").GetProperty("/var/lib/ledger/spool").GetProperty("d");
+        (spool.GetProperty("mode").GetString(), spool.GetProperty("group").GetString()).ShouldBe(("2770", "ledger"), "the daemon delivers what the hook spooled as root");
     }
 
     [NixEvalFact]
