@@ -433,7 +433,7 @@ let
       ''
     else
       ''
-        exec ${runLedger} report monthly --month "$month" --out ${lib.escapeShellArg cfg.reports.dir}
+        exec ${runLedger} report monthly --month "$month" --out ${lib.escapeShellArg cfg.reports.dir} --docs ${lib.escapeShellArg cfg.docsDir}
       ''
   );
 in

@@ -65,6 +65,21 @@ public sealed class BenchSeedSpecs : IClassFixture<BenchSeedSpecs.Seeded>
     }
 
     [Fact]
+    public async Task Each_seeded_resolution_names_the_alert_it_resolves_issue_20()
+    {
+        // A resolution named otherwise made the seeded month's report count hundreds of TargetDown
+        // resolutions for a hundred firings.
+        (await _seeded.Db.ScalarAsync(
+            """
+            select count(*) from ledger.mt_events r
+            where r.type = 'alert_resolved' and r.stream_id like '%bench-%'
+              and not exists (select 1 from ledger.mt_events f where f.type = 'alert_fired'
+                              and f.data->>'fingerprint' = r.data->>'fingerprint' and f.data->>'alertName' = r.data->>'alertName')
+            """)).ShouldBe(0L);
+        (await _seeded.Db.ScalarAsync("select count(distinct data->>'alertName') from ledger.mt_events where type = 'alert_resolved' and stream_id like '%bench-%'")).ShouldNotBe(1L);
+    }
+
+    [Fact]
     public async Task Seeded_events_read_back_through_the_store_and_later_appends_continue_the_sequence()
     {
         // Act

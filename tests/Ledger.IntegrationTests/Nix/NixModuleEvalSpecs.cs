@@ -144,7 +144,7 @@ public sealed class NixModuleEvalSpecs
         var fleet = Evaluate("{ services.ledger = { enable = true; reports.monthly = { enable = true; fleet = true; }; }; }");
 
         one.GetProperty("services").GetProperty("ledger-report-monthly").GetProperty("script").GetString()!
-            .ShouldEndWith("report monthly --month \"$month\" --out /var/lib/ledger/reports\n");
+            .ShouldEndWith("report monthly --month \"$month\" --out /var/lib/ledger/reports --docs /etc/nixos/docs\n", Case.Sensitive, "the report links to the change docs where ledger-docs writes them");
         fleet.GetProperty("services").GetProperty("ledger-report-monthly").GetProperty("script").GetString()!
             .ShouldEndWith("report monthly --month \"$month\" --fleet --out /var/lib/ledger/reports/\"$month\"/\n");
     }

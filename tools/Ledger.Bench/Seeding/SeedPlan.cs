@@ -125,14 +125,19 @@ internal static class SeedPlan
                 return new DeployFinished(p.Host, "alice", p.StreamKey.Split(':')[^1], "/etc/nixos", Sha(p.Seq - 4), "switch", ok,
                     ok ? DeployOutcome.Succeeded : DeployOutcome.Failed, ok ? 400 + (int)(p.Seq % 100) : null, r.Next(20_000, 120_000), ok ? 0 : 1, "building the system configuration...\n", ok ? null : "switch failed");
             case "alert":
-                var name = Alerts[r.Next(Alerts.Length)];
+                var name = AlertName(p.StreamKey.Split(':')[2]);
                 return new AlertFired(p.Host, "alertmanager", name, p.StreamKey.Split(':')[2], p.At, "warning",
                     new Dictionary<string, string> { ["alertname"] = name, ["instance"] = p.Host + ":9100" }, new Dictionary<string, string> { ["summary"] = name + " on " + p.Host }, null);
             default:
-                return new AlertResolved(p.Host, "alertmanager", "TargetDown", p.StreamKey.Split(':')[2], p.At.AddMinutes(-5), p.At,
-                    new Dictionary<string, string> { ["alertname"] = "TargetDown" }, new Dictionary<string, string>());
+                // The resolution of the firing just before it: the same alert (by its fingerprint).
+                var resolved = AlertName(p.StreamKey.Split(':')[2]);
+                return new AlertResolved(p.Host, "alertmanager", resolved, p.StreamKey.Split(':')[2], p.At.AddMinutes(-5), p.At,
+                    new Dictionary<string, string> { ["alertname"] = resolved }, new Dictionary<string, string>());
         }
     }
+
+    /// <summary>An alert's name from its fingerprint (hex), so that a firing and its resolution agree.</summary>
+    internal static string AlertName(string fingerprint) => Alerts[Convert.ToInt32(fingerprint[..2], 16) % Alerts.Length];
 
     private static string Sha(long i) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture))))[..40];
 
