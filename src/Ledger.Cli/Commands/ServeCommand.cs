@@ -4,6 +4,7 @@ using Ledger.Capture.Gpu;
 using Ledger.Cli.Logging;
 using Ledger.Cli.Serve;
 using Ledger.Core.Errors;
+using Ledger.Store;
 
 namespace Ledger.Cli.Commands;
 
@@ -36,7 +37,7 @@ internal static class ServeCommand
             var token = ReadToken(r.GetValue(tokenFile), ctx.Env, settings.TokenFile);
 
             using var log = LedgerLogging.ForDaemon(settings, ctx.Env, ctx.Out, ctx.Verbose);
-            await using var store = await ctx.OpenStoreAsync(ct);
+            await using var store = await OpenWhenReachableAsync(ctx, log, ct);
 
             // The daemon keeps NVML initialised between GPU snapshots (shut down when it stops).
             using var gpu = new GpuCollector(ctx.Programs.GpuOptions with { KeepNvmlOpen = true });
@@ -74,6 +75,34 @@ internal static class ServeCommand
             return ct.IsCancellationRequested ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The store, once the database answers: a daemon started while its (central) database is out of
+    /// reach waits for it, saying so every minute, instead of exiting; the hook meanwhile spools what
+    /// it cannot hand over. Any other failure (a refused login, a wrong database) ends it at once.
+    /// </summary>
+    private static async Task<LedgerStore> OpenWhenReachableAsync(CliContext ctx, Serilog.ILogger log, CancellationToken ct)
+    {
+        var since = DateTime.UtcNow;
+        var said = DateTime.MinValue;
+        while (true)
+        {
+            try
+            {
+                return await ctx.OpenStoreAsync(ct);
+            }
+            catch (Exception e) when (DatabaseErrors.IsUnreachable(e) && !ct.IsCancellationRequested)
+            {
+                if (DateTime.UtcNow - said >= TimeSpan.FromMinutes(1))
+                {
+                    log.Warning("The database cannot be reached ({Reason}); waiting for it since {Since:u}, trying every 5 s", DatabaseErrors.DescribeUnreachable(e), since);
+                    said = DateTime.UtcNow;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            }
+        }
     }
 
     private static ServeSettings Resolve(

@@ -131,6 +131,72 @@ public sealed class SpoolOutageSpecs : IDisposable
     }
 
     /// <summary>Commits a change with the real git, which runs the installed hook with this environment.</summary>
+    [Fact(Timeout = 300_000)]
+    public async Task A_daemon_started_while_the_server_is_stopped_waits_for_it_and_answers_once_it_is_back_issue_22()
+    {
+        // Arrange: the schema exists; the server is stopped when the daemon starts.
+        await _central.StartAsync();
+        await using (await LedgerStore.OpenAsync(_central.ConnectionString()))
+        {
+        }
+
+        await _central.StopAsync();
+        var port = FreePort();
+        var every = ServeIntervals.Names.SelectMany(n => new[] { "--every", $"{n}=0" });
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ledger.dll"), "serve", "--listen", $"127.0.0.1:{port}", "--host", "waiting", .. every])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["LEDGER_DB"] = _central.ConnectionString();
+        psi.Environment["LEDGER_HOME"] = _host.Path;
+        var output = new System.Text.StringBuilder();
+        using var daemon = Process.Start(psi)!;
+        daemon.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        daemon.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        daemon.BeginOutputReadLine();
+        daemon.BeginErrorReadLine();
+        string Output() { lock (output) { return output.ToString(); } }
+        try
+        {
+            // Act
+            var saidSo = await WaitForAsync(() => Task.FromResult(Output().Contains("The database cannot be reached", StringComparison.Ordinal)), TimeSpan.FromSeconds(60));
+            var aliveWhileDown = !daemon.HasExited;
+            await _central.StartAsync();
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            var healthy = await WaitForAsync(
+                async () =>
+                {
+                    try
+                    {
+                        return (await http.GetAsync($"http://127.0.0.1:{port}/healthz")).IsSuccessStatusCode;
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        return false;
+                    }
+                },
+                TimeSpan.FromSeconds(60));
+
+            // Assert
+            saidSo.ShouldBeTrue(Output());
+            aliveWhileDown.ShouldBeTrue(Output());
+            healthy.ShouldBeTrue(Output());
+        }
+        finally
+        {
+            daemon.Kill(entireProcessTree: true);
+            await daemon.WaitForExitAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private async Task<(string Sha, int Exit, string Stderr)> CommitThroughHookAsync(string message, string ledgerDb)
     {
         _repo.Write("hosts/alpha.nix", $"{{ note = \"{message}\"; }}\n");
