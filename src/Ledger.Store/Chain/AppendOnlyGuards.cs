@@ -1,4 +1,5 @@
 using Ledger.Store.Fleet;
+using static Ledger.Store.SqlCommands;
 
 namespace Ledger.Store.Chain;
 
@@ -125,7 +126,7 @@ internal static class AppendOnlyGuards
     }
 
     /// <summary>Whether <paramref name="role"/> is a superuser or a member of the role that owns the events table.</summary>
-    private static Task<bool> CanBypassAsync(NpgsqlConnection conn, string role, CancellationToken ct) =>
+    internal static Task<bool> CanBypassAsync(NpgsqlConnection conn, string role, CancellationToken ct) =>
         ScalarAsync<bool>(
             conn,
             $"""
@@ -134,23 +135,4 @@ internal static class AppendOnlyGuards
             """,
             ct,
             role);
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection conn, string sql, CancellationToken ct, params object[] args)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var a in args)
-        {
-            cmd.Parameters.AddWithValue(a);
-        }
-
-        return (T)(await cmd.ExecuteScalarAsync(ct))!;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Ledger.Core.Errors;
 using Ledger.Store.Chain;
+using static Ledger.Store.SqlCommands;
 
 namespace Ledger.Store.Fleet;
 
@@ -247,45 +248,12 @@ public sealed partial class FleetAdmin
     private static async Task RequireOwnerAsync(NpgsqlConnection conn, string what, CancellationToken ct)
     {
         var me = await ScalarAsync<string>(conn, "select current_user::text", ct);
-        var owner = await ScalarAsync<bool>(
-            conn,
-            $"select r.rolsuper or pg_has_role(r.oid, c.relowner, 'MEMBER') from pg_roles r, pg_class c where r.rolname = current_user and c.oid = '{ChainSchema.Events}'::regclass",
-            ct);
-        if (!owner)
+        if (!await AppendOnlyGuards.CanBypassAsync(conn, me, ct))
         {
             throw new StoreException(
                 $"Connected as '{me}', which does not own the ledger's tables: only the owner (or a superuser) can {what}. " +
                 "Run it with the owner's connection string (--db).",
                 ExitCodes.UsageOrEnvironment);
-        }
-    }
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection conn, string sql, CancellationToken ct, params object[] args)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var a in args)
-        {
-            cmd.Parameters.AddWithValue(a);
-        }
-
-        return await cmd.ExecuteScalarAsync(ct) is T value ? value : default!;
-    }
-
-    private static async Task ReadAsync(NpgsqlConnection conn, string sql, Action<NpgsqlDataReader> row, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            row(r);
         }
     }
 
