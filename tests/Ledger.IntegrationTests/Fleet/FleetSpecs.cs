@@ -107,10 +107,7 @@ public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralSer
         var strings = new Dictionary<string, string>();
         foreach (var host in hosts)
         {
-            var add = await Owner().RunAsync("fleet", "add-host", host, "--json", "--root-cert", central.Pg.Certificate);
-            add.ExitCode.ShouldBe(0, add.Err);
-            using var made = System.Text.Json.JsonDocument.Parse(add.Out);
-            strings[host] = made.RootElement.GetProperty("connectionString").GetString()!;
+            strings[host] = await AddHostAsync(host);
         }
 
         // Act: 3 hosts x 200 events, each host with 4 appends in flight.
@@ -152,10 +149,7 @@ public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralSer
     public async Task Only_the_owner_adds_or_removes_hosts_and_a_removed_host_can_no_longer_connect_while_its_events_stay()
     {
         // Arrange
-        var add = await Owner().RunAsync("fleet", "add-host", "omega", "--json", "--root-cert", central.Pg.Certificate);
-        add.ExitCode.ShouldBe(0, add.Err);
-        using var made = System.Text.Json.JsonDocument.Parse(add.Out);
-        var omegaDb = made.RootElement.GetProperty("connectionString").GetString()!;
+        var omegaDb = await AddHostAsync("omega");
         var omega = new CliRun(omegaDb, _home.Path, host: "omega");
         (await omega.RunAsync("annotate", "--help")).ExitCode.ShouldBe(0);
         await using (var store = await LedgerStore.OpenAsync(omegaDb))
@@ -192,10 +186,7 @@ public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralSer
     public async Task The_published_hook_records_over_TLS_with_a_host_role_and_is_refused_for_another_host()
     {
         // Arrange
-        var add = await Owner().RunAsync("fleet", "add-host", "hooked", "--json", "--root-cert", central.Pg.Certificate);
-        add.ExitCode.ShouldBe(0, add.Err);
-        using var made = System.Text.Json.JsonDocument.Parse(add.Out);
-        var db = made.RootElement.GetProperty("connectionString").GetString()!;
+        var db = await AddHostAsync("hooked");
         using var repo = new GitRepo();
         repo.Write("configuration.nix", "{ }\n");
         var sha = repo.Commit("hooked: first");
@@ -212,6 +203,15 @@ public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralSer
         other.ExitCode.ShouldBe(2, other.Out + other.Err);
         other.Err.ShouldContain("may record events only for host hooked, not for elsewhere");
         (await CountAsync()).ShouldBe(before + 1);
+    }
+
+    /// <summary>Adds a host with the owner's connection and returns the connection string add-host printed for it.</summary>
+    private async Task<string> AddHostAsync(string host)
+    {
+        var add = await Owner().RunAsync("fleet", "add-host", host, "--json", "--root-cert", central.Pg.Certificate);
+        add.ExitCode.ShouldBe(0, add.Err);
+        using var made = System.Text.Json.JsonDocument.Parse(add.Out);
+        return made.RootElement.GetProperty("connectionString").GetString()!;
     }
 
     private CliRun Owner() => new(central.Pg.OwnerConnectionString, _home.Path, host: "central");
