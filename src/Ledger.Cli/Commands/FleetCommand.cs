@@ -32,11 +32,16 @@ internal static class FleetCommand
         var address = new Option<string?>("--address") { Description = "HOST[:PORT] the host reaches the server at, when not the address of --db" };
         var sslMode = new Option<string?>("--ssl-mode") { Description = "TLS for the host's connection: verify-full (default over TCP), verify-ca, require, prefer or disable" };
         var rootCert = new Option<string?>("--root-cert") { Description = "The CA certificate file (a path on the host) its connection checks the server against; default: the host's system trust store" };
+        var clientCert = new Option<string?>("--client-cert")
+        {
+            Description = "Log in with this TLS client certificate (a path on the host; its CN must be the role) instead of a password: the role gets none",
+        };
+        var clientKey = new Option<string?>("--client-key") { Description = "With --client-cert: its private key (a path on the host)" };
         var output = new Option<string?>("--out") { Description = "Write the connection string to this file (mode 0600, never overwritten) instead of printing it" };
         var json = CommonOptions.Json();
         var command = new Command("add-host", "Create a login role for a host that may read, append and seal, but append only events about itself; print its connection string (run with the owner's connection)")
         {
-            name, role, address, sslMode, rootCert, output, json,
+            name, role, address, sslMode, rootCert, clientCert, clientKey, output, json,
         };
         command.SetAction(async (r, ct) =>
         {
@@ -49,12 +54,24 @@ internal static class FleetCommand
                 throw new LedgerException($"--out {file} exists: give a new file (a connection string is never overwritten), or remove it first.");
             }
 
+            (string, string)? certificate = (r.GetValue(clientCert), r.GetValue(clientKey)) switch
+            {
+                (null, null) => null,
+                ({ } c, { } k) => (c, k),
+                _ => throw new LedgerException("--client-cert and --client-key go together: the certificate the host presents and its private key."),
+            };
+            if (certificate is not null && r.GetValue(sslMode) is { } mode && mode.Equals("disable", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new LedgerException("A client certificate is presented over TLS: leave out --ssl-mode disable.");
+            }
+
             var ownerConnection = await ctx.ConnectionStringAsync(ct);
             await using var store = await ctx.OpenStoreAsync(ct);
             var made = await store.Fleet.AddHostAsync(
                 host,
                 r.GetValue(role) ?? FleetAdmin.DefaultRole(host),
-                (login, password) => HostConnection.Build(ownerConnection, login, password, r.GetValue(address), r.GetValue(sslMode), r.GetValue(rootCert)),
+                (login, password) => HostConnection.Build(ownerConnection, login, password, r.GetValue(address), r.GetValue(sslMode), r.GetValue(rootCert), certificate),
+                certificate is not null,
                 ct);
             ctx.Log.Information("Fleet: added host {Host} with role {Role}", made.Host, made.Role);
             if (file is not null)
@@ -75,13 +92,20 @@ internal static class FleetCommand
             }
 
             await ctx.Out.WriteLineAsync($"Host {made.Host} may now record as role {made.Role}: read, append and seal, and append only events about {made.Host}.");
+            if (certificate is not null)
+            {
+                await ctx.Out.WriteLineAsync(
+                    $"It has no password: it logs in with its client certificate. Issue one with CN={made.Role}, signed by the CA in the server's ssl_ca_file, " +
+                    $"and allow it in pg_hba.conf: hostssl <database> {made.Role} <its address> cert");
+            }
+
             if (file is not null)
             {
                 await ctx.Out.WriteLineAsync($"Its connection string (with the password) is in {Path.GetFullPath(file)} (mode 0600). Copy it to {made.Host} and delete it here.");
             }
             else
             {
-                await ctx.Out.WriteLineAsync("Its connection string, shown once (it holds the password; keep it secret):");
+                await ctx.Out.WriteLineAsync(certificate is null ? "Its connection string, shown once (it holds the password; keep it secret):" : "Its connection string:");
                 await ctx.Out.WriteLineAsync("  " + made.ConnectionString);
             }
 

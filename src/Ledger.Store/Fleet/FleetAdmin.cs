@@ -30,8 +30,9 @@ public sealed partial class FleetAdmin
     /// UPDATE, DELETE or TRUNCATE) and confines its appends to <paramref name="host"/>, all in one
     /// transaction. Returns the connection string the host records with.
     /// </summary>
-    /// <param name="connectAs">Builds the host's connection string from the role and its password.</param>
-    public async Task<HostCredentials> AddHostAsync(string host, string role, Func<string, string, string> connectAs, CancellationToken ct = default)
+    /// <param name="connectAs">Builds the host's connection string from the role and its password (null: it logs in with a client certificate).</param>
+    /// <param name="clientCertificate">The role has no password: the host logs in with a TLS client certificate whose CN is the role (pg_hba <c>cert</c>).</param>
+    public async Task<HostCredentials> AddHostAsync(string host, string role, Func<string, string?, string> connectAs, bool clientCertificate = false, CancellationToken ct = default)
     {
         CheckHostName(host);
         if (role.Length is 0 or > 63)
@@ -54,7 +55,7 @@ public sealed partial class FleetAdmin
             throw new StoreException($"A role '{role}' exists already. Name another with --role, or drop that role first.");
         }
 
-        var password = ScramVerifier.NewPassword();
+        var password = clientCertificate ? null : ScramVerifier.NewPassword();
         var r = Quote(role);
         if (!await ScalarAsync<bool>(conn, "select rolsuper or rolcreaterole from pg_roles where rolname = current_user", ct))
         {
@@ -68,7 +69,7 @@ public sealed partial class FleetAdmin
         await ExecuteAsync(
             conn,
             $"""
-            create role {r} login nosuperuser nocreatedb nocreaterole noinherit noreplication nobypassrls password '{ScramVerifier.For(password)}';
+            create role {r} login nosuperuser nocreatedb nocreaterole noinherit noreplication nobypassrls password {(password is null ? "null" : $"'{ScramVerifier.For(password)}'")};
             {AppendOnlyGuards.Grants(r)}
             revoke all on {FleetSchema.Hosts} from {r};
             grant select on {FleetSchema.Hosts} to {r};

@@ -19,9 +19,11 @@ public static class HostConnection
     /// <c>HOST[:PORT]</c>, the address the hosts reach the server at), the role and password, and
     /// <c>SSL Mode=VerifyFull</c> unless the server is a Unix socket or <paramref name="sslMode"/>
     /// says otherwise; <paramref name="rootCertificate"/> is the CA file the host checks the server
-    /// against (else the host's system trust store).
+    /// against (else the host's system trust store). With no <paramref name="password"/>, the host
+    /// logs in with the client certificate and key at <paramref name="clientCertificate"/> (paths on
+    /// the host).
     /// </summary>
-    public static string Build(string ownerConnection, string role, string password, string? address = null, string? sslMode = null, string? rootCertificate = null)
+    public static string Build(string ownerConnection, string role, string? password, string? address = null, string? sslMode = null, string? rootCertificate = null, (string Certificate, string Key)? clientCertificate = null)
     {
         var owner = new NpgsqlConnectionStringBuilder(ConnectionStrings.Normalize(ownerConnection));
         var b = new NpgsqlConnectionStringBuilder
@@ -30,8 +32,12 @@ public static class HostConnection
             Port = owner.Port,
             Database = owner.Database,
             Username = role,
-            Password = password,
         };
+        if (password is not null)
+        {
+            b.Password = password;
+        }
+
         if (address is { Length: > 0 })
         {
             var colon = address.LastIndexOf(':');
@@ -66,6 +72,12 @@ public static class HostConnection
         if (rootCertificate is { Length: > 0 })
         {
             b.RootCertificate = rootCertificate;
+        }
+
+        if (clientCertificate is var (certificate, key))
+        {
+            b.SslCertificate = certificate;
+            b.SslKey = key;
         }
 
         return b.ConnectionString;

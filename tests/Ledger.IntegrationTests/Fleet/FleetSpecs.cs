@@ -182,6 +182,36 @@ public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralSer
         list.Out.Split('\n').ShouldContain(l => l.StartsWith("omega ", StringComparison.Ordinal) && l.Contains("(shared)"), list.Out);
     }
 
+    [Fact]
+    public async Task A_host_given_a_client_certificate_logs_in_with_it_and_no_password_and_is_confined_like_the_others()
+    {
+        // Arrange
+        var (certificate, key) = central.Pg.ClientCertificate;
+        var add = await Owner().RunAsync("fleet", "add-host", "certified", "--role", ScramPostgres.CertificateRole,
+            "--client-cert", certificate, "--client-key", key, "--root-cert", central.Pg.Certificate, "--json");
+        var halfGiven = await Owner().RunAsync("fleet", "add-host", "half", "--client-cert", certificate);
+        add.ExitCode.ShouldBe(0, add.Err);
+        using var made = System.Text.Json.JsonDocument.Parse(add.Out);
+        var db = made.RootElement.GetProperty("connectionString").GetString()!;
+        var b = new NpgsqlConnectionStringBuilder(db);
+
+        // Act
+        await using var store = await LedgerStore.OpenAsync(db);
+        var own = await store.AppendAsync(new NewEvent(StreamKeys.Services("certified"), new ServiceRestarted("certified", "test", "x.service", null, true)));
+        var other = await Should.ThrowAsync<Exception>(() =>
+            store.AppendAsync(new NewEvent(StreamKeys.Services("elsewhere"), new ServiceRestarted("elsewhere", "test", "x.service", null, true))));
+        await using var withoutCertificate = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db) { SslCertificate = null, SslKey = null, Pooling = false }.ConnectionString);
+        var refused = await Should.ThrowAsync<PostgresException>(() => withoutCertificate.OpenAsync());
+
+        // Assert
+        (b.Password, b.SslCertificate, b.SslKey, b.SslMode).ShouldBe((null, certificate, key, SslMode.VerifyFull));
+        own.ShouldBeGreaterThan(0);
+        DatabaseErrors.WrongHost(other).ShouldNotBeNull();
+        refused.SqlState.ShouldBe(PostgresErrorCodes.InvalidAuthorizationSpecification, "without its certificate the role cannot log in: it has no password");
+        halfGiven.ExitCode.ShouldBe(2);
+        halfGiven.Err.ShouldContain("--client-cert and --client-key go together");
+    }
+
     [HookExecutableFact]
     public async Task The_published_hook_records_over_TLS_with_a_host_role_and_is_refused_for_another_host()
     {

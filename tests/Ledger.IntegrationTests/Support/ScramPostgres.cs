@@ -30,8 +30,16 @@ public sealed class ScramPostgres : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>The CA (here: the server's own self-signed certificate) clients verify the server against.</summary>
-    public string Certificate => Path.Combine(_folder.Path, "server.crt");
+    /// <summary>The test CA: it signed the server's certificate (clients verify the server against it) and the client certificates (the server checks them against it).</summary>
+    public string Certificate => Path.Combine(_folder.Path, "ca.crt");
+
+    /// <summary>The role that logs in with a client certificate (pg_hba <c>cert</c>) instead of a password.</summary>
+    public const string CertificateRole = "ledger_host_certified";
+
+    /// <summary>A client certificate (CN = <see cref="CertificateRole"/>) signed by the test CA, and its key.</summary>
+    public (string Certificate, string Key) ClientCertificate => (Path.Combine(_folder.Path, "client.crt"), Path.Combine(_folder.Path, "client.key"));
+
+    private string ServerCertificate => Path.Combine(_folder.Path, "server.crt");
 
     /// <summary>The owner's connection: TCP, SCRAM, TLS with the server's name checked.</summary>
     public string OwnerConnectionString { get; private set; } = "";
@@ -47,7 +55,7 @@ public sealed class ScramPostgres : IAsyncDisposable
 
     public Task StartServerAsync() =>
         RunAsync(true, Path.Combine(_bin, "pg_ctl"), "-D", Data, "-l", Path.Combine(_folder.Path, "log"), "-w", "-o",
-            $"-c listen_addresses=127.0.0.1 -p {Port} -k {_folder.Path} -c ssl=on -c ssl_cert_file={Certificate} -c ssl_key_file={Path.Combine(_folder.Path, "server.key")} -c fsync=off -c max_connections=100",
+            $"-c listen_addresses=127.0.0.1 -p {Port} -k {_folder.Path} -c ssl=on -c ssl_cert_file={ServerCertificate} -c ssl_key_file={Path.Combine(_folder.Path, "server.key")} -c ssl_ca_file={Certificate} -c fsync=off -c max_connections=100",
             "start");
 
     public Task StopServerAsync() => RunAsync(true, Path.Combine(_bin, "pg_ctl"), "-D", Data, "-m", "fast", "-w", "stop");
@@ -71,11 +79,7 @@ public sealed class ScramPostgres : IAsyncDisposable
         File.SetUnixFileMode(_folder.Path, (UnixFileMode)0b111_101_101);
         var pwfile = Path.Combine(_folder.Path, "pw");
         await File.WriteAllTextAsync(pwfile, "superuser-password\n");
-        await RunAsync(false, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-keyout", Path.Combine(_folder.Path, "server.key"), "-out", Certificate,
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
-        File.SetUnixFileMode(Path.Combine(_folder.Path, "server.key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.SetUnixFileMode(Certificate, (UnixFileMode)0b110_100_100);
+        await MakeCertificatesAsync();
         if (_runAs is not null)
         {
             await RunAsync(false, "chown", "-R", _runAs, _folder.Path);
@@ -84,10 +88,11 @@ public sealed class ScramPostgres : IAsyncDisposable
         await RunAsync(true, Path.Combine(_bin, "initdb"), "-D", Data, "-U", Superuser, "--pwfile", pwfile,
             "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions");
 
-        // TCP only through TLS: a client without it is refused before any password is asked.
+        // TCP only through TLS: a client without it is refused before any password is asked. One
+        // role logs in with a client certificate instead (its CN must be the role's name).
         var hba = Path.Combine(Data, "pg_hba.conf");
         var lines = (await File.ReadAllLinesAsync(hba)).Select(l => l.StartsWith("host ", StringComparison.Ordinal) ? "hostssl" + l[4..] : l);
-        await File.WriteAllLinesAsync(hba, lines);
+        await File.WriteAllLinesAsync(hba, [$"hostssl all {CertificateRole} 127.0.0.1/32 cert", .. lines]);
         await StartServerAsync();
 
         var superuser = $"Host=127.0.0.1;Port={Port};Username={Superuser};Password=superuser-password;Database=postgres;SSL Mode=VerifyFull;Root Certificate={Certificate};Pooling=false";
@@ -102,6 +107,24 @@ public sealed class ScramPostgres : IAsyncDisposable
         }
 
         OwnerConnectionString = $"Host=127.0.0.1;Port={Port};Username={Owner};Password=owner-password;Database=ledger;SSL Mode=VerifyFull;Root Certificate={Certificate}";
+    }
+
+    /// <summary>A CA, the server's certificate for 127.0.0.1 and a client certificate for <see cref="CertificateRole"/>, both signed by it.</summary>
+    private async Task MakeCertificatesAsync()
+    {
+        string F(string name) => Path.Combine(_folder.Path, name);
+        await RunAsync(false, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", F("ca.key"), "-out", Certificate, "-subj", "/CN=ledger test CA");
+        await File.WriteAllTextAsync(F("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        foreach (var (name, subject, ext) in new[] { ("server", "/CN=127.0.0.1", F("server.ext")), ("client", "/CN=" + CertificateRole, null) })
+        {
+            await RunAsync(false, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", F(name + ".key"), "-out", F(name + ".csr"), "-subj", subject);
+            string[] sign = ["x509", "-req", "-in", F(name + ".csr"), "-CA", Certificate, "-CAkey", F("ca.key"), "-CAcreateserial", "-days", "2", "-out", F(name + ".crt")];
+            await RunAsync(false, "openssl", ext is null ? sign : [.. sign, "-extfile", ext]);
+            File.SetUnixFileMode(F(name + ".key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.SetUnixFileMode(F(name + ".crt"), (UnixFileMode)0b110_100_100);
+        }
+
+        File.SetUnixFileMode(Certificate, (UnixFileMode)0b110_100_100);
     }
 
     private async Task RunAsync(bool asServer, string program, params string[] args)
