@@ -4,6 +4,7 @@ using Ledger.Cli.Output;
 using Ledger.Core.Errors;
 using Ledger.Core.Events;
 using Ledger.Core.Text;
+using Ledger.Store;
 using Ledger.Store.Fleet;
 
 namespace Ledger.Cli.Commands;
@@ -76,7 +77,7 @@ internal static class FleetCommand
             ctx.Log.Information("Fleet: added host {Host} with role {Role}", made.Host, made.Role);
             if (file is not null)
             {
-                WriteSecret(file, made.ConnectionString + "\n");
+                PrivateFile.WriteNew(file, System.Text.Encoding.UTF8.GetBytes(made.ConnectionString + "\n"), "a connection string");
             }
 
             if (r.GetValue(json))
@@ -199,34 +200,4 @@ internal static class FleetCommand
     }
 
     private static string Kind(string? type) => type is not null && EventCatalogue.FindAlias(type) is { } d ? d.Kind : type ?? "";
-
-    /// <summary>Writes <paramref name="text"/> to a new file readable by its owner only, whole or not at all.</summary>
-    private static void WriteSecret(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        };
-        try
-        {
-            using (var stream = new FileStream(temp, options))
-            using (var writer = new StreamWriter(stream))
-            {
-                writer.Write(text);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: false);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
 }

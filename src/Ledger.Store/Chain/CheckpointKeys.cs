@@ -22,28 +22,14 @@ public static class CheckpointKeys
     {
         using var key = Key.Create(Algorithm, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
         var publicHex = Convert.ToHexStringLower(key.PublicKey.Export(KeyBlobFormat.RawPublicKey));
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        };
+        PrivateFile.WriteNew(path, key.Export(KeyBlobFormat.PkixPrivateKeyText), "a key");
         try
         {
-            using (var file = new FileStream(path, options))
-            {
-                file.Write(key.Export(KeyBlobFormat.PkixPrivateKeyText));
-            }
-
             File.WriteAllText(path + ".pub", publicHex + "\n");
-        }
-        catch (IOException e) when (File.Exists(path))
-        {
-            throw new LedgerException($"{path} already exists; a key is never overwritten. Choose another file or move the old key away first.", ExitCodes.UsageOrEnvironment, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new LedgerException($"Cannot write the key to {path}: {e.Message}", ExitCodes.UsageOrEnvironment, e);
+            throw new LedgerException($"Cannot write the public key to {path}.pub: {e.Message}", ExitCodes.UsageOrEnvironment, e);
         }
 
         return publicHex;
