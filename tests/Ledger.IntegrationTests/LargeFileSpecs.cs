@@ -118,4 +118,42 @@ public sealed class LargeFileSpecs : IDisposable
         e.Files[1].Patch!.ShouldContain("+{ a = 1; }");
         (e.LinesAdded, e.LinesRemoved).ShouldBe((6, 6));
     }
+
+    [Fact]
+    public void The_line_diff_of_large_files_finds_the_fewest_changes_as_a_longest_common_subsequence_does()
+    {
+        // Oracle: removed + added = |a| + |b| - 2 * LCS(a, b), by dynamic programming.
+        static int Lcs(ulong[] a, ulong[] b)
+        {
+            var row = new int[b.Length + 1];
+            foreach (var x in a)
+            {
+                int diagonal = 0;
+                for (int j = 1; j <= b.Length; j++)
+                {
+                    var above = row[j];
+                    row[j] = x == b[j - 1] ? diagonal + 1 : Math.Max(row[j], row[j - 1]);
+                    diagonal = above;
+                }
+            }
+
+            return row[b.Length];
+        }
+
+        var random = new Random(19);
+        for (int round = 0; round < 400; round++)
+        {
+            // Few distinct lines, so that lines repeat and match in more than one way.
+            var a = Enumerable.Range(0, random.Next(0, 60)).Select(_ => (ulong)random.Next(0, 6)).ToArray();
+            var b = round % 4 == 0 ? a.ToArray() : a.Where(_ => random.Next(5) > 0).SelectMany(x => random.Next(6) == 0 ? new[] { x, (ulong)random.Next(0, 6) } : [x]).ToArray();
+
+            GitHistoryReader.EditDistance(a, b, maxWork: 1_000_000).ShouldBe(a.Length + b.Length - (2 * Lcs(a, b)), $"round {round}: [{string.Join(",", a)}] -> [{string.Join(",", b)}]");
+        }
+
+        // 200 changes against a budget of 64 steps (the least it allows): given up, libgit2 counts those.
+        var left = Enumerable.Range(0, 100).Select(i => (ulong)i).ToArray();
+        var right = Enumerable.Range(100, 100).Select(i => (ulong)i).ToArray();
+        GitHistoryReader.EditDistance(left, right, maxWork: 1).ShouldBeNull();
+        GitHistoryReader.EditDistance(left, right, maxWork: 1_000_000).ShouldBe(200);
+    }
 }

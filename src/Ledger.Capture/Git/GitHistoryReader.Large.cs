@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using LibGit2Sharp;
 
@@ -139,35 +140,35 @@ public sealed partial class GitHistoryReader
     /// of their lines, each with its line break: a few megabytes for a million lines. Null when the
     /// files differ in so many places that the diff would take long; libgit2 counts those.
     /// </summary>
-    private static (int Added, int Removed)? CountChangedLines(List<ulong> a, List<ulong> b)
+    private static (int Added, int Removed)? CountChangedLines(List<ulong> before, List<ulong> after)
     {
-        int start = 0, n = a.Count, m = b.Count;
-        while (start < n && start < m && a[start] == b[start])
+        ReadOnlySpan<ulong> a = CollectionsMarshal.AsSpan(before), b = CollectionsMarshal.AsSpan(after);
+        var prefix = a.CommonPrefixLength(b);
+        a = a[prefix..];
+        b = b[prefix..];
+        int suffix = 0;
+        while (suffix < a.Length && suffix < b.Length && a[^(suffix + 1)] == b[^(suffix + 1)])
         {
-            start++;
+            suffix++;
         }
 
-        while (n > start && m > start && a[n - 1] == b[m - 1])
-        {
-            n--;
-            m--;
-        }
-
-        var distance = EditDistance(a, b, start, n, m, maxWork: 200_000_000);
+        a = a[..^suffix];
+        b = b[..^suffix];
+        var distance = EditDistance(a, b, maxWork: 200_000_000);
         if (distance is not { } d)
         {
             return null;
         }
 
-        var common = (n - start + m - start - d) / 2;
-        return (m - start - common, n - start - common);
+        var common = (a.Length + b.Length - d) / 2;
+        return (b.Length - common, a.Length - common);
     }
 
-    /// <summary>The fewest lines removed plus added that turn a[start..n] into b[start..m] (Myers' greedy algorithm), or null past the work allowed.</summary>
-    internal static int? EditDistance(IReadOnlyList<ulong> a, IReadOnlyList<ulong> b, int start, int n, int m, long maxWork)
+    /// <summary>The fewest lines removed plus added that turn <paramref name="a"/> into <paramref name="b"/> (Myers' greedy algorithm), or null past the work allowed.</summary>
+    internal static int? EditDistance(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, long maxWork)
     {
-        var lengthA = n - start;
-        var lengthB = m - start;
+        var lengthA = a.Length;
+        var lengthB = b.Length;
         var most = (int)Math.Min(lengthA + lengthB, Math.Max(64, maxWork / Math.Max(1, lengthA + lengthB)));
         var v = new int[(2 * most) + 3];
         var offset = most + 1;
@@ -177,10 +178,11 @@ public sealed partial class GitHistoryReader
             {
                 var x = k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
                 var y = x - k;
-                while (x < lengthA && y < lengthB && a[start + x] == b[start + y])
+                if (x < lengthA && y < lengthB)
                 {
-                    x++;
-                    y++;
+                    // The snake: the lines both sides have in common from here.
+                    x += a[x..].CommonPrefixLength(b[y..]);
+                    y = x - k;
                 }
 
                 v[offset + k] = x;

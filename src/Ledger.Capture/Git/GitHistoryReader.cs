@@ -60,6 +60,7 @@ public sealed partial class GitHistoryReader : IDisposable
     public static GitHistoryReader Open(string path, Redactor? redactor = null)
     {
         RepositoryAccess.AllowReadingAnyOwner();
+        RepositoryAccess.ReadWithoutRehashing();
         var full = Path.GetFullPath(path);
         if (!Directory.Exists(full))
         {

@@ -54,6 +54,9 @@ internal sealed unsafe class Libgit2
     public delegate* unmanaged[Cdecl]<GitDiffHunk**, nuint*, IntPtr, nuint, int> PatchGetHunk;
     public delegate* unmanaged[Cdecl]<GitDiffLine**, IntPtr, nuint, nuint, int> PatchGetLineInHunk;
 
+    /// <summary><c>git_libgit2_opts</c> with one int value (variadic in C; an int passes the same way on the System V and AArch64 ABIs, as LibGit2Sharp's own binding relies on).</summary>
+    public delegate* unmanaged[Cdecl]<int, int, int> OptsInt;
+
     private static Libgit2? Load()
     {
         string? path = null;
@@ -115,6 +118,7 @@ internal sealed unsafe class Libgit2
         api.PatchNumHunks = (delegate* unmanaged[Cdecl]<IntPtr, nuint>)Export("git_patch_num_hunks");
         api.PatchGetHunk = (delegate* unmanaged[Cdecl]<GitDiffHunk**, nuint*, IntPtr, nuint, int>)Export("git_patch_get_hunk");
         api.PatchGetLineInHunk = (delegate* unmanaged[Cdecl]<GitDiffLine**, IntPtr, nuint, nuint, int>)Export("git_patch_get_line_in_hunk");
+        api.OptsInt = (delegate* unmanaged[Cdecl]<int, int, int>)Export("git_libgit2_opts");
         return all ? api : null;
     }
 

@@ -140,6 +140,70 @@ public sealed class HostileHistorySpecs : IClassFixture<DatabaseFixture>, IDispo
         edits.Where(e => e.Sha != damaged).ShouldAllBe(e => e.Incomplete == null);
     }
 
+    private string LooseObject(string id)
+    {
+        var path = Path.Combine(_repo.Path, ".git", "objects", id[..2], id[2..]);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
+    }
+
+    [Fact]
+    public async Task A_loose_object_damaged_on_disk_is_still_found_though_objects_are_not_hashed_again_issue_19()
+    {
+        // Arrange: a byte of the blob's compressed data flipped (zlib's checksum covers it).
+        _repo.Write("configuration.nix", "{ }\n");
+        _repo.Commit("Initial");
+        _repo.Write("hosts/media.nix", string.Concat(Enumerable.Range(0, 200).Select(i => $"{{ option{i} = {i}; }}\n")));
+        var damaged = _repo.Commit("Add the media host");
+        _repo.Write("configuration.nix", "{ imports = [ ./hosts/media.nix ]; }\n");
+        _repo.Commit("Import it");
+        var path = LooseObject(_repo.Git("rev-parse", $"{damaged}:hosts/media.nix").Trim());
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x55;
+        File.WriteAllBytes(path, bytes);
+
+        // Act
+        var run = await Cli("flipped-host").RunAsync("import-git", "--repo", _repo.Path);
+
+        // Assert: recorded, named as incomplete, its neighbours whole.
+        run.ExitCode.ShouldBe(0, run.Err);
+        run.Err.ShouldContain(damaged[..8]);
+        var edits = await EditsOf("flipped-host");
+        edits.Count.ShouldBe(3);
+        edits.Single(e => e.Sha == damaged).Incomplete.ShouldNotBeNull().ShouldContain("diff cannot be computed");
+        edits.Where(e => e.Sha != damaged).ShouldAllBe(e => e.Incomplete == null);
+    }
+
+    [Fact]
+    public async Task An_object_whose_content_no_longer_matches_its_id_is_read_as_git_reads_it_issue_19()
+    {
+        // Arrange: the blob's file replaced by a well-formed object holding other text. git reads
+        // objects without hashing them again (only fsck does), and so does Ledger since issue 19:
+        // SHA-1 over every object read was a seventh of an import's CPU.
+        _repo.Write("configuration.nix", "{ }\n");
+        _repo.Commit("Initial");
+        _repo.Write("hosts/media.nix", "{ services.jellyfin.enable = true; }\n");
+        var sha = _repo.Commit("Add the media host");
+        var path = LooseObject(_repo.Git("rev-parse", $"{sha}:hosts/media.nix").Trim());
+        var other = Encoding.ASCII.GetBytes("{ services.plex.enable = true; }\n");
+        using (var file = File.Create(path))
+        using (var zlib = new System.IO.Compression.ZLibStream(file, System.IO.Compression.CompressionLevel.Optimal))
+        {
+            zlib.Write(Encoding.ASCII.GetBytes($"blob {other.Length}\0"));
+            zlib.Write(other);
+        }
+
+        // Act
+        var run = await Cli("rewritten-host").RunAsync("import-git", "--repo", _repo.Path);
+
+        // Assert: the text git shows for the commit, not an error.
+        run.ExitCode.ShouldBe(0, run.Err);
+        _repo.Git("show", sha, "--", "hosts/media.nix").ShouldContain("+{ services.plex.enable = true; }");
+        var edit = (await EditsOf("rewritten-host")).Single(e => e.Sha == sha);
+        edit.Incomplete.ShouldBeNull();
+        edit.Files.Single().Patch.ShouldNotBeNull().ShouldContain("+{ services.plex.enable = true; }");
+    }
+
     [RootFact("to give the repository to another user")]
     public async Task A_repository_owned_by_another_user_is_read_issue_15()
     {
