@@ -371,6 +371,16 @@ public class PatchRangesSpecs
     }
 
     [Fact]
+    public void A_carriage_return_inside_a_line_is_part_of_the_line_issue_19()
+    {
+        // git ends patch lines with \n only; a lone \r (a file with old Mac line ends, a terminal
+        // escape) is content. Splitting there read "c" as a context line and lost "+d".
+        var patch = "@@ -1,1 +1,3 @@\n a\n+b\rc\n+d\n";
+
+        PatchRanges.AddedRanges(patch).ShouldBe([new LineRange(2, 3)]);
+    }
+
+    [Fact]
     public void An_empty_patch_gives_no_range()
     {
         // Act

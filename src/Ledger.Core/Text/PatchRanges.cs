@@ -27,9 +27,9 @@ public static class PatchRanges
             }
         }
 
-        foreach (var raw in EnumerateLines(patch))
+        var rest = patch.AsSpan();
+        while (NextLine(ref rest, out var line))
         {
-            var line = raw.EndsWith('\r') ? raw[..^1] : raw;
             if (oldLeft <= 0 && newLeft <= 0)
             {
                 if (line.StartsWith("@@", StringComparison.Ordinal) && TryParseHeader(line, out newLine, out oldLeft, out newLeft))
@@ -40,7 +40,7 @@ public static class PatchRanges
                 continue;
             }
 
-            var marker = line.Length == 0 ? ' ' : line[0];
+            var marker = line.IsEmpty ? ' ' : line[0];
             switch (marker)
             {
                 case '+':
@@ -88,7 +88,7 @@ public static class PatchRanges
     }
 
     /// <summary>Parses "@@ -a[,b] +c[,d] @@ ..."; a missing count means 1.</summary>
-    private static bool TryParseHeader(string header, out int newStart, out int oldCount, out int newCount)
+    private static bool TryParseHeader(ReadOnlySpan<char> header, out int newStart, out int oldCount, out int newCount)
     {
         newStart = oldCount = newCount = 0;
         int i = 2;
@@ -129,7 +129,7 @@ public static class PatchRanges
         return true;
     }
 
-    private static int TryCount(string s, ref int i)
+    private static int TryCount(ReadOnlySpan<char> s, ref int i)
     {
         if (i < s.Length && s[i] == ',')
         {
@@ -140,7 +140,7 @@ public static class PatchRanges
         return 1;
     }
 
-    private static bool TryNumber(string s, ref int i, out int value)
+    private static bool TryNumber(ReadOnlySpan<char> s, ref int i, out int value)
     {
         value = 0;
         int begin = i;
@@ -153,12 +153,26 @@ public static class PatchRanges
         return i > begin;
     }
 
-    private static IEnumerable<string> EnumerateLines(string text)
+    /// <summary>
+    /// The next line of <paramref name="rest"/>, without its "\n" or "\r\n", and what follows it
+    /// (no empty line after a final break). git ends patch lines with "\n": a lone "\r" is content.
+    /// </summary>
+    private static bool NextLine(ref ReadOnlySpan<char> rest, out ReadOnlySpan<char> line)
     {
-        using var reader = new StringReader(text);
-        while (reader.ReadLine() is { } line)
+        if (rest.IsEmpty)
         {
-            yield return line;
+            line = default;
+            return false;
         }
+
+        var end = rest.IndexOf('\n');
+        line = end < 0 ? rest : rest[..end];
+        rest = end < 0 ? default : rest[(end + 1)..];
+        if (line.EndsWith('\r'))
+        {
+            line = line[..^1];
+        }
+
+        return true;
     }
 }
