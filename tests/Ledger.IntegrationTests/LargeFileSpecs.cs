@@ -119,27 +119,27 @@ public sealed class LargeFileSpecs : IDisposable
         (e.LinesAdded, e.LinesRemoved).ShouldBe((6, 6));
     }
 
+    // Oracle: removed + added = |a| + |b| - 2 * LCS(a, b), by dynamic programming.
+    private static int Lcs(ulong[] a, ulong[] b)
+    {
+        var row = new int[b.Length + 1];
+        foreach (var x in a)
+        {
+            int diagonal = 0;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = x == b[j - 1] ? diagonal + 1 : Math.Max(row[j], row[j - 1]);
+                diagonal = above;
+            }
+        }
+
+        return row[b.Length];
+    }
+
     [Fact]
     public void The_line_diff_of_large_files_finds_the_fewest_changes_as_a_longest_common_subsequence_does()
     {
-        // Oracle: removed + added = |a| + |b| - 2 * LCS(a, b), by dynamic programming.
-        static int Lcs(ulong[] a, ulong[] b)
-        {
-            var row = new int[b.Length + 1];
-            foreach (var x in a)
-            {
-                int diagonal = 0;
-                for (int j = 1; j <= b.Length; j++)
-                {
-                    var above = row[j];
-                    row[j] = x == b[j - 1] ? diagonal + 1 : Math.Max(row[j], row[j - 1]);
-                    diagonal = above;
-                }
-            }
-
-            return row[b.Length];
-        }
-
         var random = new Random(19);
         for (int round = 0; round < 400; round++)
         {
@@ -155,5 +155,20 @@ public sealed class LargeFileSpecs : IDisposable
         var right = Enumerable.Range(100, 100).Select(i => (ulong)i).ToArray();
         GitHistoryReader.EditDistance(left, right, maxWork: 1).ShouldBeNull();
         GitHistoryReader.EditDistance(left, right, maxWork: 1_000_000).ShouldBe(200);
+    }
+
+    [Fact]
+    public void A_large_files_counts_are_the_lines_outside_a_longest_common_subsequence()
+    {
+        // A wider alphabet than above, and common runs at both ends that are trimmed first.
+        var random = new Random(1919);
+        for (int round = 0; round < 400; round++)
+        {
+            var a = Enumerable.Range(0, random.Next(0, 80)).Select(_ => (ulong)random.Next(0, 40)).ToList();
+            var b = a.Where(_ => random.Next(4) > 0).SelectMany(x => random.Next(5) == 0 ? new[] { x, (ulong)random.Next(0, 60) } : [x]).ToList();
+            var lcs = Lcs([.. a], [.. b]);
+
+            GitHistoryReader.CountChangedLines(a, b).ShouldBe((b.Count - lcs, a.Count - lcs), $"round {round}: [{string.Join(",", a)}] -> [{string.Join(",", b)}]");
+        }
     }
 }

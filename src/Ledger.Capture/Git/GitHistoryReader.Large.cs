@@ -140,7 +140,7 @@ public sealed partial class GitHistoryReader
     /// of their lines, each with its line break: a few megabytes for a million lines. Null when the
     /// files differ in so many places that the diff would take long; libgit2 counts those.
     /// </summary>
-    private static (int Added, int Removed)? CountChangedLines(List<ulong> before, List<ulong> after)
+    internal static (int Added, int Removed)? CountChangedLines(List<ulong> before, List<ulong> after)
     {
         ReadOnlySpan<ulong> a = CollectionsMarshal.AsSpan(before), b = CollectionsMarshal.AsSpan(after);
         var prefix = a.CommonPrefixLength(b);
