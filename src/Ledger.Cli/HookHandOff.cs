@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Ledger.App.Recording;
 
 namespace Ledger.Cli;
@@ -9,7 +9,7 @@ namespace Ledger.Cli;
 /// start-up, and hands back (with <see cref="HookInstaller.HandedOverVariable"/> set) whatever it does not do itself.
 /// Decided before anything else is built, so the hand-off costs little more than the runtime's start.
 /// </summary>
-internal static class HookHandOff
+internal static partial class HookHandOff
 {
     /// <summary>The ledger-hook to run this command line, or null to run it here.</summary>
     public static string? Target(IReadOnlyList<string> args, Func<string, string?> env)
@@ -25,37 +25,22 @@ internal static class HookHandOff
     }
 
     /// <summary>
-    /// Runs <paramref name="hook"/> with the same arguments and standard streams and returns its
-    /// exit code; null when it cannot be started (not executable, built for another machine), and
-    /// ledger then runs the command itself.
+    /// Becomes <paramref name="hook"/> (execv): the same process, arguments, environment and standard
+    /// streams, so nothing of this runtime stays behind to wait for it. Returns only when the exec
+    /// fails (not executable, built for another machine), and ledger then runs the command itself.
     /// </summary>
-    public static async Task<int?> TryRunAsync(string hook, IReadOnlyList<string> args)
+    public static void TryBecome(string hook, IReadOnlyList<string> args)
     {
-        var start = new ProcessStartInfo(hook) { UseShellExecute = false };
-        foreach (var arg in args)
+        var argv = new string?[args.Count + 2];
+        argv[0] = hook;
+        for (int i = 0; i < args.Count; i++)
         {
-            start.ArgumentList.Add(arg);
+            argv[i + 1] = args[i];
         }
 
-        Process? process;
-        try
-        {
-            process = Process.Start(start);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
-
-        if (process is null)
-        {
-            return null;
-        }
-
-        using (process)
-        {
-            await process.WaitForExitAsync();
-            return process.ExitCode;
-        }
+        _ = Execv(hook, argv);
     }
+
+    [LibraryImport("libc", EntryPoint = "execv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Execv(string path, string?[] argv);
 }

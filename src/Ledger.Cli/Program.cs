@@ -1,8 +1,8 @@
 using Ledger.Cli;
 
-if (HookHandOff.Target(args, Environment.GetEnvironmentVariable) is { } hook && await HookHandOff.TryRunAsync(hook, args) is { } exitCode)
+if (HookHandOff.Target(args, Environment.GetEnvironmentVariable) is { } hook)
 {
-    return exitCode;
+    HookHandOff.TryBecome(hook, args);
 }
 
 return await LedgerApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);

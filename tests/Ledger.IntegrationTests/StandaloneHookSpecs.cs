@@ -160,6 +160,11 @@ public sealed class StandaloneHookSpecs : IDisposable
         first.ExitCode.ShouldBe(0, first.Err);
         (await RowsAsync(fresh.ConnectionString)).Count.ShouldBe(commits.Count);
         HandOvers(_hookHome.Path).ShouldBe(1);
+
+        // ledger becomes ledger-hook (exec): its errors and exit code are the command's.
+        var missing = await CliProcess.RunProgramAsync(ledger, Env(_hookHome.Path), ["import-git", "--repo", System.IO.Path.Combine(_repo.Path, "gone"), "--host", "alpha", "--db", byHook.ConnectionString]);
+        missing.ExitCode.ShouldBe(2, missing.Err);
+        missing.Err.ShouldContain("gone does not exist");
     }
 
     [HookExecutableFact]
