@@ -60,7 +60,7 @@ public sealed partial class GitHistoryReader : IDisposable
     public static GitHistoryReader Open(string path, Redactor? redactor = null)
     {
         RepositoryAccess.AllowReadingAnyOwner();
-        RepositoryAccess.ReadWithoutRehashing();
+        RepositoryAccess.ReadAsGitDoes();
         var full = Path.GetFullPath(path);
         if (!Directory.Exists(full))
         {

@@ -57,6 +57,12 @@ internal sealed unsafe class Libgit2
     /// <summary><c>git_libgit2_opts</c> with one int value (variadic in C; an int passes the same way on the System V and AArch64 ABIs, as LibGit2Sharp's own binding relies on).</summary>
     public delegate* unmanaged[Cdecl]<int, int, int> OptsInt;
 
+    /// <summary><c>git_libgit2_opts</c> with one <c>ssize_t</c> value (a 64-bit register on the same ABIs).</summary>
+    public delegate* unmanaged[Cdecl]<int, long, int> OptsLong;
+
+    /// <summary><c>git_libgit2_opts</c> with two <c>ssize_t*</c> (GIT_OPT_GET_CACHED_MEMORY).</summary>
+    public delegate* unmanaged[Cdecl]<int, long*, long*, int> OptsTwoLongPointers;
+
     private static Libgit2? Load()
     {
         string? path = null;
@@ -119,6 +125,8 @@ internal sealed unsafe class Libgit2
         api.PatchGetHunk = (delegate* unmanaged[Cdecl]<GitDiffHunk**, nuint*, IntPtr, nuint, int>)Export("git_patch_get_hunk");
         api.PatchGetLineInHunk = (delegate* unmanaged[Cdecl]<GitDiffLine**, IntPtr, nuint, nuint, int>)Export("git_patch_get_line_in_hunk");
         api.OptsInt = (delegate* unmanaged[Cdecl]<int, int, int>)Export("git_libgit2_opts");
+        api.OptsLong = (delegate* unmanaged[Cdecl]<int, long, int>)Export("git_libgit2_opts");
+        api.OptsTwoLongPointers = (delegate* unmanaged[Cdecl]<int, long*, long*, int>)Export("git_libgit2_opts");
         return all ? api : null;
     }
 

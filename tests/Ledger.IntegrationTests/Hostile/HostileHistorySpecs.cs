@@ -204,6 +204,17 @@ public sealed class HostileHistorySpecs : IClassFixture<DatabaseFixture>, IDispo
         edit.Files.Single().Patch.ShouldNotBeNull().ShouldContain("+{ services.plex.enable = true; }");
     }
 
+    [Fact]
+    public void Reading_a_history_bounds_libgit2s_cache_of_each_open_repository_issue_19()
+    {
+        _repo.Write("configuration.nix", "{ }\n");
+        _repo.Commit("Initial");
+
+        using var reader = Ledger.Capture.Git.GitHistoryReader.Open(_repo.Path);
+
+        Ledger.Capture.Git.RepositoryAccess.CacheLimit().ShouldBe(Ledger.Capture.Git.RepositoryAccess.CacheBytes, "16 MiB, not libgit2's 256 MiB per handle");
+    }
+
     [RootFact("to give the repository to another user")]
     public async Task A_repository_owned_by_another_user_is_read_issue_15()
     {
