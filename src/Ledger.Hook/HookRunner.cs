@@ -130,6 +130,12 @@ internal static class HookRunner
         var actor = ActorInfo.Resolve(env, Environment.UserName);
         using var reader = GitHistoryReader.Open(a.Repo);
 
+        // Spooled events go in before the import's (ledger delivers them, as for a commit).
+        if (new EventSpool(home).HasPending)
+        {
+            return await HandOverAsync(args, log, "the spool holds events to deliver first");
+        }
+
         // The redaction rules are built while the database is reached and the history is walked.
         _ = Task.Run(Redactor.Prepare, CancellationToken.None);
         if (Database(a, env, home) is not { } db)

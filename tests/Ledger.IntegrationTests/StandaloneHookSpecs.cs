@@ -168,6 +168,35 @@ public sealed class StandaloneHookSpecs : IDisposable
     }
 
     [HookExecutableFact]
+    public async Task An_import_with_events_in_the_spool_is_handed_to_ledger_which_delivers_them_first_issue_22()
+    {
+        // Arrange: a commit spooled by ledger-hook while the database was away, then another.
+        var server = await TestPostgres.ServerConnectionStringAsync();
+        await using var db = await ScratchDatabase.CreateAsync(server, "spooled");
+        await WithSchemaAsync(db);
+        var (hook, ledger) = Programs();
+        _repo.Write("a.nix", "{ n = 1; }\n");
+        var first = _repo.Commit("One");
+        var spooled = await RecordAsync(hook, "Host=127.0.0.1;Port=1;Username=ledger;Database=ledger;Timeout=5", _hookHome.Path, first);
+        _repo.Write("a.nix", "{ n = 2; }\n");
+        var second = _repo.Commit("Two");
+
+        // Act
+        var import = await CliProcess.RunProgramAsync(ledger, Env(_hookHome.Path), ["import-git", "--repo", _repo.Path, "--host", "alpha", "--db", db.ConnectionString]);
+
+        // Assert
+        spooled.ExitCode.ShouldBe(0, spooled.Err);
+        import.ExitCode.ShouldBe(0, import.Err);
+        import.Out.ShouldStartWith("Delivered 1 spooled event first.");
+        import.Out.ShouldContain("1 recorded, 1 already recorded");
+        HandOvers(_hookHome.Path).ShouldBe(1);
+        var rows = await RowsAsync(db.ConnectionString);
+        rows.Count.ShouldBe(2);
+        rows[0].ShouldContain(first);
+        rows[1].ShouldContain(second);
+    }
+
+    [HookExecutableFact]
     public async Task A_damaged_history_imports_in_ledger_hook_as_in_ledger_with_the_same_warning()
     {
         // Arrange: a commit whose blob is lost, between others: libgit2 cannot diff it, and what

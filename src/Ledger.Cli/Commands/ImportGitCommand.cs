@@ -1,8 +1,11 @@
 using System.CommandLine;
 using Ledger.App.Recording;
+using Ledger.App.Spool;
 using Ledger.Capture.Git;
 using Ledger.Core.Errors;
 using Ledger.Core.Text;
+using Ledger.Store;
+using Ledger.Store.Spool;
 using Spectre.Console;
 
 namespace Ledger.Cli.Commands;
@@ -23,6 +26,7 @@ internal static class ImportGitCommand
             _ = Task.Run(Redactor.Prepare, CancellationToken.None);
             await using var store = await ctx.OpenStoreAsync(ct);
             var hostName = scope.HostOf(r, ctx);
+            await DeliverSpoolFirstAsync(ctx, store, ct);
             ctx.Log.Information("Importing {Repo} as host {Host}", reader.RepoKey, hostName);
 
             ImportResult result;
@@ -61,5 +65,35 @@ internal static class ImportGitCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Events the spool kept while the database could not be reached (commits among them) go in
+    /// before the import's, so that sequence numbers keep the order things happened in; the import
+    /// then finds those commits recorded. A delivery that cannot finish is said, and the import goes on.
+    /// </summary>
+    private static async Task DeliverSpoolFirstAsync(CliContext ctx, LedgerStore store, CancellationToken ct)
+    {
+        var spool = new EventSpool(ctx.Home);
+        if (!spool.HasPending)
+        {
+            return;
+        }
+
+        var report = await SpoolDelivery.DeliverAsync(spool, store, SpoolDelivery.SyncLockWait, ctx.Log, ct);
+        if (report.Delivered + report.AlreadyStored > 0)
+        {
+            await ctx.Out.WriteLineAsync($"Delivered {Plural.Of(report.Delivered, "spooled event")} first" + (report.AlreadyStored > 0 ? $" ({report.AlreadyStored} more were stored already)." : "."));
+        }
+
+        foreach (var rejected in report.Rejected)
+        {
+            await ctx.Err.WriteLineAsync($"ledger: a spool file cannot be read back and was moved to {rejected.File}: {rejected.Reason}");
+        }
+
+        if (report.Problem(spool.Folder, store.Description) is { } problem)
+        {
+            await ctx.Err.WriteLineAsync($"ledger: {problem} The import goes on; 'ledger sync' delivers what is left.");
+        }
     }
 }

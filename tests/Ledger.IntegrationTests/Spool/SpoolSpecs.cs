@@ -192,6 +192,32 @@ public sealed class SpoolSpecs : IClassFixture<DatabaseFixture>, IDisposable
         Directory.GetFiles(Spool, "*.json").ShouldHaveSingleItem();
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Import_git_delivers_the_spool_before_its_own_events_issue_22()
+    {
+        // Arrange: two commits spooled while the database was away, a third not recorded at all.
+        var shas = new List<string>();
+        foreach (var message in new[] { "One", "Two", "Three" })
+        {
+            _repo.Write("a.nix", $"{{ n = \"{message}\"; }}\n");
+            shas.Add(_repo.Commit(message));
+            if (message != "Three")
+            {
+                (await Down.RunAsync("record", "commit", "--repo", _repo.Path)).ExitCode.ShouldBe(0);
+            }
+        }
+
+        // Act
+        var import = await Up.RunAsync("import-git", "--repo", _repo.Path);
+
+        // Assert: the spooled ones first, in their order; the import finds them recorded.
+        import.ExitCode.ShouldBe(0, import.Err);
+        import.Out.ShouldStartWith("Delivered 2 spooled events first.\n");
+        import.Out.ShouldContain("1 recorded, 2 already recorded");
+        (await ShasInSequenceAsync()).ShouldBe(shas);
+        Directory.GetFiles(Spool, "*.json").ShouldBeEmpty();
+    }
+
     private async Task<List<string>> ShasInSequenceAsync()
     {
         await using var conn = new NpgsqlConnection(_db.ConnectionString);
