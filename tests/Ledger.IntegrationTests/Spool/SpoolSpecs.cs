@@ -67,16 +67,7 @@ public sealed class SpoolSpecs : IClassFixture<DatabaseFixture>, IDisposable
     public async Task The_next_commit_delivers_the_spool_first_so_sequence_numbers_follow_the_commits_issue_22()
     {
         // Arrange: two commits spooled while the database was away.
-        var shas = new List<string>();
-        foreach (var message in new[] { "One", "Two", "Three" })
-        {
-            _repo.Write("a.nix", $"{{ n = \"{message}\"; }}\n");
-            shas.Add(_repo.Commit(message));
-            if (message != "Three")
-            {
-                (await Down.RunAsync("record", "commit", "--repo", _repo.Path)).ExitCode.ShouldBe(0);
-            }
-        }
+        var shas = await TwoSpooledThenOneCommitAsync();
 
         // Act: the third commit, with the database back.
         var third = await Up.RunAsync("record", "commit", "--repo", _repo.Path);
@@ -196,6 +187,22 @@ public sealed class SpoolSpecs : IClassFixture<DatabaseFixture>, IDisposable
     public async Task Import_git_delivers_the_spool_before_its_own_events_issue_22()
     {
         // Arrange: two commits spooled while the database was away, a third not recorded at all.
+        var shas = await TwoSpooledThenOneCommitAsync();
+
+        // Act
+        var import = await Up.RunAsync("import-git", "--repo", _repo.Path);
+
+        // Assert: the spooled ones first, in their order; the import finds them recorded.
+        import.ExitCode.ShouldBe(0, import.Err);
+        import.Out.ShouldStartWith("Delivered 2 spooled events first.\n");
+        import.Out.ShouldContain("1 recorded, 2 already recorded");
+        (await ShasInSequenceAsync()).ShouldBe(shas);
+        Directory.GetFiles(Spool, "*.json").ShouldBeEmpty();
+    }
+
+    /// <summary>Commits One and Two, each recorded while the database was away (so spooled), then Three, not recorded; their shas.</summary>
+    private async Task<List<string>> TwoSpooledThenOneCommitAsync()
+    {
         var shas = new List<string>();
         foreach (var message in new[] { "One", "Two", "Three" })
         {
@@ -207,15 +214,7 @@ public sealed class SpoolSpecs : IClassFixture<DatabaseFixture>, IDisposable
             }
         }
 
-        // Act
-        var import = await Up.RunAsync("import-git", "--repo", _repo.Path);
-
-        // Assert: the spooled ones first, in their order; the import finds them recorded.
-        import.ExitCode.ShouldBe(0, import.Err);
-        import.Out.ShouldStartWith("Delivered 2 spooled events first.\n");
-        import.Out.ShouldContain("1 recorded, 2 already recorded");
-        (await ShasInSequenceAsync()).ShouldBe(shas);
-        Directory.GetFiles(Spool, "*.json").ShouldBeEmpty();
+        return shas;
     }
 
     private async Task<List<string>> ShasInSequenceAsync()
