@@ -27,8 +27,65 @@ public sealed partial class Redactor
     [
         "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "glsoat-", "glffct-", "glimt-", "gloas-", "glagent-", "glsa_", "glc_",
         "tskey-", "hskey-", "AKIA", "ASIA", "ABIA", "ACCA", "A3T", "xox", "xapp-", "sk-", "sk_", "rk_", "whsec_", "SG.", "eyJ", "npm_", "pypi-", "hf_", "dop_v1_", "syt_",
-        "AGE-", "v1.0-", ":AA", "hooks.slack.com", "discord", "api.telegram.org",
+        "AGE-", "v1.0-", ":AA", "hooks.slack.com", "/api/webhooks/", "api.telegram.org",
     ], StringComparison.Ordinal);
+
+    /// <summary>
+    /// The token words a match holds somewhere inside (a bot token's ":AA", a webhook's host or
+    /// path); every other token word starts its match, right after a word boundary.
+    /// </summary>
+    private static readonly string[] TokenWordsInside = [":AA", "hooks.slack.com", "/api/webhooks/", "api.telegram.org"];
+
+    /// <summary>
+    /// Where, from <paramref name="from"/> on, a token word stands where a token could hold it, or
+    /// -1. A word that starts its match needs a word boundary before it, so one right after an
+    /// ASCII letter, digit or underscore ("disk-", "network_", a base64 run holding "A3T") cannot
+    /// start a token; anything else (the text's start, punctuation, any non-ASCII character) can.
+    /// Most NixOS histories then never build the token rule, the costliest of all.
+    /// </summary>
+    private static int NextTokenWord(string text, int from)
+    {
+        while (from < text.Length)
+        {
+            var found = text.AsSpan(from).IndexOfAny(TokenWords);
+            if (found < 0)
+            {
+                return -1;
+            }
+
+            var at = from + found;
+            if (at == 0 || !IsAsciiWordChar(text[at - 1]) || StartsWithAny(text.AsSpan(at), TokenWordsInside))
+            {
+                return at;
+            }
+
+            from = at + 1;
+        }
+
+        return -1;
+    }
+
+    private static bool IsAsciiWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+
+    private static bool StartsWithAny(ReadOnlySpan<char> text, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (text.StartsWith(word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The token rule run over the whole text, without looking for its words first (tests compare).</summary>
+    internal static string TokenShapesEverywhere(string text) => Replace(KnownTokenShapesRule, text, TokenValue);
+
+    /// <summary>The token rule as <see cref="Redact"/> runs it: on the lines where a token word can start or sit inside a token.</summary>
+    internal static string TokenShapesWhereTheirWordsAre(string text) =>
+        NextTokenWord(text, 0) >= 0 ? ReplaceInLines(KnownTokenShapesRule, text, NextTokenWord, TokenValue) : text;
 
     private static Regex Rule(string pattern, RegexOptions extra = RegexOptions.None) => new(pattern, Linear | extra);
 
@@ -40,15 +97,19 @@ public sealed partial class Redactor
     {
         private readonly Lazy<Regex> _regex;
 
-        public LazyRule(Func<Regex> build)
+        /// <param name="ahead">Whether <see cref="Redactor.Prepare"/> builds it ahead: not for a rule whose words most configurations never hold.</param>
+        public LazyRule(Func<Regex> build, bool ahead = true)
         {
             // Built once: a second thread that needs it meanwhile waits rather than building its own.
             _regex = new Lazy<Regex>(build, LazyThreadSafetyMode.ExecutionAndPublication);
+            Ahead = ahead;
             All.Add(this);
         }
 
         /// <summary>Every rule, in the order they were declared (see <see cref="Redactor.Prepare"/>).</summary>
         public static List<LazyRule> All { get; } = [];
+
+        public bool Ahead { get; }
 
         public Regex Regex => _regex.Value;
     }
@@ -83,7 +144,8 @@ public sealed partial class Redactor
         + """|AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]+|AGE-PLUGIN-[A-Z0-9-]+-1[02-9AC-HJ-NP-Z]+"""
         + """|v1\.0-[a-f0-9]+-[a-f0-9]+|[0-9]+:AA[A-Za-z0-9_-]+)"""
         + """|https://(?:hooks\.slack\.com/(?:services|workflows|triggers)/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/)(?<secret>[A-Za-z0-9/_+-]+)"""
-        + """|api\.telegram\.org/(?:file/)?bot(?<secret>[0-9]+:[A-Za-z0-9_-]+)"""));
+        + """|api\.telegram\.org/(?:file/)?bot(?<secret>[0-9]+:[A-Za-z0-9_-]+)"""),
+        ahead: false);
 
     // The shortest real token after each prefix (gitleaks and trufflehog give the lengths); a
     // shorter match is a word that happens to start the same way ("sk-ssh-ed25519", "xox-1").

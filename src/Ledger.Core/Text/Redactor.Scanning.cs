@@ -30,32 +30,41 @@ public sealed partial class Redactor
             return Replace(rule, input, evaluator);
         }
 
+        return ReplaceInLines(rule, input, (text, from) => text.AsSpan(from).IndexOfAny(words) is var i and >= 0 ? from + i : -1, evaluator);
+    }
+
+    /// <summary>
+    /// The same, with the lines chosen by <paramref name="nextHit"/>: where from a given index on the
+    /// next place that a match could hold lies, or -1. A line without one is left as it is.
+    /// </summary>
+    private static string ReplaceInLines(LazyRule rule, string input, Func<string, int, int> nextHit, Func<string, Match, string> evaluator)
+    {
         StringBuilder? sb = null;
         var done = 0; // input[..done] is in sb
-        var hit = input.AsSpan().IndexOfAny(words);
+        var hit = nextHit(input, 0);
         while (hit >= 0)
         {
             var start = hit == 0 ? 0 : input.LastIndexOf('\n', hit - 1) + 1;
             var end = LineEnd(input, hit);
 
-            // Further lines with a word join the run: one regex call for them together. The word
+            // Further lines with a hit join the run: one regex call for them together. The hit
             // found past the run is where the next run starts (searched for once).
             hit = -1;
             while (end < input.Length)
             {
-                var next = input.AsSpan(end).IndexOfAny(words);
+                var next = nextHit(input, end);
                 if (next < 0)
                 {
                     break;
                 }
 
-                if (input.AsSpan(end, next).Contains('\n'))
+                if (input.AsSpan(end, next - end).Contains('\n'))
                 {
-                    hit = end + next;
+                    hit = next;
                     break;
                 }
 
-                end = LineEnd(input, end + next);
+                end = LineEnd(input, next);
             }
 
             var segment = input[start..end];
@@ -79,13 +88,14 @@ public sealed partial class Redactor
     }
 
     /// <summary>
-    /// Builds every built-in rule now (a few hundred milliseconds of CPU in all), for a process that
+    /// Builds the built-in rules now (a hundred milliseconds of CPU in all), for a process that
     /// will redact much (an import) and can do it on another thread while it starts; otherwise each
-    /// rule is built when first needed.
+    /// rule is built when first needed. The token rule, the costliest, is left until a token word
+    /// stands where a token could start (<see cref="NextTokenWord"/>), which most histories never hold.
     /// </summary>
     public static void Prepare()
     {
-        foreach (var rule in LazyRule.All)
+        foreach (var rule in LazyRule.All.Where(r => r.Ahead))
         {
             _ = rule.Regex;
         }

@@ -143,9 +143,9 @@ public sealed partial class Redactor
             result = Replace(SopsValueRule, result, (input, m) => Secret(input, m, m.Groups[0]));
         }
 
-        if (result.AsSpan().ContainsAny(TokenWords))
+        if (NextTokenWord(result, 0) >= 0)
         {
-            result = ReplaceInLines(KnownTokenShapesRule, result, wordsFound: true, TokenWords, TokenValue);
+            result = ReplaceInLines(KnownTokenShapesRule, result, NextTokenWord, TokenValue);
         }
 
         if (longBase64)
