@@ -103,6 +103,57 @@ public sealed partial class Redactor
 
     // ---- Cheap prefilters ---------------------------------------------------------------------
 
+    /// <summary>
+    /// Where, from <paramref name="from"/> on, a token word stands where a token could hold it, or
+    /// -1. A word that starts its match needs a word boundary before it, so one right after an
+    /// ASCII letter, digit or underscore ("disk-", "network_", a base64 run holding "A3T") cannot
+    /// start a token; anything else (the text's start, punctuation, any non-ASCII character) can.
+    /// Most NixOS histories then never build the token rule, the costliest of all.
+    /// </summary>
+    private static int NextTokenWord(string text, int from)
+    {
+        while (from < text.Length)
+        {
+            var found = text.AsSpan(from).IndexOfAny(TokenWords);
+            if (found < 0)
+            {
+                return -1;
+            }
+
+            var at = from + found;
+            if (at == 0 || !IsAsciiWordChar(text[at - 1]) || StartsWithAny(text.AsSpan(at), TokenWordsInside))
+            {
+                return at;
+            }
+
+            from = at + 1;
+        }
+
+        return -1;
+    }
+
+    private static bool IsAsciiWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+
+    private static bool StartsWithAny(ReadOnlySpan<char> text, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (text.StartsWith(word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The token rule run over the whole text, without looking for its words first (tests compare).</summary>
+    internal static string TokenShapesEverywhere(string text) => Replace(KnownTokenShapesRule, text, TokenValue);
+
+    /// <summary>The token rule as <see cref="Redact"/> runs it: on the lines where a token word can start or sit inside a token.</summary>
+    internal static string TokenShapesWhereTheirWordsAre(string text) =>
+        NextTokenWord(text, 0) >= 0 ? ReplaceInLines(KnownTokenShapesRule, text, NextTokenWord, TokenValue) : text;
+
     private const int LongBase64Run = 60;
 
     private static readonly SearchValues<char> Base64Chars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
