@@ -20,6 +20,7 @@ public static class DatabaseErrors
                 case NpgsqlException { IsTransient: true } and not PostgresException:
                 case System.Net.Sockets.SocketException:
                 case EndOfStreamException:
+                case ObjectDisposedException when IsDisposedSocket(x):
                 case NullReferenceException when IsDriverFault(x, DriverAssembly):
                     return true;
             }
@@ -100,6 +101,7 @@ public static class DatabaseErrors
                 case NpgsqlException { IsTransient: true }:
                 case System.Net.Sockets.SocketException:
                 case EndOfStreamException:
+                case ObjectDisposedException when IsDisposedSocket(x):
                 case NullReferenceException when IsDriverFault(x, DriverAssembly):
                     return true;
             }
@@ -107,6 +109,16 @@ public static class DatabaseErrors
 
         return false;
     }
+
+    /// <summary>
+    /// True for the socket or network stream under a connection being used after it was closed. When
+    /// the server is killed while a statement waits for its answer, Npgsql 10.0.3 may break the
+    /// connector and dispose its stream before the pending read gives up; the read then fails with
+    /// "Exception while reading from stream" wrapping this (the CI failure of stop 33). That is the
+    /// connection being lost, like an end of stream.
+    /// </summary>
+    internal static bool IsDisposedSocket(Exception e) =>
+        e is ObjectDisposedException { ObjectName: { } name } && name.StartsWith("System.Net.", StringComparison.Ordinal);
 
     private static readonly Assembly DriverAssembly = typeof(NpgsqlConnection).Assembly;
 

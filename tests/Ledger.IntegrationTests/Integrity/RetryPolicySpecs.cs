@@ -44,6 +44,21 @@ public sealed class RetryPolicySpecs
     }
 
     [Fact]
+    public void A_read_from_a_socket_the_driver_already_closed_is_a_lost_connection()
+    {
+        // The CI failure of stop 33: PostgreSQL killed mid-append, and Npgsql's pending read found
+        // its NetworkStream disposed. The import must retry that, not stop with "unexpected error".
+        var disposed = new NpgsqlException("Exception while reading from stream", new ObjectDisposedException("System.Net.Sockets.NetworkStream"));
+        DatabaseErrors.IsTransient(disposed).ShouldBeTrue();
+        DatabaseErrors.IsConnectionLost(disposed).ShouldBeTrue();
+        DatabaseErrors.IsUnreachable(disposed).ShouldBeTrue();
+
+        // Something of ours used after disposal is a bug, not an outage.
+        DatabaseErrors.IsTransient(new ObjectDisposedException(nameof(LedgerStore))).ShouldBeFalse();
+        DatabaseErrors.IsConnectionLost(new InvalidOperationException("wrapped", new ObjectDisposedException("Ledger.Store.LedgerStore"))).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_null_reference_counts_as_a_lost_connection_only_when_the_driver_threw_it()
     {
         // The CI failure of stop 12: Npgsql threw a NullReferenceException from its connector when
