@@ -61,6 +61,8 @@ public sealed partial class Redactor
         public bool Ahead { get; }
 
         public Regex Regex => _regex.Value;
+
+        public bool IsBuilt => _regex.IsValueCreated;
     }
 
     // ---- Armoured blocks ----------------------------------------------------------------------

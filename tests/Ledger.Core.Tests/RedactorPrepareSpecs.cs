@@ -1,0 +1,36 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using Ledger.Core.Text;
+
+namespace Ledger.Core.Tests;
+
+/// <summary>
+/// Issue 19: <c>Redactor.Prepare</c> builds the rules ahead, on another thread, while an import
+/// starts. Under the JIT, calling it before anything else touched the redactor built nothing: the
+/// rules register as the class's static fields are initialised, which a static method call alone
+/// does not cause. Checked in a fresh load of the assembly, where nothing has touched it yet.
+/// </summary>
+public sealed class RedactorPrepareSpecs
+{
+    [Fact]
+    public void Prepare_builds_the_rules_in_a_process_that_has_not_redacted_yet()
+    {
+        var context = new AssemblyLoadContext("fresh Ledger.Core", isCollectible: true);
+        try
+        {
+            var core = context.LoadFromAssemblyPath(typeof(Redactor).Assembly.Location);
+            var redactor = core.GetType(typeof(Redactor).FullName!, throwOnError: true)!;
+            int Built() => (int)redactor.GetProperty("BuiltRules", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+
+            Built().ShouldBe(0, "nothing is built before Prepare in a fresh load");
+
+            redactor.GetMethod(nameof(Redactor.Prepare), BindingFlags.Public | BindingFlags.Static)!.Invoke(null, null);
+
+            Built().ShouldBeGreaterThanOrEqualTo(10, "Prepare builds the rules that most texts need");
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+}
