@@ -73,11 +73,11 @@ internal static class DemoStory
         var zone = TimeZoneInfo.Local;
         await o.WriteLineAsync("Config changes and deploys on the demo host (ledger timeline --host mediabox --kind config-edit --kind deploy):");
         var page = await store.TimelineAsync(new TimelineQuery { Host = DemoHost, Kinds = ["config-edit", "deploy"], Limit = 30 }, ct);
-        var table = TextTable.For(page, showHost: false, width: null);
+        var table = TextTable.For(page, showHost: false, width: null, zone);
         await o.WriteLineAsync(table.Header);
         foreach (var e in page)
         {
-            await o.WriteLineAsync(table.Row(e, zone));
+            await o.WriteLineAsync(table.Row(e));
         }
 
         var newest = page.FirstOrDefault(e => e.Kind == "config-edit");

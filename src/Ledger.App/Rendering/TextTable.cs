@@ -23,31 +23,43 @@ internal sealed class TextTable
     private readonly int _host;
     private readonly int _actor;
     private readonly int? _width;
+    private readonly TimeZoneInfo _zone;
 
-    private TextTable(int seq, int host, int actor, int? width)
+    private TextTable(int seq, int host, int actor, int? width, TimeZoneInfo zone)
     {
         _seq = seq;
         _host = host;
         _actor = actor;
         _width = width;
+        _zone = zone;
     }
 
     /// <param name="firstPage">The rows shown first (newest first: the widest sequence number).</param>
     /// <param name="showHost">False when every row is of one host the reader asked for.</param>
     /// <param name="width">The terminal's width; null in a pipe (nothing is cut).</param>
-    public static TextTable For(IReadOnlyList<TimelineEntry> firstPage, bool showHost, int? width)
+    /// <param name="zone">The zone the rows' times are in, named once in the header.</param>
+    public static TextTable For(IReadOnlyList<TimelineEntry> firstPage, bool showHost, int? width, TimeZoneInfo zone)
     {
         var seq = Math.Max(3, firstPage.Select(e => e.Seq.ToString(CultureInfo.InvariantCulture).Length).DefaultIfEmpty(3).Max());
         var host = showHost ? Math.Clamp(firstPage.Select(e => e.Host.Length).DefaultIfEmpty(4).Max(), 4, 16) : 0;
         var actor = width is null or >= ActorFrom ? Math.Clamp(firstPage.Select(e => e.Actor.Length).DefaultIfEmpty(5).Max(), 5, 20) : 0;
-        return new TextTable(seq, host, actor, width);
+        return new TextTable(seq, host, actor, width, zone);
     }
 
-    public string Header => Line("SEQ".PadLeft(_seq), "TIME", "HOST", "KIND", "ACTOR", "TITLE");
-
-    public string Row(TimelineEntry e, TimeZoneInfo zone)
+    /// <summary>The column names, then the zone the times are in (left out where a terminal is too narrow for it).</summary>
+    public string Header
     {
-        var row = Line(e.Seq.ToString(CultureInfo.InvariantCulture).PadLeft(_seq), LocalTime(e.Timestamp, zone), e.Host, EventCatalogue.ShortKind(e.Kind), e.Actor, "");
+        get
+        {
+            var columns = Line("SEQ".PadLeft(_seq), "TIME", "HOST", "KIND", "ACTOR", "TITLE");
+            var zone = $"  (times in {_zone.Id})";
+            return _width is { } w && columns.Length + zone.Length >= w ? columns : columns + zone;
+        }
+    }
+
+    public string Row(TimelineEntry e)
+    {
+        var row = Line(e.Seq.ToString(CultureInfo.InvariantCulture).PadLeft(_seq), LocalTime(e.Timestamp, _zone), e.Host, EventCatalogue.ShortKind(e.Kind), e.Actor, "");
         var title = e.Title;
         return _width is { } w && w - row.Length >= MinTitle ? row + Fitting.AtWord(title, w - 1 - row.Length) : row + title;
     }

@@ -76,7 +76,7 @@ internal static class TimelineCommand
                 if (!asJson && table is null && page.Count > 0)
                 {
                     // Columns as wide as the first page needs; on a terminal the rows fit its width.
-                    table = TextTable.For(page, showHost: query.Host is null, ctx.IsTerminal ? Math.Max(40, Console.WindowWidth) : null);
+                    table = TextTable.For(page, showHost: query.Host is null, ctx.IsTerminal ? Math.Max(40, Console.WindowWidth) : null, zone);
                     await ctx.Out.WriteLineAsync(table.Header);
                 }
 
@@ -88,7 +88,7 @@ internal static class TimelineCommand
                     }
                     else
                     {
-                        await ctx.Out.WriteLineAsync(table!.Row(e, zone));
+                        await ctx.Out.WriteLineAsync(table!.Row(e));
                     }
 
                     shown++;
