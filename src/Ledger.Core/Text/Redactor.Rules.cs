@@ -23,19 +23,6 @@ public sealed partial class Redactor
     private static readonly SearchValues<string> SchemeSeparator = SearchValues.Create(["://"], StringComparison.Ordinal);
     private static readonly SearchValues<string> NetrcWords = SearchValues.Create(["password ", "password\t"], StringComparison.Ordinal);
     private static readonly SearchValues<string> CryptWords = SearchValues.Create(["$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$apr1$", "$sha1$", "$argon2", "{SHA}", "{SSHA", "{PBKDF2", "{CRYPT}"], StringComparison.Ordinal);
-    private static readonly SearchValues<string> TokenWords = SearchValues.Create(
-    [
-        "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "glsoat-", "glffct-", "glimt-", "gloas-", "glagent-", "glsa_", "glc_",
-        "tskey-", "hskey-", "AKIA", "ASIA", "ABIA", "ACCA", "A3T", "xox", "xapp-", "sk-", "sk_", "rk_", "whsec_", "SG.", "eyJ", "npm_", "pypi-", "hf_", "dop_v1_", "syt_",
-        "AGE-", "v1.0-", ":AA", "hooks.slack.com", "/api/webhooks/", "api.telegram.org",
-    ], StringComparison.Ordinal);
-
-    /// <summary>
-    /// The token words a match holds somewhere inside (a bot token's ":AA", a webhook's host or
-    /// path); every other token word starts its match, right after a word boundary.
-    /// </summary>
-    private static readonly string[] TokenWordsInside = [":AA", "hooks.slack.com", "/api/webhooks/", "api.telegram.org"];
-
     private static Regex Rule(string pattern, RegexOptions extra = RegexOptions.None) => new(pattern, Linear | extra);
 
     /// <summary>
@@ -77,66 +64,7 @@ public sealed partial class Redactor
 
     private static readonly LazyRule SopsValueRule = new(() => Rule("""ENC\[AES256_GCM,data:[^\]]*\]"""));
 
-    // ---- Shapes recognised without a name -----------------------------------------------------
-
-    // Counted repetitions make a NonBacktracking regex large and slow to build, so the shapes
-    // say only which characters follow a prefix; TokenLongEnough checks the length.
-    private static readonly LazyRule KnownTokenShapesRule = new(() => Rule(
-        """\b(?<secret>gh[pousr]_[A-Za-z0-9]+|github_pat_[A-Za-z0-9_]+"""
-        + """|gl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|oas|agent)-[A-Za-z0-9_-]+|glsa_[A-Za-z0-9]+_[A-Fa-f0-9]+|glc_[A-Za-z0-9+/]+=?=?"""
-        + """|tskey-[A-Za-z0-9-]+|hskey-[a-z]+-[A-Za-z0-9_-]+"""
-        + """|(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]+"""
-        + """|xox[abposre]-[A-Za-z0-9-]+|xapp-[0-9]+-[A-Za-z0-9-]+"""
-        + """|sk-(?:proj|svcacct|admin|ant)-[A-Za-z0-9_-]+|sk-[A-Za-z0-9]+"""
-        + """|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]+|whsec_[A-Za-z0-9]+"""
-        + """|SG\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"""
-        + """|eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"""
-        + """|npm_[A-Za-z0-9]+|pypi-AgE[A-Za-z0-9_-]+|hf_[A-Za-z0-9]+|dop_v1_[a-f0-9]+|syt_[A-Za-z0-9_]+"""
-        + """|AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]+|AGE-PLUGIN-[A-Z0-9-]+-1[02-9AC-HJ-NP-Z]+"""
-        + """|v1\.0-[a-f0-9]+-[a-f0-9]+|[0-9]+:AA[A-Za-z0-9_-]+)"""
-        + """|https://(?:hooks\.slack\.com/(?:services|workflows|triggers)/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/)(?<secret>[A-Za-z0-9/_+-]+)"""
-        + """|api\.telegram\.org/(?:file/)?bot(?<secret>[0-9]+:[A-Za-z0-9_-]+)"""),
-        ahead: false);
-
-    // The shortest real token after each prefix (gitleaks and trufflehog give the lengths); a
-    // shorter match is a word that happens to start the same way ("sk-ssh-ed25519", "xox-1").
-    private static readonly (string Prefix, int MinLength)[] TokenMinimums =
-    [
-        ("github_pat_", 11 + 22), ("gh", 4 + 36), ("glsa_", 5 + 32 + 1 + 8), ("glc_", 4 + 32), ("gl", 5 + 20), ("tskey-", 6 + 10), ("hskey-", 6 + 20),
-        ("AKIA", 20), ("ASIA", 20), ("ABIA", 20), ("ACCA", 20), ("A3T", 20), ("xox", 4 + 10), ("xapp-", 5 + 12),
-        ("sk-proj-", 8 + 20), ("sk-svcacct-", 11 + 20), ("sk-admin-", 9 + 20), ("sk-ant-", 7 + 20), ("sk-", 3 + 32), ("sk_", 8 + 10), ("rk_", 8 + 10), ("whsec_", 6 + 24),
-        ("SG.", 3 + 16 + 1 + 16), ("eyJ", 3 + 8 + 4 + 8 + 1), ("npm_", 4 + 36), ("pypi-", 8 + 50), ("hf_", 3 + 30), ("dop_v1_", 7 + 64), ("syt_", 4 + 10),
-        ("AGE-SECRET-KEY-1", 16 + 58), ("AGE-PLUGIN-", 11 + 2 + 20), ("v1.0-", 5 + 24 + 1 + 146),
-    ];
-
-    private static bool TokenLongEnough(ReadOnlySpan<char> token)
-    {
-        foreach (var (prefix, min) in TokenMinimums)
-        {
-            if (token.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return token.Length >= min;
-            }
-        }
-
-        // A Telegram bot token: 5 to 16 digits, ':', then 35 characters starting with AA.
-        var colon = token.IndexOf(':');
-        return colon is >= 5 and <= 16 && token.Length - colon - 1 >= 35;
-    }
-
-    private static string TokenValue(string input, Match m)
-    {
-        var secret = m.Groups["secret"];
-        if (m.ValueSpan.StartsWith("api.telegram.org", StringComparison.Ordinal))
-        {
-            // In the API URL, anything after "bot" that has a colon is the bot's token.
-            var colon = secret.ValueSpan.IndexOf(':');
-            return colon >= 5 && secret.Length - colon - 1 >= 30 ? Secret(input, m, secret) : m.Value;
-        }
-
-        var isWebhook = secret.Index > m.Index;
-        return isWebhook || TokenLongEnough(secret.ValueSpan) ? Secret(input, m, secret) : m.Value;
-    }
+    // ---- Shapes recognised without a name (provider tokens: Redactor.Tokens.cs) ---------------
 
     // The content of a nix secret-key-files file: name-1:<base64 of 64 bytes> (88 characters).
     // The public key (cache.nixos.org-1:6NCH...=) is 44 characters and stays.

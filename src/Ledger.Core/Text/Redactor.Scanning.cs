@@ -37,7 +37,11 @@ public sealed partial class Redactor
     /// The same, with the lines chosen by <paramref name="nextHit"/>: where from a given index on the
     /// next place that a match could hold lies, or -1. A line without one is left as it is.
     /// </summary>
-    private static string ReplaceInLines(LazyRule rule, string input, Func<string, int, int> nextHit, Func<string, Match, string> evaluator)
+    private static string ReplaceInLines(LazyRule rule, string input, Func<string, int, int> nextHit, Func<string, Match, string> evaluator) =>
+        ReplaceInLines(input, nextHit, segment => Replace(rule, segment, evaluator));
+
+    /// <summary>The same, with each run of lines replaced by <paramref name="replace"/>.</summary>
+    private static string ReplaceInLines(string input, Func<string, int, int> nextHit, Func<string, string> replace)
     {
         StringBuilder? sb = null;
         var done = 0; // input[..done] is in sb
@@ -68,7 +72,7 @@ public sealed partial class Redactor
             }
 
             var segment = input[start..end];
-            var replaced = Replace(rule, segment, evaluator);
+            var replaced = replace(segment);
             if (!string.Equals(replaced, segment, StringComparison.Ordinal))
             {
                 sb ??= new StringBuilder(input.Length + 64);
@@ -90,8 +94,9 @@ public sealed partial class Redactor
     /// <summary>
     /// Builds the built-in rules now (a hundred milliseconds of CPU in all), for a process that
     /// will redact much (an import) and can do it on another thread while it starts; otherwise each
-    /// rule is built when first needed. The token rule, the costliest, is left until a token word
-    /// stands where a token could start (<see cref="NextTokenWord"/>), which most histories never hold.
+    /// rule is built when first needed. The token rules are left until a token word of their family
+    /// stands where a token could start (<see cref="NextTokenWord"/>): most histories hold none, or
+    /// the words of one or two families.
     /// </summary>
     public static void Prepare()
     {
@@ -115,7 +120,7 @@ public sealed partial class Redactor
     /// -1. A word that starts its match needs a word boundary before it, so one right after an
     /// ASCII letter, digit or underscore ("disk-", "network_", a base64 run holding "A3T") cannot
     /// start a token; anything else (the text's start, punctuation, any non-ASCII character) can.
-    /// Most NixOS histories then never build the token rule, the costliest of all.
+    /// Most NixOS histories then never build a token rule.
     /// </summary>
     private static int NextTokenWord(string text, int from)
     {
@@ -154,12 +159,12 @@ public sealed partial class Redactor
         return false;
     }
 
-    /// <summary>The token rule run over the whole text, without looking for its words first (tests compare).</summary>
+    /// <summary>The token rule of every family at once, run over the whole text without looking for its words first (tests compare).</summary>
     internal static string TokenShapesEverywhere(string text) => Replace(KnownTokenShapesRule, text, TokenValue);
 
-    /// <summary>The token rule as <see cref="Redact"/> runs it: on the lines where a token word can start or sit inside a token.</summary>
+    /// <summary>The token rules as <see cref="Redact"/> runs them: on the lines where a token word can start or sit inside a token, each family's where the lines hold its words.</summary>
     internal static string TokenShapesWhereTheirWordsAre(string text) =>
-        NextTokenWord(text, 0) >= 0 ? ReplaceInLines(KnownTokenShapesRule, text, NextTokenWord, TokenValue) : text;
+        NextTokenWord(text, 0) >= 0 ? ReplaceInLines(text, NextTokenWord, ReplaceTokens) : text;
 
     private const int LongBase64Run = 60;
 

@@ -145,7 +145,7 @@ public sealed partial class Redactor
 
         if (NextTokenWord(result, 0) >= 0)
         {
-            result = ReplaceInLines(KnownTokenShapesRule, result, NextTokenWord, TokenValue);
+            result = ReplaceInLines(result, NextTokenWord, ReplaceTokens);
         }
 
         if (longBase64)
