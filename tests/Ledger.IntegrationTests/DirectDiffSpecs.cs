@@ -42,6 +42,78 @@ public sealed class DirectDiffSpecs : IDisposable
         return (events, direct.DirectReads, direct.DirectBlobReads);
     }
 
+    private static string Lock(string rev, long lastModified, string reference = "nixos-24.11") => $$"""
+        {
+          "nodes": {
+            "nixpkgs": {
+              "locked": { "lastModified": {{lastModified}}, "narHash": "sha256-x", "owner": "nixos", "repo": "nixpkgs", "rev": "{{rev}}", "type": "github" },
+              "original": { "owner": "nixos", "ref": "{{reference}}", "repo": "nixpkgs", "type": "github" }
+            },
+            "root": { "inputs": { "nixpkgs": "nixpkgs" } }
+          },
+          "root": "root",
+          "version": 7
+        }
+        """;
+
+    [Fact]
+    public void Host_folders_and_lock_files_read_the_same_straight_from_libgit2_as_through_LibGit2Sharp()
+    {
+        // Arrange: host folders at the top and one level down, hosts added and moved, and lock
+        // files of every kind: plain, with a byte-order mark, with invalid UTF-8 in a value, in a
+        // merge conflict, not JSON, and gone.
+        var shas = new List<string>();
+        _repo.Write("flake.nix", "{ outputs = { nixpkgs, ... }: { nixosConfigurations = { media = x; edge = y; new = z; }; }; }\n");
+        _repo.Write("hosts/media/default.nix", "{ }\n");
+        _repo.Write("nix/machines/edge/default.nix", "{ }\n");
+        _repo.Write("modules/common.nix", "{ }\n");
+        _repo.Write("flake.lock", Lock("aaa", 1_700_000_000));
+        shas.Add(_repo.Commit("Two hosts, one of them one level down"));
+
+        _repo.Write("hosts/media/default.nix", "{ services.jellyfin.enable = true; }\n");
+        _repo.Write("flake.lock", Lock("bbb", 1_700_100_000));
+        shas.Add(_repo.Commit("media: jellyfin, and nixpkgs moves"));
+
+        _repo.Write("nix/machines/edge/extra.nix", "{ }\n");
+        _repo.Write("hosts/new/default.nix", "{ }\n");
+        shas.Add(_repo.Commit("A file for edge and a new host"));
+
+        _repo.WriteBytes("flake.lock", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Lock("ccc", 1_700_200_000))]);
+        shas.Add(_repo.Commit("A lock with a byte-order mark"));
+
+        _repo.WriteBytes("flake.lock", Encoding.UTF8.GetBytes(Lock("ddd", 1_700_300_000, "nixos-\u0001")).Select(b => b == 1 ? (byte)0xFF : b).ToArray());
+        shas.Add(_repo.Commit("A lock with a byte that is not UTF-8"));
+
+        _repo.Write("flake.lock", "<<<<<<< HEAD\n" + Lock("eee", 1_700_400_000) + "\n=======\n" + Lock("fff", 1_700_500_000) + "\n>>>>>>> branch\n");
+        shas.Add(_repo.Commit("A lock in a merge conflict"));
+
+        _repo.Write("flake.lock", "{ \"nodes\": ");
+        shas.Add(_repo.Commit("A lock that is not JSON"));
+
+        _repo.Write("flake.lock", Lock("ggg", 1_700_600_000));
+        _repo.Git("mv", "nix/machines", "nix/systems");
+        shas.Add(_repo.Commit("A good lock again, and the nested hosts move"));
+
+        _repo.Delete("flake.lock");
+        shas.Add(_repo.Commit("No lock"));
+
+        // Act
+        var (events, _, _) = ReadBothWays(shas);
+
+        // Assert: both ways agreed (ReadBothWays); and what they agreed on is what the history says.
+        events[0].Hosts.ShouldBe(["edge", "media"]);
+        events[1].Hosts.ShouldBe(["media"]);
+        events[1].FlakeInputs!.Single().ShouldBe(new Ledger.Core.Nix.FlakeInputChange("nixpkgs", "updated", "aaa", "bbb", "2023-11-14T22:13:20Z", "2023-11-16T02:00:00Z", "nixos-24.11", "nixos-24.11"));
+        events[2].Hosts.ShouldBe(["edge", "new"]);
+        events[3].FlakeInputs!.Single().NewRev.ShouldBe("ccc");
+        events[4].FlakeInputs!.Single().NewRef.ShouldBe("nixos-\uFFFD");
+        events[5].FlakeLockProblem!.ShouldContain("merge-conflict");
+        events[6].FlakeLockProblem!.ShouldContain("not valid JSON");
+        events[7].FlakeLockProblem!.ShouldContain("what moved cannot be said");
+        events[7].Hosts.ShouldBe(["edge"]);
+        events[8].FlakeInputs!.Single().Change.ShouldBe("removed");
+    }
+
     [Fact]
     public void Every_kind_of_change_reads_the_same_straight_from_libgit2_as_through_LibGit2Sharp()
     {

@@ -44,23 +44,9 @@ public sealed partial class GitHistoryReader
     /// </summary>
     private unsafe List<PatchFile>? DirectPatch(Tree? oldTree, Tree newTree, bool renames, List<string>? only = null)
     {
-        var api = Libgit2.Api;
-        if (!DirectDiff || api is null || _directClosed)
+        if (Direct() is not { } api)
         {
             return null;
-        }
-
-        if (_repoHandle == IntPtr.Zero)
-        {
-            _repoHandle = DiffHandle(api);
-            IntPtr odb;
-            if (_repoHandle == IntPtr.Zero || api.RepositoryOdb(&odb, _repoHandle) != 0)
-            {
-                _directClosed = true;
-                return null;
-            }
-
-            _odb = odb;
         }
 
         IntPtr oldHandle = IntPtr.Zero, newHandle = IntPtr.Zero, diff = IntPtr.Zero;
@@ -172,6 +158,58 @@ public sealed partial class GitHistoryReader
                     Marshal.FreeCoTaskMem(path);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// libgit2 itself, on this reader's own handle and object database (opened on first use), or
+    /// null when this way is closed: libgit2 not bound, turned off (<see cref="DirectDiff"/>), or
+    /// the handle could not be had. Callers then keep LibGit2Sharp's way.
+    /// </summary>
+    private unsafe Libgit2? Direct()
+    {
+        var api = Libgit2.Api;
+        if (!DirectDiff || api is null || _directClosed)
+        {
+            return null;
+        }
+
+        if (_repoHandle == IntPtr.Zero)
+        {
+            _repoHandle = DiffHandle(api);
+            IntPtr odb;
+            if (_repoHandle == IntPtr.Zero || api.RepositoryOdb(&odb, _repoHandle) != 0)
+            {
+                _directClosed = true;
+                return null;
+            }
+
+            _odb = odb;
+        }
+
+        return api;
+    }
+
+    /// <summary>An object's content as git stores it (a blob's bytes), or null when it cannot be read this way.</summary>
+    private unsafe byte[]? ReadObject(Libgit2 api, ObjectId id)
+    {
+        IntPtr obj;
+        fixed (byte* oid = id.RawId)
+        {
+            if (api.OdbRead(&obj, _odb, oid) != 0)
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            var size = api.OdbObjectSize(obj);
+            return size > int.MaxValue ? null : new ReadOnlySpan<byte>((void*)api.OdbObjectData(obj), (int)size).ToArray();
+        }
+        finally
+        {
+            api.OdbObjectFree(obj);
         }
     }
 

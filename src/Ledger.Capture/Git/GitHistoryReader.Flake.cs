@@ -61,6 +61,10 @@ public sealed partial class GitHistoryReader
             return (null, null);
         }
 
-        return Remembered(_locks, blob.Id, () => FlakeLock.Parse(blob.GetContentText()));
+        // Its bytes parsed as they are where they can be (no string of a lock file that is mostly
+        // hashes), else its text as LibGit2Sharp decodes it.
+        return Remembered(_locks, blob.Id, () =>
+            (Direct() is { } api && ReadObject(api, blob.Id) is { } bytes ? FlakeLock.ParseUtf8(bytes) : null)
+            ?? FlakeLock.Parse(blob.GetContentText()));
     }
 }

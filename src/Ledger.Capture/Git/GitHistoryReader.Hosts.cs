@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using Ledger.Core.Nix;
 using LibGit2Sharp;
 
@@ -10,7 +12,7 @@ public sealed record NixFacts(IReadOnlyList<FlakeInputChange>? FlakeInputs, stri
 public sealed partial class GitHistoryReader
 {
     private readonly Dictionary<string, HostLayout> _layouts = new(StringComparer.Ordinal);
-    private readonly Dictionary<ObjectId, (string Root, ObjectId Id)[]> _nestedRoots = [];
+    private readonly Dictionary<RawId, (string Root, ObjectId Id)[]> _nestedRoots = [];
     private readonly Dictionary<ObjectId, HostLayout> _layoutOfCommit = [];
     private readonly Dictionary<ObjectId, (string Path, ObjectId Id)[]> _rootsOfTree = [];
     private readonly Dictionary<ObjectId, IReadOnlySet<string>> _flakeNames = [];
@@ -103,7 +105,8 @@ public sealed partial class GitHistoryReader
     }
 
     /// <summary>The host folders of a tree (<see cref="HostRoots"/>), remembered by the tree's id: a commit's tree is its child's parent side.</summary>
-    private (string Path, ObjectId Id)[] RootsOf(Tree tree) => Remembered(_rootsOfTree, tree.Id, () => HostRoots(tree).ToArray());
+    private (string Path, ObjectId Id)[] RootsOf(Tree tree) =>
+        Remembered(_rootsOfTree, tree.Id, () => (Direct() is { } api ? HostRootsDirect(api, tree.Id) : null) ?? HostRoots(tree).ToArray());
 
     /// <summary>The host names flake.nix declares, remembered by the file's content id.</summary>
     private IReadOnlySet<string> FlakeNamesOf(ObjectId flake) => Remembered(_flakeNames, flake, () => FlakeHosts.Names(_repo.Lookup<Blob>(flake).GetContentText()));
@@ -150,16 +153,12 @@ public sealed partial class GitHistoryReader
                 continue;
             }
 
-            if (!_nestedRoots.TryGetValue(id, out var nested))
+            var key = RawId.Of(id.RawId);
+            if (!_nestedRoots.TryGetValue(key, out var nested))
             {
                 var sub = _repo.Lookup<Tree>(id);
                 nested = HostLayout.Roots.Select(r => sub[r]).Where(e => e?.TargetType == TreeEntryTargetType.Tree).Select(e => (e!.Name, e.Target.Id)).ToArray();
-                if (_nestedRoots.Count > 65536)
-                {
-                    _nestedRoots.Clear();
-                }
-
-                _nestedRoots[id] = nested;
+                RememberNested(key, nested);
             }
 
             foreach (var (root, rootId) in nested)
@@ -167,6 +166,132 @@ public sealed partial class GitHistoryReader
                 yield return ($"{entry.Name}/{root}", rootId);
             }
         }
+    }
+
+    private void RememberNested(RawId key, (string Root, ObjectId Id)[] nested)
+    {
+        if (_nestedRoots.Count > 65536)
+        {
+            _nestedRoots.Clear();
+        }
+
+        _nestedRoots[key] = nested;
+    }
+
+    private static readonly byte[][] RootNames = HostLayout.Roots.Select(Encoding.UTF8.GetBytes).ToArray();
+
+    /// <summary>Which of <see cref="HostLayout.Roots"/> a tree entry's name is, or -1.</summary>
+    private static int RootIndex(ReadOnlySpan<byte> name)
+    {
+        for (int i = 0; i < RootNames.Length; i++)
+        {
+            if (name.SequenceEqual(RootNames[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// <see cref="HostRoots"/> read straight from libgit2, with nothing made for the entries that
+    /// are not host folders (a history's every commit has a root tree of its own, and LibGit2Sharp
+    /// makes several objects per entry). Null when a tree cannot be read this way.
+    /// </summary>
+    private unsafe (string Path, ObjectId Id)[]? HostRootsDirect(Libgit2 api, ObjectId id)
+    {
+        IntPtr tree;
+        if (!LookupTree(api, id, &tree))
+        {
+            return null;
+        }
+
+        try
+        {
+            List<(string Path, ObjectId Id)>? roots = null;
+            var count = api.TreeEntryCount(tree);
+            for (nuint i = 0; i < count; i++)
+            {
+                var entry = api.TreeEntryByIndex(tree, i);
+                if (api.TreeEntryFilemode(entry) != TreeMode)
+                {
+                    continue;
+                }
+
+                var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(api.TreeEntryName(entry));
+                var oid = new ReadOnlySpan<byte>(api.TreeEntryId(entry), 20);
+                if (RootIndex(name) is var root and >= 0)
+                {
+                    (roots ??= []).Add((HostLayout.Roots[root], new ObjectId(oid.ToArray())));
+                    continue;
+                }
+
+                var key = RawId.Of(oid);
+                if (!_nestedRoots.TryGetValue(key, out var nested))
+                {
+                    if (NestedRootsDirect(api, api.TreeEntryId(entry)) is not { } read)
+                    {
+                        return null;
+                    }
+
+                    nested = read;
+                    RememberNested(key, nested);
+                }
+
+                if (nested.Length > 0)
+                {
+                    var folder = Encoding.UTF8.GetString(name);
+                    foreach (var (inner, innerId) in nested)
+                    {
+                        (roots ??= []).Add(($"{folder}/{inner}", innerId));
+                    }
+                }
+            }
+
+            return roots?.ToArray() ?? [];
+        }
+        finally
+        {
+            api.TreeFree(tree);
+        }
+    }
+
+    /// <summary>The host folders directly inside a folder, in the order of <see cref="HostLayout.Roots"/>; null when it cannot be read.</summary>
+    private unsafe (string Root, ObjectId Id)[]? NestedRootsDirect(Libgit2 api, byte* oid)
+    {
+        IntPtr sub;
+        if (api.TreeLookup(&sub, _repoHandle, oid) != 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            ObjectId?[]? found = null;
+            var count = api.TreeEntryCount(sub);
+            for (nuint i = 0; i < count; i++)
+            {
+                var entry = api.TreeEntryByIndex(sub, i);
+                if (api.TreeEntryFilemode(entry) == TreeMode && RootIndex(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(api.TreeEntryName(entry))) is var root and >= 0)
+                {
+                    (found ??= new ObjectId?[RootNames.Length])[root] = new ObjectId(new ReadOnlySpan<byte>(api.TreeEntryId(entry), 20).ToArray());
+                }
+            }
+
+            return found is null ? [] : found.Select((id, r) => (HostLayout.Roots[r], id)).Where(f => f.id is not null).Select(f => (f.Item1, f.id!)).ToArray();
+        }
+        finally
+        {
+            api.TreeFree(sub);
+        }
+    }
+
+    /// <summary>An object id as a key that costs no allocation to make from libgit2's 20 bytes.</summary>
+    private readonly record struct RawId(ulong A, ulong B, uint C)
+    {
+        public static RawId Of(ReadOnlySpan<byte> id) =>
+            new(MemoryMarshal.Read<ulong>(id), MemoryMarshal.Read<ulong>(id[8..]), MemoryMarshal.Read<uint>(id[16..]));
     }
 
     /// <summary>A host folder's entries: directories end in <c>/</c>; a platform folder (<see cref="IsPlatform"/>) is looked into.</summary>

@@ -21,47 +21,86 @@ public static class FlakeLock
     {
         if (text.Contains("\n<<<<<<< ", StringComparison.Ordinal) || text.StartsWith("<<<<<<< ", StringComparison.Ordinal))
         {
-            return (null, "flake.lock holds merge-conflict markers");
+            return (null, ConflictProblem);
         }
 
         try
         {
             using var doc = JsonDocument.Parse(text);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("nodes", out var nodes) || nodes.ValueKind != JsonValueKind.Object)
-            {
-                return (null, "flake.lock has no \"nodes\" object");
-            }
-
-            if (root.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var version) && version < 5)
-            {
-                return (null, $"flake.lock version {version} is older than this reads (5 to 7)");
-            }
-
-            var rootName = root.TryGetProperty("root", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "root";
-            if (!nodes.TryGetProperty(rootName, out var rootNode) || rootNode.ValueKind != JsonValueKind.Object)
-            {
-                return (null, $"flake.lock has no root node \"{rootName}\"");
-            }
-
-            var pins = new SortedDictionary<string, Pin>(StringComparer.Ordinal);
-            if (rootNode.TryGetProperty("inputs", out var inputs) && inputs.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var input in inputs.EnumerateObject())
-                {
-                    if (input.Value.ValueKind == JsonValueKind.String && nodes.TryGetProperty(input.Value.GetString()!, out var node) && node.ValueKind == JsonValueKind.Object)
-                    {
-                        pins[input.Name] = PinOf(node);
-                    }
-                }
-            }
-
-            return (pins, null);
+            return Read(doc);
         }
         catch (JsonException e)
         {
-            return (null, $"flake.lock is not valid JSON ({e.Message})");
+            return (null, NotJson(e));
         }
+    }
+
+    /// <summary>
+    /// <see cref="Parse(string)"/> of the file's bytes as git stores them, without making a string
+    /// of them first (an import reads every lock file a history held). Null when the bytes are not
+    /// plain UTF-8 JSON (a byte-order mark, invalid UTF-8, not JSON at all): the caller then decodes
+    /// the text as before and parses that, which says what is wrong with it.
+    /// </summary>
+    public static (IReadOnlyDictionary<string, Pin>? Pins, string? Problem)? ParseUtf8(ReadOnlyMemory<byte> utf8)
+    {
+        var bytes = utf8.Span;
+        if (bytes.StartsWith("\uFEFF"u8) || !System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+
+        if (bytes.IndexOf("\n<<<<<<< "u8) >= 0 || bytes.StartsWith("<<<<<<< "u8))
+        {
+            return (null, ConflictProblem);
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(utf8);
+            return Read(doc);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private const string ConflictProblem = "flake.lock holds merge-conflict markers";
+
+    private static string NotJson(JsonException e) => $"flake.lock is not valid JSON ({e.Message})";
+
+    private static (IReadOnlyDictionary<string, Pin>? Pins, string? Problem) Read(JsonDocument doc)
+    {
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("nodes", out var nodes) || nodes.ValueKind != JsonValueKind.Object)
+        {
+            return (null, "flake.lock has no \"nodes\" object");
+        }
+
+        if (root.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var version) && version < 5)
+        {
+            return (null, $"flake.lock version {version} is older than this reads (5 to 7)");
+        }
+
+        var rootName = root.TryGetProperty("root", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "root";
+        if (!nodes.TryGetProperty(rootName, out var rootNode) || rootNode.ValueKind != JsonValueKind.Object)
+        {
+            return (null, $"flake.lock has no root node \"{rootName}\"");
+        }
+
+        var pins = new SortedDictionary<string, Pin>(StringComparer.Ordinal);
+        if (rootNode.TryGetProperty("inputs", out var inputs) && inputs.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var input in inputs.EnumerateObject())
+            {
+                if (input.Value.ValueKind == JsonValueKind.String && nodes.TryGetProperty(input.Value.GetString()!, out var node) && node.ValueKind == JsonValueKind.Object)
+                {
+                    pins[input.Name] = PinOf(node);
+                }
+            }
+        }
+
+        return (pins, null);
     }
 
     /// <summary>

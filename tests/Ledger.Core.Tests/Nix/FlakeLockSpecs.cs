@@ -40,6 +40,31 @@ public class FlakeLockSpecs
         problem.ShouldNotBeNull().ShouldContain(reason);
     }
 
+    [Theory]
+    [InlineData("<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> other\n")]
+    [InlineData("{\"nodes\": {\"root\": {}}, \"root\": \"root\", \"version\": 4}")]
+    [InlineData("{\"version\": 7}")]
+    [InlineData("{\"nodes\": {\"n\": {\"locked\": {\"rev\": \"r\"}}, \"root\": {\"inputs\": {\"n\": \"n\", \"f\": [\"n\"]}}}, \"root\": \"root\", \"version\": 7}")]
+    public void A_lock_read_from_its_bytes_reads_as_its_text_does(string text)
+    {
+        var fromBytes = FlakeLock.ParseUtf8(System.Text.Encoding.UTF8.GetBytes(text)).ShouldNotBeNull();
+        var fromText = FlakeLock.Parse(text);
+
+        fromBytes.Problem.ShouldBe(fromText.Problem);
+        (fromBytes.Pins?.ToArray()).ShouldBe(fromText.Pins?.ToArray());
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'{', (byte)'}' })]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'a', (byte)'"', (byte)':', (byte)'"', 0xFF, (byte)'"', (byte)'}' })]
+    [InlineData(new byte[] { (byte)'{', (byte)' ', (byte)'n' })]
+    public void Bytes_that_are_not_plain_UTF_8_JSON_are_left_to_the_text(byte[] bytes)
+    {
+        // A byte-order mark, a byte that is not UTF-8, not JSON: the caller decodes the text as
+        // before, so the problem it reports is the one it always reported.
+        FlakeLock.ParseUtf8(bytes).ShouldBeNull();
+    }
+
     [Fact]
     public void Changes_list_updated_added_and_removed_inputs_sorted_by_name_and_leave_out_the_unchanged()
     {
