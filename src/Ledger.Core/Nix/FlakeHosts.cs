@@ -13,11 +13,17 @@ public static class FlakeHosts
 
     public static IReadOnlySet<string> Names(string flakeNix)
     {
+        // Names come only after one of the outputs' names: a flake without them is not read further.
+        if (!Outputs.Any(o => flakeNix.Contains(o, StringComparison.Ordinal)))
+        {
+            return new SortedSet<string>(StringComparer.Ordinal);
+        }
+
         var tokens = Tokenize(flakeNix);
         var names = new SortedSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < tokens.Count; i++)
         {
-            if (tokens[i].Kind != TokenKind.Name || !Outputs.Contains(tokens[i].Text))
+            if (tokens[i].Kind != TokenKind.Name || !tokens[i].IsOneOf(Outputs))
             {
                 continue;
             }
@@ -43,14 +49,14 @@ public static class FlakeHosts
         for (int i = open; i < tokens.Count; i++)
         {
             var t = tokens[i];
-            if (t.Kind == TokenKind.Symbol && t.Text is "{" or "[" or "(")
+            if (t.Kind == TokenKind.Symbol && t.Char is '{' or '[' or '(')
             {
                 depth++;
                 statementStart = depth == 1;
                 continue;
             }
 
-            if (t.Kind == TokenKind.Symbol && t.Text is "}" or "]" or ")")
+            if (t.Kind == TokenKind.Symbol && t.Char is '}' or ']' or ')')
             {
                 if (--depth == 0)
                 {
@@ -65,7 +71,7 @@ public static class FlakeHosts
                 continue;
             }
 
-            if (statementStart && t.Kind == TokenKind.Name && t.Text == "inherit")
+            if (statementStart && t.Kind == TokenKind.Name && t.Is("inherit"))
             {
                 int j = i + 1;
                 if (At(tokens, j, "("))
@@ -91,7 +97,7 @@ public static class FlakeHosts
                 names.Add(t.Text);
             }
 
-            statementStart = t.Kind == TokenKind.Symbol && t.Text == ";";
+            statementStart = t.Kind == TokenKind.Symbol && t.Char == ';';
         }
     }
 
@@ -105,11 +111,11 @@ public static class FlakeHosts
                 continue;
             }
 
-            if (tokens[i].Text is "{" or "[" or "(")
+            if (tokens[i].Char is '{' or '[' or '(')
             {
                 depth++;
             }
-            else if (tokens[i].Text is "}" or "]" or ")" && --depth == 0)
+            else if (tokens[i].Char is '}' or ']' or ')' && --depth == 0)
             {
                 return i;
             }
@@ -119,10 +125,12 @@ public static class FlakeHosts
     }
 
     private static bool At(List<Token> tokens, int i, string symbol) =>
-        i < tokens.Count && tokens[i].Kind == TokenKind.Symbol && tokens[i].Text == symbol;
+        i < tokens.Count && tokens[i].Kind == TokenKind.Symbol && tokens[i].Is(symbol);
 
     private static bool IsAttrName(List<Token> tokens, int i) =>
-        i < tokens.Count && (tokens[i].Kind == TokenKind.String || (tokens[i].Kind == TokenKind.Name && tokens[i].Text is not ("inherit" or "let" or "in" or "rec" or "with")));
+        i < tokens.Count && (tokens[i].Kind == TokenKind.String || (tokens[i].Kind == TokenKind.Name && !tokens[i].IsOneOf(Keywords)));
+
+    private static readonly string[] Keywords = ["inherit", "let", "in", "rec", "with"];
 
     private enum TokenKind
     {
@@ -132,7 +140,34 @@ public static class FlakeHosts
         Other,
     }
 
-    private readonly record struct Token(TokenKind Kind, string Text);
+    /// <summary>
+    /// A token: where it stands in the text, and for a string with escapes its value. Nothing is
+    /// made of it until a name is kept (a flake.nix is read again at every commit that changes it).
+    /// </summary>
+    private readonly record struct Token(TokenKind Kind, string Source, int Start, int Length, string? Value = null)
+    {
+        public ReadOnlySpan<char> Span => Value is { } value ? value : Source.AsSpan(Start, Length);
+
+        public string Text => Value ?? Source.Substring(Start, Length);
+
+        /// <summary>A symbol's character.</summary>
+        public char Char => Length == 1 ? Source[Start] : '\0';
+
+        public bool Is(string text) => Span.SequenceEqual(text);
+
+        public bool IsOneOf(string[] texts)
+        {
+            foreach (var text in texts)
+            {
+                if (Is(text))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     /// <summary>
     /// Names, plain strings (their text; an interpolated one is <see cref="TokenKind.Other"/>), and
@@ -140,7 +175,7 @@ public static class FlakeHosts
     /// </summary>
     private static List<Token> Tokenize(string text)
     {
-        var tokens = new List<Token>();
+        var tokens = new List<Token>(text.Length / 8);
         int i = 0;
         while (i < text.Length)
         {
@@ -159,14 +194,16 @@ public static class FlakeHosts
             }
             else if (c == '"')
             {
-                var (value, next, plain) = ReadString(text, i + 1);
-                tokens.Add(new Token(plain ? TokenKind.String : TokenKind.Other, value));
+                var (contentEnd, next, plain, escaped) = ScanString(text, i + 1);
+                tokens.Add(!plain ? new Token(TokenKind.Other, text, i, 0)
+                    : escaped ? new Token(TokenKind.String, text, i + 1, 0, ReadString(text, i + 1).Value)
+                    : new Token(TokenKind.String, text, i + 1, contentEnd - (i + 1)));
                 i = next;
             }
             else if (c == '\'' && i + 1 < text.Length && text[i + 1] == '\'')
             {
+                tokens.Add(new Token(TokenKind.Other, text, i, 0));
                 i = SkipIndentedString(text, i + 2);
-                tokens.Add(new Token(TokenKind.Other, ""));
             }
             else if (char.IsLetter(c) || c == '_')
             {
@@ -176,21 +213,64 @@ public static class FlakeHosts
                     i++;
                 }
 
-                tokens.Add(new Token(TokenKind.Name, text[start..i]));
+                tokens.Add(new Token(TokenKind.Name, text, start, i - start));
             }
             else if (c == '$' && i + 1 < text.Length && text[i + 1] == '{')
             {
-                tokens.Add(new Token(TokenKind.Symbol, "{"));
+                tokens.Add(new Token(TokenKind.Symbol, text, i + 1, 1));
                 i += 2;
             }
             else
             {
-                tokens.Add(new Token(c is '{' or '}' or '[' or ']' or '(' or ')' or '=' or ';' or '.' ? TokenKind.Symbol : TokenKind.Other, c.ToString()));
+                tokens.Add(new Token(c is '{' or '}' or '[' or ']' or '(' or ')' or '=' or ';' or '.' ? TokenKind.Symbol : TokenKind.Other, text, i, 1));
                 i++;
             }
         }
 
         return tokens;
+    }
+
+    /// <summary>
+    /// Where a string that starts at <paramref name="i"/> (after its quote) ends, as <see cref="ReadString"/>
+    /// reads it, without building its value: the end of its content, the index after it, whether
+    /// it is plain (no interpolation) and whether it holds an escape (its value is then not its text).
+    /// </summary>
+    private static (int ContentEnd, int Next, bool Plain, bool Escaped) ScanString(string text, int i)
+    {
+        bool plain = true, escaped = false;
+        int depth = 0;
+        while (i < text.Length)
+        {
+            char c = text[i];
+            if (depth == 0 && c == '\\' && i + 1 < text.Length)
+            {
+                escaped = true;
+                i += 2;
+                continue;
+            }
+
+            if (depth == 0 && c == '"')
+            {
+                return (i, i + 1, plain, escaped);
+            }
+
+            if (c == '$' && i + 1 < text.Length && text[i + 1] == '{')
+            {
+                plain = false;
+                depth++;
+                i += 2;
+                continue;
+            }
+
+            if (depth > 0 && c == '}')
+            {
+                depth--;
+            }
+
+            i++;
+        }
+
+        return (text.Length, text.Length, plain, escaped);
     }
 
     private static (string Value, int Next, bool Plain) ReadString(string text, int i)
