@@ -192,6 +192,28 @@ public sealed partial class Redactor
         }
     }
 
+    /// <summary>
+    /// Whether the text holds "password" (in any case), then spaces or tabs, then a quote: where
+    /// SQL's PASSWORD 'x' can match (any number of blanks, as the rule allows).
+    /// </summary>
+    private static bool HasSqlPassword(ReadOnlySpan<char> s)
+    {
+        while (true)
+        {
+            var at = s.IndexOf("password", StringComparison.OrdinalIgnoreCase);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            s = s[(at + "password".Length)..];
+            if (s.IndexOfAnyExcept(' ', '\t') is var quote and > 0 && s[quote] == '\'')
+            {
+                return true;
+            }
+        }
+    }
+
     /// <summary>Whether the text holds ":digits:" or ":*:" (a .pgpass port field).</summary>
     private static bool HasPortField(ReadOnlySpan<char> s)
     {

@@ -189,7 +189,7 @@ public sealed partial class Redactor
             result = Replace(CommandLineShortSecretRule, result, CommandValue);
         }
 
-        if (!ascii || result.AsSpan().ContainsAny(SqlWords))
+        if (!wordsReliable || result.Contains("identified", StringComparison.OrdinalIgnoreCase) || HasSqlPassword(result))
         {
             result = Replace(SqlPasswordRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
