@@ -17,8 +17,7 @@ public sealed partial class Redactor
     private static readonly SearchValues<string> AssignmentWords = SearchValues.Create(["pass", "pwd", "secret", "token", "key", "psk", "credential", "identified"], StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<char> FoldsOntoAscii = SearchValues.Create("\u017F\u212A\u0130\u0131");
     private static readonly SearchValues<string> AuthorizationWords = SearchValues.Create(["authorization"], StringComparison.OrdinalIgnoreCase);
-    private static readonly SearchValues<string> BlockIndicators = SearchValues.Create([": |", ": >", ":|", ":>"], StringComparison.Ordinal);
-    private static readonly SearchValues<string> ShortCommandWords = SearchValues.Create(["mysql", "mariadb", "sshpass", "redis-cli", " -u", "\t-u", " -U", "\t-U", "--user", "--proxy-user"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> ShortCommandWords = SearchValues.Create(["mysql", "mariadb", "sshpass", "redis-cli", " -u", "\t-u", "\n-u", " -U", "\t-U", "\n-U", "--user", "--proxy-user"], StringComparison.Ordinal);
     private static readonly SearchValues<string> SchemeSeparator = SearchValues.Create(["://"], StringComparison.Ordinal);
     private static readonly SearchValues<string> NetrcWords = SearchValues.Create(["password ", "password\t"], StringComparison.Ordinal);
     private static readonly SearchValues<string> CryptWords = SearchValues.Create(["$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$apr1$", "$sha1$", "$argon2", "{SHA}", "{SSHA", "{PBKDF2", "{CRYPT}"], StringComparison.Ordinal);

@@ -192,6 +192,25 @@ public sealed partial class Redactor
         }
     }
 
+    /// <summary>Whether the text holds ':', any spaces or tabs, then '|' or '>': where a YAML block value can start.</summary>
+    private static bool HasBlockIndicator(ReadOnlySpan<char> s)
+    {
+        while (true)
+        {
+            var colon = s.IndexOf(':');
+            if (colon < 0)
+            {
+                return false;
+            }
+
+            s = s[(colon + 1)..];
+            if (s.IndexOfAnyExcept(' ', '\t') is var next and >= 0 && s[next] is '|' or '>')
+            {
+                return true;
+            }
+        }
+    }
+
     /// <summary>
     /// Whether the text holds "password" (in any case), then spaces or tabs, then a quote: where
     /// SQL's PASSWORD 'x' can match (any number of blanks, as the rule allows).

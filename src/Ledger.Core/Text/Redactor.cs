@@ -113,6 +113,27 @@ public sealed partial class Redactor
         }
     }
 
+    /// <summary>Set while <see cref="RedactEverywhere"/> runs: every rule over the whole text, no prefilter.</summary>
+    [ThreadStatic]
+    private static bool t_everywhere;
+
+    /// <summary>
+    /// <see cref="Redact"/> with every rule run over the whole text, whatever the text holds: what
+    /// the cheap checks that skip rules and lines must never change (tests compare).
+    /// </summary>
+    internal string RedactEverywhere(string text)
+    {
+        t_everywhere = true;
+        try
+        {
+            return Redact(text);
+        }
+        finally
+        {
+            t_everywhere = false;
+        }
+    }
+
     private string RedactOnce(string text)
     {
         // Each rule runs only where the text holds what its pattern cannot match without (the
@@ -126,92 +147,97 @@ public sealed partial class Redactor
         // Text without them has its letter-only words found by the ASCII search even when it holds
         // other non-ASCII text (accents, box drawing, emoji in a comment).
         var wordsReliable = ascii || !text.AsSpan().ContainsAny(FoldsOntoAscii);
+        var all = t_everywhere;
         var result = text;
         var longBase64 = HasBase64Run(result, LongBase64Run);
-        if (result.Contains("-----BEGIN ", StringComparison.Ordinal))
+        if (all || result.Contains("-----BEGIN ", StringComparison.Ordinal))
         {
             result = Replace(ArmouredBlockRule, result, ArmouredBlockValue);
         }
 
-        if (longBase64 || result.Contains("-----END ", StringComparison.Ordinal))
+        if (all || longBase64 || result.Contains("-----END ", StringComparison.Ordinal))
         {
             result = Replace(ArmouredBodyRule, result, ArmouredBodyValue);
         }
 
-        if (result.Contains("ENC[", StringComparison.Ordinal))
+        if (all || result.Contains("ENC[", StringComparison.Ordinal))
         {
             result = Replace(SopsValueRule, result, (input, m) => Secret(input, m, m.Groups[0]));
         }
 
-        if (NextTokenWord(result, 0) >= 0)
+        if (all)
+        {
+            result = TokenShapesEverywhere(result);
+        }
+        else if (NextTokenWord(result, 0) >= 0)
         {
             result = ReplaceInLines(result, NextTokenWord, ReplaceTokens);
         }
 
-        if (longBase64)
+        if (all || longBase64)
         {
             result = Replace(NixSigningKeyRule, result, (input, m) => m.Groups["secret"].Length == 88 ? Secret(input, m, m.Groups["secret"]) : m.Value);
         }
 
-        if (result.AsSpan().ContainsAny(CryptWords))
+        if (all || result.AsSpan().ContainsAny(CryptWords))
         {
             result = Replace(CryptHashRule, result, (input, m) => m.Length >= 11 ? Secret(input, m, m.Groups[0]) : m.Value);
         }
 
-        var words = !wordsReliable || result.AsSpan().ContainsAny(AssignmentWords);
-        if (words && (!ascii || result.Contains("''", StringComparison.Ordinal) || result.AsSpan().ContainsAny(BlockIndicators)))
+        var words = all || !wordsReliable || result.AsSpan().ContainsAny(AssignmentWords);
+        if (words && (all || !ascii || result.Contains("''", StringComparison.Ordinal) || HasBlockIndicator(result)))
         {
             result = RedactBlocks(result);
         }
 
-        if (words && result.Contains("</", StringComparison.Ordinal))
+        if (words && (all || result.Contains("</", StringComparison.Ordinal)))
         {
             result = Replace(XmlElementRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
 
-        if (result.Contains("\"auth\"", StringComparison.Ordinal))
+        if (all || result.Contains("\"auth\"", StringComparison.Ordinal))
         {
             result = Replace(DockerAuthRule, result, (input, m) => m.Groups["secret"].Length >= 8 ? Secret(input, m, m.Groups["secret"]) : m.Value);
         }
 
-        if (!wordsReliable || result.AsSpan().ContainsAny(AuthorizationWords))
+        if (all || !wordsReliable || result.AsSpan().ContainsAny(AuthorizationWords))
         {
             result = Replace(AuthorizationHeaderRule, result, AuthorizationValue);
         }
 
-        if (words && (!ascii || result.Contains("--", StringComparison.Ordinal) || result.Contains("pass:", StringComparison.OrdinalIgnoreCase)))
+        if (words && (all || !ascii || result.Contains("--", StringComparison.Ordinal) || result.Contains("pass:", StringComparison.OrdinalIgnoreCase)))
         {
-            result = ReplaceInLines(CommandLineSecretRule, result, wordsFound: wordsReliable, AssignmentWords, CommandValue);
+            result = ReplaceInLines(CommandLineSecretRule, result, wordsFound: wordsReliable && !all, AssignmentWords, CommandValue);
         }
 
-        if (result.AsSpan().ContainsAny(ShortCommandWords))
+        if (all || result.AsSpan().ContainsAny(ShortCommandWords) || result.StartsWith("-u", StringComparison.Ordinal) || result.StartsWith("-U", StringComparison.Ordinal))
         {
             result = Replace(CommandLineShortSecretRule, result, CommandValue);
         }
 
-        if (!wordsReliable || result.Contains("identified", StringComparison.OrdinalIgnoreCase) || HasSqlPassword(result))
+        if (all || !wordsReliable || result.Contains("identified", StringComparison.OrdinalIgnoreCase) || HasSqlPassword(result))
         {
             result = Replace(SqlPasswordRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
 
-        if (result.AsSpan().ContainsAny(NetrcWords))
+        if (all || result.AsSpan().ContainsAny(NetrcWords))
         {
             result = Replace(NetrcPasswordRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
 
-        if (HasPortField(result))
+        if (all || HasPortField(result))
         {
             result = Replace(PgpassLineRule, result, PgpassValue);
         }
 
-        if (result.Contains("://", StringComparison.Ordinal) && result.Contains('@', StringComparison.Ordinal))
+        if (all || (result.Contains("://", StringComparison.Ordinal) && result.Contains('@', StringComparison.Ordinal)))
         {
-            result = ReplaceInLines(UrlCredentialsRule, result, wordsFound: true, SchemeSeparator, (input, m) => Secret(input, m, m.Groups["secret"]));
+            result = ReplaceInLines(UrlCredentialsRule, result, wordsFound: !all, SchemeSeparator, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
 
         if (words)
         {
-            result = ReplaceInLines(AssignmentRule, result, wordsFound: wordsReliable, AssignmentWords, AssignmentValue);
+            result = ReplaceInLines(AssignmentRule, result, wordsFound: wordsReliable && !all, AssignmentWords, AssignmentValue);
         }
 
         foreach (var pattern in _extra)
