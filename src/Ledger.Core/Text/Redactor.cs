@@ -115,7 +115,7 @@ public sealed partial class Redactor
 
     /// <summary>Set while <see cref="RedactEverywhere"/> runs: every rule over the whole text, no prefilter.</summary>
     [ThreadStatic]
-    private static bool t_everywhere;
+    private static bool _everywhere;
 
     /// <summary>
     /// <see cref="Redact"/> with every rule run over the whole text, whatever the text holds: what
@@ -123,14 +123,14 @@ public sealed partial class Redactor
     /// </summary>
     internal string RedactEverywhere(string text)
     {
-        t_everywhere = true;
+        _everywhere = true;
         try
         {
             return Redact(text);
         }
         finally
         {
-            t_everywhere = false;
+            _everywhere = false;
         }
     }
 
@@ -147,7 +147,7 @@ public sealed partial class Redactor
         // Text without them has its letter-only words found by the ASCII search even when it holds
         // other non-ASCII text (accents, box drawing, emoji in a comment).
         var wordsReliable = ascii || !text.AsSpan().ContainsAny(FoldsOntoAscii);
-        var all = t_everywhere;
+        var all = _everywhere;
         var result = text;
         var longBase64 = HasBase64Run(result, LongBase64Run);
         if (all || result.Contains("-----BEGIN ", StringComparison.Ordinal))
