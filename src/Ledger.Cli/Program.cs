@@ -1,8 +1,16 @@
-using Ledger.Cli;
+namespace Ledger.Cli;
 
-if (HookHandOff.Target(args, Environment.GetEnvironmentVariable) is { } hook)
+internal static class Program
 {
-    HookHandOff.TryBecome(hook, args);
-}
+    // Not async: an async Main's state machine is compiled at start-up (not ahead of time), which
+    // costs an import the milliseconds its hand-off to ledger-hook is meant to save.
+    private static int Main(string[] args)
+    {
+        if (HookHandOff.Target(args, Environment.GetEnvironmentVariable) is { } hook)
+        {
+            HookHandOff.TryBecome(hook, args);
+        }
 
-return await LedgerApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
+        return LedgerApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable).GetAwaiter().GetResult();
+    }
+}
