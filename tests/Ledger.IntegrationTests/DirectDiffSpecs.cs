@@ -42,19 +42,7 @@ public sealed class DirectDiffSpecs : IDisposable
         return (events, direct.DirectReads, direct.DirectBlobReads);
     }
 
-    private static string Lock(string rev, long lastModified, string reference = "nixos-24.11") => $$"""
-        {
-          "nodes": {
-            "nixpkgs": {
-              "locked": { "lastModified": {{lastModified}}, "narHash": "sha256-x", "owner": "nixos", "repo": "nixpkgs", "rev": "{{rev}}", "type": "github" },
-              "original": { "owner": "nixos", "ref": "{{reference}}", "repo": "nixpkgs", "type": "github" }
-            },
-            "root": { "inputs": { "nixpkgs": "nixpkgs" } }
-          },
-          "root": "root",
-          "version": 7
-        }
-        """;
+    private static string Lock(string rev, long lastModified, string reference = "nixos-24.11") => FlakeLockText.Of(rev, lastModified, reference);
 
     [Fact]
     public void Host_folders_and_lock_files_read_the_same_straight_from_libgit2_as_through_LibGit2Sharp()

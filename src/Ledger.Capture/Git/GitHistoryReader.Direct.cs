@@ -191,27 +191,7 @@ public sealed partial class GitHistoryReader
     }
 
     /// <summary>An object's content as git stores it (a blob's bytes), or null when it cannot be read this way.</summary>
-    private unsafe byte[]? ReadObject(Libgit2 api, ObjectId id)
-    {
-        IntPtr obj;
-        fixed (byte* oid = id.RawId)
-        {
-            if (api.OdbRead(&obj, _odb, oid) != 0)
-            {
-                return null;
-            }
-        }
-
-        try
-        {
-            var size = api.OdbObjectSize(obj);
-            return size > int.MaxValue ? null : new ReadOnlySpan<byte>((void*)api.OdbObjectData(obj), (int)size).ToArray();
-        }
-        finally
-        {
-            api.OdbObjectFree(obj);
-        }
-    }
+    private byte[]? ReadObject(Libgit2 api, ObjectId id) => api.ReadObject(_odb, id);
 
     private unsafe bool LookupTree(Libgit2 api, ObjectId id, IntPtr* tree)
     {

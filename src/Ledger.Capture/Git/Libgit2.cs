@@ -130,6 +130,29 @@ internal sealed unsafe class Libgit2
         return all ? api : null;
     }
 
+    /// <summary>An object's content from an object database, as git stores it (a commit's raw text, a blob's bytes), or null when it cannot be read.</summary>
+    public byte[]? ReadObject(IntPtr odb, ObjectId id)
+    {
+        IntPtr obj;
+        fixed (byte* oid = id.RawId)
+        {
+            if (OdbRead(&obj, odb, oid) != 0)
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            var size = OdbObjectSize(obj);
+            return size > int.MaxValue ? null : new ReadOnlySpan<byte>((void*)OdbObjectData(obj), (int)size).ToArray();
+        }
+        finally
+        {
+            OdbObjectFree(obj);
+        }
+    }
+
     /// <summary>The native <c>git_repository*</c> LibGit2Sharp holds for <paramref name="repo"/>, or zero when it cannot be reached.</summary>
     public static IntPtr RepositoryPointer(Repository repo)
     {

@@ -33,24 +33,7 @@ internal static class RawCommit
 
         try
         {
-            IntPtr obj;
-            fixed (byte* oid = id.RawId)
-            {
-                if (api.OdbRead(&obj, odb, oid) != 0)
-                {
-                    return null;
-                }
-            }
-
-            try
-            {
-                var size = api.OdbObjectSize(obj);
-                return size > int.MaxValue ? null : new ReadOnlySpan<byte>((void*)api.OdbObjectData(obj), (int)size).ToArray();
-            }
-            finally
-            {
-                api.OdbObjectFree(obj);
-            }
+            return api.ReadObject(odb, id);
         }
         finally
         {

@@ -196,7 +196,7 @@ public static class FlakeHosts
             {
                 var (contentEnd, next, plain, escaped) = ScanString(text, i + 1);
                 tokens.Add(!plain ? new Token(TokenKind.Other, text, i, 0)
-                    : escaped ? new Token(TokenKind.String, text, i + 1, 0, ReadString(text, i + 1).Value)
+                    : escaped ? new Token(TokenKind.String, text, i + 1, 0, ValueOfString(text, i + 1))
                     : new Token(TokenKind.String, text, i + 1, contentEnd - (i + 1)));
                 i = next;
             }
@@ -231,11 +231,11 @@ public static class FlakeHosts
     }
 
     /// <summary>
-    /// Where a string that starts at <paramref name="i"/> (after its quote) ends, as <see cref="ReadString"/>
-    /// reads it, without building its value: the end of its content, the index after it, whether
-    /// it is plain (no interpolation) and whether it holds an escape (its value is then not its text).
+    /// Reads a string that starts at <paramref name="i"/> (after its quote): where its content ends,
+    /// the index after it, whether it is plain (no interpolation) and whether it holds an escape (its
+    /// value is then not its text). Its value goes into <paramref name="value"/> when one is given.
     /// </summary>
-    private static (int ContentEnd, int Next, bool Plain, bool Escaped) ScanString(string text, int i)
+    private static (int ContentEnd, int Next, bool Plain, bool Escaped) ScanString(string text, int i, System.Text.StringBuilder? value = null)
     {
         bool plain = true, escaped = false;
         int depth = 0;
@@ -245,6 +245,7 @@ public static class FlakeHosts
             if (depth == 0 && c == '\\' && i + 1 < text.Length)
             {
                 escaped = true;
+                value?.Append(text[i + 1]);
                 i += 2;
                 continue;
             }
@@ -267,50 +268,19 @@ public static class FlakeHosts
                 depth--;
             }
 
+            value?.Append(c);
             i++;
         }
 
         return (text.Length, text.Length, plain, escaped);
     }
 
-    private static (string Value, int Next, bool Plain) ReadString(string text, int i)
+    /// <summary>The value of a string with escapes (<see cref="ScanString"/>).</summary>
+    private static string ValueOfString(string text, int i)
     {
         var value = new System.Text.StringBuilder();
-        bool plain = true;
-        int depth = 0;
-        while (i < text.Length)
-        {
-            char c = text[i];
-            if (depth == 0 && c == '\\' && i + 1 < text.Length)
-            {
-                value.Append(text[i + 1]);
-                i += 2;
-                continue;
-            }
-
-            if (depth == 0 && c == '"')
-            {
-                return (value.ToString(), i + 1, plain);
-            }
-
-            if (c == '$' && i + 1 < text.Length && text[i + 1] == '{')
-            {
-                plain = false;
-                depth++;
-                i += 2;
-                continue;
-            }
-
-            if (depth > 0 && c == '}')
-            {
-                depth--;
-            }
-
-            value.Append(c);
-            i++;
-        }
-
-        return (value.ToString(), text.Length, plain);
+        ScanString(text, i, value);
+        return value.ToString();
     }
 
     private static int SkipIndentedString(string text, int i)

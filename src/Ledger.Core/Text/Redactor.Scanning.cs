@@ -193,40 +193,27 @@ public sealed partial class Redactor
     }
 
     /// <summary>Whether the text holds ':', any spaces or tabs, then '|' or '>': where a YAML block value can start.</summary>
-    private static bool HasBlockIndicator(ReadOnlySpan<char> s)
-    {
-        while (true)
-        {
-            var colon = s.IndexOf(':');
-            if (colon < 0)
-            {
-                return false;
-            }
-
-            s = s[(colon + 1)..];
-            if (s.IndexOfAnyExcept(' ', '\t') is var next and >= 0 && s[next] is '|' or '>')
-            {
-                return true;
-            }
-        }
-    }
+    private static bool HasBlockIndicator(ReadOnlySpan<char> s) => HasAfterBlanks(s, ":", StringComparison.Ordinal, minBlanks: 0, "|>");
 
     /// <summary>
     /// Whether the text holds "password" (in any case), then spaces or tabs, then a quote: where
     /// SQL's PASSWORD 'x' can match (any number of blanks, as the rule allows).
     /// </summary>
-    private static bool HasSqlPassword(ReadOnlySpan<char> s)
+    private static bool HasSqlPassword(ReadOnlySpan<char> s) => HasAfterBlanks(s, "password", StringComparison.OrdinalIgnoreCase, minBlanks: 1, "'");
+
+    /// <summary>Whether <paramref name="word"/> stands somewhere followed by at least <paramref name="minBlanks"/> spaces or tabs and then one of <paramref name="next"/>.</summary>
+    private static bool HasAfterBlanks(ReadOnlySpan<char> s, string word, StringComparison comparison, int minBlanks, string next)
     {
         while (true)
         {
-            var at = s.IndexOf("password", StringComparison.OrdinalIgnoreCase);
+            var at = s.IndexOf(word, comparison);
             if (at < 0)
             {
                 return false;
             }
 
-            s = s[(at + "password".Length)..];
-            if (s.IndexOfAnyExcept(' ', '\t') is var quote and > 0 && s[quote] == '\'')
+            s = s[(at + word.Length)..];
+            if (s.IndexOfAnyExcept(' ', '\t') is var after and >= 0 && after >= minBlanks && next.Contains(s[after], StringComparison.Ordinal))
             {
                 return true;
             }

@@ -82,19 +82,5 @@ public sealed class RederiveSpecs : IClassFixture<DatabaseFixture>, IDisposable
     private async Task<IReadOnlyList<TimelineEntry>> EditsAsync() =>
         await _db.Store.TimelineAsync(new TimelineQuery { Host = _host, Kinds = ["config-edit"], Limit = null });
 
-    private static string Lock(string rev, long lastModified) =>
-        $$"""
-        {
-          "nodes": {
-            "nixpkgs": {
-              "locked": { "lastModified": {{lastModified}}, "narHash": "sha256-{{rev}}", "owner": "NixOS", "repo": "nixpkgs", "rev": "{{rev}}", "type": "github" },
-              "original": { "owner": "NixOS", "ref": "nixos-24.05", "repo": "nixpkgs", "type": "github" }
-            },
-            "root": { "inputs": { "nixpkgs": "nixpkgs" } }
-          },
-          "root": "root",
-          "version": 7
-        }
-
-        """;
+    private static string Lock(string rev, long lastModified) => FlakeLockText.Of(rev, lastModified);
 }
