@@ -212,7 +212,7 @@ public sealed class HostileHistorySpecs : IClassFixture<DatabaseFixture>, IDispo
 
         using var reader = Ledger.Capture.Git.GitHistoryReader.Open(_repo.Path);
 
-        Ledger.Capture.Git.RepositoryAccess.CacheLimit().ShouldBe(Ledger.Capture.Git.RepositoryAccess.CacheBytes, "16 MiB, not libgit2's 256 MiB per handle");
+        Ledger.Capture.Git.RepositoryAccess.CacheLimit().ShouldBe(Ledger.Capture.Git.RepositoryAccess.CacheBytes, "4 MiB, not libgit2's 256 MiB per handle");
     }
 
     [RootFact("to give the repository to another user")]
