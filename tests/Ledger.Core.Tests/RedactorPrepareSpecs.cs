@@ -1,7 +1,3 @@
-using System.Reflection;
-using System.Runtime.Loader;
-using Ledger.Core.Text;
-
 namespace Ledger.Core.Tests;
 
 /// <summary>
@@ -15,22 +11,12 @@ public sealed class RedactorPrepareSpecs
     [Fact]
     public void Prepare_builds_the_rules_in_a_process_that_has_not_redacted_yet()
     {
-        var context = new AssemblyLoadContext("fresh Ledger.Core", isCollectible: true);
-        try
-        {
-            var core = context.LoadFromAssemblyPath(typeof(Redactor).Assembly.Location);
-            var redactor = core.GetType(typeof(Redactor).FullName!, throwOnError: true)!;
-            int Built() => (int)redactor.GetProperty("BuiltRules", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+        using var fresh = new FreshRedactor("fresh Ledger.Core");
 
-            Built().ShouldBe(0, "nothing is built before Prepare in a fresh load");
+        fresh.Built.ShouldBe(0, "nothing is built before Prepare in a fresh load");
 
-            redactor.GetMethod(nameof(Redactor.Prepare), BindingFlags.Public | BindingFlags.Static)!.Invoke(null, null);
+        fresh.Prepare();
 
-            Built().ShouldBeGreaterThanOrEqualTo(10, "Prepare builds the rules that most texts need");
-        }
-        finally
-        {
-            context.Unload();
-        }
+        fresh.Built.ShouldBeGreaterThanOrEqualTo(10, "Prepare builds the rules that most texts need");
     }
 }

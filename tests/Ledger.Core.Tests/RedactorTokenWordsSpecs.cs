@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Runtime.Loader;
 using Ledger.Core.Text;
 
 namespace Ledger.Core.Tests;
@@ -74,29 +72,16 @@ public sealed class RedactorTokenWordsSpecs
     [Fact]
     public void A_text_builds_the_rules_of_the_token_families_it_holds_and_no_other()
     {
-        // A fresh load of the assembly, where no rule is built yet.
-        var context = new AssemblyLoadContext("fresh Ledger.Core for token families", isCollectible: true);
-        try
-        {
-            var core = context.LoadFromAssemblyPath(typeof(Redactor).Assembly.Location);
-            var type = core.GetType(typeof(Redactor).FullName!, throwOnError: true)!;
-            var redactor = type.GetProperty(nameof(Redactor.Default), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
-            string Redact(string text) => (string)type.GetMethod(nameof(Redactor.Redact))!.Invoke(redactor, [text])!;
-            int Built() => (int)type.GetProperty("BuiltRules", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+        using var fresh = new FreshRedactor("fresh Ledger.Core for token families");
 
-            Redact("github: ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").ShouldNotContain("ghp_ABCDEFGHIJ");
-            Built().ShouldBe(1, "the GitHub family alone");
+        fresh.Redact("github: ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").ShouldNotContain("ghp_ABCDEFGHIJ");
+        fresh.Built.ShouldBe(1, "the GitHub family alone");
 
-            Redact("fido: sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t").ShouldContain("sk-ssh-ed25519@openssh.com");
-            Built().ShouldBe(2, "and the family of sk-");
+        fresh.Redact("fido: sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t").ShouldContain("sk-ssh-ed25519@openssh.com");
+        fresh.Built.ShouldBe(2, "and the family of sk-");
 
-            Redact("again ghp_ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210 and sk-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").ShouldNotContain("sk-ABCDEFGHIJ");
-            Built().ShouldBe(2, "each is built once");
-        }
-        finally
-        {
-            context.Unload();
-        }
+        fresh.Redact("again ghp_ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210 and sk-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").ShouldNotContain("sk-ABCDEFGHIJ");
+        fresh.Built.ShouldBe(2, "each is built once");
     }
 
     [Theory]
