@@ -23,6 +23,7 @@ public sealed class RedactorPrefilterSpecs
         "lib.mkForce ", "mkDefault ", "cache-1:", "ghp_", "sk-", "eyJ", "AKIA", ":AA", "+", "-", "@@ -1,2 +1,2 @@\n",
         "hunter2-s3cret", "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4", "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", "x",
         "é", "\u212A", "\u017F", "\u00A0",
+        "PaSs:", "Identified", "PassWord", ":65535:", ":123456:", "h:5432", "*:",
     ];
 
     // The same, fewer and closer to the rules' own grammar, for texts of a few lines.

@@ -31,7 +31,12 @@ public sealed partial class Redactor
     {
         private readonly Lazy<Regex> _regex;
 
-        /// <param name="ahead">Whether <see cref="Redactor.Prepare"/> builds it ahead: not for a rule whose words most configurations never hold.</param>
+        /// <param name="ahead">
+        /// Whether <see cref="Redactor.Prepare"/> builds it ahead: not for a rule whose words many
+        /// configurations never hold (PEM blocks, sops values, crypt hashes, XML, docker auth, SQL,
+        /// the provider tokens). Each of these was missing from at least two of six public NixOS
+        /// histories, and a rule costs 1-15 ms of CPU to build that a small import feels.
+        /// </param>
         public LazyRule(Func<Regex> build, bool ahead = true)
         {
             // Built once: a second thread that needs it meanwhile waits rather than building its own.
@@ -54,13 +59,13 @@ public sealed partial class Redactor
 
     // BEGIN line, body, END line. The body cannot hold five dashes in a row, so it stops at the
     // block's END, at the next block's BEGIN, or (the text was cut) at the end of the text.
-    private static readonly LazyRule ArmouredBlockRule = new(() => Rule("""(?<begin>-----BEGIN (?<kind>[A-Z0-9 ]+)-----)(?<body>(?:[^-]|--?-?-?[^-])*)(?<end>-----END [A-Z0-9 ]+-----)?"""));
+    private static readonly LazyRule ArmouredBlockRule = new(() => Rule("""(?<begin>-----BEGIN (?<kind>[A-Z0-9 ]+)-----)(?<body>(?:[^-]|--?-?-?[^-])*)(?<end>-----END [A-Z0-9 ]+-----)?"""), ahead: false);
 
     // Body lines of a block whose BEGIN line is not in the text (diff context in a later commit):
     // consecutive base64-only lines, with a diff prefix and indentation, up to an END line.
     private static readonly LazyRule ArmouredBodyRule = new(() => Rule("""(?<body>(?:^[+\- ]?[+\- ]?[ \t]*[A-Za-z0-9+/=]+[ \t]*(?:\r?\n|\z))+)(?<end>[+\- ]?[+\- ]?[ \t]*-----END (?<kind>[A-Z0-9 ]+)-----)?""", RegexOptions.Multiline));
 
-    private static readonly LazyRule SopsValueRule = new(() => Rule("""ENC\[AES256_GCM,data:[^\]]*\]"""));
+    private static readonly LazyRule SopsValueRule = new(() => Rule("""ENC\[AES256_GCM,data:[^\]]*\]"""), ahead: false);
 
     // ---- Shapes recognised without a name (provider tokens: Redactor.Tokens.cs) ---------------
 
@@ -69,16 +74,16 @@ public sealed partial class Redactor
     private static readonly LazyRule NixSigningKeyRule = new(() => Rule("""\b[A-Za-z0-9][A-Za-z0-9._-]*-[0-9]+:(?<secret>[A-Za-z0-9+/]+==)"""));
 
     // crypt(3) hashes (md5, bcrypt, sha256, sha512, yescrypt, scrypt, apr1, argon2) and LDAP/htpasswd {SHA} forms.
-    private static readonly LazyRule CryptHashRule = new(() => Rule("""\$(?:1|2[abxy]|5|6|7|y|gy|apr1|sha1|argon2(?:id|i|d))\$[A-Za-z0-9./$=,+-]+|\{(?:SHA|SSHA|SSHA256|SSHA512|CRYPT|PBKDF2[A-Z0-9-]*)\}[A-Za-z0-9+/.$=]+"""));
+    private static readonly LazyRule CryptHashRule = new(() => Rule("""\$(?:1|2[abxy]|5|6|7|y|gy|apr1|sha1|argon2(?:id|i|d))\$[A-Za-z0-9./$=,+-]+|\{(?:SHA|SSHA|SSHA256|SSHA512|CRYPT|PBKDF2[A-Z0-9-]*)\}[A-Za-z0-9+/.$=]+"""), ahead: false);
 
     // ---- Values after a name ------------------------------------------------------------------
 
-    private static readonly LazyRule XmlElementRule = new(() => Rule($"""<(?<tag>[A-Za-z0-9_.:-]*{SecretName})(?:[ \t][^>]*)?>(?<secret>[^<]+)</""", RegexOptions.IgnoreCase));
+    private static readonly LazyRule XmlElementRule = new(() => Rule($"""<(?<tag>[A-Za-z0-9_.:-]*{SecretName})(?:[ \t][^>]*)?>(?<secret>[^<]+)</""", RegexOptions.IgnoreCase), ahead: false);
 
     // docker/podman auth.json: "auth": "base64(user:password)".
     private static readonly LazyRule DockerAuthRule = new(() => Rule("""
         "auth"[ \t]*:[ \t]*"(?<secret>[A-Za-z0-9+/]+=?=?)"
-        """));
+        """), ahead: false);
 
     // "Authorization: Bearer x", "Authorization": "Basic x", and nginx's proxy_set_header Authorization "Bearer x"
     // (without a ':' the scheme is required, so prose like "Authorization failed" stays).
@@ -99,7 +104,7 @@ public sealed partial class Redactor
         + """|(?:^|[ \t])(?:-u|-U|--user|--proxy-user)[ \t]*(?:"(?<user>[^":\r\n]*):(?<dq>[^"\r\n]*)"|'(?<user>[^':\r\n]*):(?<sq>[^'\r\n]*)'|(?<user>[^\s:'"]+):(?<bare>[^\s'"]+))""",
         RegexOptions.Multiline));
 
-    private static readonly LazyRule SqlPasswordRule = new(() => Rule("""\b(?:PASSWORD|IDENTIFIED[ \t]+(?:WITH[ \t]+[A-Za-z0-9_]+[ \t]+)?BY)[ \t]+'(?<secret>(?:[^'\r\n]|'')*)'""", RegexOptions.IgnoreCase));
+    private static readonly LazyRule SqlPasswordRule = new(() => Rule("""\b(?:PASSWORD|IDENTIFIED[ \t]+(?:WITH[ \t]+[A-Za-z0-9_]+[ \t]+)?BY)[ \t]+'(?<secret>(?:[^'\r\n]|'')*)'""", RegexOptions.IgnoreCase), ahead: false);
 
     // .netrc: "machine h login u password p" on one line, or "password p" as a line of its own.
     private static readonly LazyRule NetrcPasswordRule = new(() => Rule("""\blogin[ \t]+[^\s]+[ \t]+password[ \t]+(?<secret>[^\s]+)|^[+\- ]?[ \t]*password[ \t]+(?<secret>[^\s]+)[ \t]*\r?$""", RegexOptions.Multiline));

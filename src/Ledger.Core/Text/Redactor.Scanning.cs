@@ -193,26 +193,36 @@ public sealed partial class Redactor
     }
 
     /// <summary>Whether the text holds ':', any spaces or tabs, then '|' or '>': where a YAML block value can start.</summary>
-    private static bool HasBlockIndicator(ReadOnlySpan<char> s) => HasAfterBlanks(s, ":", StringComparison.Ordinal, minBlanks: 0, "|>");
+    private static bool HasBlockIndicator(ReadOnlySpan<char> s) => HasAfterBlanks(s, Colon, wordLength: 1, minBlanks: 0, "|>");
+
+    private static readonly SearchValues<string> Colon = SearchValues.Create([":"], StringComparison.Ordinal);
+
+    // Words looked for in any case through SearchValues: string.IndexOf with OrdinalIgnoreCase
+    // compares one character at a time (under invariant globalization), and these run over every
+    // diff of an import.
+    private static readonly SearchValues<string> PasswordWord = SearchValues.Create(["password"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> IdentifiedWord = SearchValues.Create(["identified"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> PassColonWord = SearchValues.Create(["pass:"], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Whether the text holds "password" (in any case), then spaces or tabs, then a quote: where
     /// SQL's PASSWORD 'x' can match (any number of blanks, as the rule allows).
     /// </summary>
-    private static bool HasSqlPassword(ReadOnlySpan<char> s) => HasAfterBlanks(s, "password", StringComparison.OrdinalIgnoreCase, minBlanks: 1, "'");
+    private static bool HasSqlPassword(ReadOnlySpan<char> s) => HasAfterBlanks(s, PasswordWord, wordLength: 8, minBlanks: 1, "'");
 
-    /// <summary>Whether <paramref name="word"/> stands somewhere followed by at least <paramref name="minBlanks"/> spaces or tabs and then one of <paramref name="next"/>.</summary>
-    private static bool HasAfterBlanks(ReadOnlySpan<char> s, string word, StringComparison comparison, int minBlanks, string next)
+    /// <summary>Whether the word <paramref name="word"/> looks for (<paramref name="wordLength"/> characters long) stands somewhere followed by at least <paramref name="minBlanks"/> spaces or tabs and then one of <paramref name="next"/>.</summary>
+    private static bool HasAfterBlanks(ReadOnlySpan<char> s, SearchValues<string> word, int wordLength, int minBlanks, string next)
     {
         while (true)
         {
-            var at = s.IndexOf(word, comparison);
+            var at = s.IndexOfAny(word);
             if (at < 0)
             {
                 return false;
             }
 
-            s = s[(at + word.Length)..];
+            // A case-insensitive match is as long as the word: ordinal folding maps one UTF-16 unit onto one.
+            s = s[(at + wordLength)..];
             if (s.IndexOfAnyExcept(' ', '\t') is var after and >= 0 && after >= minBlanks && next.Contains(s[after], StringComparison.Ordinal))
             {
                 return true;
@@ -232,8 +242,13 @@ public sealed partial class Redactor
             }
 
             s = s[(colon + 1)..];
-            var digits = s.IndexOfAnyExceptInRange('0', '9');
-            if ((digits > 0 && digits <= 5 && s[digits] == ':') || s.StartsWith("*:"))
+            var digits = 0;
+            while (digits < s.Length && digits <= 5 && char.IsAsciiDigit(s[digits]))
+            {
+                digits++;
+            }
+
+            if ((digits > 0 && digits <= 5 && digits < s.Length && s[digits] == ':') || s.StartsWith("*:"))
             {
                 return true;
             }

@@ -205,7 +205,7 @@ public sealed partial class Redactor
             result = Replace(AuthorizationHeaderRule, result, AuthorizationValue);
         }
 
-        if (words && (all || !ascii || result.Contains("--", StringComparison.Ordinal) || result.Contains("pass:", StringComparison.OrdinalIgnoreCase)))
+        if (words && (all || !ascii || result.Contains("--", StringComparison.Ordinal) || result.AsSpan().ContainsAny(PassColonWord)))
         {
             result = ReplaceInLines(CommandLineSecretRule, result, wordsFound: wordsReliable && !all, AssignmentWords, CommandValue);
         }
@@ -215,7 +215,7 @@ public sealed partial class Redactor
             result = Replace(CommandLineShortSecretRule, result, CommandValue);
         }
 
-        if (all || !wordsReliable || result.Contains("identified", StringComparison.OrdinalIgnoreCase) || HasSqlPassword(result))
+        if (all || !wordsReliable || result.AsSpan().ContainsAny(IdentifiedWord) || HasSqlPassword(result))
         {
             result = Replace(SqlPasswordRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
