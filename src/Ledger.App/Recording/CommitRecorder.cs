@@ -21,11 +21,11 @@ internal static class CommitRecorder
     /// A commit as the event every path records it as (hook, daemon, import): its stream key, the
     /// redacted <see cref="ConfigEdited"/>, and the commit date as the event's time.
     /// </summary>
-    public static NewEvent Event(GitHistoryReader reader, string revision, string host, string actor, string? purpose = null, string? notes = null)
-    {
-        var edit = reader.Read(revision, host, actor, purpose, notes);
-        return new(StreamKeys.Commit(host, reader.RepoKey, edit.Sha), edit, edit.CommittedAt);
-    }
+    public static NewEvent Event(GitHistoryReader reader, string revision, string host, string actor, string? purpose = null, string? notes = null) =>
+        Event(reader.Read(revision, host, actor, purpose, notes));
+
+    /// <summary>The event of a commit read (and redacted) by <see cref="GitHistoryReader"/>.</summary>
+    public static NewEvent Event(ConfigEdited edit) => new(StreamKeys.Commit(edit.Host, edit.Repo, edit.Sha), edit, edit.CommittedAt);
 
     /// <summary>What <see cref="RecordHookAsync"/> did with the commit.</summary>
     public enum HookResult

@@ -25,7 +25,11 @@ public static class GitImport
     /// <summary>Events per append transaction: small enough that the first starts early and the last ends soon after the readers.</summary>
     private const int AppendBatch = 100;
 
-    /// <summary>Reader threads: diffing is most of an import's CPU, the database the rest.</summary>
+    /// <summary>
+    /// Reader threads, each with its own repository handle: reading is libgit2's work (inflating,
+    /// diffing), which most histories spend most of their reading in. What they read is redacted
+    /// and serialised on the thread pool (<see cref="FinishLater"/>), beside them.
+    /// </summary>
     private static int Readers => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     private static int ReadersAhead(int chunks) => Math.Max(1, Math.Min(chunks, CommitsAhead / ChunkSize));
@@ -41,19 +45,51 @@ public static class GitImport
         public string? Deferred;
     }
 
-    private static Item Read(GitHistoryReader reader, string sha, string host, string actor, bool mayDefer)
+    /// <summary>A commit as a reader thread reads it (nothing redacted yet), or the sha of one to be recorded elsewhere.</summary>
+    private readonly record struct Pending(GitHistoryReader.PendingEdit? Edit, string? Deferred);
+
+    private static Pending Read(GitHistoryReader reader, string sha, string host, string actor, bool mayDefer)
     {
         try
         {
-            var e = CommitRecorder.Event(reader, sha, host, actor);
-            _ = e.Json; // serialised here, on a reader thread, not by the appender
-            return new Item(e, null);
+            return new Pending(reader.ReadPending(sha, host, actor), null);
         }
         catch (LineCallbacksUnavailableException) when (mayDefer)
         {
-            return new Item(null, sha);
+            return new Pending(null, sha);
         }
     }
+
+    /// <summary>Finishes a chunk on the thread pool, while its reader reads the next one.</summary>
+    private static void FinishLater(Pending[] chunk, TaskCompletionSource<Item[]> slot) =>
+        _ = Task.Run(
+            () =>
+            {
+                try
+                {
+                    slot.TrySetResult(Finish(chunk));
+                }
+                catch (Exception e)
+                {
+                    // The appender records the chunks before this one, then fails here.
+                    slot.TrySetException(e);
+                }
+            },
+            CancellationToken.None);
+
+    /// <summary>A chunk's commits redacted into their events and serialised: no repository needed, so off the reader threads.</summary>
+    private static Item[] Finish(Pending[] chunk) =>
+        chunk.Select(p =>
+        {
+            if (p.Edit is not { } edit)
+            {
+                return new Item(null, p.Deferred);
+            }
+
+            var e = CommitRecorder.Event(edit.Finish());
+            _ = e.Json;
+            return new Item(e, null);
+        }).ToArray();
 
     public static Task<ImportResult> RunAsync(LedgerStore store, GitHistoryReader reader, string host, string actor, IProgress<(int Done, int Total)>? progress, CancellationToken ct) =>
         RunAsync(store.Appender, reader, host, actor, progress, null, ct);
@@ -104,7 +140,9 @@ public static class GitImport
                             break;
                         }
 
-                        slots[reading].TrySetResult(chunks[reading].Select(sha => Read(own, sha, host, actor, recordElsewhere is not null)).ToArray());
+                        var read = chunks[reading].Select(sha => Read(own, sha, host, actor, recordElsewhere is not null)).ToArray();
+
+                        FinishLater(read, slots[reading]);
                         reading = -1;
                     }
                 }

@@ -36,7 +36,7 @@ public sealed partial class GitHistoryReader
         exists && mode is not (Mode.GitLink or Mode.Directory) && _repo.ObjectDatabase.RetrieveObjectMetadata(id).Size > LargeFileBytes;
 
     /// <summary>The commit's files when some are large: the others from libgit2's patch, the large ones read here, in path order.</summary>
-    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) WithLargeFiles(Tree? oldTree, Tree newTree, (List<TreeEntryChanges> All, List<TreeEntryChanges> Large) changes, bool renames)
+    private (List<PendingFile> Files, int Added, int Removed, string? Incomplete) WithLargeFiles(Tree? oldTree, Tree newTree, (List<TreeEntryChanges> All, List<TreeEntryChanges> Large) changes, bool renames)
     {
         var largePaths = changes.Large.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
         var others = changes.All
@@ -44,7 +44,10 @@ public sealed partial class GitHistoryReader
             .SelectMany(c => new[] { c.Path, c.OldPath })
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        var (files, added, removed, _) = others.Count == 0 ? ([], 0, 0, null) : FromPatch(OthersPatch(oldTree, newTree, others, renames));
+        // A large file's patch is redacted as it is streamed, within what the others left of the
+        // commit's budget: the others are finished here, in the reading thread.
+        var (pending, added, removed, _) = others.Count == 0 ? ([], 0, 0, null) : FromPatch(OthersPatch(oldTree, newTree, others, renames));
+        var files = FinishFiles(pending);
         long budget = MaxCommitPatchChars - files.Sum(f => (long)(f.Patch?.Length ?? 0));
 
         // A large file moved unchanged (the usual way a large file moves) is a rename, as libgit2 says.
@@ -70,7 +73,7 @@ public sealed partial class GitHistoryReader
         }
 
         files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return (files, added, removed, null);
+        return (files.Select(PendingFile.Done).ToList(), added, removed, null);
     }
 
     /// <summary>The patch of the files beside the large ones: straight from libgit2 when it can, else through LibGit2Sharp.</summary>

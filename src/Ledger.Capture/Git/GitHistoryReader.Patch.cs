@@ -19,21 +19,49 @@ public sealed partial class GitHistoryReader
     private static IEnumerable<PatchFile> Entries(Patch patch) =>
         patch.Select(e => new PatchFile(e.Path, e.OldPath, e.Status, e.IsBinaryComparison, e.Patch ?? "", e.LinesAdded, e.LinesDeleted, e.OldOid, e.Oid));
 
-    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) FromPatch(IEnumerable<PatchFile> patch)
+    /// <summary>
+    /// One file of a commit as read from the repository: <see cref="File"/> without its patch, and
+    /// the patch's text when it has one to keep, not yet redacted (<see cref="FinishFiles"/> does
+    /// that, on any thread: it needs no repository). <see cref="File"/> alone is final when
+    /// <see cref="Text"/> is null.
+    /// </summary>
+    internal sealed record PendingFile(FileChange File, string? Text, ObjectId? ContentId = null)
     {
-        var files = new List<FileChange>();
+        public static PendingFile Done(FileChange file) => new(file, null);
+    }
+
+    private (List<PendingFile> Files, int Added, int Removed, string? Incomplete) FromPatch(IEnumerable<PatchFile> patch)
+    {
+        var files = new List<PendingFile>();
         int added = 0, removed = 0;
-        long budget = MaxCommitPatchChars;
         foreach (var entry in patch)
         {
-            var file = ToFileChange(entry, budget);
-            budget -= file.Patch?.Length ?? 0;
+            var file = ToPendingFile(entry);
             files.Add(file);
-            added += file.LinesAdded;
-            removed += file.LinesRemoved;
+            added += file.File.LinesAdded;
+            removed += file.File.LinesRemoved;
         }
 
         return (files, added, removed, null);
+    }
+
+    /// <summary>
+    /// The files with their patches redacted and cut: each patch within <see cref="MaxPatchChars"/>,
+    /// all of them together within <see cref="MaxCommitPatchChars"/> (counts and ranges stay when the
+    /// text goes).
+    /// </summary>
+    private List<FileChange> FinishFiles(List<PendingFile> files)
+    {
+        var done = new List<FileChange>(files.Count);
+        long budget = MaxCommitPatchChars;
+        foreach (var pending in files)
+        {
+            var file = pending.Text is null ? pending.File : WithPatch(pending, budget);
+            budget -= file.Patch?.Length ?? 0;
+            done.Add(file);
+        }
+
+        return done;
     }
 
     private static FileChangeKind KindOf(ChangeKind status) => status switch
@@ -46,13 +74,14 @@ public sealed partial class GitHistoryReader
         _ => FileChangeKind.Modified,
     };
 
-    private FileChange ToFileChange(PatchFile entry, long budget)
+    /// <summary>What the repository says of one file: everything but the redacted patch (<see cref="WithPatch"/>).</summary>
+    private PendingFile ToPendingFile(PatchFile entry)
     {
         var kind = KindOf(entry.Status);
         var oldPath = kind is FileChangeKind.Renamed or FileChangeKind.Copied ? entry.OldPath : null;
         if (entry.Binary)
         {
-            return new FileChange(entry.Path, oldPath, kind, 0, 0, [], Binary: true, Patch: null);
+            return PendingFile.Done(new FileChange(entry.Path, oldPath, kind, 0, 0, [], Binary: true, Patch: null));
         }
 
         var text = entry.Text;
@@ -70,20 +99,27 @@ public sealed partial class GitHistoryReader
             // git looks for NUL only in a file's first 8,000 bytes; a script with NUL further on
             // is diffed as text, which neither jsonb nor text columns can hold. It is kept as
             // binary: its size and hash name the exact content, which git still holds.
-            return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, PatchRanges.AddedRanges(text), Binary: true, Patch: null, Note: BinaryNote(entry.ContentId));
+            return PendingFile.Done(new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, PatchRanges.AddedRanges(text), Binary: true, Patch: null, Note: BinaryNote(entry.ContentId)));
         }
 
-        var ranges = PatchRanges.AddedRanges(text);
+        var file = new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, PatchRanges.AddedRanges(text), Binary: false, Patch: null);
+        return new PendingFile(file, text, entry.ContentId);
+    }
+
+    /// <summary>The file with its patch redacted and cut at the limits, or without it once the commit's patch budget is spent.</summary>
+    private FileChange WithPatch(PendingFile pending, long budget)
+    {
         if (budget <= 0)
         {
             // The commit's patch budget is spent: counts and ranges stay, the text goes.
-            return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, ranges, Binary: false, Patch: null, PatchTruncated: true);
+            return pending.File with { PatchTruncated = true };
         }
 
         // libgit2's patch text is UTF-8; bytes of another encoding arrive as U+FFFD. The blob
         // keeps them, so the note names it.
+        var text = pending.Text!;
         var note = text.Contains('\uFFFD', StringComparison.Ordinal)
-            ? $"not UTF-8: undecodable bytes shown as U+FFFD; git blob {entry.ContentId.Sha} holds them"
+            ? $"not UTF-8: undecodable bytes shown as U+FFFD; git blob {pending.ContentId!.Sha} holds them"
             : null;
 
         // Redacted whole, then cut: a key that straddles the limit is still found (its END line
@@ -96,7 +132,7 @@ public sealed partial class GitHistoryReader
             text = text[..limit] + TruncationMarker;
         }
 
-        return new FileChange(entry.Path, oldPath, kind, linesAdded, linesDeleted, ranges, Binary: false, Patch: text, PatchTruncated: truncated, Note: note);
+        return pending.File with { Patch = text, PatchTruncated = truncated, Note = note };
     }
 
     /// <summary>

@@ -134,7 +134,15 @@ public sealed partial class GitHistoryReader : IDisposable
 
     /// <summary>The commit <paramref name="revision"/> names, as the event that records it (no LibGit2Sharp type leaves Capture).</summary>
     public ConfigEdited Read(string revision, string host, string actor, string? purpose = null, string? notes = null) =>
-        Read(Lookup(revision), host, actor, purpose, notes);
+        ReadPending(revision, host, actor, purpose, notes).Finish();
+
+    /// <summary>
+    /// The commit <paramref name="revision"/> names, read from the repository but not yet redacted:
+    /// <see cref="PendingEdit.Finish"/> redacts it into the event <see cref="Read"/> gives, on any
+    /// thread (an import reads commits on one thread and finishes them on others).
+    /// </summary>
+    public PendingEdit ReadPending(string revision, string host, string actor, string? purpose = null, string? notes = null) =>
+        ReadPending(Lookup(revision), host, actor, purpose, notes);
 
     private Commit Lookup(string revision)
     {
@@ -152,14 +160,14 @@ public sealed partial class GitHistoryReader : IDisposable
             $"'{revision}' does not name a commit in {RepoKey}. Use a commit hash, a branch name or HEAD.");
     }
 
-    private ConfigEdited Read(Commit commit, string host, string actor, string? purpose = null, string? notes = null)
+    private PendingEdit ReadPending(Commit commit, string host, string actor, string? purpose, string? notes)
     {
-        var (files, added, removed, incomplete) = ReadChanges(commit);
+        var (pending, added, removed, incomplete) = ReadChanges(commit);
+        var files = pending.Select(p => p.File).ToList();
         var (inputs, lockProblem) = FlakeInputsOf(commit, files);
         var (hosts, shared) = HostsOf(commit, files);
         var (text, encoding) = MessageOf(commit);
-        var message = _redactor.Redact(text);
-        return new ConfigEdited(
+        var edit = new ConfigEdited(
             Host: host,
             Actor: actor,
             Repo: RepoKey,
@@ -168,18 +176,55 @@ public sealed partial class GitHistoryReader : IDisposable
             Author: commit.Author.Name,
             AuthorEmail: commit.Author.Email,
             CommittedAt: commit.Committer.When,
-            Message: message,
-            Purpose: string.IsNullOrWhiteSpace(purpose) ? FirstLine(message) : _redactor.Redact(purpose.Trim()),
+            Message: text,
+            Purpose: purpose ?? "",
             Files: files,
             LinesAdded: added,
             LinesRemoved: removed,
-            Notes: string.IsNullOrWhiteSpace(notes) ? null : _redactor.Redact(notes.Trim()),
+            Notes: notes,
             Incomplete: incomplete,
             MessageEncoding: encoding,
             FlakeInputs: inputs,
             FlakeLockProblem: lockProblem,
             Hosts: hosts,
             Shared: shared);
+        return new PendingEdit(edit, pending, this);
+    }
+
+    /// <summary>
+    /// A commit read from the repository, its texts not yet redacted: the patches, the message, and
+    /// the purpose and notes given with it. <see cref="Finish"/> needs no repository, so it runs on
+    /// any thread, once; nothing of the unredacted texts leaves this object.
+    /// </summary>
+    public sealed class PendingEdit
+    {
+        private readonly ConfigEdited _read;
+        private readonly List<PendingFile> _files;
+        private readonly GitHistoryReader _reader;
+
+        internal PendingEdit(ConfigEdited read, List<PendingFile> files, GitHistoryReader reader)
+        {
+            _read = read;
+            _files = files;
+            _reader = reader;
+        }
+
+        /// <summary>The commit's sha.</summary>
+        public string Sha => _read.Sha;
+
+        /// <summary>The event, every text redacted (the patches before they are cut at the limits).</summary>
+        public ConfigEdited Finish()
+        {
+            var redactor = _reader._redactor;
+            var message = redactor.Redact(_read.Message);
+            return _read with
+            {
+                Message = message,
+                Purpose = string.IsNullOrWhiteSpace(_read.Purpose) ? FirstLine(message) : redactor.Redact(_read.Purpose.Trim()),
+                Notes = string.IsNullOrWhiteSpace(_read.Notes) ? null : redactor.Redact(_read.Notes.Trim()),
+                Files = _reader.FinishFiles(_files),
+            };
+        }
     }
 
     /// <summary>
@@ -224,7 +269,7 @@ public sealed partial class GitHistoryReader : IDisposable
     /// bug on a symlink that became a file, libgit2sharp #1801), the files come from the trees alone
     /// and the reason is kept; when even the trees cannot be read, only the metadata is.
     /// </summary>
-    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) ReadChanges(Commit commit)
+    private (List<PendingFile> Files, int Added, int Removed, string? Incomplete) ReadChanges(Commit commit)
     {
         Tree? oldTree, newTree;
         try
@@ -264,7 +309,7 @@ public sealed partial class GitHistoryReader : IDisposable
         try
         {
             var changes = _repo.Diff.Compare<TreeChanges>(oldTree, newTree, WithoutRenames);
-            var files = changes.Select(c => new FileChange(c.Path, null, KindOf(c.Status), 0, 0, [], Binary: false, Patch: null, Note: "content not read")).ToList();
+            var files = changes.Select(c => PendingFile.Done(new FileChange(c.Path, null, KindOf(c.Status), 0, 0, [], Binary: false, Patch: null, Note: "content not read"))).ToList();
             return (files, 0, 0, $"the diff cannot be computed ({firstFailure}); files are listed from the trees, without line counts or patches");
         }
         catch (Exception e) when (IsReadFailure(e))
@@ -277,7 +322,7 @@ public sealed partial class GitHistoryReader : IDisposable
     /// The commit's patch: straight from libgit2 when it can (<see cref="DirectPatch"/>), else
     /// through LibGit2Sharp, which also reads large files and raises the errors that are recorded.
     /// </summary>
-    private (List<FileChange> Files, int Added, int Removed, string? Incomplete) Diffed(Tree? oldTree, Tree newTree, bool renames)
+    private (List<PendingFile> Files, int Added, int Removed, string? Incomplete) Diffed(Tree? oldTree, Tree newTree, bool renames)
     {
         if (DirectPatch(oldTree, newTree, renames) is { } direct)
         {
