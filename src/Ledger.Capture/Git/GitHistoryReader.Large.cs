@@ -207,7 +207,7 @@ public sealed partial class GitHistoryReader
     {
         const ulong Basis = 14695981039346656037, Prime = 1099511628211;
         var hashes = new List<ulong>();
-        using var content = _repo.Lookup<Blob>(id).GetContentStream();
+        using var content = BlobContent(id);
         var buffer = new byte[64 * 1024];
         var hash = Basis;
         var open = false;
@@ -245,7 +245,7 @@ public sealed partial class GitHistoryReader
 
     private bool StartsBinary(ObjectId id)
     {
-        using var content = _repo.Lookup<Blob>(id).GetContentStream();
+        using var content = BlobContent(id);
         var head = new byte[BinaryCheckBytes];
         var read = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         return head.AsSpan(0, read).Contains((byte)0);
@@ -257,9 +257,8 @@ public sealed partial class GitHistoryReader
     /// </summary>
     private FileChange Streamed(string path, bool added, Mode mode, ObjectId id, long budget)
     {
-        var blob = _repo.Lookup<Blob>(id);
         var kind = added ? FileChangeKind.Added : FileChangeKind.Deleted;
-        using var content = blob.GetContentStream();
+        using var content = BlobContent(id);
         var head = new byte[BinaryCheckBytes];
         var headLength = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (head.AsSpan(0, headLength).Contains((byte)0))
