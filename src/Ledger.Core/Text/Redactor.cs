@@ -69,6 +69,62 @@ public sealed partial class Redactor
             return text;
         }
 
+        if (text.Length > MemoMaxLength || _everywhere)
+        {
+            return RedactText(text);
+        }
+
+        // Short texts repeat: an import serialises the same host, repository, author and paths
+        // with every event, and each costs every prefilter's scan. Redact is a function of the
+        // text and this redactor, so what it gave is given again.
+        var memo = _memo ??= new Memo();
+        if (!ReferenceEquals(memo.Owner, this))
+        {
+            memo.Owner = this;
+            memo.Results.Clear();
+        }
+
+        if (memo.Results.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var result = RedactText(text, out var withheld);
+        if (!withheld)
+        {
+            if (memo.Results.Count >= MemoCapacity)
+            {
+                memo.Results.Clear();
+            }
+
+            memo.Results[text] = result;
+        }
+
+        return result;
+    }
+
+    /// <summary>Texts up to this long are remembered with what they redacted to (<see cref="Memo"/>).</summary>
+    private const int MemoMaxLength = 256;
+
+    /// <summary>How many short texts a thread remembers before it starts over.</summary>
+    private const int MemoCapacity = 4096;
+
+    /// <summary>A thread's recent short texts and what one redactor made of them.</summary>
+    private sealed class Memo
+    {
+        public Redactor? Owner;
+        public readonly Dictionary<string, string> Results = new(StringComparer.Ordinal);
+    }
+
+    [ThreadStatic]
+    private static Memo? _memo;
+
+    private string RedactText(string text) => RedactText(text, out _);
+
+    /// <summary><see cref="Redact"/> without the memo; <paramref name="withheld"/> when the text was withheld (a rule timed out or failed), which is not remembered.</summary>
+    private string RedactText(string text, out bool withheld)
+    {
+        withheld = false;
         try
         {
             var current = text;
@@ -87,12 +143,14 @@ public sealed partial class Redactor
         }
         catch (RegexMatchTimeoutException)
         {
+            withheld = true;
             return Withheld(text.Length, "a redaction rule timed out");
         }
 #pragma warning disable CA1031 // Redact never throws: text it cannot redact is withheld, never passed on.
         catch (Exception e) when (e is not OutOfMemoryException)
 #pragma warning restore CA1031
         {
+            withheld = true;
             return Withheld(text.Length, "redaction failed");
         }
     }
