@@ -39,14 +39,18 @@ public sealed partial class GitHistoryReader : IDisposable
     private readonly Repository _repo;
     private readonly Redactor _redactor;
 
-    private GitHistoryReader(Repository repo, string key, Redactor redactor)
+    /// <summary>The path this reader was opened with, which <see cref="OpenAnother"/> opens again.</summary>
+    private readonly string _openedAt;
+
+    private GitHistoryReader(Repository repo, string key, Redactor redactor, string openedAt)
     {
         _repo = repo;
         _redactor = redactor;
         RepoKey = key;
+        _openedAt = openedAt;
     }
 
-    /// <summary>The repository's identity in events: its absolute working directory (or git directory when bare).</summary>
+    /// <summary>The repository's identity in events: its absolute working directory (or its git directory when bare, or when it has no config file: a copied snapshot).</summary>
     public string RepoKey { get; }
 
     /// <summary>The checked-out branch, or "(detached)".</summary>
@@ -84,18 +88,34 @@ public sealed partial class GitHistoryReader : IDisposable
             throw new CaptureException($"{full} could not be opened as a git repository: {e.Message}", inner: e);
         }
 
-        var key = repo.Info.WorkingDirectory ?? repo.Info.Path;
+        var key = repo.Info.WorkingDirectory is { } work && HasConfig(repo.Info.Path) ? work : repo.Info.Path;
         key = Path.TrimEndingDirectorySeparator(Path.GetFullPath(key));
-        return new GitHistoryReader(repo, key, redactor ?? Redactor.Default);
+        return new GitHistoryReader(repo, key, redactor ?? Redactor.Default, full);
+    }
+
+    /// <summary>
+    /// Whether a git directory has its config file (a linked worktree's is in the common
+    /// directory it names). One without (a copied snapshot of objects and refs) has no core.bare,
+    /// so libgit2 takes the folder above it for its working tree: that folder is not the
+    /// repository's, and two such snapshots side by side would share it as their identity, so
+    /// the git directory itself is the key.
+    /// </summary>
+    private static bool HasConfig(string gitDirectory)
+    {
+        var common = Path.Combine(gitDirectory, "commondir");
+        var directory = File.Exists(common) ? Path.GetFullPath(Path.Combine(gitDirectory, File.ReadAllText(common).Trim())) : gitDirectory;
+        return File.Exists(Path.Combine(directory, "config"));
     }
 
     /// <summary>
     /// Another handle on the same repository, with the same redaction: a LibGit2Sharp repository
-    /// is not thread-safe, so each thread that reads commits opens its own.
+    /// is not thread-safe, so each thread that reads commits opens its own. It opens the path this
+    /// one was opened with: a git directory without a config file (a copied snapshot) has no
+    /// core.bare, so libgit2 takes its parent for the working tree, which is no repository.
     /// </summary>
     public GitHistoryReader OpenAnother()
     {
-        var another = Open(_repo.Info.WorkingDirectory ?? _repo.Info.Path, _redactor);
+        var another = Open(_openedAt, _redactor);
         another.LargeFileBytes = LargeFileBytes;
         another.DirectDiff = DirectDiff;
         return another;
