@@ -193,36 +193,43 @@ public sealed partial class Redactor
     }
 
     /// <summary>Whether the text holds ':', any spaces or tabs, then '|' or '>': where a YAML block value can start.</summary>
-    private static bool HasBlockIndicator(ReadOnlySpan<char> s) => HasAfterBlanks(s, Colon, wordLength: 1, minBlanks: 0, "|>");
+    private static bool HasBlockIndicator(ReadOnlySpan<char> s) => HasAfterBlanks(s, Colon, minBlanks: 0, "|>");
 
-    private static readonly SearchValues<string> Colon = SearchValues.Create([":"], StringComparison.Ordinal);
+    /// <summary>
+    /// A word a prefilter looks for. Through SearchValues: string.IndexOf with OrdinalIgnoreCase
+    /// compares one character at a time (under invariant globalization), and these run over every
+    /// diff of an import. A match is as long as the word (ordinal folding maps one UTF-16 unit onto one).
+    /// </summary>
+    private sealed class Word(string text, StringComparison comparison)
+    {
+        public SearchValues<string> Values { get; } = SearchValues.Create([text], comparison);
 
-    // Words looked for in any case through SearchValues: string.IndexOf with OrdinalIgnoreCase
-    // compares one character at a time (under invariant globalization), and these run over every
-    // diff of an import.
-    private static readonly SearchValues<string> PasswordWord = SearchValues.Create(["password"], StringComparison.OrdinalIgnoreCase);
-    private static readonly SearchValues<string> IdentifiedWord = SearchValues.Create(["identified"], StringComparison.OrdinalIgnoreCase);
-    private static readonly SearchValues<string> PassColonWord = SearchValues.Create(["pass:"], StringComparison.OrdinalIgnoreCase);
+        public int Length => text.Length;
+    }
+
+    private static readonly Word Colon = new(":", StringComparison.Ordinal);
+    private static readonly Word PasswordWord = new("password", StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> IdentifiedWord = new Word("identified", StringComparison.OrdinalIgnoreCase).Values;
+    private static readonly SearchValues<string> PassColonWord = new Word("pass:", StringComparison.OrdinalIgnoreCase).Values;
 
     /// <summary>
     /// Whether the text holds "password" (in any case), then spaces or tabs, then a quote: where
     /// SQL's PASSWORD 'x' can match (any number of blanks, as the rule allows).
     /// </summary>
-    private static bool HasSqlPassword(ReadOnlySpan<char> s) => HasAfterBlanks(s, PasswordWord, wordLength: 8, minBlanks: 1, "'");
+    private static bool HasSqlPassword(ReadOnlySpan<char> s) => HasAfterBlanks(s, PasswordWord, minBlanks: 1, "'");
 
-    /// <summary>Whether the word <paramref name="word"/> looks for (<paramref name="wordLength"/> characters long) stands somewhere followed by at least <paramref name="minBlanks"/> spaces or tabs and then one of <paramref name="next"/>.</summary>
-    private static bool HasAfterBlanks(ReadOnlySpan<char> s, SearchValues<string> word, int wordLength, int minBlanks, string next)
+    /// <summary>Whether <paramref name="word"/> stands somewhere followed by at least <paramref name="minBlanks"/> spaces or tabs and then one of <paramref name="next"/>.</summary>
+    private static bool HasAfterBlanks(ReadOnlySpan<char> s, Word word, int minBlanks, string next)
     {
         while (true)
         {
-            var at = s.IndexOfAny(word);
+            var at = s.IndexOfAny(word.Values);
             if (at < 0)
             {
                 return false;
             }
 
-            // A case-insensitive match is as long as the word: ordinal folding maps one UTF-16 unit onto one.
-            s = s[(at + wordLength)..];
+            s = s[(at + word.Length)..];
             if (s.IndexOfAnyExcept(' ', '\t') is var after and >= 0 && after >= minBlanks && next.Contains(s[after], StringComparison.Ordinal))
             {
                 return true;
