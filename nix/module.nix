@@ -102,10 +102,11 @@ let
         ''
     )
     + ''
-      # `record commit` (what the git hook runs) through ledger-hook, the same command compiled
-      # ahead of time, when the package has it and the processor runs it (x86-64-v2 on x86-64,
-      # which /proc/cpuinfo shows as sse4_2): it hands anything unusual back to ledger.
-      if [ "''${1:-}" = record ] && [ "''${2:-}" = commit ] && [ -x ${cfg.package}/bin/ledger-hook ] \
+      # `record commit` (what the git hook runs) and `import-git` through ledger-hook, the same
+      # commands compiled ahead of time, when the package has it and the processor runs it
+      # (x86-64-v2 on x86-64, which /proc/cpuinfo shows as sse4_2): it hands anything unusual back
+      # to ledger. (ledger would hand import-git over itself, after some 35 ms of .NET start-up.)
+      if { { [ "''${1:-}" = record ] && [ "''${2:-}" = commit ]; } || [ "''${1:-}" = import-git ]; } && [ -x ${cfg.package}/bin/ledger-hook ] \
         && { [ "$(${pkgs.coreutils}/bin/uname -m)" != x86_64 ] || ${pkgs.gnugrep}/bin/grep -qm1 -w sse4_2 /proc/cpuinfo; }; then
         exec ${cfg.package}/bin/ledger-hook "$@"
       fi

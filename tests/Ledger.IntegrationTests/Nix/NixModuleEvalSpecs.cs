@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Ledger.IntegrationTests.Support;
 
 namespace Ledger.IntegrationTests.Nix;
 
@@ -189,6 +192,42 @@ public sealed class NixModuleEvalSpecs
         code.ShouldNotBe(0);
         error.ShouldContain($"`{option}", Case.Sensitive, error);
         error.ShouldContain(expected, Case.Sensitive, error);
+    }
+
+    [NixEvalFact]
+    public async Task The_ledger_command_on_PATH_runs_record_commit_and_import_git_in_ledger_hook_and_the_rest_in_ledger()
+    {
+        // Arrange: the wrapper's text, its package's programs replaced by stand-ins that say who ran
+        var script = Strings(Evaluate("{ services.ledger.enable = true; }").GetProperty("systemPackages")).ShouldHaveSingleItem();
+        var package = Regex.Match(script, @"exec (/nix/store/\S+)/bin/ledger-hook").Groups[1].Value;
+        package.ShouldNotBeEmpty(script);
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(dir.Path, "bin"));
+        foreach (var program in new[] { "ledger", "ledger-hook" })
+        {
+            var standIn = Path.Combine(dir.Path, "bin", program);
+            await File.WriteAllTextAsync(standIn, $"#!/bin/sh\necho {program} \"$@\"\n");
+            File.SetUnixFileMode(standIn, (UnixFileMode)0b111_101_101);
+        }
+
+        var wrapper = Path.Combine(dir.Path, "wrapper");
+        var text = Regex.Replace(script.Replace(package, dir.Path, StringComparison.Ordinal), @"/nix/store/[0-9]{32}-(coreutils|gnugrep)/bin/", "");
+        await File.WriteAllTextAsync(wrapper, text);
+
+        // x86-64 runs ledger-hook only with x86-64-v2, which /proc/cpuinfo shows as sse4_2.
+        var hookRuns = RuntimeInformation.ProcessArchitecture != Architecture.X64
+            || File.ReadAllText("/proc/cpuinfo").Contains(" sse4_2", StringComparison.Ordinal);
+        var hook = hookRuns ? "ledger-hook" : "ledger";
+
+        // Act
+        async Task<string> Run(params string[] args) => (await CliProcess.RunProgramAsync("/bin/sh", new Dictionary<string, string?>(), [wrapper, .. args])).Out.Trim();
+
+        // Assert
+        (await Run("record", "commit", "HEAD", "--repo", "/etc/nixos")).ShouldBe($"{hook} record commit HEAD --repo /etc/nixos");
+        (await Run("import-git", "--repo", "/etc/nixos")).ShouldBe($"{hook} import-git --repo /etc/nixos", "ledger would hand it to ledger-hook after .NET's start-up");
+        (await Run("record", "backup", "--tool", "restic")).ShouldBe("ledger record backup --tool restic");
+        (await Run("timeline")).ShouldBe("ledger timeline");
+        (await Run()).ShouldBe("ledger");
     }
 
     private static JsonElement Evaluate(string configuration)
