@@ -14,6 +14,12 @@ public sealed partial class GitHistoryReader
     private readonly Dictionary<string, HostLayout> _layouts = new(StringComparer.Ordinal);
     private readonly Dictionary<RawId, (string Root, ObjectId Id)[]> _nestedRoots = [];
     private readonly Dictionary<ObjectId, HostLayout> _layoutOfCommit = [];
+
+    /// <summary>
+    /// Commits whose layout is remembered (per reader) for their children, before the cache starts
+    /// again: a child is read soon after its parent, and the layouts themselves are shared.
+    /// </summary>
+    private const int LayoutsOfCommits = 4096;
     private readonly Dictionary<ObjectId, (string Path, ObjectId Id)[]> _rootsOfTree = [];
     private readonly Dictionary<ObjectId, IReadOnlySet<string>> _flakeNames = [];
     private readonly Dictionary<(string Path, ObjectId Id), string[]> _entries = [];
@@ -73,7 +79,7 @@ public sealed partial class GitHistoryReader
         var layout = parent is not null && _layoutOfCommit.TryGetValue(parent.Id, out var inherited) && !files.Any(MayMoveLayout)
             ? inherited
             : LayoutOf(commit.Tree, parent?.Tree);
-        if (_layoutOfCommit.Count > 65536)
+        if (_layoutOfCommit.Count >= LayoutsOfCommits)
         {
             _layoutOfCommit.Clear();
         }
@@ -114,14 +120,14 @@ public sealed partial class GitHistoryReader
     /// <summary>A host folder's entries (<see cref="EntriesOf(string, Tree)"/>), remembered by its path and id.</summary>
     private string[] EntriesOf(string path, ObjectId id) => Remembered(_entries, (path, id), () => EntriesOf(path, _repo.Lookup<Tree>(id)).ToArray());
 
-    /// <summary>The value cached under the key, else read and cached (a cache that reaches 1,024 entries starts again).</summary>
-    private static TValue Remembered<TKey, TValue>(Dictionary<TKey, TValue> cache, TKey key, Func<TValue> read)
+    /// <summary>The value cached under the key, else read and cached (a cache that reaches <paramref name="capacity"/> entries starts again).</summary>
+    private static TValue Remembered<TKey, TValue>(Dictionary<TKey, TValue> cache, TKey key, Func<TValue> read, int capacity = 1024)
         where TKey : notnull
     {
         if (!cache.TryGetValue(key, out var value))
         {
             value = read();
-            if (cache.Count >= 1024)
+            if (cache.Count >= capacity)
             {
                 cache.Clear();
             }
