@@ -50,4 +50,35 @@ public sealed class RedactorMemoSpecs
 
         string.Concat(once).ShouldNotContain("memo-s3cret");
     }
+
+    [Fact]
+    public void A_long_text_one_redactor_gave_back_is_redacted_again_by_another_with_its_own_patterns()
+    {
+        // Longer than the memo takes, without a secret the built-in rules know: given back as it is.
+        var text = string.Concat(Enumerable.Repeat("+ticket INC-20931 is closed\n", 20));
+        var plain = new Redactor();
+        var withTickets = new Redactor(["INC-[0-9]+"]);
+
+        var first = plain.Redact(text);
+        var second = withTickets.Redact(first);
+        var third = plain.Redact(second);
+
+        first.ShouldBe(text);
+        second.ShouldNotContain("INC-20931", Case.Sensitive, "what the first redactor gave back is no redaction for the second");
+        third.ShouldBe(second);
+    }
+
+    [Fact]
+    public void A_long_redacted_text_given_again_comes_back_as_it_was()
+    {
+        var text = "+services.grafana.settings.security.admin_password = \"long-s3cret\";\n" + string.Concat(Enumerable.Repeat("+  # a comment\n", 30));
+        var redactor = new Redactor();
+
+        var once = redactor.Redact(text);
+        var twice = redactor.Redact(once);
+
+        once.ShouldNotContain("long-s3cret");
+        twice.ShouldBeSameAs(once);
+        twice.ShouldBe(redactor.RedactEverywhere(once));
+    }
 }

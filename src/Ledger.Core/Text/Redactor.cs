@@ -69,9 +69,14 @@ public sealed partial class Redactor
             return text;
         }
 
-        if (text.Length > MemoMaxLength || _everywhere)
+        if (_everywhere)
         {
             return RedactText(text);
+        }
+
+        if (text.Length > MemoMaxLength)
+        {
+            return RedactLong(text);
         }
 
         // Short texts repeat: an import serialises the same host, repository, author and paths
@@ -89,7 +94,7 @@ public sealed partial class Redactor
             return known;
         }
 
-        var result = RedactText(text, out var withheld);
+        var result = RedactText(text, out var withheld, out _);
         if (!withheld)
         {
             if (memo.Results.Count >= MemoCapacity)
@@ -119,12 +124,82 @@ public sealed partial class Redactor
     [ThreadStatic]
     private static Memo? _memo;
 
-    private string RedactText(string text) => RedactText(text, out _);
+    /// <summary>
+    /// A long text, unless it is one this redactor has just given back on this thread: redacting
+    /// that again gives it back unchanged (<see cref="Redact"/> is idempotent), so it is not
+    /// scanned again. An event's serialisation redacts every string it writes (<c>StoredText</c>),
+    /// and an import serialises each commit's event right after redacting its patches, on the
+    /// same thread: each patch was scanned twice.
+    /// </summary>
+    private string RedactLong(string text)
+    {
+        var given = _given ??= new Given();
+        if (given.Holds(this, text))
+        {
+            return text;
+        }
 
-    /// <summary><see cref="Redact"/> without the memo; <paramref name="withheld"/> when the text was withheld (a rule timed out or failed), which is not remembered.</summary>
-    private string RedactText(string text, out bool withheld)
+        var result = RedactText(text, out var withheld, out var settled);
+        if (!withheld && settled)
+        {
+            given.Add(this, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>The last long texts one redactor gave back on a thread, known by reference (not compared): each is its own redaction.</summary>
+    private sealed class Given
+    {
+        private readonly string?[] _texts = new string?[32];
+        private Redactor? _owner;
+        private int _next;
+
+        public bool Holds(Redactor owner, string text)
+        {
+            if (!ReferenceEquals(_owner, owner))
+            {
+                return false;
+            }
+
+            foreach (var given in _texts)
+            {
+                if (ReferenceEquals(given, text))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public void Add(Redactor owner, string text)
+        {
+            if (!ReferenceEquals(_owner, owner))
+            {
+                _owner = owner;
+                Array.Clear(_texts);
+            }
+
+            _texts[_next] = text;
+            _next = (_next + 1) % _texts.Length;
+        }
+    }
+
+    [ThreadStatic]
+    private static Given? _given;
+
+    private string RedactText(string text) => RedactText(text, out _, out _);
+
+    /// <summary>
+    /// <see cref="Redact"/> without the memo; <paramref name="withheld"/> when the text was withheld
+    /// (a rule timed out or failed), which is not remembered; <paramref name="settled"/> when the
+    /// result is its own redaction (the rules' last pass changed nothing).
+    /// </summary>
+    private string RedactText(string text, out bool withheld, out bool settled)
     {
         withheld = false;
+        settled = false;
         try
         {
             var current = text;
@@ -133,6 +208,7 @@ public sealed partial class Redactor
                 var next = RedactOnce(current);
                 if (string.Equals(next, current, StringComparison.Ordinal))
                 {
+                    settled = true;
                     return next;
                 }
 
