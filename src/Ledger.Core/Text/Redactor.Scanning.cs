@@ -166,34 +166,102 @@ public sealed partial class Redactor
     internal static string TokenShapesWhereTheirWordsAre(string text) =>
         NextTokenWord(text, 0) >= 0 ? ReplaceInLines(text, NextTokenWord, ReplaceTokens) : text;
 
-    private const int LongBase64Run = 60;
+    /// <summary>What a line of a key's body can hold: base64, a diff's '+', '-' or ' ' before it, blanks and a carriage return.</summary>
+    private static readonly SearchValues<char> KeyBodyLineChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=- \t\r");
 
-    private static readonly SearchValues<char> Base64Chars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
-
-    /// <summary>Whether the text holds a run of at least <paramref name="min"/> base64 characters (a key body line, a signing key).</summary>
-    private static bool HasBase64Run(ReadOnlySpan<char> s, int min)
+    /// <summary>
+    /// Whether two lines of the text could be key-width lines of a key's body: at least
+    /// <see cref="MinKeyLine"/> long without their blanks, nothing in them but what such a line
+    /// holds. Without an END line, the body rule changes nothing with fewer
+    /// (<see cref="ArmouredBodyValue"/>). A line of sops' encrypted values, a lock file's hashes or
+    /// a long base64 word in a sentence is not one.
+    /// </summary>
+    private static bool HasKeyWidthLines(string text)
     {
-        while (true)
+        var found = 0;
+        var start = 0;
+        while (start < text.Length)
         {
-            var start = s.IndexOfAny(Base64Chars);
-            if (start < 0 || s.Length - start < min)
+            var newline = text.IndexOf('\n', start);
+            var line = text.AsSpan(start, (newline < 0 ? text.Length : newline) - start);
+            if (line.Length >= MinKeyLine && line.Trim().Length >= MinKeyLine && !line.ContainsAnyExcept(KeyBodyLineChars) && ++found == 2)
+            {
+                return true;
+            }
+
+            if (newline < 0)
             {
                 return false;
             }
 
-            s = s[start..];
-            var end = s.IndexOfAnyExcept(Base64Chars);
-            if (end < 0 || end >= min)
-            {
-                return end < 0 ? s.Length >= min : true;
-            }
-
-            s = s[end..];
+            start = newline + 1;
         }
+
+        return false;
     }
 
-    /// <summary>Whether the text holds ':', any spaces or tabs, then '|' or '>': where a YAML block value can start.</summary>
-    private static bool HasBlockIndicator(ReadOnlySpan<char> s) => HasAfterBlanks(s, Colon, minBlanks: 0, "|>");
+    /// <summary>What a nix signing key's secret is made of before its "==".</summary>
+    private static readonly SearchValues<char> Base64WithoutPadding = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+
+    /// <summary>
+    /// Whether the text holds what a nix secret key's content needs to be redacted: '-', digits,
+    /// ':', then 86 base64 characters and "==" (<see cref="NixSigningKeyRule"/> replaces only a
+    /// secret of 88 characters).
+    /// </summary>
+    private static bool HasNixSigningKeyShape(string text)
+    {
+        const int Body = 86;
+        for (var colon = text.IndexOf(':'); colon >= 0; colon = text.IndexOf(':', colon + 1))
+        {
+            var digits = colon;
+            while (digits > 0 && char.IsAsciiDigit(text[digits - 1]))
+            {
+                digits--;
+            }
+
+            if (digits == colon || digits == 0 || text[digits - 1] != '-' || text.Length - colon - 1 < Body + 2)
+            {
+                continue;
+            }
+
+            var run = text.AsSpan(colon + 1).IndexOfAnyExcept(Base64WithoutPadding);
+            if (run == Body && text.AsSpan(colon + 1 + Body).StartsWith("=="))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a line holds one of the secret words and, after it, "''" (a Nix multi-line string)
+    /// or ':', blanks and '|' or '>' (a YAML block value): where <see cref="BlockHeaderRule"/>
+    /// can match, whose matches lie within a line. Only where the words are found reliably.
+    /// </summary>
+    private static bool HasBlockHeaderLine(string text)
+    {
+        var from = 0;
+        while (from < text.Length && text.AsSpan(from).IndexOfAny(AssignmentWords) is var hit and >= 0)
+        {
+            hit += from;
+            var newline = text.IndexOf('\n', hit);
+            var rest = text.AsSpan(hit, (newline < 0 ? text.Length : newline) - hit);
+            if (rest.Contains("''", StringComparison.Ordinal) || HasAfterBlanks(rest, Colon, minBlanks: 0, "|>"))
+            {
+                return true;
+            }
+
+            if (newline < 0)
+            {
+                return false;
+            }
+
+            from = newline + 1;
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// A word a prefilter looks for. Through SearchValues: string.IndexOf with OrdinalIgnoreCase

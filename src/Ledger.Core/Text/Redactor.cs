@@ -283,13 +283,12 @@ public sealed partial class Redactor
         var wordsReliable = ascii || !text.AsSpan().ContainsAny(FoldsOntoAscii);
         var all = _everywhere;
         var result = text;
-        var longBase64 = HasBase64Run(result, LongBase64Run);
         if (all || result.Contains("-----BEGIN ", StringComparison.Ordinal))
         {
             result = Replace(ArmouredBlockRule, result, ArmouredBlockValue);
         }
 
-        if (all || longBase64 || result.Contains("-----END ", StringComparison.Ordinal))
+        if (all || result.Contains("-----END ", StringComparison.Ordinal) || HasKeyWidthLines(result))
         {
             result = Replace(ArmouredBodyRule, result, ArmouredBodyValue);
         }
@@ -308,7 +307,7 @@ public sealed partial class Redactor
             result = ReplaceInLines(result, NextTokenWord, ReplaceTokens);
         }
 
-        if (all || longBase64)
+        if (all || HasNixSigningKeyShape(result))
         {
             result = Replace(NixSigningKeyRule, result, (input, m) => m.Groups["secret"].Length == 88 ? Secret(input, m, m.Groups["secret"]) : m.Value);
         }
@@ -319,7 +318,7 @@ public sealed partial class Redactor
         }
 
         var words = all || !wordsReliable || result.AsSpan().ContainsAny(AssignmentWords);
-        if (words && (all || !ascii || result.Contains("''", StringComparison.Ordinal) || HasBlockIndicator(result)))
+        if (words && (all || !wordsReliable || HasBlockHeaderLine(result)))
         {
             result = RedactBlocks(result);
         }
