@@ -66,6 +66,7 @@ public sealed class RedactorPrefilterSpecs
     [InlineData("password:\t|\n  block-secret\n")]
     [InlineData("curl \\\n-u admin:curl-secret http://127.0.0.1/")]
     [InlineData("+        age00000000000000000000000000000000000000000000000000\n+        age00000000000000000000000000000000000000000000000000\n")]
+    [InlineData("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n+\n- MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\r\n")]
     public void The_texts_that_went_unredacted_are_redacted_as_the_rules_say(string text)
     {
         Redactor.Default.Redact(text).ShouldBe(Redactor.Default.RedactEverywhere(text));

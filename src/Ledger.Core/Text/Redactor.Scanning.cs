@@ -166,25 +166,29 @@ public sealed partial class Redactor
     internal static string TokenShapesWhereTheirWordsAre(string text) =>
         NextTokenWord(text, 0) >= 0 ? ReplaceInLines(text, NextTokenWord, ReplaceTokens) : text;
 
-    /// <summary>What a line of a key's body can hold: base64, a diff's '+', '-' or ' ' before it, blanks and a carriage return.</summary>
-    private static readonly SearchValues<char> KeyBodyLineChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=- \t\r");
+    /// <summary>What a line of a key's body is made of after its diff prefix and indentation (<see cref="ArmouredBodyRule"/>).</summary>
+    private static readonly SearchValues<char> KeyBodyChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
 
     /// <summary>
-    /// Whether two lines of the text could be key-width lines of a key's body: at least
-    /// <see cref="MinKeyLine"/> long without their blanks, nothing in them but what such a line
-    /// holds. Without an END line, the body rule changes nothing with fewer
-    /// (<see cref="ArmouredBodyValue"/>). A line of sops' encrypted values, a lock file's hashes or
-    /// a long base64 word in a sentence is not one.
+    /// Whether two lines in a row of the text's body-shaped lines (up to two of '+', '-' and ' ',
+    /// blanks, base64, blanks: what <see cref="ArmouredBodyRule"/> takes as a key's body) are
+    /// key-width: <see cref="MinKeyLine"/> long or longer without the blanks around them. Without an
+    /// END line, the body rule changes nothing with fewer (<see cref="ArmouredBodyValue"/>). A sops
+    /// value, a lock file's hash or a long word in a sentence is on no such line.
     /// </summary>
     private static bool HasKeyWidthLines(string text)
     {
-        var found = 0;
+        var wide = 0;
         var start = 0;
         while (start < text.Length)
         {
             var newline = text.IndexOf('\n', start);
             var line = text.AsSpan(start, (newline < 0 ? text.Length : newline) - start);
-            if (line.Length >= MinKeyLine && line.Trim().Length >= MinKeyLine && !line.ContainsAnyExcept(KeyBodyLineChars) && ++found == 2)
+            if (!IsKeyBodyLine(line))
+            {
+                wide = 0;
+            }
+            else if (line.Trim().Length >= MinKeyLine && ++wide == 2)
             {
                 return true;
             }
@@ -195,6 +199,31 @@ public sealed partial class Redactor
             }
 
             start = newline + 1;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a line (without its '\n') has the shape of a key's body line, as the body rule
+    /// reads one: up to two of '+', '-' and ' ', blanks, base64, blanks, perhaps '\r'.
+    /// </summary>
+    private static bool IsKeyBodyLine(ReadOnlySpan<char> line)
+    {
+        // A '+' may be the diff's prefix or the base64's first character: each split is tried.
+        for (var prefix = 0; prefix <= 2 && prefix <= line.Length; prefix++)
+        {
+            if (prefix > 0 && line[prefix - 1] is not ('+' or '-' or ' '))
+            {
+                break;
+            }
+
+            var rest = line[prefix..].TrimStart(" \t");
+            var run = rest.IndexOfAnyExcept(KeyBodyChars);
+            if (run != 0 && !rest.IsEmpty && (run < 0 || rest[run..].TrimStart(" \t") is "" or "\r"))
+            {
+                return true;
+            }
         }
 
         return false;
@@ -305,28 +334,24 @@ public sealed partial class Redactor
         }
     }
 
-    /// <summary>Whether the text holds ":digits:" or ":*:" (a .pgpass port field).</summary>
-    private static bool HasPortField(ReadOnlySpan<char> s)
+    /// <summary>Where, from <paramref name="from"/> on, ":digits:" (one to five) or ":*:" stands (a .pgpass port field), or -1.</summary>
+    private static int NextPortField(string text, int from)
     {
-        while (true)
+        for (var colon = text.IndexOf(':', from); colon >= 0; colon = text.IndexOf(':', colon + 1))
         {
-            var colon = s.IndexOf(':');
-            if (colon < 0)
-            {
-                return false;
-            }
-
-            s = s[(colon + 1)..];
             var digits = 0;
-            while (digits < s.Length && digits <= 5 && char.IsAsciiDigit(s[digits]))
+            while (colon + 1 + digits < text.Length && digits <= 5 && char.IsAsciiDigit(text[colon + 1 + digits]))
             {
                 digits++;
             }
 
-            if ((digits > 0 && digits <= 5 && digits < s.Length && s[digits] == ':') || s.StartsWith("*:"))
+            var after = colon + 1 + digits;
+            if ((digits is > 0 and <= 5 && after < text.Length && text[after] == ':') || text.AsSpan(colon + 1).StartsWith("*:"))
             {
-                return true;
+                return colon;
             }
         }
+
+        return -1;
     }
 }

@@ -358,9 +358,14 @@ public sealed partial class Redactor
             result = Replace(NetrcPasswordRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
 
-        if (all || HasPortField(result))
+        if (all)
         {
             result = Replace(PgpassLineRule, result, PgpassValue);
+        }
+        else if (NextPortField(result, 0) >= 0)
+        {
+            // A .pgpass line is a whole line holding its port field: only such lines are scanned.
+            result = ReplaceInLines(PgpassLineRule, result, NextPortField, PgpassValue);
         }
 
         if (all || (result.Contains("://", StringComparison.Ordinal) && result.Contains('@', StringComparison.Ordinal)))
