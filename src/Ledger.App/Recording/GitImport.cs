@@ -14,10 +14,13 @@ public sealed record ImportResult(string Repo, int Reachable, int Recorded, int 
 public static class GitImport
 {
     /// <summary>
-    /// Commits a reader takes at a time: few, so that one slow commit (hundreds of renames to
-    /// weigh) holds up only its few neighbours while the other readers go on past it.
+    /// Commits a reader takes at a time. Each reader remembers the layout and flake.lock of the
+    /// commits it read, for their children: a chunk's first commit has its parent in another
+    /// reader's chunk and reads them again. With 32 rather than 8, a quarter as many do (infra
+    /// 7-11% and Mic92 10% less time, EmergentMind 15% less CPU, alternated runs); one slow commit
+    /// (hundreds of renames to weigh) still holds up only its chunk while the other readers go on.
     /// </summary>
-    private const int ChunkSize = 8;
+    private const int ChunkSize = 32;
 
     /// <summary>How far the readers may run ahead of the appender, in commits: what bounds the events held in memory.</summary>
     private const int CommitsAhead = 400;
