@@ -69,22 +69,34 @@ public sealed partial class GitHistoryReader
     }
 
     /// <summary>
-    /// The layout for a commit: its first parent's when none of its changed paths can move a host
-    /// folder or flake.nix (most commits; the parent was usually read just before), else read
-    /// from the trees.
+    /// The layout for a commit, from its tree and its first parent's. A commit none of whose
+    /// changed paths can move a host folder or flake.nix (most commits) has the same names and
+    /// folders on both sides: its layout is its parent's tree's own, remembered when the parent was
+    /// read (usually just before). What is remembered for a commit is the layout of its own tree,
+    /// not the one from both sides: a commit that changed the layout (flake.nix stopped naming
+    /// hosts, a host folder left) does not hand its parent's names or folders on to its children.
     /// </summary>
     private HostLayout LayoutAt(Commit commit, IReadOnlyList<FileChange> files)
     {
         var parent = commit.Parents.FirstOrDefault();
-        var layout = parent is not null && _layoutOfCommit.TryGetValue(parent.Id, out var inherited) && !files.Any(MayMoveLayout)
-            ? inherited
-            : LayoutOf(commit.Tree, parent?.Tree);
+        var moves = files.Any(MayMoveLayout);
+        HostLayout layout, own;
+        if (parent is not null && !moves && _layoutOfCommit.TryGetValue(parent.Id, out var inherited))
+        {
+            layout = own = inherited;
+        }
+        else
+        {
+            layout = LayoutOf(commit.Tree, parent?.Tree);
+            own = parent is not null && moves ? LayoutOf(commit.Tree, null) : layout;
+        }
+
         if (_layoutOfCommit.Count >= LayoutsOfCommits)
         {
             _layoutOfCommit.Clear();
         }
 
-        _layoutOfCommit[commit.Id] = layout;
+        _layoutOfCommit[commit.Id] = own;
         return layout;
     }
 

@@ -108,6 +108,31 @@ public sealed class HostTouchImportSpecs : IClassFixture<DatabaseFixture>, IDisp
     }
 
     [Fact]
+    public async Task A_commit_that_only_edits_files_is_read_with_its_own_layout_not_the_one_its_parent_changed_from()
+    {
+        // Arrange: flake.nix first names one host, then computes them from the folders (naming
+        // none), and then a file of the other folder is edited. Found on nix-community/infra.
+        _repo.Write("flake.nix", """
+            { outputs = { nixpkgs, ... }: { nixosConfigurations = { media = nixpkgs.lib.nixosSystem { modules = [ ./hosts/media ]; }; }; }; }
+            """);
+        _repo.Write("hosts/media/default.nix", "{ }\n");
+        _repo.Write("hosts/backup/default.nix", "{ }\n");
+        _repo.Commit("One named host");
+        _repo.Write("flake.nix", "{ outputs = inputs: { nixosConfigurations = mkHosts ./hosts; }; }\n");
+        _repo.Commit("Hosts from the folders");
+        _repo.Write("hosts/backup/default.nix", "{ services.restic.backups.daily = { }; }\n");
+        _repo.Commit("backup: restic");
+
+        // Act
+        var run = await new CliRun(_db.ConnectionString, _home.Path, _host).RunAsync("import-git", "--repo", _repo.Path, "--host", _host);
+
+        // Assert: as the commit reads by itself (its tree and its parent's both name no host, so every folder is one)
+        run.ExitCode.ShouldBe(0, run.Err);
+        var last = (ConfigEdited)(await _db.Store.TimelineAsync(new TimelineQuery { Host = _host, Kinds = ["config-edit"], Limit = 1 }))[0].Data;
+        (string.Join(',', last.Hosts!), last.Shared).ShouldBe(("backup", (bool?)false));
+    }
+
+    [Fact]
     public async Task Hosts_grouped_by_platform_folders_are_found_without_declared_names()
     {
         // Arrange: nixosConfigurations computed from the folders, so flake.nix names nothing.
