@@ -34,8 +34,8 @@ public sealed partial class Redactor
         /// <param name="ahead">
         /// Whether <see cref="Redactor.Prepare"/> builds it ahead: not for a rule whose words many
         /// configurations never hold (PEM blocks, sops values, crypt hashes, XML, docker auth, SQL,
-        /// the provider tokens). Each of these was missing from at least two of six public NixOS
-        /// histories, and a rule costs 1-15 ms of CPU to build that a small import feels.
+        /// nix secret keys, the provider tokens). Each of these was missing from at least two of six
+        /// public NixOS histories, and a rule costs 1-15 ms of CPU to build that a small import feels.
         /// </param>
         public LazyRule(Func<Regex> build, bool ahead = true)
         {
@@ -71,7 +71,7 @@ public sealed partial class Redactor
 
     // The content of a nix secret-key-files file: name-1:<base64 of 64 bytes> (88 characters).
     // The public key (cache.nixos.org-1:6NCH...=) is 44 characters and stays.
-    private static readonly LazyRule NixSigningKeyRule = new(() => Rule("""\b[A-Za-z0-9][A-Za-z0-9._-]*-[0-9]+:(?<secret>[A-Za-z0-9+/]+==)"""));
+    private static readonly LazyRule NixSigningKeyRule = new(() => Rule("""\b[A-Za-z0-9][A-Za-z0-9._-]*-[0-9]+:(?<secret>[A-Za-z0-9+/]+==)"""), ahead: false);
 
     // crypt(3) hashes (md5, bcrypt, sha256, sha512, yescrypt, scrypt, apr1, argon2) and LDAP/htpasswd {SHA} forms.
     private static readonly LazyRule CryptHashRule = new(() => Rule("""\$(?:1|2[abxy]|5|6|7|y|gy|apr1|sha1|argon2(?:id|i|d))\$[A-Za-z0-9./$=,+-]+|\{(?:SHA|SSHA|SSHA256|SSHA512|CRYPT|PBKDF2[A-Z0-9-]*)\}[A-Za-z0-9+/.$=]+"""), ahead: false);
