@@ -18,6 +18,7 @@ public sealed partial class GitHistoryReader
     private const uint FindRemoveUnmodified = 1u << 16;
     private const uint FlagBinary = 1u << 0;
     private const uint FlagExists = 1u << 3;
+    private const uint FlagValidSize = 1u << 4;
     private const ushort GitLinkMode = 0xE000; // 0160000
     private const ushort TreeMode = 0x4000; // 0040000
 
@@ -215,7 +216,17 @@ public sealed partial class GitHistoryReader
 
         nuint size;
         int type;
-        return api.OdbReadHeader(&size, &type, _odb, file->Id) != 0 || (long)size > LargeFileBytes;
+        if (api.OdbReadHeader(&size, &type, _odb, file->Id) != 0)
+        {
+            return true;
+        }
+
+        // What libgit2 itself writes there when it reads the header (git_diff_file__resolve_zero_size):
+        // with the size known, rename detection and the patch skip their own read of the same header,
+        // which in a pack inflates the start of the object again (a sixth of the reading of srvos).
+        file->Size = (long)size;
+        file->Flags |= FlagValidSize;
+        return (long)size > LargeFileBytes;
     }
 
     private static unsafe PatchFile? ReadPatch(Libgit2 api, IntPtr diff, nuint index)
