@@ -97,6 +97,26 @@ public sealed class DiffAttributesSpecs : IDisposable
         secrets.Binary.ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("diff.noprefix")]
+    [InlineData("diff.mnemonicprefix")]
+    public void Without_the_working_tree_a_users_prefix_setting_does_not_change_the_recorded_patch(string setting)
+    {
+        // Arrange: a setting of the importing user's taste (here in the repository's config, which
+        // the handle without the working tree reads too unless it is given none).
+        var shas = History();
+        _repo.Git("config", setting, "true");
+
+        // Act
+        using var reader = GitHistoryReader.Open(_repo.Path);
+        var tool = reader.Read(shas[1], "host", "actor").Files.Single(f => f.Path == "tool.py");
+
+        // Assert: git's own prefixes, as any other user's import records them.
+        reader.DiffsWithoutWorkTree.ShouldBeTrue();
+        tool.Patch.ShouldStartWith("diff --git a/tool.py b/tool.py\n");
+        tool.Patch.ShouldContain("\n--- a/tool.py\n+++ b/tool.py\n");
+    }
+
     [Fact]
     public void An_untracked_attributes_file_in_a_subfolder_keeps_the_working_tree()
     {

@@ -33,6 +33,7 @@ public sealed partial class GitHistoryReader
             {
                 if (api.RepositoryOpenExt(&handle, path, OpenNoSearch | OpenBare, null) == 0)
                 {
+                    WithoutConfig(api, handle);
                     _ownsHandle = true;
                     DiffsWithoutWorkTree = true;
                     return handle;
@@ -41,6 +42,26 @@ public sealed partial class GitHistoryReader
         }
 
         return Libgit2.RepositoryPointer(_repo);
+    }
+
+    /// <summary>
+    /// Gives the handle an empty configuration. libgit2 takes a snapshot of the configuration for
+    /// every diff (it stats and reads each config file again and copies every entry: a twentieth of
+    /// srvos' import), and on this handle no setting can change a tree-to-tree diff but the
+    /// importing user's taste: diff.noPrefix, diff.mnemonicPrefix, diff.ignoreSubmodules (a
+    /// configured driver applies only through an attribute, and none applies here). Without them
+    /// the patches are git's defaults (a/ and b/, submodule changes shown) whoever imports: root's
+    /// hook and the daemon's user record the same commit the same way. Left as it was if it fails.
+    /// </summary>
+    private static unsafe void WithoutConfig(Libgit2 api, IntPtr handle)
+    {
+        IntPtr config;
+        if (api.ConfigNew(&config) == 0)
+        {
+            // The handle keeps its own reference.
+            _ = api.RepositorySetConfig(handle, config);
+            api.ConfigFree(config);
+        }
     }
 
     /// <summary>

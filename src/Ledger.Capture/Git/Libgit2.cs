@@ -47,6 +47,9 @@ internal sealed unsafe class Libgit2
     public delegate* unmanaged[Cdecl]<GitBuf*, void> BufDispose;
     public delegate* unmanaged[Cdecl]<IntPtr*, byte*, uint, byte*, int> RepositoryOpenExt;
     public delegate* unmanaged[Cdecl]<IntPtr, void> RepositoryFree;
+    public delegate* unmanaged[Cdecl]<IntPtr*, int> ConfigNew;
+    public delegate* unmanaged[Cdecl]<IntPtr, void> ConfigFree;
+    public delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int> RepositorySetConfig;
     public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int> BlobLookup;
     public delegate* unmanaged[Cdecl]<IntPtr, void> BlobFree;
     public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, IntPtr, byte*, GitDiffOptions*, int> PatchFromBlobs;
@@ -118,6 +121,9 @@ internal sealed unsafe class Libgit2
         api.BufDispose = (delegate* unmanaged[Cdecl]<GitBuf*, void>)Export("git_buf_dispose");
         api.RepositoryOpenExt = (delegate* unmanaged[Cdecl]<IntPtr*, byte*, uint, byte*, int>)Export("git_repository_open_ext");
         api.RepositoryFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_repository_free");
+        api.ConfigNew = (delegate* unmanaged[Cdecl]<IntPtr*, int>)Export("git_config_new");
+        api.ConfigFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_config_free");
+        api.RepositorySetConfig = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int>)Export("git_repository_set_config");
         api.BlobLookup = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int>)Export("git_blob_lookup");
         api.BlobFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_blob_free");
         api.PatchFromBlobs = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, IntPtr, byte*, GitDiffOptions*, int>)Export("git_patch_from_blobs");
