@@ -80,17 +80,63 @@ public sealed class LargeFileSpecs : IDisposable
         _repo.Write("big.txt", string.Join('\n', lines));
         var sha = _repo.Commit("Edit");
 
-        // Act
+        // Act: counted by libgit2 (both sides small enough for it to hold), and from line hashes.
         var (usual, _) = ReadBothWays(sha);
         using var large = GitHistoryReader.Open(_repo.Path);
         large.LargeFileBytes = 1000;
         var counted = large.Read(sha, "host", "actor").Files.Single();
+        using var hashed = GitHistoryReader.Open(_repo.Path);
+        hashed.LargeFileBytes = 1000;
+        hashed.CountedByLibgit2Bytes = 0;
+        var fromHashes = hashed.Read(sha, "host", "actor").Files.Single();
 
         // Assert
         usual.Files.Single().Patch.ShouldNotBeNull();
         (counted.LinesAdded, counted.LinesRemoved).ShouldBe((usual.Files.Single().LinesAdded, usual.Files.Single().LinesRemoved));
+        (fromHashes.LinesAdded, fromHashes.LinesRemoved).ShouldBe((usual.Files.Single().LinesAdded, usual.Files.Single().LinesRemoved));
         counted.Patch.ShouldBeNull();
+        fromHashes.Patch.ShouldBeNull();
+        fromHashes.Note.ShouldBe(counted.Note);
     }
+
+    [Fact]
+    public void A_heavily_rewritten_large_file_is_counted_as_git_log_numstat_counts_it()
+    {
+        // Arrange: a diagram's XML of 5,000 cells (20,000 lines, many alike), then blocks of cells
+        // moved and cells redrawn: so many changes that git's diff gives up its minimal search and
+        // counts more lines than a minimal diff would (git diff --minimal).
+        var random = new Random(4930);
+        var cells = Enumerable.Range(0, 5000).Select(i => (Id: i, Value: random.Next(30), X: random.Next(50) * 10, Y: random.Next(50) * 10)).ToList();
+        _repo.Write("diagram.drawio", Diagram(cells));
+        _repo.Commit("Initial");
+        for (int round = 0; round < 10; round++)
+        {
+            var from = random.Next(cells.Count);
+            var block = cells.Skip(from).Take(random.Next(5, 60)).ToList();
+            cells.RemoveRange(from, block.Count);
+            cells.InsertRange(random.Next(cells.Count), block);
+        }
+
+        cells = cells.Select(c => random.Next(100) < 3 ? c with { X = random.Next(50) * 10 } : c).ToList();
+        _repo.Write("diagram.drawio", Diagram(cells));
+        var sha = _repo.Commit("Redraw");
+        static (int, int) Counts(string numstat) => (int.Parse(numstat.Split('\t')[0]), int.Parse(numstat.Split('\t')[1]));
+        var git = Counts(_repo.Git("show", "--numstat", "--format=", sha));
+        Counts(_repo.Git("show", "--numstat", "--minimal", "--format=", sha)).ShouldNotBe(git, "the history must be one where git's heuristics decide");
+        using var reader = GitHistoryReader.Open(_repo.Path);
+        reader.LargeFileBytes = 1000;
+
+        // Act
+        var file = reader.Read(sha, "host", "actor").Files.Single();
+
+        // Assert
+        file.Patch.ShouldBeNull();
+        (file.LinesAdded, file.LinesRemoved).ShouldBe(git);
+    }
+
+    private static string Diagram(IEnumerable<(int Id, int Value, int X, int Y)> cells) => string.Concat(cells.Select(c =>
+        $"<mxCell id=\"{c.Id}\" value=\"v{c.Value}\" style=\"rounded=1;\" vertex=\"1\" parent=\"1\">\n" +
+        $"  <mxGeometry x=\"{c.X}\" y=\"{c.Y}\" width=\"120\" height=\"60\" as=\"geometry\"/>\n  </mxGeometry>\n</mxCell>\n"));
 
     [Fact]
     public void A_modified_large_file_keeps_libgit2s_counts_without_its_patch()
@@ -155,6 +201,22 @@ public sealed class LargeFileSpecs : IDisposable
         var right = Enumerable.Range(100, 100).Select(i => (ulong)i).ToArray();
         GitHistoryReader.EditDistance(left, right, maxWork: 1).ShouldBeNull();
         GitHistoryReader.EditDistance(left, right, maxWork: 1_000_000).ShouldBe(200);
+    }
+
+    [Fact]
+    public void A_large_file_rewritten_in_every_other_line_is_counted_exactly_not_given_up()
+    {
+        // Arrange: 60,000 distinct lines, every other one replaced by a line of its own (a generated
+        // file such as a diagram's XML): 30,000 changes each way, far past what the line diff may
+        // spend on 120,000 lines, unless the lines found on one side only are left out first.
+        var before = Enumerable.Range(0, 60_000).Select(i => (ulong)i).ToList();
+        var after = before.Select((line, i) => i % 2 == 0 ? line : 1_000_000 + line).ToList();
+
+        // Act
+        var counts = GitHistoryReader.CountChangedLines(before, after);
+
+        // Assert
+        counts.ShouldBe((30_000, 30_000));
     }
 
     [Fact]

@@ -25,6 +25,13 @@ public sealed partial class GitHistoryReader
     /// <summary>Blobs above this size are read as large files (tests lower it to compare both ways of reading).</summary>
     internal long LargeFileBytes { get; set; } = DefaultLargeFileBytes;
 
+    /// <summary>
+    /// A modified large file whose sides are both at most this size has its lines counted by
+    /// libgit2, which holds both (a few megabytes): its counts are git's own (<c>git log --stat</c>,
+    /// xdiff's heuristics included). Above it they are counted from line hashes (tests lower it).
+    /// </summary>
+    internal long CountedByLibgit2Bytes { get; set; } = 8 * 1024 * 1024;
+
     /// <summary>The changes of a commit (renames not looked for), and those whose blob on either side is large: none for nearly every commit.</summary>
     private (List<TreeEntryChanges> All, List<TreeEntryChanges> Large) LargeChanges(Tree? oldTree, Tree newTree)
     {
@@ -111,14 +118,26 @@ public sealed partial class GitHistoryReader
             return Streamed(change.Path, added, added ? change.Mode : change.OldMode, added ? change.Oid : change.OldOid, budget);
         }
 
-        // Both sides exist: the lines are counted here from their hashes (a minimal diff's counts,
-        // as libgit2 gives them); libgit2's own diff would hold both files and its index of them.
         var size = _repo.ObjectDatabase.RetrieveObjectMetadata(change.Oid).Size;
-        // Each blob is read once: the hashes, and whether it starts binary.
-        var (before, oldBinary) = LineHashes(change.OldOid);
-        var (after, newBinary) = LineHashes(change.Oid);
-        var binary = oldBinary || newBinary;
-        (int Added, int Removed) counts = binary ? (0, 0) : CountChangedLines(before, after) ?? LibGit2Counts(oldTree, newTree, change.Path);
+        bool binary;
+        (int Added, int Removed) counts;
+        if (size <= CountedByLibgit2Bytes && _repo.ObjectDatabase.RetrieveObjectMetadata(change.OldOid).Size <= CountedByLibgit2Bytes)
+        {
+            binary = StartsBinary(change.OldOid) || StartsBinary(change.Oid);
+            counts = binary ? (0, 0) : LibGit2Counts(oldTree, newTree, change.Path);
+        }
+        else
+        {
+            // Larger: the lines are counted here from their hashes (a minimal diff's counts, which
+            // git's match unless its heuristics cut a costly diff short); libgit2's own diff would
+            // hold both files and its index of them. Each blob is read once: the hashes, and
+            // whether it starts binary.
+            var (before, oldBinary) = LineHashes(change.OldOid);
+            var (after, newBinary) = oldBinary ? ([], true) : LineHashes(change.Oid);
+            binary = oldBinary || newBinary;
+            counts = binary ? (0, 0) : CountChangedLines(before, after) ?? LibGit2Counts(oldTree, newTree, change.Path);
+        }
+
         return new FileChange(
             change.Path,
             null,
@@ -157,14 +176,48 @@ public sealed partial class GitHistoryReader
 
         a = a[..^suffix];
         b = b[..^suffix];
-        var distance = EditDistance(a, b, maxWork: 200_000_000);
+
+        // A few changes (the usual edit of a large file) take a few steps of the diff.
+        if (EditDistance(a, b, maxWork: 0) is { } few)
+        {
+            var same = (a.Length + b.Length - few) / 2;
+            return (b.Length - same, a.Length - same);
+        }
+
+        // Many: a line that the other side does not hold at all is added or removed whatever the
+        // diff. Left out, the longest common subsequence of what remains is that of both sides (as
+        // git's xdiff discards such lines first), and a file rewritten in thousands of places costs
+        // a diff of the lines both sides hold rather than of everything.
+        ReadOnlySpan<ulong> keptA = Held(a, b), keptB = Held(b, a);
+        var distance = EditDistance(keptA, keptB, maxWork: 200_000_000);
         if (distance is not { } d)
         {
             return null;
         }
 
-        var common = (a.Length + b.Length - d) / 2;
+        var common = (keptA.Length + keptB.Length - d) / 2;
         return (b.Length - common, a.Length - common);
+    }
+
+    /// <summary>The lines of <paramref name="side"/> that <paramref name="other"/> holds too, in their order.</summary>
+    private static ulong[] Held(ReadOnlySpan<ulong> side, ReadOnlySpan<ulong> other)
+    {
+        var held = new HashSet<ulong>(other.Length);
+        foreach (var line in other)
+        {
+            held.Add(line);
+        }
+
+        var kept = new List<ulong>(side.Length);
+        foreach (var line in side)
+        {
+            if (held.Contains(line))
+            {
+                kept.Add(line);
+            }
+        }
+
+        return [.. kept];
     }
 
     /// <summary>The fewest lines removed plus added that turn <paramref name="a"/> into <paramref name="b"/> (Myers' greedy algorithm), or null past the work allowed.</summary>
@@ -219,6 +272,11 @@ public sealed partial class GitHistoryReader
             if (seen < BinaryCheckBytes)
             {
                 binary |= buffer.AsSpan(0, (int)Math.Min(count, BinaryCheckBytes - seen)).Contains((byte)0);
+                if (binary)
+                {
+                    // A binary file's lines are not counted: the rest need not be read.
+                    return ([], true);
+                }
             }
 
             seen += count;

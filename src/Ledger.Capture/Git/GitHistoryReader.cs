@@ -117,6 +117,7 @@ public sealed partial class GitHistoryReader : IDisposable
     {
         var another = Open(_openedAt, _redactor);
         another.LargeFileBytes = LargeFileBytes;
+        another.CountedByLibgit2Bytes = CountedByLibgit2Bytes;
         another.DirectDiff = DirectDiff;
         return another;
     }
