@@ -98,12 +98,19 @@ public sealed class DiffAttributesSpecs : IDisposable
     }
 
     [Theory]
-    [InlineData("diff.noprefix")]
-    [InlineData("diff.mnemonicprefix")]
-    public void Without_the_working_tree_a_users_prefix_setting_does_not_change_the_recorded_patch(string setting)
+    [InlineData("diff.noprefix", null)]
+    [InlineData("diff.mnemonicprefix", null)]
+    [InlineData("diff.noprefix", "*.dat -diff\n")]
+    [InlineData("diff.mnemonicprefix", "*.dat -diff\n")]
+    public void A_users_prefix_setting_does_not_change_the_recorded_patch(string setting, string? attributes)
     {
         // Arrange: a setting of the importing user's taste (here in the repository's config, which
-        // the handle without the working tree reads too unless it is given none).
+        // both handles read), with and without attributes that keep the working tree.
+        if (attributes is not null)
+        {
+            _repo.Write(".gitattributes", attributes);
+        }
+
         var shas = History();
         _repo.Git("config", setting, "true");
 
@@ -112,7 +119,7 @@ public sealed class DiffAttributesSpecs : IDisposable
         var tool = reader.Read(shas[1], "host", "actor").Files.Single(f => f.Path == "tool.py");
 
         // Assert: git's own prefixes, as any other user's import records them.
-        reader.DiffsWithoutWorkTree.ShouldBeTrue();
+        reader.DiffsWithoutWorkTree.ShouldBe(attributes is null);
         tool.Patch.ShouldStartWith("diff --git a/tool.py b/tool.py\n");
         tool.Patch.ShouldContain("\n--- a/tool.py\n+++ b/tool.py\n");
     }

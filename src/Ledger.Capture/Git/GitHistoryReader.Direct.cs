@@ -22,6 +22,15 @@ public sealed partial class GitHistoryReader
     private const ushort GitLinkMode = 0xE000; // 0160000
     private const ushort TreeMode = 0x4000; // 0040000
 
+    /// <summary>
+    /// git's default prefixes, given explicitly: libgit2 would otherwise take the importing user's
+    /// diff.noprefix or diff.mnemonicPrefix, and two users would record one commit two ways. Held
+    /// for the life of the process (libgit2 copies them into each diff).
+    /// </summary>
+    private static readonly IntPtr OldPrefix = Marshal.StringToCoTaskMemUTF8("a/");
+
+    private static readonly IntPtr NewPrefix = Marshal.StringToCoTaskMemUTF8("b/");
+
     private IntPtr _repoHandle;
     private IntPtr _odb;
     private bool _directClosed;
@@ -67,7 +76,7 @@ public sealed partial class GitHistoryReader
                 return [];
             }
 
-            var options = new GitDiffOptions { Version = 1, Flags = IncludeTypeChange, ContextLines = 3 };
+            var options = new GitDiffOptions { Version = 1, Flags = IncludeTypeChange, ContextLines = 3, OldPrefix = OldPrefix, NewPrefix = NewPrefix };
             if (changed is not null)
             {
                 pathspec = new IntPtr[changed.Count];
