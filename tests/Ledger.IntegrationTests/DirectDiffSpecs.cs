@@ -45,6 +45,43 @@ public sealed class DirectDiffSpecs : IDisposable
     private static string Lock(string rev, long lastModified, string reference = "nixos-24.11") => FlakeLockText.Of(rev, lastModified, reference);
 
     [Fact]
+    public void The_history_is_walked_in_the_same_order_straight_from_libgit2_as_through_LibGit2Sharp()
+    {
+        // Arrange: branches merged both ways, commits with the same time on both sides of a
+        // merge, and a commit older than its parent (a clock set back), where the order is
+        // decided by topology rather than time.
+        var at = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+        _repo.Write("a.nix", "{ a = 0; }\n");
+        _repo.Commit("Root", at: at);
+        var main = _repo.Git("rev-parse", "--abbrev-ref", "HEAD").Trim();
+        for (int round = 0; round < 4; round++)
+        {
+            _repo.Git("checkout", "-q", "-b", $"topic{round}");
+            _repo.Write($"topic{round}.nix", "{ }\n");
+            _repo.Commit($"Topic {round}", at: at.AddMinutes(round));
+            _repo.Write($"topic{round}.nix", "{ b = 1; }\n");
+            _repo.Commit($"Topic {round}, older than its parent", at: at.AddMinutes(round - 30));
+            _repo.Git("checkout", "-q", main);
+            _repo.Write("a.nix", $"{{ a = {round + 1}; }}\n");
+            _repo.Commit($"Main {round}", at: at.AddMinutes(round));
+            _repo.Git("merge", "-q", "--no-ff", "-m", $"Merge topic {round}", $"topic{round}");
+        }
+
+        using var direct = GitHistoryReader.Open(_repo.Path);
+        using var throughLibGit2Sharp = GitHistoryReader.Open(_repo.Path);
+        throughLibGit2Sharp.DirectDiff = false;
+
+        // Act
+        var walked = direct.CommitsFromHead();
+
+        // Assert
+        walked.Count.ShouldBe(1 + (4 * 4));
+        walked.ShouldBe(throughLibGit2Sharp.CommitsFromHead());
+        walked[0].ShouldBe(_repo.Git("rev-list", "--max-parents=0", "HEAD").Trim());
+        walked[^1].ShouldBe(_repo.Git("rev-parse", "HEAD").Trim());
+    }
+
+    [Fact]
     public void Host_folders_and_lock_files_read_the_same_straight_from_libgit2_as_through_LibGit2Sharp()
     {
         // Arrange: host folders at the top and one level down, hosts added and moved, and lock

@@ -50,6 +50,12 @@ internal sealed unsafe class Libgit2
     public delegate* unmanaged[Cdecl]<IntPtr*, int> ConfigNew;
     public delegate* unmanaged[Cdecl]<IntPtr, void> ConfigFree;
     public delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int> RepositorySetConfig;
+    public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, int> RevwalkNew;
+    public delegate* unmanaged[Cdecl]<IntPtr, uint, int> RevwalkSorting;
+    public delegate* unmanaged[Cdecl]<IntPtr, byte*, int> RevwalkPush;
+    public delegate* unmanaged[Cdecl]<byte*, IntPtr, int> RevwalkNext;
+    public delegate* unmanaged[Cdecl]<IntPtr, void> RevwalkFree;
+    public delegate* unmanaged[Cdecl]<GitError*> ErrorLast;
     public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int> BlobLookup;
     public delegate* unmanaged[Cdecl]<IntPtr, void> BlobFree;
     public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, IntPtr, byte*, GitDiffOptions*, int> PatchFromBlobs;
@@ -124,6 +130,12 @@ internal sealed unsafe class Libgit2
         api.ConfigNew = (delegate* unmanaged[Cdecl]<IntPtr*, int>)Export("git_config_new");
         api.ConfigFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_config_free");
         api.RepositorySetConfig = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int>)Export("git_repository_set_config");
+        api.RevwalkNew = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, int>)Export("git_revwalk_new");
+        api.RevwalkSorting = (delegate* unmanaged[Cdecl]<IntPtr, uint, int>)Export("git_revwalk_sorting");
+        api.RevwalkPush = (delegate* unmanaged[Cdecl]<IntPtr, byte*, int>)Export("git_revwalk_push");
+        api.RevwalkNext = (delegate* unmanaged[Cdecl]<byte*, IntPtr, int>)Export("git_revwalk_next");
+        api.RevwalkFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_revwalk_free");
+        api.ErrorLast = (delegate* unmanaged[Cdecl]<GitError*>)Export("git_error_last");
         api.BlobLookup = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int>)Export("git_blob_lookup");
         api.BlobFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_blob_free");
         api.PatchFromBlobs = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, IntPtr, byte*, GitDiffOptions*, int>)Export("git_patch_from_blobs");
@@ -218,6 +230,13 @@ internal sealed unsafe class Libgit2
 }
 
 // libgit2's structures as LibGit2Sharp 0.32 declares them for the library it ships (SHA-1 object ids).
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GitError
+{
+    public byte* Message;
+    public int Class;
+}
 
 [StructLayout(LayoutKind.Sequential)]
 internal struct GitDiffOptions
