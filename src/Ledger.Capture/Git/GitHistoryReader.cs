@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Ledger.Core.Text;
 using LibGit2Sharp;
 
@@ -135,7 +134,9 @@ public sealed partial class GitHistoryReader : IDisposable
         const CommitSortStrategies order = CommitSortStrategies.Topological | CommitSortStrategies.Time | CommitSortStrategies.Reverse;
         if (DirectDiff && Libgit2.Api is { } api && Libgit2.RepositoryPointer(_repo) is var handle && handle != IntPtr.Zero)
         {
-            var (shas, error) = WalkDirect(api, handle, _repo.Head.Tip.Id, (uint)order);
+            // Without LibGit2Sharp looking every commit up again as an object to give its sha (a
+            // re-import of 16,338 recorded commits spent most of its time there).
+            var (shas, error) = api.Walk(handle, _repo.Head.Tip.Id, (uint)order);
             return error is null ? shas : throw CannotWalk(error, null);
         }
 
@@ -155,49 +156,6 @@ public sealed partial class GitHistoryReader : IDisposable
         $"The history of {RepoKey} cannot be walked: {error}. A commit object is missing or corrupt; " +
         $"'git -C {RepoKey} fsck' names it (a shallow or partial clone can be completed with 'git fetch --unshallow' or 'git fetch --refetch'). Nothing was recorded.",
         inner: inner);
-
-    /// <summary>
-    /// The walk LibGit2Sharp's <c>QueryBy</c> does (the same sorting, from the same tip), straight
-    /// from libgit2: each commit's id as it comes, without LibGit2Sharp looking every commit up
-    /// again as an object (a re-import of 16,338 recorded commits spent most of its time there).
-    /// </summary>
-    private static unsafe (List<string> Shas, string? Error) WalkDirect(Libgit2 api, IntPtr repo, ObjectId tip, uint sorting)
-    {
-        const int IterOver = -31;
-        IntPtr walk;
-        if (api.RevwalkNew(&walk, repo) != 0)
-        {
-            return ([], LastError(api));
-        }
-
-        try
-        {
-            var shas = new List<string>();
-            var oid = stackalloc byte[20];
-            int result = api.RevwalkSorting(walk, sorting);
-            if (result == 0)
-            {
-                fixed (byte* start = tip.RawId)
-                {
-                    result = api.RevwalkPush(walk, start);
-                }
-            }
-
-            while (result == 0 && (result = api.RevwalkNext(oid, walk)) == 0)
-            {
-                shas.Add(Convert.ToHexStringLower(new ReadOnlySpan<byte>(oid, 20)));
-            }
-
-            return result == IterOver ? (shas, null) : ([], LastError(api));
-        }
-        finally
-        {
-            api.RevwalkFree(walk);
-        }
-    }
-
-    private static unsafe string LastError(Libgit2 api) =>
-        api.ErrorLast() is var e && e != null && e->Message != null ? Marshal.PtrToStringUTF8((IntPtr)e->Message) ?? "unknown error" : "unknown error";
 
     /// <summary>Resolves a revision (sha, branch, HEAD~2, ...) to the full sha of a commit.</summary>
     public string Resolve(string revision) => Lookup(revision).Sha;

@@ -7,9 +7,9 @@ namespace Ledger.Capture.Git;
 /// <summary>
 /// The few libgit2 functions Ledger calls itself, in the very library LibGit2Sharp has loaded (its
 /// file name carries a hash, e.g. libgit2-5853918.so), on the repository handle LibGit2Sharp
-/// opened. Two readers use it: <see cref="RawCommit"/> (a message's bytes) and the diff of
-/// <see cref="GitHistoryReader"/>, which takes each file's patch as one buffer instead of
-/// LibGit2Sharp's string per line. Bound with function pointers, as <c>Gpu/NvmlApi.cs</c> is.
+/// opened. <see cref="RawCommit"/> uses it (a message's bytes), and <see cref="GitHistoryReader"/>
+/// for its diff, which takes each file's patch as one buffer instead of LibGit2Sharp's string per
+/// line, and for the walk of the history. Bound with function pointers, as <c>Gpu/NvmlApi.cs</c> is.
 /// Anything unexpected (a function missing, the handle not found) gives null, and callers keep
 /// LibGit2Sharp's way.
 /// </summary>
@@ -147,6 +147,50 @@ internal sealed unsafe class Libgit2
         api.OptsTwoLongPointers = (delegate* unmanaged[Cdecl]<int, long*, long*, int>)Export("git_libgit2_opts");
         return all ? api : null;
     }
+
+    /// <summary>
+    /// The ids of the commits reachable from <paramref name="tip"/> in the order
+    /// <paramref name="sorting"/> gives (git_sort_t, as LibGit2Sharp's <c>QueryBy</c> passes its
+    /// <c>CommitSortStrategies</c>), as shas, or libgit2's error when the walk fails.
+    /// </summary>
+    public (List<string> Shas, string? Error) Walk(IntPtr repo, ObjectId tip, uint sorting)
+    {
+        const int IterOver = -31;
+        IntPtr walk;
+        if (RevwalkNew(&walk, repo) != 0)
+        {
+            return ([], LastError());
+        }
+
+        try
+        {
+            var shas = new List<string>();
+            var oid = stackalloc byte[20];
+            int result = RevwalkSorting(walk, sorting);
+            if (result == 0)
+            {
+                fixed (byte* start = tip.RawId)
+                {
+                    result = RevwalkPush(walk, start);
+                }
+            }
+
+            while (result == 0 && (result = RevwalkNext(oid, walk)) == 0)
+            {
+                shas.Add(Convert.ToHexStringLower(new ReadOnlySpan<byte>(oid, 20)));
+            }
+
+            return result == IterOver ? (shas, null) : ([], LastError());
+        }
+        finally
+        {
+            RevwalkFree(walk);
+        }
+    }
+
+    /// <summary>The message of libgit2's last error on this thread.</summary>
+    private string LastError() =>
+        ErrorLast() is var e && e != null && e->Message != null ? Marshal.PtrToStringUTF8((IntPtr)e->Message) ?? "unknown error" : "unknown error";
 
     /// <summary>An object's content from an object database, as git stores it (a commit's raw text, a blob's bytes), or null when it cannot be read.</summary>
     public byte[]? ReadObject(IntPtr odb, ObjectId id)
