@@ -17,9 +17,6 @@ public sealed partial class Redactor
     private static readonly SearchValues<string> AssignmentWords = SearchValues.Create(["pass", "pwd", "secret", "token", "key", "psk", "credential", "identified"], StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<char> FoldsOntoAscii = SearchValues.Create("\u017F\u212A\u0130\u0131");
     private static readonly SearchValues<string> AuthorizationWords = SearchValues.Create(["authorization"], StringComparison.OrdinalIgnoreCase);
-    private static readonly SearchValues<string> ShortCommandWords = SearchValues.Create(["mysql", "mariadb", "sshpass", "redis-cli", " -u", "\t-u", "\n-u", " -U", "\t-U", "\n-U", "--user", "--proxy-user"], StringComparison.Ordinal);
-    private static readonly SearchValues<string> SchemeSeparator = SearchValues.Create(["://"], StringComparison.Ordinal);
-    private static readonly SearchValues<string> NetrcWords = SearchValues.Create(["password ", "password\t"], StringComparison.Ordinal);
     private static readonly SearchValues<string> CryptWords = SearchValues.Create(["$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$apr1$", "$sha1$", "$argon2", "{SHA}", "{SSHA", "{PBKDF2", "{CRYPT}"], StringComparison.Ordinal);
     private static Regex Rule(string pattern, RegexOptions extra = RegexOptions.None) => new(pattern, Linear | extra);
 
@@ -32,12 +29,13 @@ public sealed partial class Redactor
         private readonly Lazy<Regex> _regex;
 
         /// <param name="ahead">
-        /// Whether <see cref="Redactor.Prepare"/> builds it ahead: not for a rule whose words many
-        /// configurations never hold (PEM blocks, sops values, crypt hashes, XML, docker auth, SQL,
-        /// nix secret keys, the provider tokens). Each of these was missing from at least two of six
-        /// public NixOS histories, and a rule costs 1-15 ms of CPU to build that a small import feels.
+        /// Whether <see cref="Redactor.Prepare"/> builds it ahead: only the assignment rule, which
+        /// every public NixOS history measured needs within its first commits. Every other rule is
+        /// built when a text first holds a place where it can match (Redactor.Candidates.cs): most
+        /// histories never need most of them, and a rule costs 1-15 ms of CPU to build and
+        /// megabytes of memory for the collector to move, which a small import feels.
         /// </param>
-        public LazyRule(Func<Regex> build, bool ahead = true)
+        public LazyRule(Func<Regex> build, bool ahead = false)
         {
             // Built once: a second thread that needs it meanwhile waits rather than building its own.
             _regex = new Lazy<Regex>(build, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -59,31 +57,31 @@ public sealed partial class Redactor
 
     // BEGIN line, body, END line. The body cannot hold five dashes in a row, so it stops at the
     // block's END, at the next block's BEGIN, or (the text was cut) at the end of the text.
-    private static readonly LazyRule ArmouredBlockRule = new(() => Rule("""(?<begin>-----BEGIN (?<kind>[A-Z0-9 ]+)-----)(?<body>(?:[^-]|--?-?-?[^-])*)(?<end>-----END [A-Z0-9 ]+-----)?"""), ahead: false);
+    private static readonly LazyRule ArmouredBlockRule = new(() => Rule("""(?<begin>-----BEGIN (?<kind>[A-Z0-9 ]+)-----)(?<body>(?:[^-]|--?-?-?[^-])*)(?<end>-----END [A-Z0-9 ]+-----)?"""));
 
     // Body lines of a block whose BEGIN line is not in the text (diff context in a later commit):
     // consecutive base64-only lines, with a diff prefix and indentation, up to an END line.
     private static readonly LazyRule ArmouredBodyRule = new(() => Rule("""(?<body>(?:^[+\- ]?[+\- ]?[ \t]*[A-Za-z0-9+/=]+[ \t]*(?:\r?\n|\z))+)(?<end>[+\- ]?[+\- ]?[ \t]*-----END (?<kind>[A-Z0-9 ]+)-----)?""", RegexOptions.Multiline));
 
-    private static readonly LazyRule SopsValueRule = new(() => Rule("""ENC\[AES256_GCM,data:[^\]]*\]"""), ahead: false);
+    private static readonly LazyRule SopsValueRule = new(() => Rule("""ENC\[AES256_GCM,data:[^\]]*\]"""));
 
     // ---- Shapes recognised without a name (provider tokens: Redactor.Tokens.cs) ---------------
 
     // The content of a nix secret-key-files file: name-1:<base64 of 64 bytes> (88 characters).
     // The public key (cache.nixos.org-1:6NCH...=) is 44 characters and stays.
-    private static readonly LazyRule NixSigningKeyRule = new(() => Rule("""\b[A-Za-z0-9][A-Za-z0-9._-]*-[0-9]+:(?<secret>[A-Za-z0-9+/]+==)"""), ahead: false);
+    private static readonly LazyRule NixSigningKeyRule = new(() => Rule("""\b[A-Za-z0-9][A-Za-z0-9._-]*-[0-9]+:(?<secret>[A-Za-z0-9+/]+==)"""));
 
     // crypt(3) hashes (md5, bcrypt, sha256, sha512, yescrypt, scrypt, apr1, argon2) and LDAP/htpasswd {SHA} forms.
-    private static readonly LazyRule CryptHashRule = new(() => Rule("""\$(?:1|2[abxy]|5|6|7|y|gy|apr1|sha1|argon2(?:id|i|d))\$[A-Za-z0-9./$=,+-]+|\{(?:SHA|SSHA|SSHA256|SSHA512|CRYPT|PBKDF2[A-Z0-9-]*)\}[A-Za-z0-9+/.$=]+"""), ahead: false);
+    private static readonly LazyRule CryptHashRule = new(() => Rule("""\$(?:1|2[abxy]|5|6|7|y|gy|apr1|sha1|argon2(?:id|i|d))\$[A-Za-z0-9./$=,+-]+|\{(?:SHA|SSHA|SSHA256|SSHA512|CRYPT|PBKDF2[A-Z0-9-]*)\}[A-Za-z0-9+/.$=]+"""));
 
     // ---- Values after a name ------------------------------------------------------------------
 
-    private static readonly LazyRule XmlElementRule = new(() => Rule($"""<(?<tag>[A-Za-z0-9_.:-]*{SecretName})(?:[ \t][^>]*)?>(?<secret>[^<]+)</""", RegexOptions.IgnoreCase), ahead: false);
+    private static readonly LazyRule XmlElementRule = new(() => Rule($"""<(?<tag>[A-Za-z0-9_.:-]*{SecretName})(?:[ \t][^>]*)?>(?<secret>[^<]+)</""", RegexOptions.IgnoreCase));
 
     // docker/podman auth.json: "auth": "base64(user:password)".
     private static readonly LazyRule DockerAuthRule = new(() => Rule("""
         "auth"[ \t]*:[ \t]*"(?<secret>[A-Za-z0-9+/]+=?=?)"
-        """), ahead: false);
+        """));
 
     // "Authorization: Bearer x", "Authorization": "Basic x", and nginx's proxy_set_header Authorization "Bearer x"
     // (without a ':' the scheme is required, so prose like "Authorization failed" stays).
@@ -104,7 +102,7 @@ public sealed partial class Redactor
         + """|(?:^|[ \t])(?:-u|-U|--user|--proxy-user)[ \t]*(?:"(?<user>[^":\r\n]*):(?<dq>[^"\r\n]*)"|'(?<user>[^':\r\n]*):(?<sq>[^'\r\n]*)'|(?<user>[^\s:'"]+):(?<bare>[^\s'"]+))""",
         RegexOptions.Multiline));
 
-    private static readonly LazyRule SqlPasswordRule = new(() => Rule("""\b(?:PASSWORD|IDENTIFIED[ \t]+(?:WITH[ \t]+[A-Za-z0-9_]+[ \t]+)?BY)[ \t]+'(?<secret>(?:[^'\r\n]|'')*)'""", RegexOptions.IgnoreCase), ahead: false);
+    private static readonly LazyRule SqlPasswordRule = new(() => Rule("""\b(?:PASSWORD|IDENTIFIED[ \t]+(?:WITH[ \t]+[A-Za-z0-9_]+[ \t]+)?BY)[ \t]+'(?<secret>(?:[^'\r\n]|'')*)'""", RegexOptions.IgnoreCase));
 
     // .netrc: "machine h login u password p" on one line, or "password p" as a line of its own.
     private static readonly LazyRule NetrcPasswordRule = new(() => Rule("""\blogin[ \t]+[^\s]+[ \t]+password[ \t]+(?<secret>[^\s]+)|^[+\- ]?[ \t]*password[ \t]+(?<secret>[^\s]+)[ \t]*\r?$""", RegexOptions.Multiline));
@@ -120,7 +118,8 @@ public sealed partial class Redactor
     private static readonly LazyRule AssignmentRule = new(() => Rule(
         $"""(?<q>[?&])?\b(?<key>[A-Za-z0-9_.-]*{SecretName})["']?[ \t]*[:=][ \t]*(?:(?:lib\.)?mk[A-Za-z]+[ \t]+(?:[0-9]+[ \t]+)?)?"""
         + """(?:"(?<dq>(?:[^"\\\r\n]|\\.)*)"|'(?<sq>[^'\r\n]*)'|(?<bare>[^\s"'`;,{}\[\]()][^\r\n;,}]*))""",
-        RegexOptions.IgnoreCase));
+        RegexOptions.IgnoreCase),
+        ahead: true);
 
     // The start of a multi-line value: YAML "password: |" / "secret: >-", Nix "password = ''".
     private static readonly LazyRule BlockHeaderRule = new(() => Rule(

@@ -92,11 +92,11 @@ public sealed partial class Redactor
     }
 
     /// <summary>
-    /// Builds the built-in rules now (a hundred milliseconds of CPU in all), for a process that
-    /// will redact much (an import) and can do it on another thread while it starts; otherwise each
-    /// rule is built when first needed. The token rules are left until a token word of their family
-    /// stands where a token could start (<see cref="NextTokenWord"/>): most histories hold none, or
-    /// the words of one or two families.
+    /// Builds the rules that nearly every history needs now (the assignment rule, 15 ms of CPU),
+    /// for a process that will redact much (an import) and can do it on another thread while it
+    /// starts. Every other rule is built when a text first holds a place where it can match
+    /// (Redactor.Candidates.cs); the token rules when a token word of their family stands where a
+    /// token could start (<see cref="NextTokenWord"/>). Most histories need few of them.
     /// </summary>
     public static void Prepare()
     {
@@ -264,35 +264,6 @@ public sealed partial class Redactor
     }
 
     /// <summary>
-    /// Whether a line holds one of the secret words and, after it, "''" (a Nix multi-line string)
-    /// or ':', blanks and '|' or '>' (a YAML block value): where <see cref="BlockHeaderRule"/>
-    /// can match, whose matches lie within a line. Only where the words are found reliably.
-    /// </summary>
-    private static bool HasBlockHeaderLine(string text)
-    {
-        var from = 0;
-        while (from < text.Length && text.AsSpan(from).IndexOfAny(AssignmentWords) is var hit and >= 0)
-        {
-            hit += from;
-            var newline = text.IndexOf('\n', hit);
-            var rest = text.AsSpan(hit, (newline < 0 ? text.Length : newline) - hit);
-            if (rest.Contains("''", StringComparison.Ordinal) || HasAfterBlanks(rest, Colon, minBlanks: 0, "|>"))
-            {
-                return true;
-            }
-
-            if (newline < 0)
-            {
-                return false;
-            }
-
-            from = newline + 1;
-        }
-
-        return false;
-    }
-
-    /// <summary>
     /// A word a prefilter looks for. Through SearchValues: string.IndexOf with OrdinalIgnoreCase
     /// compares one character at a time (under invariant globalization), and these run over every
     /// diff of an import. A match is as long as the word (ordinal folding maps one UTF-16 unit onto one).
@@ -304,7 +275,6 @@ public sealed partial class Redactor
         public int Length => text.Length;
     }
 
-    private static readonly Word Colon = new(":", StringComparison.Ordinal);
     private static readonly Word PasswordWord = new("password", StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<string> IdentifiedWord = new Word("identified", StringComparison.OrdinalIgnoreCase).Values;
     private static readonly SearchValues<string> PassColonWord = new Word("pass:", StringComparison.OrdinalIgnoreCase).Values;

@@ -24,7 +24,7 @@ public sealed partial class Redactor
             Pattern = afterBoundary ? $"""\b(?<secret>{shape})""" : shape;
             AfterBoundary = afterBoundary;
             Shape = shape;
-            Rule = new LazyRule(() => Redactor.Rule(Pattern), ahead: false);
+            Rule = new LazyRule(() => Redactor.Rule(Pattern));
         }
 
         public string[] Words { get; }
@@ -87,8 +87,7 @@ public sealed partial class Redactor
     private static readonly LazyRule KnownTokenShapesRule = new(
         () => Rule(
             $"""\b(?<secret>{string.Join('|', TokenFamilies.Where(f => f.AfterBoundary).Select(f => f.Shape))})|"""
-            + string.Join('|', TokenFamilies.Where(f => !f.AfterBoundary).Select(f => f.Pattern))),
-        ahead: false);
+            + string.Join('|', TokenFamilies.Where(f => !f.AfterBoundary).Select(f => f.Pattern))));
 
     /// <summary>
     /// The token rule over a run of lines: the rule of each family whose words the run holds. With

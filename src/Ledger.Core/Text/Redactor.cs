@@ -211,7 +211,7 @@ public sealed partial class Redactor
             result = RedactBlocks(result);
         }
 
-        if (words && (all || result.Contains("</", StringComparison.Ordinal)))
+        if (words && (all || !wordsReliable || HasSecretElement(result)))
         {
             result = Replace(XmlElementRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
@@ -226,12 +226,16 @@ public sealed partial class Redactor
             result = Replace(AuthorizationHeaderRule, result, AuthorizationValue);
         }
 
-        if (words && (all || !ascii || result.Contains("--", StringComparison.Ordinal) || result.AsSpan().ContainsAny(PassColonWord)))
+        if (all || !wordsReliable)
         {
-            result = ReplaceInLines(CommandLineSecretRule, result, wordsFound: wordsReliable && !all, AssignmentWords, CommandValue);
+            result = Replace(CommandLineSecretRule, result, CommandValue);
+        }
+        else if (words && NextCommandLineSecret(result, 0) >= 0)
+        {
+            result = ReplaceInLines(CommandLineSecretRule, result, NextCommandLineSecret, CommandValue);
         }
 
-        if (all || result.AsSpan().ContainsAny(ShortCommandWords) || result.StartsWith("-u", StringComparison.Ordinal) || result.StartsWith("-U", StringComparison.Ordinal))
+        if (all || HasShortCommandSecret(result))
         {
             result = Replace(CommandLineShortSecretRule, result, CommandValue);
         }
@@ -241,7 +245,7 @@ public sealed partial class Redactor
             result = Replace(SqlPasswordRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
 
-        if (all || result.AsSpan().ContainsAny(NetrcWords))
+        if (all || HasNetrcPassword(result))
         {
             result = Replace(NetrcPasswordRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
@@ -250,15 +254,19 @@ public sealed partial class Redactor
         {
             result = Replace(PgpassLineRule, result, PgpassValue);
         }
-        else if (NextPortField(result, 0) >= 0)
+        else if (NextPgpassLine(result, 0) >= 0)
         {
             // A .pgpass line is a whole line holding its port field: only such lines are scanned.
-            result = ReplaceInLines(PgpassLineRule, result, NextPortField, PgpassValue);
+            result = ReplaceInLines(PgpassLineRule, result, NextPgpassLine, PgpassValue);
         }
 
-        if (all || (result.Contains("://", StringComparison.Ordinal) && result.Contains('@', StringComparison.Ordinal)))
+        if (all)
         {
-            result = ReplaceInLines(UrlCredentialsRule, result, wordsFound: !all, SchemeSeparator, (input, m) => Secret(input, m, m.Groups["secret"]));
+            result = Replace(UrlCredentialsRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
+        }
+        else if (NextUrlCredentials(result, 0) >= 0)
+        {
+            result = ReplaceInLines(UrlCredentialsRule, result, NextUrlCredentials, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
 
         if (words)

@@ -1,0 +1,498 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+
+namespace Ledger.Core.Text;
+
+// Whether a text holds a place where a rule's pattern can match, read from the pattern's own
+// grammar (its names, separators and value shapes), before the rule is built or run. Each check
+// accepts every text its rule matches, and some it does not: it reads only ASCII blanks as \s
+// (a pattern's \s also stops at other spaces, where a check reads on and so accepts more) and
+// leaves out word boundaries and closing quotes. What a check gains is a rule never built: a
+// NonBacktracking rule costs milliseconds of CPU and megabytes of collected memory to build, and
+// most histories hold these rules' words ("password " in prose, " -u", "://", a port-like
+// ":123:") without a single place they could match (issue 19).
+// RedactorCandidateSpecs checks every check against its rule on random texts.
+public sealed partial class Redactor
+{
+    private static readonly SearchValues<char> AsciiSpaces = SearchValues.Create(" \t\n\v\f\r");
+
+    /// <summary>What <see cref="AssignmentRule"/> and <see cref="BlockHeaderRule"/> read as a key: <c>[A-Za-z0-9_.-]</c>.</summary>
+    private static readonly SearchValues<char> KeyChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
+
+    /// <summary>What <see cref="XmlElementRule"/> reads as a tag: <c>[A-Za-z0-9_.:-]</c>.</summary>
+    private static readonly SearchValues<char> TagChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-");
+
+    /// <summary>What <see cref="CommandLineSecretRule"/> reads as a flag's name: <c>[A-Za-z0-9-]</c>.</summary>
+    private static readonly SearchValues<char> FlagChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
+
+    // SecretName's alternatives as the end of a key: the plain names, and the owners a "key" needs.
+    private static readonly string[] PlainSecretNames = ["pass", "password", "passwd", "passphrase", "pwd", "secret", "token", "psk", "credential", "credentials"];
+    private static readonly string[] KeyOwners = ["private", "secret", "access", "account", "auth", "preshared", "master", "encryption", "signing", "client", "app", "license", "session", "admin", "api"];
+
+    /// <summary>
+    /// Whether <paramref name="key"/> ends in one of <see cref="SecretName"/>'s names, ASCII letters
+    /// in any case (callers hold text whose words are found reliably as ASCII).
+    /// </summary>
+    private static bool EndsWithSecretName(ReadOnlySpan<char> key)
+    {
+        if (EndsWithAny(key, PlainSecretNames))
+        {
+            return true;
+        }
+
+        if (EndsWithWord(key, "tokens", out var before))
+        {
+            return EndsWithWord(WithoutSeparator(before), "access", out _);
+        }
+
+        if (EndsWithWord(key, "base", out before))
+        {
+            return EndsWithWord(WithoutSeparator(before), "key", out before) && EndsWithWord(WithoutSeparator(before), "secret", out _);
+        }
+
+        return EndsWithWord(key, "key", out before) && EndsWithAny(WithoutSeparator(before), KeyOwners);
+    }
+
+    private static bool EndsWithAny(ReadOnlySpan<char> s, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (s.EndsWith(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool EndsWithWord(ReadOnlySpan<char> s, string word, out ReadOnlySpan<char> before)
+    {
+        var ends = s.EndsWith(word, StringComparison.OrdinalIgnoreCase);
+        before = ends ? s[..^word.Length] : default;
+        return ends;
+    }
+
+    /// <summary>The text without the one '_' or '-' a name's <c>[_-]?</c> allows at its end.</summary>
+    private static ReadOnlySpan<char> WithoutSeparator(ReadOnlySpan<char> s) => s is [.., '_' or '-'] ? s[..^1] : s;
+
+    // ---- Values after a name ------------------------------------------------------------------
+
+    /// <summary>
+    /// Whether a line can hold a <see cref="BlockHeaderRule"/> match: a key ending in a secret
+    /// name, perhaps a quote and blanks, then ':', blanks and '|' or '>' (a YAML block value), or
+    /// '=' with "''" later on its line (a Nix multi-line string). Only where the words are found reliably.
+    /// </summary>
+    private static bool HasBlockHeaderLine(string text)
+    {
+        var s = text.AsSpan();
+        var from = 0;
+        while (from < s.Length && s[from..].IndexOfAny(AssignmentWords) is var hit and >= 0)
+        {
+            // Every word of a key ends where the key does: one look per key.
+            var keyEnd = s[(from + hit)..].IndexOfAnyExcept(KeyChars);
+            if (keyEnd < 0)
+            {
+                return false;
+            }
+
+            keyEnd += from + hit;
+            if (EndsWithSecretName(s[..keyEnd]) && BlockValueFollows(s[keyEnd..]))
+            {
+                return true;
+            }
+
+            from = keyEnd + 1;
+        }
+
+        return false;
+    }
+
+    private static bool BlockValueFollows(ReadOnlySpan<char> s)
+    {
+        if (s is ['"' or '\'', ..])
+        {
+            s = s[1..];
+        }
+
+        s = s.TrimStart(" \t");
+        if (s is [':', ..])
+        {
+            return s[1..].TrimStart(" \t") is ['|' or '>', ..];
+        }
+
+        if (s is ['=', ..])
+        {
+            var newline = s.IndexOf('\n');
+            return (newline < 0 ? s : s[..newline]).Contains("''", StringComparison.Ordinal);
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the text can hold an <see cref="XmlElementRule"/> match: a tag ending in a secret
+    /// name, perhaps attributes, '>', at least one character, and "&lt;/". Only where the words are found reliably.
+    /// </summary>
+    private static bool HasSecretElement(string text)
+    {
+        for (var open = text.IndexOf('<'); open >= 0; open = text.IndexOf('<', open + 1))
+        {
+            var rest = text.AsSpan(open + 1);
+            var tagEnd = rest.IndexOfAnyExcept(TagChars);
+            if (tagEnd <= 0 || !EndsWithSecretName(rest[..tagEnd]))
+            {
+                continue;
+            }
+
+            rest = rest[tagEnd..];
+            if (rest[0] is ' ' or '\t')
+            {
+                // The attributes run to the first '>'.
+                var close = rest.IndexOf('>');
+                if (close < 0)
+                {
+                    continue;
+                }
+
+                rest = rest[close..];
+            }
+
+            // The value runs to the first '<', which must start "</".
+            if (rest[0] == '>' && rest[1..].IndexOf('<') is var next and > 0 && rest[(next + 1)..].StartsWith("</", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // ---- Command lines ------------------------------------------------------------------------
+
+    private static readonly string[] FlagSecretNames = ["password", "passwd", "passphrase", "pass", "token", "secret", "apikey", "api-key", "authkey", "auth-key", "access-key", "secret-key"];
+
+    /// <summary>
+    /// Where, from <paramref name="from"/> on, a <see cref="CommandLineSecretRule"/> match can
+    /// start, or -1: "--" and a flag name ending in a secret name, then '=' or blanks and a value's
+    /// first character; or "pass:" and a value's first character. Only where the words are found reliably.
+    /// </summary>
+    private static int NextCommandLineSecret(string text, int from)
+    {
+        var s = text.AsSpan();
+        var flag = s[from..].IndexOf("--", StringComparison.Ordinal) is var f and >= 0 ? from + f : -1;
+        var pass = s[from..].IndexOfAny(PassColonWord) is var p and >= 0 ? from + p : -1;
+        while (flag >= 0 || pass >= 0)
+        {
+            if (flag >= 0 && (pass < 0 || flag < pass))
+            {
+                var name = s[(flag + 2)..];
+                var nameEnd = name.IndexOfAnyExcept(FlagChars);
+                if (nameEnd > 0 && EndsWithAny(name[..nameEnd], FlagSecretNames) && CommandValueFollows(name[nameEnd..], blanksFirst: true))
+                {
+                    return flag;
+                }
+
+                flag = s[(flag + 1)..].IndexOf("--", StringComparison.Ordinal) is var g and >= 0 ? flag + 1 + g : -1;
+            }
+            else
+            {
+                if (CommandValueFollows(s[(pass + 5)..], blanksFirst: false))
+                {
+                    return pass;
+                }
+
+                pass = s[(pass + 1)..].IndexOfAny(PassColonWord) is var q and >= 0 ? pass + 1 + q : -1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Whether a value's first character follows: after '=' (or, with <paramref name="blanksFirst"/>,
+    /// after blanks instead), a quote or a character a bare value may start with.
+    /// </summary>
+    private static bool CommandValueFollows(ReadOnlySpan<char> s, bool blanksFirst)
+    {
+        if (blanksFirst)
+        {
+            if (s is ['=', ..])
+            {
+                s = s[1..];
+            }
+            else if (s is [' ' or '\t', ..])
+            {
+                s = s.TrimStart(" \t");
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return s is [var c, ..] && !AsciiSpaces.Contains(c) && c is not ('`' or ';' or '|' or '&' or ')');
+    }
+
+    private static readonly SearchValues<string> ShortCommandNames = SearchValues.Create(["mysql", "mariadb", "sshpass", "redis-cli"], StringComparison.Ordinal);
+    private static readonly string[] UserFlags = ["-u", "-U", "--user", "--proxy-user"];
+
+    /// <summary>
+    /// Whether the text can hold a <see cref="CommandLineShortSecretRule"/> match: a mysql or
+    /// mariadb command with " -p" after it on its line before any '|', ';' or '&amp;'; sshpass or
+    /// redis-cli anywhere; or -u, -U, --user or --proxy-user at a line's start or after a blank,
+    /// then blanks and user:password (bare, or in quotes with the ':' inside them).
+    /// </summary>
+    private static bool HasShortCommandSecret(string text)
+    {
+        var s = text.AsSpan();
+        for (var from = 0; from < s.Length && s[from..].IndexOfAny(ShortCommandNames) is var hit and >= 0;)
+        {
+            var at = from + hit;
+            if (s[at] is 's' or 'r')
+            {
+                return true;
+            }
+
+            var command = s[at..];
+            var stop = command.IndexOfAny("\r\n|;&");
+            if (stop >= 0)
+            {
+                command = command[..stop];
+            }
+
+            if (command.Contains(" -p", StringComparison.Ordinal) || command.Contains("\t-p", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            from = at + 1;
+        }
+
+        for (var dash = s.IndexOf('-'); dash >= 0; dash = s[(dash + 1)..].IndexOf('-') is var next and >= 0 ? dash + 1 + next : -1)
+        {
+            if (dash > 0 && s[dash - 1] is not (' ' or '\t' or '\n'))
+            {
+                continue;
+            }
+
+            foreach (var userFlag in UserFlags)
+            {
+                if (s[dash..].StartsWith(userFlag, StringComparison.Ordinal) && UserPasswordFollows(s[(dash + userFlag.Length)..]))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool UserPasswordFollows(ReadOnlySpan<char> s)
+    {
+        s = s.TrimStart(" \t");
+        if (s is ['"' or '\'', ..])
+        {
+            // In quotes, the user ends at the first ':' before the closing quote or the line's end.
+            var user = s[1..];
+            var end = user.IndexOfAny(s[0], ':', '\n');
+            return end >= 0 && user[end] == ':' && !user[..end].Contains('\r');
+        }
+
+        var colon = s.IndexOfAny(BareUserEnds);
+        return colon > 0 && s[colon] == ':' && s[(colon + 1)..] is [var c, ..] && !AsciiSpaces.Contains(c) && c is not ('\'' or '"');
+    }
+
+    private static readonly SearchValues<char> BareUserEnds = SearchValues.Create(":'\" \t\n\v\f\r");
+
+    /// <summary>
+    /// Whether the text can hold a <see cref="NetrcPasswordRule"/> match: "password", blanks and a
+    /// value, on a line that has "login" before it or nothing but a diff prefix and indentation
+    /// before it and nothing but blanks after the value.
+    /// </summary>
+    private static bool HasNetrcPassword(string text)
+    {
+        var s = text.AsSpan();
+        for (var at = s.IndexOf("password", StringComparison.Ordinal); at >= 0; at = s[(at + 1)..].IndexOf("password", StringComparison.Ordinal) is var next and >= 0 ? at + 1 + next : -1)
+        {
+            var after = s[(at + "password".Length)..];
+            var value = after.IndexOfAnyExcept(' ', '\t');
+            if (value <= 0 || AsciiSpaces.Contains(after[value]))
+            {
+                continue;
+            }
+
+            var lineStart = s[..at].LastIndexOf('\n') + 1;
+            var before = s[lineStart..at];
+            if (before.Contains("login", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            if (before is ['+' or '-' or ' ', ..])
+            {
+                before = before[1..];
+            }
+
+            if (!before.TrimStart(" \t").IsEmpty)
+            {
+                continue;
+            }
+
+            var line = after[value..];
+            var newline = line.IndexOf('\n');
+            line = newline < 0 ? line : line[..newline];
+            var valueEnd = line.IndexOfAny(AsciiSpaces);
+            if (valueEnd < 0 || line[valueEnd..].TrimStart(" \t") is "" or "\r")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // ---- Lines of their own -------------------------------------------------------------------
+
+    /// <summary>
+    /// Where, from <paramref name="from"/> on, a line that can be a <see cref="PgpassLineRule"/>
+    /// match holds its port field, or -1: host:port:database:user:password and nothing after but blanks.
+    /// </summary>
+    private static int NextPgpassLine(string text, int from)
+    {
+        for (var hit = NextPortField(text, from); hit >= 0; hit = NextPortField(text, LineEnd(text, hit)))
+        {
+            var lineStart = hit == 0 ? 0 : text.LastIndexOf('\n', hit - 1) + 1;
+            var newline = text.IndexOf('\n', hit);
+            if (MayBePgpassLine(text.AsSpan(lineStart, (newline < 0 ? text.Length : newline) - lineStart)))
+            {
+                return hit;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool MayBePgpassLine(ReadOnlySpan<char> line)
+    {
+        // The host: what stands before the line's first ':', after a diff prefix and indentation.
+        var colon = line.IndexOf(':');
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        var host = line[..colon];
+        if (host is ['+' or '-' or ' ', ..])
+        {
+            host = host[1..];
+        }
+
+        if (host.TrimStart(" \t").IndexOfAny(AsciiSpaces) >= 0 || host.TrimStart(" \t").Contains('#'))
+        {
+            return false;
+        }
+
+        // The port: one to five digits, or '*'.
+        var rest = line[(colon + 1)..];
+        var digits = rest.IndexOfAnyExceptInRange('0', '9');
+        if (rest.StartsWith("*:", StringComparison.Ordinal))
+        {
+            rest = rest[2..];
+        }
+        else if (digits is >= 1 and <= 5 && rest[digits] == ':')
+        {
+            rest = rest[(digits + 1)..];
+        }
+        else
+        {
+            return false;
+        }
+
+        // The database and the user: not empty, no blanks.
+        for (var field = 0; field < 2; field++)
+        {
+            var end = rest.IndexOf(':');
+            if (end <= 0 || rest[..end].IndexOfAny(AsciiSpaces) >= 0)
+            {
+                return false;
+            }
+
+            rest = rest[(end + 1)..];
+        }
+
+        // The password: not empty, then nothing but blanks and perhaps a '\r'.
+        var valueEnd = rest.IndexOfAny(AsciiSpaces);
+        return valueEnd != 0 && !rest.IsEmpty && (valueEnd < 0 || rest[valueEnd..].TrimStart(" \t") is "" or "\r");
+    }
+
+    /// <summary>What a URL's user (before its ':') cannot hold: <c>[^:/@\s"'&lt;&gt;]</c>, ASCII blanks only.</summary>
+    private static readonly SearchValues<char> UrlUserEnds = SearchValues.Create(":/@\"'<> \t\n\v\f\r");
+
+    /// <summary>What a URL's password (before its '@') cannot hold: <c>[^/\s"'&lt;&gt;]</c>, ASCII blanks only.</summary>
+    private static readonly SearchValues<char> UrlPasswordEnds = SearchValues.Create("/\"'<> \t\n\v\f\r");
+
+    private static readonly SearchValues<char> SchemeChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-");
+
+    /// <summary>
+    /// Where, from <paramref name="from"/> on, a <see cref="UrlCredentialsRule"/> match can hold its
+    /// "://", or -1: a scheme before it, then a user, ':', and a password with '@' after its first character.
+    /// </summary>
+    private static int NextUrlCredentials(string text, int from)
+    {
+        for (var at = text.IndexOf("://", from, StringComparison.Ordinal); at >= 0; at = text.IndexOf("://", at + 1, StringComparison.Ordinal))
+        {
+            if (at == 0 || !SchemeChars.Contains(text[at - 1]))
+            {
+                continue;
+            }
+
+            var rest = text.AsSpan(at + 3);
+            var user = rest.IndexOfAny(UrlUserEnds);
+            if (user < 0 || rest[user] != ':')
+            {
+                continue;
+            }
+
+            var password = rest[(user + 1)..];
+            var end = password.IndexOfAny(UrlPasswordEnds);
+            if (end >= 0)
+            {
+                password = password[..end];
+            }
+
+            if (password.Length > 1 && password[1..].Contains('@'))
+            {
+                return at;
+            }
+        }
+
+        return -1;
+    }
+
+    // ---- For tests ----------------------------------------------------------------------------
+
+    /// <summary>
+    /// Each rule that has a check here, with whether its check accepts the text at one of the rule's
+    /// matches: the whole text for a rule run on the whole text, the match's line for one run on
+    /// the lines its check finds. Tests compare on random texts; every one must be accepted.
+    /// </summary>
+    internal static IReadOnlyList<(string Name, Regex Rule, Func<string, Match, bool> Accepts)> CandidateChecks() =>
+    [
+        ("block header", BlockHeaderRule.Regex, (text, _) => HasBlockHeaderLine(text)),
+        ("XML element", XmlElementRule.Regex, (text, _) => HasSecretElement(text)),
+        ("command-line flag", CommandLineSecretRule.Regex, (text, m) => FindsLineOf(text, m, NextCommandLineSecret)),
+        ("short command-line flag", CommandLineShortSecretRule.Regex, (text, _) => HasShortCommandSecret(text)),
+        (".netrc password", NetrcPasswordRule.Regex, (text, _) => HasNetrcPassword(text)),
+        (".pgpass line", PgpassLineRule.Regex, (text, m) => FindsLineOf(text, m, NextPgpassLine)),
+        ("URL credentials", UrlCredentialsRule.Regex, (text, m) => FindsLineOf(text, m, NextUrlCredentials)),
+    ];
+
+    /// <summary>Whether <paramref name="next"/>, searching from the start of the line that holds the match, finds a place on that line.</summary>
+    private static bool FindsLineOf(string text, Match m, Func<string, int, int> next)
+    {
+        var lineStart = m.Index == 0 ? 0 : text.LastIndexOf('\n', m.Index - 1) + 1;
+        var hit = next(text, lineStart);
+        return hit >= 0 && hit < LineEnd(text, m.Index) && !m.ValueSpan.Contains('\n');
+    }
+}
