@@ -90,6 +90,28 @@ public class RedactorLinearTimeSpecs
         redacted.ShouldNotBeNull();
     }
 
+    [Theory(Timeout = Generous)]
+    [InlineData("password = x ")]
+    [InlineData("<password a=b ")]
+    [InlineData("--password-")]
+    [InlineData("-")]
+    [InlineData("mysql ")]
+    [InlineData("password x ")]
+    [InlineData("-u 'x ")]
+    [InlineData("a://b:")]
+    public async Task A_long_line_of_the_places_a_rule_check_looks_at_is_checked_in_linear_time(string place)
+    {
+        // Arrange: issue 19's checks that decide whether a rule is built look at each of these
+        // places; one that searched the rest of the line from each would take minutes here.
+        var text = "  " + string.Concat(Enumerable.Repeat(place, 2_000_000 / place.Length)) + "\n";
+
+        // Act
+        var redacted = await Task.Run(() => Redactor.Default.Redact(text));
+
+        // Assert
+        redacted.ShouldNotBeNull();
+    }
+
     [Fact]
     public void An_admin_pattern_runs_on_the_linear_engine_when_it_can()
     {

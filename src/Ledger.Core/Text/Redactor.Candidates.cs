@@ -87,6 +87,8 @@ public sealed partial class Redactor
     {
         var s = text.AsSpan();
         var from = 0;
+        var lineEnd = -1; // the line checked for "''" last: where it ends, and where its last "''" starts
+        var lastQuotes = -1;
         while (from < s.Length && s[from..].IndexOfAny(AssignmentWords) is var hit and >= 0)
         {
             // Every word of a key ends where the key does: one look per key.
@@ -97,9 +99,25 @@ public sealed partial class Redactor
             }
 
             keyEnd += from + hit;
-            if (EndsWithSecretName(s[..keyEnd]) && BlockValueFollows(s[keyEnd..]))
+            if (EndsWithSecretName(s[..keyEnd]) && BlockValueAfter(s[keyEnd..]) is var value and not '\0')
             {
-                return true;
+                if (value is ':')
+                {
+                    return true;
+                }
+
+                // '=': "''" must follow on the key's line. Each line is searched once, whatever
+                // number of keys it holds.
+                if (keyEnd >= lineEnd)
+                {
+                    lineEnd = s[keyEnd..].IndexOf('\n') is var newline and >= 0 ? keyEnd + newline : s.Length;
+                    lastQuotes = s[keyEnd..lineEnd].LastIndexOf("''", StringComparison.Ordinal) is var q and >= 0 ? keyEnd + q : -1;
+                }
+
+                if (lastQuotes > keyEnd)
+                {
+                    return true;
+                }
             }
 
             from = keyEnd + 1;
@@ -108,7 +126,11 @@ public sealed partial class Redactor
         return false;
     }
 
-    private static bool BlockValueFollows(ReadOnlySpan<char> s)
+    /// <summary>
+    /// After a key: ':' when blanks and '|' or '>' follow it (a YAML block value), '=' when '='
+    /// follows (a Nix string may open later on the line), else '\0'. A quote and blanks may stand between.
+    /// </summary>
+    private static char BlockValueAfter(ReadOnlySpan<char> s)
     {
         if (s is ['"' or '\'', ..])
         {
@@ -116,18 +138,12 @@ public sealed partial class Redactor
         }
 
         s = s.TrimStart(" \t");
-        if (s is [':', ..])
+        return s switch
         {
-            return s[1..].TrimStart(" \t") is ['|' or '>', ..];
-        }
-
-        if (s is ['=', ..])
-        {
-            var newline = s.IndexOf('\n');
-            return (newline < 0 ? s : s[..newline]).Contains("''", StringComparison.Ordinal);
-        }
-
-        return false;
+            [':', ..] when s[1..].TrimStart(" \t") is ['|' or '>', ..] => ':',
+            ['=', ..] => '=',
+            _ => '\0',
+        };
     }
 
     /// <summary>
@@ -136,30 +152,33 @@ public sealed partial class Redactor
     /// </summary>
     private static bool HasSecretElement(string text)
     {
+        // The first '>' after the last tag looked at, and whether a value and "</" follow it: a
+        // later tag before it has the same first '>' after it.
+        var close = -1;
+        var valueFollows = false;
         for (var open = text.IndexOf('<'); open >= 0; open = text.IndexOf('<', open + 1))
         {
             var rest = text.AsSpan(open + 1);
             var tagEnd = rest.IndexOfAnyExcept(TagChars);
-            if (tagEnd <= 0 || !EndsWithSecretName(rest[..tagEnd]))
+            if (tagEnd <= 0 || !EndsWithSecretName(rest[..tagEnd]) || rest[tagEnd] is not (' ' or '\t' or '>'))
             {
                 continue;
             }
 
-            rest = rest[tagEnd..];
-            if (rest[0] is ' ' or '\t')
+            // The attributes run to the first '>'; the value from there to the first '<', which must start "</".
+            if (close <= open)
             {
-                // The attributes run to the first '>'.
-                var close = rest.IndexOf('>');
+                close = text.IndexOf('>', open);
                 if (close < 0)
                 {
-                    continue;
+                    return false;
                 }
 
-                rest = rest[close..];
+                var value = text.AsSpan(close + 1);
+                valueFollows = value.IndexOf('<') is var next and > 0 && value[next..].StartsWith("</", StringComparison.Ordinal);
             }
 
-            // The value runs to the first '<', which must start "</".
-            if (rest[0] == '>' && rest[1..].IndexOf('<') is var next and > 0 && rest[(next + 1)..].StartsWith("</", StringComparison.Ordinal))
+            if (valueFollows)
             {
                 return true;
             }
@@ -193,7 +212,9 @@ public sealed partial class Redactor
                     return flag;
                 }
 
-                flag = s[(flag + 1)..].IndexOf("--", StringComparison.Ordinal) is var g and >= 0 ? flag + 1 + g : -1;
+                // Every "--" inside the same name ends where it does, with the same outcome.
+                var after = nameEnd < 0 ? s.Length : flag + 2 + Math.Max(nameEnd, 0);
+                flag = after < s.Length && s[after..].IndexOf("--", StringComparison.Ordinal) is var g and >= 0 ? after + g : -1;
             }
             else
             {
@@ -234,7 +255,8 @@ public sealed partial class Redactor
         return s is [var c, ..] && !AsciiSpaces.Contains(c) && c is not ('`' or ';' or '|' or '&' or ')');
     }
 
-    private static readonly SearchValues<string> ShortCommandNames = SearchValues.Create(["mysql", "mariadb", "sshpass", "redis-cli"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> ShortCommandNames = SearchValues.Create(["mysql", "mariadb"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> RareShortCommandNames = SearchValues.Create(["sshpass", "redis-cli"], StringComparison.Ordinal);
     private static readonly string[] UserFlags = ["-u", "-U", "--user", "--proxy-user"];
 
     /// <summary>
@@ -246,14 +268,14 @@ public sealed partial class Redactor
     private static bool HasShortCommandSecret(string text)
     {
         var s = text.AsSpan();
+        if (s.ContainsAny(RareShortCommandNames))
+        {
+            return true;
+        }
+
         for (var from = 0; from < s.Length && s[from..].IndexOfAny(ShortCommandNames) is var hit and >= 0;)
         {
             var at = from + hit;
-            if (s[at] is 's' or 'r')
-            {
-                return true;
-            }
-
             var command = s[at..];
             var stop = command.IndexOfAny("\r\n|;&");
             if (stop >= 0)
@@ -266,7 +288,8 @@ public sealed partial class Redactor
                 return true;
             }
 
-            from = at + 1;
+            // A later name before the same stop has a part of the same command after it.
+            from = at + command.Length + 1;
         }
 
         for (var dash = s.IndexOf('-'); dash >= 0; dash = s[(dash + 1)..].IndexOf('-') is var next and >= 0 ? dash + 1 + next : -1)
@@ -313,6 +336,10 @@ public sealed partial class Redactor
     private static bool HasNetrcPassword(string text)
     {
         var s = text.AsSpan();
+        var line = -1;            // where the line of the last "password" looked at starts
+        var bare = -1;            // where "password" must start on it to be the line's first word
+        var login = false;        // whether "login" stands on it before the last "password"
+        var searched = 0;         // how far "login" has been looked for
         for (var at = s.IndexOf("password", StringComparison.Ordinal); at >= 0; at = s[(at + 1)..].IndexOf("password", StringComparison.Ordinal) is var next and >= 0 ? at + 1 + next : -1)
         {
             var after = s[(at + "password".Length)..];
@@ -322,28 +349,35 @@ public sealed partial class Redactor
                 continue;
             }
 
-            var lineStart = s[..at].LastIndexOf('\n') + 1;
-            var before = s[lineStart..at];
-            if (before.Contains("login", StringComparison.Ordinal))
+            // The line holding it, each line's start and first word found once.
+            var start = searched < at && s[searched..at].LastIndexOf('\n') is var newline and >= 0 ? searched + newline + 1 : Math.Max(line, 0);
+            if (start != line)
+            {
+                line = start;
+                bare = line < s.Length && s[line] is '+' or '-' or ' ' ? line + 1 : line;
+                bare += s[bare..].IndexOfAnyExcept(' ', '\t') is var blanks and >= 0 ? blanks : s.Length - bare;
+                login = false;
+                searched = line;
+            }
+
+            login = login || s[searched..at].Contains("login", StringComparison.Ordinal);
+            searched = at;
+            if (login)
             {
                 return true;
             }
 
-            if (before is ['+' or '-' or ' ', ..])
-            {
-                before = before[1..];
-            }
-
-            if (!before.TrimStart(" \t").IsEmpty)
+            if (at != bare)
             {
                 continue;
             }
 
-            var line = after[value..];
-            var newline = line.IndexOf('\n');
-            line = newline < 0 ? line : line[..newline];
-            var valueEnd = line.IndexOfAny(AsciiSpaces);
-            if (valueEnd < 0 || line[valueEnd..].TrimStart(" \t") is "" or "\r")
+            // The value, then nothing but blanks and perhaps a '\r' to the line's end.
+            var rest = after[value..];
+            var end = rest.IndexOf('\n');
+            rest = end < 0 ? rest : rest[..end];
+            var valueEnd = rest.IndexOfAny(AsciiSpaces);
+            if (valueEnd < 0 || rest[valueEnd..].TrimStart(" \t") is "" or "\r")
             {
                 return true;
             }
