@@ -103,7 +103,9 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
             // it and the error goes; the right name restores, and the result shows once
             Tmux("send-keys", "-t", session, "-l", "nothost");
             Tmux("send-keys", "-t", session, "Enter");
-            screen = await WaitForAsync(session, "'nothost' is not the host name");
+            // (Both awaited: the error and the kept text can reach the screen in separate redraws,
+            // and a loaded machine once caught the first without the second.)
+            screen = await WaitForAsync(session, s => s.Contains("'nothost' is not the host name", StringComparison.Ordinal) && s.Contains($"Type '{h.Host}' to restore: nothost_", StringComparison.Ordinal));
             screen.ShouldContain($"Type '{h.Host}' to restore: nothost_");
             Tmux("send-keys", "-t", session, "C-u");
             screen = await WaitForAsync(session, $"Type '{h.Host}' to restore: _");
