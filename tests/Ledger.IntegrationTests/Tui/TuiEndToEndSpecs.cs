@@ -119,9 +119,10 @@ public sealed class TuiEndToEndSpecs : IClassFixture<DatabaseFixture>
     }
 
     /// <summary>
-    /// The screen once it shows every one of <paramref name="texts"/>: Terminal.Gui can paint a view's
-    /// title before its body, and a snapshot taken between the two (on a loaded machine: CI caught
-    /// it twice) would fail an assertion on the second that a moment later holds.
+    /// The screen once it shows every one of <paramref name="texts"/>: a snapshot can catch the
+    /// screen mid-redraw (on a loaded machine CI did, twice: "Details of #" without the file list,
+    /// the error line without the kept text), and an assertion on a part not painted yet would
+    /// fail where a moment later it holds. A screen that never comes fails with the whole screen.
     /// </summary>
     private static Task<string> WaitForAsync(string session, params string[] texts) =>
         WaitForAsync(session, screen => texts.All(t => screen.Contains(t, StringComparison.Ordinal)), string.Join(" and ", texts.Select(t => $"'{t}'")));
