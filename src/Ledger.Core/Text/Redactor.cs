@@ -230,8 +230,10 @@ public sealed partial class Redactor
         {
             result = Replace(CommandLineSecretRule, result, CommandValue);
         }
-        else if (words && NextCommandLineSecret(result, 0) >= 0)
+        else if (words)
         {
+            // Only the lines where a match can start are scanned, and the rule is built only when
+            // a line holds such a place.
             result = ReplaceInLines(CommandLineSecretRule, result, NextCommandLineSecret, CommandValue);
         }
 
@@ -254,9 +256,10 @@ public sealed partial class Redactor
         {
             result = Replace(PgpassLineRule, result, PgpassValue);
         }
-        else if (NextPgpassLine(result, 0) >= 0)
+        else
         {
-            // A .pgpass line is a whole line holding its port field: only such lines are scanned.
+            // A .pgpass line is a whole line holding its port field: only such lines are scanned
+            // (and the rule is built only when one is found).
             result = ReplaceInLines(PgpassLineRule, result, NextPgpassLine, PgpassValue);
         }
 
@@ -264,7 +267,7 @@ public sealed partial class Redactor
         {
             result = Replace(UrlCredentialsRule, result, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
-        else if (NextUrlCredentials(result, 0) >= 0)
+        else
         {
             result = ReplaceInLines(UrlCredentialsRule, result, NextUrlCredentials, (input, m) => Secret(input, m, m.Groups["secret"]));
         }
