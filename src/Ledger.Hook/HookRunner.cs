@@ -184,7 +184,7 @@ internal static class HookRunner
     /// </summary>
     private static async Task<(bool Recorded, string? Incomplete)> RecordWithLedgerAsync(string sha, string repo, string host, string db, TextWriter error, ILogger log, CancellationToken ct)
     {
-        var ledger = Path.Combine(AppContext.BaseDirectory, "ledger");
+        var ledger = Ledger();
         log.Debug("ledger-hook hands commit {Sha} to {Ledger}: it needs LibGit2Sharp's patch reading", sha, ledger);
         var start = new ProcessStartInfo(ledger) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "record", "commit", sha, "--repo", repo, "--host", host })
@@ -244,10 +244,20 @@ internal static class HookRunner
             },
         };
 
+    /// <summary>
+    /// The .NET ledger beside this program: <c>ledger-cli</c> where <c>ledger</c> is the published
+    /// front door (ledger.sh, which would send it on there anyway), else <c>ledger</c> itself.
+    /// </summary>
+    private static string Ledger()
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "ledger-cli");
+        return File.Exists(cli) ? cli : Path.Combine(AppContext.BaseDirectory, "ledger");
+    }
+
     /// <summary>Runs the ledger executable beside this one with the same arguments and standard streams, and returns its exit code.</summary>
     private static async Task<int> HandOverAsync(string[] args, ILogger? log, string why)
     {
-        var ledger = Path.Combine(AppContext.BaseDirectory, "ledger");
+        var ledger = Ledger();
         if (!File.Exists(ledger))
         {
             await Console.Error.WriteLineAsync($"ledger: {ledger} is missing; ledger-hook needs the ledger executable beside it ({why}). Reinstall Ledger, or run 'ledger record commit' yourself.");

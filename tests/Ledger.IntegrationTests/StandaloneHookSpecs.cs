@@ -30,14 +30,15 @@ public sealed class StandaloneHookSpecs : IDisposable
         var server = await TestPostgres.ServerConnectionStringAsync();
         await using var byHook = await ScratchDatabase.CreateAsync(server, "hook");
         await using var byLedger = await ScratchDatabase.CreateAsync(server, "ledger");
-        var (hook, ledger) = Programs();
+        var (hook, _) = Programs();
+        var cli = Cli();
 
         // Act: each commit recorded by both, as the git hook runs them.
         var handedOver = new List<string>();
         foreach (var (sha, message) in Commits())
         {
             var h = await RecordAsync(hook, byHook.ConnectionString, _hookHome.Path, sha);
-            var l = await RecordAsync(ledger, byLedger.ConnectionString, _ledgerHome.Path, sha);
+            var l = await RecordAsync(cli, byLedger.ConnectionString, _ledgerHome.Path, sha);
 
             // Assert: the same result for the user...
             (h.ExitCode, h.Out, h.Err).ShouldBe((l.ExitCode, l.Out, l.Err), message);
@@ -239,11 +240,35 @@ public sealed class StandaloneHookSpecs : IDisposable
     }
 
     [HookExecutableFact]
+    public async Task A_published_ledger_is_the_front_door_with_the_dotnet_program_beside_it_as_ledger_cli()
+    {
+        // Arrange
+        var (hook, ledger) = Programs();
+        var cli = Cli();
+        var executable = (UnixFileMode)0b001_001_001;
+
+        // Act
+        var door = await File.ReadAllTextAsync(ledger);
+        var version = await CliProcess.RunProgramAsync(ledger, Env(_hookHome.Path), "--version");
+        var direct = await CliProcess.RunProgramAsync(cli, Env(_hookHome.Path), "--version");
+
+        // Assert: ledger is ledger.sh as the checkout has it, and the .NET program answers through it.
+        door.ShouldBe(await File.ReadAllTextAsync(System.IO.Path.Combine(Checkout.Root, "src", "Ledger.Cli", "ledger.sh")));
+        (File.GetUnixFileMode(ledger) & executable).ShouldBe(executable);
+        (File.GetUnixFileMode(cli) & executable).ShouldBe(executable);
+        File.Exists(hook).ShouldBeTrue();
+        version.ExitCode.ShouldBe(0, version.Err);
+        version.Out.ShouldNotBeEmpty();
+        version.Out.ShouldBe(direct.Out);
+    }
+
+    [HookExecutableFact]
     public async Task On_a_processor_without_x86_64_v2_ledger_records_and_imports_without_ledger_hook()
     {
-        // Arrange: a copy of the published pair whose ledger-hook only notes that it ran (built for
-        // x86-64-v2, the real one would stop at its first instruction on such a processor), and
-        // ledger's runtime told that the processor lacks SSE4.2, as an older one does.
+        // Arrange: a copy of the published programs whose ledger-hook only notes that it ran (built
+        // for x86-64-v2, the real one would stop at its first instruction on such a processor);
+        // ledger's runtime told that the processor lacks SSE4.2, as an older one does, and the front
+        // door's look into /proc/cpuinfo finding no sse4_2 (a grep that finds nothing, an x86-64 uname).
         var server = await TestPostgres.ServerConnectionStringAsync();
         await using var db = await ScratchDatabase.CreateAsync(server, "hook");
         await WithSchemaAsync(db);
@@ -255,11 +280,21 @@ public sealed class StandaloneHookSpecs : IDisposable
         await File.WriteAllTextAsync(stub, $"#!/bin/sh\necho \"$*\" >> '{ran}'\nexit 99\n");
         File.SetUnixFileMode(stub, (UnixFileMode)0b111_101_101);
         var ledger = System.IO.Path.Combine(pair.Path, "ledger");
+        var cli = System.IO.Path.Combine(pair.Path, "ledger-cli");
         _repo.Write("configuration.nix", "{ }\n");
         _repo.Commit("Initial");
+        using var tools = new TempDirectory();
+        foreach (var (name, body) in new[] { ("grep", "exit 1"), ("uname", "echo x86_64") })
+        {
+            var standIn = System.IO.Path.Combine(tools.Path, name);
+            await File.WriteAllTextAsync(standIn, $"#!/bin/sh\n{body}\n");
+            File.SetUnixFileMode(standIn, (UnixFileMode)0b111_101_101);
+        }
+
         var older = Env(_hookHome.Path);
         older["DOTNET_EnableSSE42"] = "0";
         older["LEDGER_DB"] = db.ConnectionString;
+        older["PATH"] = $"{tools.Path}:{Environment.GetEnvironmentVariable("PATH")}";
 
         // Act
         var import = await CliProcess.RunProgramAsync(ledger, older, "import-git", "--repo", _repo.Path, "--host", "alpha");
@@ -274,7 +309,7 @@ public sealed class StandaloneHookSpecs : IDisposable
         import.ExitCode.ShouldBe(0, import.Err);
         init.ExitCode.ShouldBe(0, init.Err);
         (await ScalarAsync(db.ConnectionString, "select count(*) from ledger.mt_events where type = 'config_edited'")).ShouldBe(1L);
-        script.ShouldContain($"'{ledger}' record commit \"$sha\"");
+        script.ShouldContain($"'{cli}' record commit \"$sha\"");
         script.ShouldNotContain("ledger-hook");
         stubRanBefore.ShouldBeFalse();
 
@@ -298,11 +333,15 @@ public sealed class StandaloneHookSpecs : IDisposable
         }
     }
 
+    /// <summary>The published ledger-hook and ledger (the front door, ledger.sh) beside it.</summary>
     private static (string Hook, string Ledger) Programs()
     {
         var hook = HookExecutableFactAttribute.Path!;
         return (hook, System.IO.Path.Combine(System.IO.Path.GetDirectoryName(hook)!, "ledger"));
     }
+
+    /// <summary>The published .NET ledger (ledger-cli), which runs `record commit` itself.</summary>
+    private static string Cli() => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(HookExecutableFactAttribute.Path!)!, "ledger-cli");
 
     /// <summary>ledger's environment when ledger-hook hands it a command: it runs the command itself.</summary>
     private Dictionary<string, string?> LedgerItself()

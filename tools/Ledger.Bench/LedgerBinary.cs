@@ -36,10 +36,10 @@ internal sealed record LedgerBinary(string Path)
         Path.EndsWith(".dll", StringComparison.Ordinal) ? ("dotnet", [Path]) : (Path, []);
 
     /// <summary>Runs <c>ledger ARGS</c> to its end (with <c>--db</c> first when given) and returns its output.</summary>
-    public Task<string> RunAsync(IEnumerable<string> args, string? ledgerHome, CancellationToken ct, string? db = null)
+    public Task<string> RunAsync(IEnumerable<string> args, string? ledgerHome, CancellationToken ct, string? db = null, IReadOnlyDictionary<string, string?>? env = null)
     {
         var (exe, first) = Command;
         string[] dbArgs = db is null ? [] : ["--db", db];
-        return ChildProcess.RunAsync(exe, [.. first, .. dbArgs, .. args], ct, ledgerHome);
+        return ChildProcess.RunAsync(exe, [.. first, .. dbArgs, .. args], ct, ledgerHome, extra: env);
     }
 }

@@ -30,6 +30,10 @@ internal sealed partial class BenchRunner
         var hookExecutable = File.Exists(Path.Combine(Path.GetDirectoryName(_ctx.Ledger.Path)!, "ledger-hook"));
         var withDb = new Dictionary<string, string?> { ["LEDGER_DB"] = cs };
 
+        // What ledger-hook hands over runs in the .NET ledger (a published ledger's front door would
+        // send `record commit` to ledger-hook itself).
+        var handedOver = new Dictionary<string, string?> { [Ledger.App.Recording.HookInstaller.HandedOverVariable] = "1" };
+
         var psql = ChildProcess.Find("psql");
         if (psql is not null)
         {
@@ -49,7 +53,7 @@ internal sealed partial class BenchRunner
             plainRepo.Commit($"change {i} without a daemon");
             plain.Add(await TimeAsync(() => ChildProcess.RunAsync(plainHook, [], ct, home.Path, plainRepo.Path, withDb)));
             repo.Commit($"change {i} by the command");
-            command.Add(await TimeAsync(() => _ctx.Ledger.RunAsync(["record", "commit", "--repo", repo.Path, "--host", Host], home.Path, ct, cs)));
+            command.Add(await TimeAsync(() => _ctx.Ledger.RunAsync(["record", "commit", "--repo", repo.Path, "--host", Host], home.Path, ct, cs, handedOver)));
             if (psql is not null)
             {
                 baseline.Add(await TimeAsync(() => ChildProcess.RunAsync(psql, Baselines.HookInsertArgs(cs, i), ct)));
