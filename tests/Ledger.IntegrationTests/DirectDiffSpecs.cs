@@ -82,6 +82,42 @@ public sealed class DirectDiffSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_walk_started_ahead_ends_before_its_reader_is_disposed_and_is_shared_by_the_next_call()
+    {
+        // Arrange: a history long enough that the walk is still running when the reader is
+        // disposed (an import that ends early: an error, a hand-over to ledger).
+        using var dir = new TempDirectory("ledger-walk");
+        await GeneratedHistory.WriteAsync(dir.Path, 3000, 5);
+        var expected = Git(dir.Path, "rev-list", "--topo-order", "--reverse", "HEAD").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var reader = GitHistoryReader.Open(dir.Path);
+        var kept = GitHistoryReader.Open(dir.Path);
+
+        // Act
+        var walk = reader.CommitsFromHeadAsync();
+        reader.Dispose();
+        var again = kept.CommitsFromHeadAsync();
+        var same = ReferenceEquals(again, kept.CommitsFromHeadAsync());
+        kept.Dispose();
+
+        // Assert: the walk ran to its end on a handle that was still open.
+        walk.IsCompleted.ShouldBeTrue();
+        (await walk).Count.ShouldBe(expected.Length);
+        expected.Length.ShouldBeGreaterThanOrEqualTo(3000);
+        (await walk).ToHashSet().SetEquals(expected).ShouldBeTrue();
+        (await again).ShouldBe(await walk);
+        same.ShouldBeTrue();
+    }
+
+    private static string Git(string repo, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("git", ["-C", repo, .. args]) { RedirectStandardOutput = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return output;
+    }
+
+    [Fact]
     public void Host_folders_and_lock_files_read_the_same_straight_from_libgit2_as_through_LibGit2Sharp()
     {
         // Arrange: host folders at the top and one level down, hosts added and moved, and lock

@@ -113,7 +113,7 @@ public static class GitImport
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         // The history is walked (libgit2) while the recorded commits are read (the database).
-        var walk = Task.Run(reader.CommitsFromHead, CancellationToken.None);
+        var walk = reader.CommitsFromHeadAsync();
         var existing = await store.StreamKeysAsync(StreamKeys.CommitPrefix(host, reader.RepoKey), ct);
         var commits = await walk;
         var todo = commits.Where(sha => !existing.Contains(StreamKeys.Commit(host, reader.RepoKey, sha))).ToList();

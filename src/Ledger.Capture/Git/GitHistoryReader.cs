@@ -122,6 +122,17 @@ public sealed partial class GitHistoryReader : IDisposable
         return another;
     }
 
+    private Task<IReadOnlyList<string>>? _walk;
+
+    /// <summary>
+    /// <see cref="CommitsFromHead"/> on the thread pool, started by the first call and shared by the
+    /// next: an import starts the walk as soon as the repository is open, so that it runs while the
+    /// database is reached (ledger-hook), and takes its result later. The handle is not used by
+    /// anything else meanwhile.
+    /// </summary>
+    public Task<IReadOnlyList<string>> CommitsFromHeadAsync() =>
+        _walk ??= Task.Run(CommitsFromHead, CancellationToken.None);
+
     /// <summary>The sha of every commit reachable from HEAD, oldest first (parents before children). Empty when HEAD is unborn.</summary>
     /// <exception cref="CaptureException">A commit object is missing or corrupt, so the history cannot be walked (exit 2).</exception>
     public IReadOnlyList<string> CommitsFromHead()
@@ -287,6 +298,13 @@ public sealed partial class GitHistoryReader : IDisposable
 
     public void Dispose()
     {
+        // A walk started ahead (CommitsFromHeadAsync) and not awaited, because the command ended
+        // first (an error, a hand-over), still uses the handle: it ends before the handle is freed.
+        if (_walk is { IsCompleted: false } walk)
+        {
+            ((IAsyncResult)walk).AsyncWaitHandle.WaitOne();
+        }
+
         CloseDirect();
         _repo.Dispose();
     }
