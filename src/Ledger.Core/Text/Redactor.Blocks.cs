@@ -13,18 +13,145 @@ public sealed partial class Redactor
     /// <summary>Certificates, public keys and signatures are not secrets; every other kind (unknown ones included) is.</summary>
     private static bool IsPublicKind(string kind) => PublicKinds.Any(k => kind.Contains(k, StringComparison.Ordinal));
 
-    private static string ArmouredBlockValue(string input, Match m)
+    /// <summary>
+    /// An armoured block where <see cref="ArmouredBlockRule"/> matches one: the BEGIN line, the
+    /// body, and the END line when it follows the body at once (null when it does not).
+    /// </summary>
+    internal readonly record struct ArmouredBlock(int Index, int Length, string Begin, string Kind, string Body, string? End);
+
+    private const string BeginMark = "-----BEGIN ";
+    private const string EndMark = "-----END ";
+    private const string FiveDashes = "-----";
+
+    /// <summary>
+    /// The first armoured block at or after <paramref name="from"/>, found as the pattern of
+    /// <see cref="ArmouredBlockRule"/> finds it, by hand: "-----BEGIN ", a kind of capitals,
+    /// digits and spaces, "-----", then a body that runs until a run of five or more dashes (or
+    /// until dashes that end the text), then "-----END kind-----" if it stands right there. One
+    /// pass over the text, where the regex engine spent tens of microseconds a block on its
+    /// captures (a history of sops files holds thousands of age blocks). `RedactorArmourSpecs`
+    /// compares the two over random texts.
+    /// </summary>
+    internal static ArmouredBlock? NextArmouredBlock(string input, int from)
     {
-        if (IsPublicKind(m.Groups["kind"].Value))
+        while (true)
         {
-            return m.Value;
+            var at = input.IndexOf(BeginMark, from, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return null;
+            }
+
+            var kindStart = at + BeginMark.Length;
+            var kindEnd = KindEnd(input, kindStart);
+            if (kindEnd == kindStart || !input.AsSpan(kindEnd).StartsWith(FiveDashes))
+            {
+                from = at + 1;
+                continue;
+            }
+
+            var bodyStart = kindEnd + FiveDashes.Length;
+            var bodyEnd = BodyEnd(input, bodyStart);
+            string? end = null;
+            if (input.AsSpan(bodyEnd).StartsWith(EndMark))
+            {
+                var endKindStart = bodyEnd + EndMark.Length;
+                var endKindEnd = KindEnd(input, endKindStart);
+                if (endKindEnd > endKindStart && input.AsSpan(endKindEnd).StartsWith(FiveDashes))
+                {
+                    end = input[bodyEnd..(endKindEnd + FiveDashes.Length)];
+                }
+            }
+
+            var length = bodyEnd + (end?.Length ?? 0) - at;
+            return new ArmouredBlock(at, length, input[at..bodyStart], input[kindStart..kindEnd], input[bodyStart..bodyEnd], end);
+        }
+    }
+
+    /// <summary>Where a run of [A-Z0-9 ] that starts at <paramref name="start"/> ends.</summary>
+    private static int KindEnd(string input, int start)
+    {
+        var i = start;
+        while (i < input.Length && input[i] is (>= 'A' and <= 'Z') or (>= '0' and <= '9') or ' ')
+        {
+            i++;
         }
 
-        var body = m.Groups["body"].Value;
-        var end = m.Groups["end"];
+        return i;
+    }
+
+    /// <summary>
+    /// Where a body that starts at <paramref name="start"/> ends: (?:[^-]|--?-?-?[^-])* taken as
+    /// far as it goes, so one to four dashes are part of it when something other than a dash
+    /// follows them, and it stops before five dashes or before dashes that end the text.
+    /// </summary>
+    private static int BodyEnd(string input, int start)
+    {
+        var i = start;
+        while (true)
+        {
+            var dash = input.IndexOf('-', i);
+            if (dash < 0)
+            {
+                return input.Length;
+            }
+
+            var run = dash;
+            while (run < input.Length && input[run] == '-')
+            {
+                run++;
+            }
+
+            if (run - dash > 4 || run == input.Length)
+            {
+                return dash;
+            }
+
+            i = run + 1;
+        }
+    }
+
+    /// <summary>Every armoured block of the text replaced by what <see cref="ArmouredBlockValue(string, ArmouredBlock)"/> makes of it.</summary>
+    private static string ReplaceArmouredBlocks(string input)
+    {
+        StringBuilder? result = null;
+        var copied = 0;
+        for (var block = NextArmouredBlock(input, 0); block is { } b; block = NextArmouredBlock(input, b.Index + b.Length))
+        {
+            var value = ArmouredBlockValue(input, b);
+            if (value.Length == b.Length && input.AsSpan(b.Index, b.Length).SequenceEqual(value))
+            {
+                // Kept as it is (a certificate, a public key): nothing to copy yet.
+                continue;
+            }
+
+            result ??= new StringBuilder(input.Length);
+            result.Append(input, copied, b.Index - copied).Append(value);
+            copied = b.Index + b.Length;
+        }
+
+        return result is null ? input : result.Append(input, copied, input.Length - copied).ToString();
+    }
+
+    /// <summary>What the regex's match says of a block (tests compare it with <see cref="NextArmouredBlock"/>).</summary>
+    internal static ArmouredBlock FromMatch(Match m) =>
+        new(m.Index, m.Length, m.Groups["begin"].Value, m.Groups["kind"].Value, m.Groups["body"].Value, m.Groups["end"].Success ? m.Groups["end"].Value : null);
+
+    /// <summary>The armoured block pattern itself, built on first use (tests compare it with the scanner).</summary>
+    internal static Regex ArmouredBlockPattern => ArmouredBlockRule.Regex;
+
+    private static string ArmouredBlockValue(string input, ArmouredBlock m)
+    {
+        if (IsPublicKind(m.Kind))
+        {
+            return input.Substring(m.Index, m.Length);
+        }
+
+        var body = m.Body;
+        var end = m.End;
         if (BodyIsOnlyMarkers(body))
         {
-            return m.Value;
+            return input.Substring(m.Index, m.Length);
         }
 
         // What stands before BEGIN on its line (a diff prefix, YAML or Nix indentation) stands
@@ -32,18 +159,18 @@ public sealed partial class Redactor
         var lineStart = input.LastIndexOf('\n', Math.Max(0, m.Index - 1)) + 1;
         var prefixLength = m.Index - lineStart;
         var fingerprint = Fingerprint(KeyMaterial(body, prefixLength));
-        var begin = m.Groups["begin"].Value;
+        var begin = m.Begin;
         var newline = body.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
         var lastBreak = body.LastIndexOf('\n');
         if (lastBreak < 0)
         {
             // One line (a key inside a JSON string with escaped line breaks).
-            return begin + fingerprint + end.Value;
+            return begin + fingerprint + end;
         }
 
         var firstLine = body[(body.IndexOf('\n') + 1)..];
         var firstPrefix = firstLine[..(firstLine.Length - firstLine.TrimStart("+- \t").Length)];
-        if (end.Success)
+        if (end is not null)
         {
             // The END line's own prefix is what follows the last line break (unless key
             // material runs up to END on the same line: then END gets no prefix).
@@ -53,7 +180,7 @@ public sealed partial class Redactor
                 endPrefix = "";
             }
 
-            return begin + newline + firstPrefix + fingerprint + newline + endPrefix + end.Value;
+            return begin + newline + firstPrefix + fingerprint + newline + endPrefix + end;
         }
 
         // No END line: the text was cut inside the key; everything after BEGIN goes.

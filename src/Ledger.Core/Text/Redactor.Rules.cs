@@ -57,6 +57,8 @@ public sealed partial class Redactor
 
     // BEGIN line, body, END line. The body cannot hold five dashes in a row, so it stops at the
     // block's END, at the next block's BEGIN, or (the text was cut) at the end of the text.
+    // Redaction finds these blocks by hand (NextArmouredBlock in Redactor.Blocks.cs), as this
+    // pattern does; the pattern stays as the definition that the scanner is tested against.
     private static readonly LazyRule ArmouredBlockRule = new(() => Rule("""(?<begin>-----BEGIN (?<kind>[A-Z0-9 ]+)-----)(?<body>(?:[^-]|--?-?-?[^-])*)(?<end>-----END [A-Z0-9 ]+-----)?"""));
 
     // Body lines of a block whose BEGIN line is not in the text (diff context in a later commit):

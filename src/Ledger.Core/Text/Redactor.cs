@@ -171,9 +171,9 @@ public sealed partial class Redactor
         var wordsReliable = ascii || !text.AsSpan().ContainsAny(FoldsOntoAscii);
         var all = _everywhere;
         var result = text;
-        if (all || result.Contains("-----BEGIN ", StringComparison.Ordinal))
+        if (all || result.Contains(BeginMark, StringComparison.Ordinal))
         {
-            result = Replace(ArmouredBlockRule, result, ArmouredBlockValue);
+            result = ReplaceArmouredBlocks(result);
         }
 
         if (all || result.Contains("-----END ", StringComparison.Ordinal) || HasKeyWidthLines(result))
