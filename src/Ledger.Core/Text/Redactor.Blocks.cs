@@ -111,14 +111,24 @@ public sealed partial class Redactor
         }
     }
 
-    /// <summary>Every armoured block of the text replaced by what <see cref="ArmouredBlockValue(string, ArmouredBlock)"/> makes of it.</summary>
+    /// <summary>Every armoured block of the text replaced by what <see cref="ArmouredBlockValue(string, ArmouredBlock, int)"/> makes of it.</summary>
     private static string ReplaceArmouredBlocks(string input)
     {
         StringBuilder? result = null;
         var copied = 0;
+        var lineStart = 0;
+        var looked = 0;
         for (var block = NextArmouredBlock(input, 0); block is { } b; block = NextArmouredBlock(input, b.Index + b.Length))
         {
-            var value = ArmouredBlockValue(input, b);
+            // Where BEGIN's line starts, searched for only since the block before: a long line of
+            // blocks is not searched back to its start once per block.
+            if (b.Index > looked && input.LastIndexOf('\n', b.Index - 1, b.Index - looked) is >= 0 and var lastBreak)
+            {
+                lineStart = lastBreak + 1;
+            }
+
+            looked = b.Index;
+            var value = ArmouredBlockValue(input, b, lineStart);
             if (value.Length == b.Length && input.AsSpan(b.Index, b.Length).SequenceEqual(value))
             {
                 // Kept as it is (a certificate, a public key): nothing to copy yet.
@@ -140,7 +150,8 @@ public sealed partial class Redactor
     /// <summary>The armoured block pattern itself, built on first use (tests compare it with the scanner).</summary>
     internal static Regex ArmouredBlockPattern => ArmouredBlockRule.Regex;
 
-    private static string ArmouredBlockValue(string input, ArmouredBlock m)
+    /// <param name="lineStart">Where the line that holds BEGIN starts.</param>
+    private static string ArmouredBlockValue(string input, ArmouredBlock m, int lineStart)
     {
         if (IsPublicKind(m.Kind))
         {
@@ -156,7 +167,6 @@ public sealed partial class Redactor
 
         // What stands before BEGIN on its line (a diff prefix, YAML or Nix indentation) stands
         // before every body line: it is not part of the key, so the fingerprint leaves it out.
-        var lineStart = input.LastIndexOf('\n', Math.Max(0, m.Index - 1)) + 1;
         var prefixLength = m.Index - lineStart;
         var fingerprint = Fingerprint(KeyMaterial(body, prefixLength));
         var begin = m.Begin;
