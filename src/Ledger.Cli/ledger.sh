@@ -4,8 +4,8 @@
 # `record commit` and `import-git`, compiled ahead of time). Those two command lines go straight to
 # ledger-hook, which hands anything unusual back to ledger-cli; everything else, and everything
 # ledger-hook hands back (LEDGER_FROM_HOOK set), goes to ledger-cli. Without this door each import
-# paid some 25 ms of .NET start-up only to be handed to ledger-hook (docs/architecture.md, "The
-# front door"; nix/module.nix does the same for the NixOS package).
+# paid some 25 ms of .NET start-up only to be handed to ledger-hook (docs/operations.md at its top,
+# docs/architecture.md under the import; nix/module.nix does the same for the NixOS package).
 self=$0
 if [ -L "$self" ]; then
   self=$(readlink -f -- "$self")
@@ -24,6 +24,7 @@ fi
 # ledger-hook is built for x86-64-v2 on x86-64 (SSE4.2 and POPCNT, which /proc/cpuinfo shows as
 # sse4_2); an older processor would stop it before its first instruction, so ledger-cli runs
 # those commands itself there.
+hook=
 if [ -z "${LEDGER_FROM_HOOK:-}" ] && [ -x "$here/ledger-hook" ]; then
   case "${1:-} ${2:-}" in
     "import-git "* | "record commit") hook=1 ;;
@@ -33,7 +34,7 @@ if [ -z "${LEDGER_FROM_HOOK:-}" ] && [ -x "$here/ledger-hook" ]; then
       esac
       ;;
   esac
-  if [ -n "${hook:-}" ] && { [ "$(uname -m)" != x86_64 ] || grep -qm1 -w sse4_2 /proc/cpuinfo; }; then
+  if [ -n "$hook" ] && { [ "$(uname -m)" != x86_64 ] || grep -qm1 -w sse4_2 /proc/cpuinfo; }; then
     exec "$here/ledger-hook" "$@"
   fi
 fi

@@ -46,6 +46,7 @@ public sealed class FrontDoorSpecs : IDisposable
         var timeline = await RunAsync(_door, [], "timeline");
         var bare = await RunAsync(_door, []);
         var importLike = await RunAsync(_door, [], "import-gitx");
+        var hookInEnvironment = await RunAsync(_door, new() { ["hook"] = "1" }, "timeline");
 
         // Assert
         import.ShouldBe((7, $"{HookHere}\n[import-git]\n[--repo]\n[/etc/nixos]\n"));
@@ -56,6 +57,7 @@ public sealed class FrontDoorSpecs : IDisposable
         timeline.ShouldBe((7, "ledger-cli\n[timeline]\n"));
         bare.ShouldBe((7, "ledger-cli\n"));
         importLike.ShouldBe((7, "ledger-cli\n[import-gitx]\n"));
+        hookInEnvironment.ShouldBe((7, "ledger-cli\n[timeline]\n"), "a variable of the caller's does not steer the door");
     }
 
     [Fact]

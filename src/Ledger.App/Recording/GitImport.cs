@@ -85,7 +85,7 @@ public static class GitImport
         }
     }
 
-    /// <summary>A chunk's commits redacted into their events and serialised: no repository needed, so off the reader threads.</summary>
+    /// <summary>A chunk's commits redacted into their events and serialised: no repository needed, so any reader can finish any chunk.</summary>
     private static Item[] Finish(Pending[] chunk) =>
         chunk.Select(p =>
         {
