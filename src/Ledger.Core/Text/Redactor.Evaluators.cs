@@ -139,11 +139,31 @@ public sealed partial class Redactor
     }
 
     /// <summary>Only a diff prefix, indentation, a YAML list dash or "export" stand before the key on its line.</summary>
+    /// <remarks>
+    /// Read backwards from the key, as far as the prefix goes: looking for the line's start first
+    /// made a long line of assignments ("a=x;b=y;...", minified) take quadratic time.
+    /// </remarks>
     private static bool StartsItsLine(string input, int keyIndex)
     {
-        var lineStart = keyIndex == 0 ? 0 : input.LastIndexOf('\n', keyIndex - 1) + 1;
-        var before = input.AsSpan(lineStart, keyIndex - lineStart).Trim("+- \t");
-        return before.IsEmpty || before.SequenceEqual("export");
+        var i = SkipPrefixBack(input, keyIndex - 1);
+        if (i < 0 || input[i] == '\n')
+        {
+            return true;
+        }
+
+        return i >= 5 && input.AsSpan(i - 5, 6).SequenceEqual("export") && SkipPrefixBack(input, i - 6) is var j && (j < 0 || input[j] == '\n');
+    }
+
+    /// <summary>The last index at or before <paramref name="from"/> that is not a diff prefix or a blank (-1 at the text's start).</summary>
+    private static int SkipPrefixBack(string input, int from)
+    {
+        var i = from;
+        while (i >= 0 && input[i] is '+' or '-' or ' ' or '\t')
+        {
+            i--;
+        }
+
+        return i;
     }
 
     private static string CommandValue(string input, Match m)
