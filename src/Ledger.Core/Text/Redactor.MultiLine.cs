@@ -24,6 +24,8 @@ public sealed partial class Redactor
         var diff = text.StartsWith("diff --git", StringComparison.Ordinal) || text.StartsWith("@@", StringComparison.Ordinal) || text.Contains("\n@@ ", StringComparison.Ordinal);
         var sb = new StringBuilder(text.Length);
         var pos = 0;
+        var lineStart = 0;
+        var looked = 0;
         while (m.Success)
         {
             var end = m.Index + m.Length;
@@ -31,11 +33,16 @@ public sealed partial class Redactor
             pos = end;
             if (!IsNotSecretName(m.Groups["key"].ValueSpan))
             {
-                var keyLineStart = text.LastIndexOf('\n', Math.Max(0, m.Index - 1)) + 1;
-                if (m.Index == 0)
+                // The key's line starts after the last line break before it, searched for only
+                // since the header before: a long line of headers is not searched back to its
+                // start once per header.
+                if (m.Index > looked && text.LastIndexOf('\n', m.Index - 1, m.Index - looked) is >= 0 and var lastBreak)
                 {
-                    keyLineStart = 0;
+                    lineStart = lastBreak + 1;
                 }
+
+                looked = m.Index;
+                var keyLineStart = lineStart;
 
                 var diffMode = diff || text[keyLineStart] is '+' or '-';
                 pos = m.Groups["yaml"].Success
@@ -112,8 +119,10 @@ public sealed partial class Redactor
         }
 
         var close = FindNixStringEnd(text, start);
-        var firstBreak = text.IndexOf('\n', start);
-        if (close >= 0 && (firstBreak < 0 || close < firstBreak))
+
+        // Whether the string closes on its own line is read up to the close only: a long line of
+        // such strings is not searched to its end once per string.
+        if (close >= 0 && !text.AsSpan(start, close - start).Contains('\n'))
         {
             // password = ''s3cret''; on one line.
             var value = text.AsSpan(start, close - start);
@@ -126,6 +135,7 @@ public sealed partial class Redactor
             return close;
         }
 
+        var firstBreak = text.IndexOf('\n', start);
         if (firstBreak < 0)
         {
             // Cut on the header line: the rest of the text is the value.
