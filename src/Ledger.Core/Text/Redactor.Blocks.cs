@@ -116,19 +116,10 @@ public sealed partial class Redactor
     {
         StringBuilder? result = null;
         var copied = 0;
-        var lineStart = 0;
-        var looked = 0;
+        var lines = default(LineStarts);
         for (var block = NextArmouredBlock(input, 0); block is { } b; block = NextArmouredBlock(input, b.Index + b.Length))
         {
-            // Where BEGIN's line starts, searched for only since the block before: a long line of
-            // blocks is not searched back to its start once per block.
-            if (b.Index > looked && input.LastIndexOf('\n', b.Index - 1, b.Index - looked) is >= 0 and var lastBreak)
-            {
-                lineStart = lastBreak + 1;
-            }
-
-            looked = b.Index;
-            var value = ArmouredBlockValue(input, b, lineStart);
+            var value = ArmouredBlockValue(input, b, lines.Of(input, b.Index));
             if (value.Length == b.Length && input.AsSpan(b.Index, b.Length).SequenceEqual(value))
             {
                 // Kept as it is (a certificate, a public key): nothing to copy yet.

@@ -24,8 +24,7 @@ public sealed partial class Redactor
         var diff = text.StartsWith("diff --git", StringComparison.Ordinal) || text.StartsWith("@@", StringComparison.Ordinal) || text.Contains("\n@@ ", StringComparison.Ordinal);
         var sb = new StringBuilder(text.Length);
         var pos = 0;
-        var lineStart = 0;
-        var looked = 0;
+        var lines = default(LineStarts);
         while (m.Success)
         {
             var end = m.Index + m.Length;
@@ -33,17 +32,7 @@ public sealed partial class Redactor
             pos = end;
             if (!IsNotSecretName(m.Groups["key"].ValueSpan))
             {
-                // The key's line starts after the last line break before it, searched for only
-                // since the header before: a long line of headers is not searched back to its
-                // start once per header.
-                if (m.Index > looked && text.LastIndexOf('\n', m.Index - 1, m.Index - looked) is >= 0 and var lastBreak)
-                {
-                    lineStart = lastBreak + 1;
-                }
-
-                looked = m.Index;
-                var keyLineStart = lineStart;
-
+                var keyLineStart = lines.Of(text, m.Index);
                 var diffMode = diff || text[keyLineStart] is '+' or '-';
                 pos = m.Groups["yaml"].Success
                     ? RedactYamlBlock(text, m.Groups["key"].Index, keyLineStart, end, diffMode, sb)

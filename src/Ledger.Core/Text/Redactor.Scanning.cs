@@ -8,6 +8,28 @@ namespace Ledger.Core.Text;
 // and the cheap checks that decide whether a rule runs at all.
 public sealed partial class Redactor
 {
+    /// <summary>
+    /// Where the line that holds each of a run of increasing indexes starts, the text between them
+    /// searched once: looking back from each to its line's start made a long line of matches (a
+    /// minified file) take quadratic time.
+    /// </summary>
+    private struct LineStarts
+    {
+        private int _start;
+        private int _looked;
+
+        public int Of(string text, int index)
+        {
+            if (index > _looked && text.LastIndexOf('\n', index - 1, index - _looked) is >= 0 and var lastBreak)
+            {
+                _start = lastBreak + 1;
+            }
+
+            _looked = Math.Max(_looked, index);
+            return _start;
+        }
+    }
+
     private static string Replace(Regex regex, string input, Func<string, Match, string> evaluator) => regex.Replace(input, m => evaluator(input, m));
 
     private static string Replace(LazyRule rule, string input, Func<string, Match, string> evaluator) => Replace(rule.Regex, input, evaluator);
