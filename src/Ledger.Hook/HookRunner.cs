@@ -136,8 +136,7 @@ internal static class HookRunner
             return await HandOverAsync(args, log, "the spool holds events to deliver first");
         }
 
-        // The redaction rules are built, and the history is walked, while the database is reached.
-        _ = Task.Run(Redactor.Prepare, CancellationToken.None);
+        // The history is walked while the database is reached.
         _ = reader.CommitsFromHeadAsync();
         if (Database(a, env, home) is not { } db)
         {

@@ -23,8 +23,6 @@ internal sealed class FreshRedactor : IDisposable
     /// <summary>How many built-in rules are built (<c>Redactor.BuiltRules</c>).</summary>
     public int Built => (int)_type.GetProperty("BuiltRules", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
 
-    public void Prepare() => _type.GetMethod(nameof(Redactor.Prepare), BindingFlags.Public | BindingFlags.Static)!.Invoke(null, null);
-
     public string Redact(string text)
     {
         var redactor = _type.GetProperty(nameof(Redactor.Default), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;

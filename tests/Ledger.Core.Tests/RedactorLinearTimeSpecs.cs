@@ -109,6 +109,12 @@ public class RedactorLinearTimeSpecs
     [InlineData("Authorization: Bearer x ")]
     [InlineData("<password>x</password>")]
     [InlineData("ghp_0123456789abcdefghij0123456789abcdef ")]
+    [InlineData("pass:x ")] // the scanners of Redactor.Hits.cs, from here on
+    [InlineData("--a-b-")]
+    [InlineData("a.token.")]
+    [InlineData("Proxy-Authorization \"Basic ")]
+    [InlineData("password = mkForce 10 ")]
+    [InlineData("password=\"x\\")]
     public async Task A_long_line_of_the_places_a_rule_check_looks_at_is_checked_in_linear_time(string place)
     {
         // Arrange: issue 19's checks that decide whether a rule is built look at each of these

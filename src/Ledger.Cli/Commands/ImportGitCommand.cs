@@ -21,9 +21,6 @@ internal static class ImportGitCommand
         {
             var ctx = context(r);
             using var reader = GitHistoryReader.Open(r.GetValue(scope.Repo)!);
-
-            // The redaction rules are built while the store opens and the history is walked.
-            _ = Task.Run(Redactor.Prepare, CancellationToken.None);
             await using var store = await ctx.OpenStoreAsync(ct);
             var hostName = scope.HostOf(r, ctx);
             await DeliverSpoolFirstAsync(ctx, store, ct);

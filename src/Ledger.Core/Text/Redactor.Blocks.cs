@@ -17,7 +17,7 @@ public sealed partial class Redactor
     /// An armoured block where <see cref="ArmouredBlockRule"/> matches one: the BEGIN line, the
     /// body, and the END line when it follows the body at once (null when it does not).
     /// </summary>
-    internal readonly record struct ArmouredBlock(int Index, int Length, string Begin, string Kind, string Body, string? End);
+    internal readonly record struct ArmouredBlock(int Index, int Length, string Begin, string Kind, string Body, string? End) : IFound;
 
     private const string BeginMark = "-----BEGIN ";
     private const string EndMark = "-----END ";
@@ -114,24 +114,8 @@ public sealed partial class Redactor
     /// <summary>Every armoured block of the text replaced by what <see cref="ArmouredBlockValue(string, ArmouredBlock, int)"/> makes of it.</summary>
     private static string ReplaceArmouredBlocks(string input)
     {
-        StringBuilder? result = null;
-        var copied = 0;
         var lines = default(LineStarts);
-        for (var block = NextArmouredBlock(input, 0); block is { } b; block = NextArmouredBlock(input, b.Index + b.Length))
-        {
-            var value = ArmouredBlockValue(input, b, lines.Of(input, b.Index));
-            if (value.Length == b.Length && input.AsSpan(b.Index, b.Length).SequenceEqual(value))
-            {
-                // Kept as it is (a certificate, a public key): nothing to copy yet.
-                continue;
-            }
-
-            result ??= new StringBuilder(input.Length);
-            result.Append(input, copied, b.Index - copied).Append(value);
-            copied = b.Index + b.Length;
-        }
-
-        return result is null ? input : result.Append(input, copied, input.Length - copied).ToString();
+        return ReplaceFound(input, NextArmouredBlock, (text, block) => ArmouredBlockValue(text, block, lines.Of(text, block.Index)));
     }
 
     /// <summary>What the regex's match says of a block (tests compare it with <see cref="NextArmouredBlock"/>).</summary>

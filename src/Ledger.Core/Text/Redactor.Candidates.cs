@@ -23,9 +23,6 @@ public sealed partial class Redactor
     /// <summary>What <see cref="XmlElementRule"/> reads as a tag: <c>[A-Za-z0-9_.:-]</c>.</summary>
     private static readonly SearchValues<char> TagChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-");
 
-    /// <summary>What <see cref="CommandLineSecretRule"/> reads as a flag's name: <c>[A-Za-z0-9-]</c>.</summary>
-    private static readonly SearchValues<char> FlagChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
-
     // SecretName's alternatives as the end of a key: the plain names, and the owners a "key" needs.
     private static readonly string[] PlainSecretNames = ["pass", "password", "passwd", "passphrase", "pwd", "secret", "token", "psk", "credential", "credentials"];
     private static readonly string[] KeyOwners = ["private", "secret", "access", "account", "auth", "preshared", "master", "encryption", "signing", "client", "app", "license", "session", "admin", "api"];
@@ -318,7 +315,6 @@ public sealed partial class Redactor
     [
         ("block header", BlockHeaderRule.Regex, (text, _) => HasBlockHeaderLine(text)),
         ("XML element", XmlElementRule.Regex, (text, _) => HasSecretElement(text)),
-        ("command-line flag", CommandLineSecretRule.Regex, (text, m) => FindsLineOf(text, m, NextCommandLineSecret)),
         ("short command-line flag", CommandLineShortSecretRule.Regex, (text, _) => HasShortCommandSecret(text)),
         (".netrc password", NetrcPasswordRule.Regex, (text, _) => HasNetrcPassword(text)),
         (".pgpass line", PgpassLineRule.Regex, (text, m) => FindsLineOf(text, m, NextPgpassLine)),

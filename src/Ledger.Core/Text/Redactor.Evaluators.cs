@@ -69,25 +69,24 @@ public sealed partial class Redactor
     private static readonly SearchValues<char> VariableChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
 
     /// <summary>The quoted or bare value group that matched, with a bare value's trailing comment and space cut.</summary>
-    private static (int Index, int Length, bool Bare) ValueOf(Match m, bool cutQuery = false)
+    private static (int Index, int Length, bool Bare) ValueOf(string input, Hit m, bool cutQuery = false)
     {
-        if (m.Groups["dq"] is { Success: true } dq)
+        if (m.Dq.Success)
         {
-            return (dq.Index, dq.Length, false);
+            return (m.Dq.Index, m.Dq.Length, false);
         }
 
-        if (m.Groups["sq"] is { Success: true } sq)
+        if (m.Sq.Success)
         {
-            return (sq.Index, sq.Length, false);
+            return (m.Sq.Index, m.Sq.Length, false);
         }
 
-        var bare = m.Groups["bare"];
-        if (!bare.Success)
+        if (!m.Bare.Success)
         {
             return (0, 0, true);
         }
 
-        var span = bare.ValueSpan;
+        var span = m.Bare.In(input);
         var comment = span.IndexOf(" #", StringComparison.Ordinal);
         if (comment < 0)
         {
@@ -104,18 +103,18 @@ public sealed partial class Redactor
             span = span[..amp];
         }
 
-        return (bare.Index, span.TrimEnd().Length, true);
+        return (m.Bare.Index, span.TrimEnd().Length, true);
     }
 
-    private static string AssignmentValue(string input, Match m)
+    private static string AssignmentValue(string input, Hit m)
     {
-        if (IsNotSecretName(m.Groups["key"].ValueSpan))
+        if (IsNotSecretName(m.Key.In(input)))
         {
-            return m.Value;
+            return m.Value(input);
         }
 
-        var (index, length, bare) = ValueOf(m, cutQuery: m.Groups["q"].Success);
-        if (bare && !StartsItsLine(input, m.Groups["key"].Index))
+        var (index, length, bare) = ValueOf(input, m, cutQuery: m.Query.Success);
+        if (bare && !StartsItsLine(input, m.Key.Index))
         {
             // In a sentence or a command line ("rotated: password=x and token y") a bare value
             // ends at a space (and a closing parenthesis it did not open); an INI, YAML or env
@@ -166,52 +165,51 @@ public sealed partial class Redactor
         return i;
     }
 
-    private static string CommandValue(string input, Match m)
+    private static string CommandValue(string input, Hit m)
     {
-        var (index, length, bare) = ValueOf(m);
+        var (index, length, bare) = ValueOf(input, m);
         var value = input.AsSpan(index, length);
         if (bare && value.StartsWith('-'))
         {
-            return m.Value; // "--password --next-flag": the value is another flag
+            return m.Value(input); // "--password --next-flag": the value is another flag
         }
 
         // docker run -u 1000:100 is a uid and gid.
-        if (m.Groups["user"] is { Success: true } user && !user.ValueSpan.ContainsAnyExceptInRange('0', '9') && !value.ContainsAnyExceptInRange('0', '9'))
+        if (m.User.Success && !m.User.In(input).ContainsAnyExceptInRange('0', '9') && !value.ContainsAnyExceptInRange('0', '9'))
         {
-            return m.Value;
+            return m.Value(input);
         }
 
         return ValueSecret(input, m, index, length);
     }
 
-    private static string ValueSecret(string input, Match m, int index, int length)
+    private static string ValueSecret(string input, Hit m, int index, int length)
     {
         if (length == 0)
         {
-            return m.Value;
+            return m.Value(input);
         }
 
         var value = input.AsSpan(index, length);
         if (IsSettingOrReference(value) || IsOnlyMarkers(value) || IsInsideMarker(input, index, length))
         {
-            return m.Value;
+            return m.Value(input);
         }
 
-        return ReplaceSpan(m, index, length, Fingerprint(value.ToString()));
+        return ReplaceSpan(input, m.Index, m.Length, index, length, Fingerprint(value.ToString()));
     }
 
-    private static string AuthorizationValue(string input, Match m)
+    private static string AuthorizationValue(string input, Hit m)
     {
-        var secret = m.Groups["secret"];
-        var value = secret.ValueSpan;
+        var value = m.Secret.In(input);
 
         // Jellyfin's "MediaBrowser Client=..., Token=..." lists parameters; the name rule takes Token.
         if (value.Length > 1 && value[^1] == '=' && !value[..^1].ContainsAnyExcept(VariableChars) && value.Length < 20)
         {
-            return m.Value;
+            return m.Value(input);
         }
 
-        return IsVariableReference(value) ? m.Value : Secret(input, m, secret);
+        return IsVariableReference(value) ? m.Value(input) : Secret(input, m.Index, m.Length, m.Secret);
     }
 
     private static string PgpassValue(string input, Match m)

@@ -28,25 +28,15 @@ public sealed partial class Redactor
     {
         private readonly Lazy<Regex> _regex;
 
-        /// <param name="ahead">
-        /// Whether <see cref="Redactor.Prepare"/> builds it ahead: only the assignment rule, which
-        /// every public NixOS history measured needs within its first commits. Every other rule is
-        /// built when a text first holds a place where it can match (Redactor.Candidates.cs): most
-        /// histories never need most of them, and a rule costs 1-15 ms of CPU to build and
-        /// megabytes of memory for the collector to move, which a small import feels.
-        /// </param>
-        public LazyRule(Func<Regex> build, bool ahead = false)
+        public LazyRule(Func<Regex> build)
         {
             // Built once: a second thread that needs it meanwhile waits rather than building its own.
             _regex = new Lazy<Regex>(build, LazyThreadSafetyMode.ExecutionAndPublication);
-            Ahead = ahead;
             All.Add(this);
         }
 
-        /// <summary>Every rule, in the order they were declared (see <see cref="Redactor.Prepare"/>).</summary>
+        /// <summary>Every rule, in the order they were declared.</summary>
         public static List<LazyRule> All { get; } = [];
-
-        public bool Ahead { get; }
 
         public Regex Regex => _regex.Value;
 
@@ -120,8 +110,7 @@ public sealed partial class Redactor
     private static readonly LazyRule AssignmentRule = new(() => Rule(
         $"""(?<q>[?&])?\b(?<key>[A-Za-z0-9_.-]*{SecretName})["']?[ \t]*[:=][ \t]*(?:(?:lib\.)?mk[A-Za-z]+[ \t]+(?:[0-9]+[ \t]+)?)?"""
         + """(?:"(?<dq>(?:[^"\\\r\n]|\\.)*)"|'(?<sq>[^'\r\n]*)'|(?<bare>[^\s"'`;,{}\[\]()][^\r\n;,}]*))""",
-        RegexOptions.IgnoreCase),
-        ahead: true);
+        RegexOptions.IgnoreCase));
 
     // The start of a multi-line value: YAML "password: |" / "secret: >-", Nix "password = ''".
     private static readonly LazyRule BlockHeaderRule = new(() => Rule(

@@ -35,27 +35,6 @@ public sealed partial class Redactor
     private static string Replace(LazyRule rule, string input, Func<string, Match, string> evaluator) => Replace(rule.Regex, input, evaluator);
 
     /// <summary>
-    /// <see cref="Replace(LazyRule, string, Func{string, Match, string})"/> for a rule whose every
-    /// match lies within one line and holds one of <paramref name="words"/>: it runs on the runs of
-    /// lines that hold one, each line with its line break, and the text between stays as it is. The
-    /// result is the same as running it on the whole text (a line starts after a line break, which
-    /// the rule's anchors and word boundaries see as they see the text's start), for a fraction of
-    /// the scanning: in a patch the words sit on a few lines. Unless <paramref name="wordsFound"/>
-    /// (the words are found wherever the rule could match: always for a case-sensitive rule, for a
-    /// case-insensitive one only in ASCII text, as its words are looked for as ASCII), it runs on
-    /// the whole text.
-    /// </summary>
-    private static string ReplaceInLines(LazyRule rule, string input, bool wordsFound, SearchValues<string> words, Func<string, Match, string> evaluator)
-    {
-        if (!wordsFound)
-        {
-            return Replace(rule, input, evaluator);
-        }
-
-        return ReplaceInLines(rule, input, (text, from) => text.AsSpan(from).IndexOfAny(words) is var i and >= 0 ? from + i : -1, evaluator);
-    }
-
-    /// <summary>
     /// The same, with the lines chosen by <paramref name="nextHit"/>: where from a given index on the
     /// next place that a match could hold lies, or -1. A line without one is left as it is.
     /// </summary>
@@ -113,26 +92,7 @@ public sealed partial class Redactor
         return newline < 0 ? input.Length : newline + 1;
     }
 
-    /// <summary>
-    /// Builds the rules that nearly every history needs now (the assignment rule, 15 ms of CPU),
-    /// for a process that will redact much (an import) and can do it on another thread while it
-    /// starts. Every other rule is built when a text first holds a place where it can match
-    /// (Redactor.Candidates.cs); the token rules when a token word of their family stands where a
-    /// token could start (<see cref="NextTokenWord"/>). Most histories need few of them.
-    /// </summary>
-    public static void Prepare()
-    {
-        // The rules join LazyRule.All as Redactor's static fields are initialised, which a call of
-        // a static method alone does not make happen under the JIT: without this, Prepare found
-        // no rules in ledger (not in ledger-hook) and built none.
-        _ = Default;
-        foreach (var rule in LazyRule.All.Where(r => r.Ahead))
-        {
-            _ = rule.Regex;
-        }
-    }
-
-    /// <summary>How many built-in rules are built (tests check <see cref="Prepare"/> with it).</summary>
+    /// <summary>How many built-in rules are built (tests check which texts build which).</summary>
     internal static int BuiltRules => LazyRule.All.Count(r => r.IsBuilt);
 
     // ---- Cheap prefilters ---------------------------------------------------------------------
@@ -299,7 +259,6 @@ public sealed partial class Redactor
 
     private static readonly Word PasswordWord = new("password", StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<string> IdentifiedWord = new Word("identified", StringComparison.OrdinalIgnoreCase).Values;
-    private static readonly SearchValues<string> PassColonWord = new Word("pass:", StringComparison.OrdinalIgnoreCase).Values;
 
     /// <summary>
     /// Whether the text holds "password" (in any case), then spaces or tabs, then a quote: where

@@ -221,25 +221,30 @@ public sealed partial class Redactor
             result = Replace(DockerAuthRule, result, (input, m) => m.Groups["secret"].Length >= 8 ? Secret(input, m, m.Groups["secret"]) : m.Value);
         }
 
-        if (all || !wordsReliable || result.AsSpan().ContainsAny(AuthorizationWords))
+        // The Authorization header, the command-line flag and the assignment are found by hand
+        // (Redactor.Hits.cs), their regexes built only for text whose case the scanners do not
+        // read as the patterns do.
+        if (all || !wordsReliable)
         {
-            result = Replace(AuthorizationHeaderRule, result, AuthorizationValue);
+            result = Replace(AuthorizationHeaderRule, result, (input, m) => AuthorizationValue(input, Hit.Of(m)));
+        }
+        else if (result.AsSpan().ContainsAny(AuthorizationWords))
+        {
+            result = ReplaceFound(result, NextAuthorizationHeader, AuthorizationValue);
         }
 
         if (all || !wordsReliable)
         {
-            result = Replace(CommandLineSecretRule, result, CommandValue);
+            result = Replace(CommandLineSecretRule, result, (input, m) => CommandValue(input, Hit.Of(m)));
         }
         else if (words)
         {
-            // Only the lines where a match can start are scanned, and the rule is built only when
-            // a line holds such a place.
-            result = ReplaceInLines(CommandLineSecretRule, result, NextCommandLineSecret, CommandValue);
+            result = ReplaceFound(result, NextCommandLineFlag, CommandValue);
         }
 
         if (all || HasShortCommandSecret(result))
         {
-            result = Replace(CommandLineShortSecretRule, result, CommandValue);
+            result = Replace(CommandLineShortSecretRule, result, (input, m) => CommandValue(input, Hit.Of(m)));
         }
 
         if (all || !wordsReliable || result.AsSpan().ContainsAny(IdentifiedWord) || HasSqlPassword(result))
@@ -274,7 +279,9 @@ public sealed partial class Redactor
 
         if (words)
         {
-            result = ReplaceInLines(AssignmentRule, result, wordsFound: wordsReliable && !all, AssignmentWords, AssignmentValue);
+            result = wordsReliable && !all
+                ? ReplaceFound(result, NextAssignment, AssignmentValue)
+                : Replace(AssignmentRule, result, (input, m) => AssignmentValue(input, Hit.Of(m)));
         }
 
         foreach (var pattern in _extra)
@@ -335,19 +342,19 @@ public sealed partial class Redactor
     }
 
     /// <summary>The match with <paramref name="secret"/> replaced by its fingerprint, unless it is one already.</summary>
-    private static string Secret(string input, Match m, Group secret)
+    private static string Secret(string input, Match m, Group secret) => Secret(input, m.Index, m.Length, Place.Of(secret));
+
+    /// <summary>The match at <paramref name="index"/> with its <paramref name="secret"/> replaced by a marker, unless that is one already.</summary>
+    private static string Secret(string input, int index, int length, Place secret)
     {
-        if (!secret.Success || secret.Length == 0 || IsOnlyMarkers(secret.ValueSpan) || IsInsideMarker(input, secret.Index, secret.Length))
+        if (!secret.Success || secret.Length == 0 || IsOnlyMarkers(secret.In(input)) || IsInsideMarker(input, secret.Index, secret.Length))
         {
-            return m.Value;
+            return input.Substring(index, length);
         }
 
-        return ReplaceSpan(m, secret.Index, secret.Length, Fingerprint(secret.Value));
+        return ReplaceSpan(input, index, length, secret.Index, secret.Length, Fingerprint(input.Substring(secret.Index, secret.Length)));
     }
 
-    private static string ReplaceSpan(Match m, int index, int length, string replacement)
-    {
-        var offset = index - m.Index;
-        return string.Concat(m.ValueSpan[..offset], replacement, m.ValueSpan[(offset + length)..]);
-    }
+    private static string ReplaceSpan(string input, int matchIndex, int matchLength, int index, int length, string replacement) =>
+        string.Concat(input.AsSpan(matchIndex, index - matchIndex), replacement, input.AsSpan(index + length, matchIndex + matchLength - index - length));
 }
