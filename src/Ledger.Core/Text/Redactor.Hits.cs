@@ -453,14 +453,14 @@ public sealed partial class Redactor
             return null;
         }
 
-        var at2 = runEnd < input.Length && input[runEnd] is '"' or '\'' ? runEnd + 1 : runEnd;
-        at2 = SkipBlanks(input, at2);
-        if (at2 >= input.Length || input[at2] is not (':' or '='))
+        var separator = runEnd < input.Length && input[runEnd] is '"' or '\'' ? runEnd + 1 : runEnd;
+        separator = SkipBlanks(input, separator);
+        if (separator >= input.Length || input[separator] is not (':' or '='))
         {
             return null;
         }
 
-        var value = SkipBlanks(input, at2 + 1);
+        var value = SkipBlanks(input, separator + 1);
         var start = query.Success ? query.Index : keyStart;
         var key = new Place(keyStart, runEnd - keyStart);
 
