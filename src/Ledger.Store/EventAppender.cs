@@ -209,14 +209,16 @@ public sealed class EventAppender : IAsyncDisposable
               select k, 1, now(), now(), '*DEFAULT*' from unnest(@keys) k
             )
             insert into {s}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, is_archived)
-            select nextval('{s}.mt_events_sequence'), x.id, x.key, 1, x.data::jsonb, x.type, coalesce(x.at, now()), '*DEFAULT*', x.dotnet, false
+            select nextval('{s}.mt_events_sequence'), x.id, x.key, 1, convert_from(x.data, 'UTF8')::jsonb, x.type, coalesce(x.at, now()), '*DEFAULT*', x.dotnet, false
             from (select * from unnest(@ids, @keys, @datas, @types, @ats, @dotnets) with ordinality as u(id, key, data, type, at, dotnet, n) order by n) x
             """,
             conn,
             tx);
         cmd.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = batch.Select(e => e.StreamKey).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
-        cmd.Parameters.Add(new NpgsqlParameter("datas", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = batch.Select(e => e.Json).ToArray() });
+        // The JSON goes as the UTF-8 the serialiser wrote (NewEvent.Utf8Json); convert_from checks it
+        // as PostgreSQL checks text sent as UTF-8, and jsonb reads the same characters.
+        cmd.Parameters.Add(new NpgsqlParameter("datas", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = batch.Select(e => e.Utf8Json).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = batch.Select(e => EventCatalogue.Describe(e.Event.GetType()).Alias).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = batch.Select(e => e.OccurredAt?.ToUniversalTime()).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("dotnets", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = batch.Select(e => LedgerStore.DotnetTypeName(e.Event.GetType())).ToArray() });

@@ -18,12 +18,13 @@ public sealed class HookPathSpecs : IClassFixture<DatabaseFixture>
 
     private static ConfigEdited Edit(string sha) => new(
         "alpha", "alice", "/etc/nixos", sha, ["0000"], "Alice", "alice@example.org", new DateTimeOffset(2026, 2, 3, 4, 5, 6, TimeSpan.Zero),
-        "Enable jellyfin\n\nwith \"quotes\" <and> ünïcode\n", "Enable jellyfin",
+        "Enable jellyfin\n\nwith \"quotes\" <and> ünïcode, a \\ backslash, a \t tab, 🎬, \u2028 and \u0001\n", "Enable jellyfin",
         [new FileChange("hosts/alpha.nix", "old.nix", FileChangeKind.Renamed, 2, 1, [new LineRange(3, 4)], false, "@@ -3 +3,2 @@\n-a\n+b\n+c\n")], 2, 1);
 
     [Theory]
     [InlineData("hook")]
     [InlineData("batch")]
+    [InlineData("spooled batch")] // JSON written before, sent as the UTF-8 of that text
     public async Task The_lean_paths_write_the_rows_the_Marten_path_writes(string path)
     {
         // Arrange: a Marten session appends (AppendAsync), the two lean paths start streams.
@@ -41,7 +42,10 @@ public sealed class HookPathSpecs : IClassFixture<DatabaseFixture>
         }
         else
         {
-            (await _db.Store.StartStreamsAsync([new NewEvent(lean + "-0", Edit("0000"), at), new NewEvent(lean, Edit("aaaa"), at)])).ShouldBe(2);
+            // The batch sends each event's JSON as UTF-8 (NewEvent.Utf8Json): the same text as Json.
+            var e = path == "batch" ? new NewEvent(lean, Edit("aaaa"), at) : NewEvent.Serialised(lean, Edit("aaaa"), at, new NewEvent(lean, Edit("aaaa"), at).Json);
+            e.Utf8Json.ShouldBe(System.Text.Encoding.UTF8.GetBytes(new NewEvent(lean, Edit("aaaa"), at).Json));
+            (await _db.Store.StartStreamsAsync([new NewEvent(lean + "-0", Edit("0000"), at), e])).ShouldBe(2);
             seq = await _db.Store.FirstSeqOfStreamAsync(lean);
             (await _db.Store.FirstSeqOfStreamAsync(lean + "-0")).ShouldBe(seq - 1); // sequence follows the batch's order
         }

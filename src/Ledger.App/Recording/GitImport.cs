@@ -95,7 +95,7 @@ public static class GitImport
             }
 
             var e = CommitRecorder.Event(edit.Finish());
-            _ = e.Json;
+            _ = e.Utf8Json;
             return new Item(e, null);
         }).ToArray();
 
