@@ -31,38 +31,7 @@ public sealed partial class Redactor
     /// Whether <paramref name="key"/> ends in one of <see cref="SecretName"/>'s names, ASCII letters
     /// in any case (callers hold text whose words are found reliably as ASCII).
     /// </summary>
-    private static bool EndsWithSecretName(ReadOnlySpan<char> key)
-    {
-        if (EndsWithAny(key, PlainSecretNames))
-        {
-            return true;
-        }
-
-        if (EndsWithWord(key, "tokens", out var before))
-        {
-            return EndsWithWord(WithoutSeparator(before), "access", out _);
-        }
-
-        if (EndsWithWord(key, "base", out before))
-        {
-            return EndsWithWord(WithoutSeparator(before), "key", out before) && EndsWithWord(WithoutSeparator(before), "secret", out _);
-        }
-
-        return EndsWithWord(key, "key", out before) && EndsWithAny(WithoutSeparator(before), KeyOwners);
-    }
-
-    private static bool EndsWithAny(ReadOnlySpan<char> s, string[] words)
-    {
-        foreach (var word in words)
-        {
-            if (s.EndsWith(word, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool EndsWithSecretName(ReadOnlySpan<char> key) => SecretNameSuffix(key) >= 0;
 
     private static bool EndsWithWord(ReadOnlySpan<char> s, string word, out ReadOnlySpan<char> before)
     {
