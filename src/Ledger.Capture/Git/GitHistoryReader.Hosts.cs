@@ -19,7 +19,7 @@ public sealed partial class GitHistoryReader
     /// Commits whose layout is remembered (per reader) for their children, before the cache starts
     /// again: a child is read soon after its parent, and the layouts themselves are shared.
     /// </summary>
-    private const int LayoutsOfCommits = 4096;
+    private const int LayoutsOfCommits = 1024;
     private readonly Dictionary<ObjectId, (string Path, ObjectId Id)[]> _rootsOfTree = [];
     private readonly Dictionary<ObjectId, IReadOnlySet<string>> _flakeNames = [];
     private readonly Dictionary<(string Path, ObjectId Id), string[]> _entries = [];
@@ -133,7 +133,7 @@ public sealed partial class GitHistoryReader
     private string[] EntriesOf(string path, ObjectId id) => Remembered(_entries, (path, id), () => EntriesOf(path, _repo.Lookup<Tree>(id)).ToArray());
 
     /// <summary>The value cached under the key, else read and cached (a cache that reaches <paramref name="capacity"/> entries starts again).</summary>
-    private static TValue Remembered<TKey, TValue>(Dictionary<TKey, TValue> cache, TKey key, Func<TValue> read, int capacity = 1024)
+    private static TValue Remembered<TKey, TValue>(Dictionary<TKey, TValue> cache, TKey key, Func<TValue> read, int capacity = 256)
         where TKey : notnull
     {
         if (!cache.TryGetValue(key, out var value))
