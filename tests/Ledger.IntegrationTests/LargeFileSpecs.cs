@@ -99,6 +99,45 @@ public sealed class LargeFileSpecs : IDisposable
         fromHashes.Note.ShouldBe(counted.Note);
     }
 
+    [Theory]
+    [InlineData("*.dat -diff")]
+    [InlineData("*.dat binary")]
+    [InlineData("*.dat diff=opaque")] // a driver configured as binary (below)
+    public void A_large_text_file_its_attributes_mark_binary_is_recorded_as_binary_as_git_log_shows_it(string attributes)
+    {
+        // Arrange: text without a NUL, which only its attributes make binary
+        _repo.Git("config", "diff.opaque.binary", "true");
+        _repo.Write(".gitattributes", attributes + "\n");
+        var lines = Enumerable.Range(0, 400).Select(i => $"row {i} of the table").ToList();
+        _repo.Write("table.dat", string.Join('\n', lines) + "\n");
+        var added = _repo.Commit("Add the table");
+        lines[100] = "a changed row";
+        lines.RemoveAt(300);
+        _repo.Write("table.dat", string.Join('\n', lines) + "\n");
+        var modified = _repo.Commit("Edit the table");
+        _repo.Delete("table.dat");
+        var deleted = _repo.Commit("Remove the table");
+
+        foreach (var sha in new[] { added, modified, deleted })
+        {
+            // Act: as usual; read as a large file, counted by libgit2; and counted from line hashes
+            using var usual = GitHistoryReader.Open(_repo.Path);
+            using var large = GitHistoryReader.Open(_repo.Path);
+            large.LargeFileBytes = 1000;
+            using var hashed = GitHistoryReader.Open(_repo.Path);
+            hashed.LargeFileBytes = 1000;
+            hashed.CountedByLibgit2Bytes = 0;
+            var files = new[] { usual, large, hashed }.Select(r => r.Read(sha, "host", "actor").Files.Single(f => f.Path == "table.dat")).ToList();
+
+            // Assert
+            _repo.Git("show", "--numstat", "--format=", sha).ShouldContain("-\t-\ttable.dat", customMessage: "git must call it binary");
+            foreach (var file in files)
+            {
+                (file.Binary, file.LinesAdded, file.LinesRemoved, file.Patch).ShouldBe((true, 0, 0, (string?)null), $"commit {sha}");
+            }
+        }
+    }
+
     [Fact]
     public void A_heavily_rewritten_large_file_is_counted_as_git_log_numstat_counts_it()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using LibGit2Sharp;
 
@@ -114,13 +115,23 @@ public sealed partial class GitHistoryReader
         if (kind is FileChangeKind.Added or FileChangeKind.Deleted)
         {
             var added = kind == FileChangeKind.Added;
+            if (BinaryByAttributes(change.Path))
+            {
+                // As the usual reading gives a file libgit2 diffs as binary (git log: "Bin").
+                return new FileChange(change.Path, null, kind, 0, 0, [], Binary: true, Patch: null);
+            }
+
             return Streamed(change.Path, added, added ? change.Mode : change.OldMode, added ? change.Oid : change.OldOid, budget);
         }
 
         var size = _repo.ObjectDatabase.RetrieveObjectMetadata(change.Oid).Size;
         bool binary;
         (int Added, int Removed) counts;
-        if (size <= CountedByLibgit2Bytes && _repo.ObjectDatabase.RetrieveObjectMetadata(change.OldOid).Size <= CountedByLibgit2Bytes)
+        if (BinaryByAttributes(change.Path))
+        {
+            (binary, counts) = (true, (0, 0));
+        }
+        else if (size <= CountedByLibgit2Bytes && _repo.ObjectDatabase.RetrieveObjectMetadata(change.OldOid).Size <= CountedByLibgit2Bytes)
         {
             binary = StartsBinary(change.OldOid) || StartsBinary(change.Oid);
             counts = binary ? (0, 0) : LibGit2Counts(oldTree, newTree, change.Path);
@@ -148,6 +159,46 @@ public sealed partial class GitHistoryReader
             Patch: null,
             PatchTruncated: !binary,
             Note: $"large file ({size} bytes, git blob {change.Oid.Sha}): line counts only, its patch and changed lines are not kept");
+    }
+
+    /// <summary>
+    /// Whether the attributes that apply to the path make libgit2 (and git) diff it as binary:
+    /// <c>-diff</c> (the <c>binary</c> macro sets it), or a diff driver configured with
+    /// <c>diff.NAME.binary</c>. The usual reading learns it from libgit2's patch; a large file is
+    /// read without one, and before this was asked, a text file marked binary was recorded as text
+    /// with no changed lines (libgit2's counts for it) or with every line (streamed).
+    /// </summary>
+    private unsafe bool BinaryByAttributes(string path)
+    {
+        if (Libgit2.Api is not { } api)
+        {
+            return false;
+        }
+
+        var repo = Libgit2.RepositoryPointer(_repo);
+        if (repo == IntPtr.Zero)
+        {
+            return false;
+        }
+
+        const int Unset = 2, Text = 3;
+        byte* value;
+        var utf8 = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = utf8, name = "diff\0"u8)
+        {
+            // Flags 0: the working tree's attributes files, then the index's, as libgit2's diff reads them.
+            if (api.AttrGet(&value, repo, 0, p, name) != 0)
+            {
+                return false;
+            }
+        }
+
+        return api.AttrValue(value) switch
+        {
+            Unset => true,
+            Text => _repo.Config.Get<bool>($"diff.{Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(value))}.binary")?.Value == true,
+            _ => false,
+        };
     }
 
     private (int Added, int Removed) LibGit2Counts(Tree? oldTree, Tree newTree, string path)

@@ -63,6 +63,12 @@ internal sealed unsafe class Libgit2
     public delegate* unmanaged[Cdecl]<GitDiffHunk**, nuint*, IntPtr, nuint, int> PatchGetHunk;
     public delegate* unmanaged[Cdecl]<GitDiffLine**, IntPtr, nuint, nuint, int> PatchGetLineInHunk;
 
+    /// <summary><c>git_attr_get</c>: the value of one attribute for a path, as libgit2's diff looks it up.</summary>
+    public delegate* unmanaged[Cdecl]<byte**, IntPtr, uint, byte*, byte*, int> AttrGet;
+
+    /// <summary><c>git_attr_value</c>: whether a value <c>git_attr_get</c> gave is unspecified (0), set (1), unset (2) or a string (3).</summary>
+    public delegate* unmanaged[Cdecl]<byte*, int> AttrValue;
+
     /// <summary><c>git_libgit2_opts</c> with one int value (variadic in C; an int passes the same way on the System V and AArch64 ABIs, as LibGit2Sharp's own binding relies on).</summary>
     public delegate* unmanaged[Cdecl]<int, int, int> OptsInt;
 
@@ -142,6 +148,8 @@ internal sealed unsafe class Libgit2
         api.PatchNumHunks = (delegate* unmanaged[Cdecl]<IntPtr, nuint>)Export("git_patch_num_hunks");
         api.PatchGetHunk = (delegate* unmanaged[Cdecl]<GitDiffHunk**, nuint*, IntPtr, nuint, int>)Export("git_patch_get_hunk");
         api.PatchGetLineInHunk = (delegate* unmanaged[Cdecl]<GitDiffLine**, IntPtr, nuint, nuint, int>)Export("git_patch_get_line_in_hunk");
+        api.AttrGet = (delegate* unmanaged[Cdecl]<byte**, IntPtr, uint, byte*, byte*, int>)Export("git_attr_get");
+        api.AttrValue = (delegate* unmanaged[Cdecl]<byte*, int>)Export("git_attr_value");
         api.OptsInt = (delegate* unmanaged[Cdecl]<int, int, int>)Export("git_libgit2_opts");
         api.OptsLong = (delegate* unmanaged[Cdecl]<int, long, int>)Export("git_libgit2_opts");
         api.OptsTwoLongPointers = (delegate* unmanaged[Cdecl]<int, long*, long*, int>)Export("git_libgit2_opts");
