@@ -42,4 +42,12 @@ internal sealed record LedgerBinary(string Path)
         string[] dbArgs = db is null ? [] : ["--db", db];
         return ChildProcess.RunAsync(exe, [.. first, .. dbArgs, .. args], ct, ledgerHome, extra: env);
     }
+
+    /// <summary>Runs <c>ledger ARGS</c> to its end, its output thrown away, and measures it (<see cref="ChildProcess.MeasureAsync"/>).</summary>
+    public Task<(double Seconds, long? PeakBytes)> MeasureAsync(IEnumerable<string> args, string? ledgerHome, CancellationToken ct, string? db = null)
+    {
+        var (exe, first) = Command;
+        string[] dbArgs = db is null ? [] : ["--db", db];
+        return ChildProcess.MeasureAsync(exe, [.. first, .. dbArgs, .. args], ct, ledgerHome);
+    }
 }
