@@ -17,16 +17,10 @@ internal static class ChildProcess
     /// <param name="extra">More environment variables for the program (LEDGER_DB for a git hook).</param>
     public static async Task<string> RunAsync(string program, IReadOnlyList<string> args, CancellationToken ct, string? ledgerHome = null, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var environment = new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
-        if (ledgerHome is not null)
-        {
-            environment["LEDGER_HOME"] = ledgerHome;
-        }
-
-        var result = await ProgramRunner.Default.RunAsync(new ProgramCall(program, args) { WorkingDirectory = workingDirectory, Environment = environment }, ct);
+        var result = await ProgramRunner.Default.RunAsync(new ProgramCall(program, args) { WorkingDirectory = workingDirectory, Environment = EnvironmentOf(ledgerHome, extra) }, ct);
         if (result.ExitCode != 0)
         {
-            throw new LedgerException($"{Path.GetFileName(program)} {string.Join(' ', args.Take(3))} ... exited with {result.ExitCode}: {result.StandardError.Trim()}");
+            throw Failed(program, args, result.ExitCode, result.StandardError);
         }
 
         return result.StandardOutput;
@@ -42,17 +36,11 @@ internal static class ChildProcess
     /// </summary>
     public static async Task<(double Seconds, long? PeakBytes)> MeasureAsync(string program, IReadOnlyList<string> args, CancellationToken ct, string? ledgerHome = null, IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var environment = new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
-        if (ledgerHome is not null)
-        {
-            environment["LEDGER_HOME"] = ledgerHome;
-        }
-
         var stderr = new StringBuilder();
         var clock = Stopwatch.StartNew();
         var run = CliWrap.Cli.Wrap(program)
             .WithArguments(args)
-            .WithEnvironmentVariables(environment)
+            .WithEnvironmentVariables(EnvironmentOf(ledgerHome, extra))
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.ToStream(Stream.Null))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
@@ -69,10 +57,26 @@ internal static class ChildProcess
         var seconds = clock.Elapsed.TotalSeconds;
         if (result.ExitCode != 0)
         {
-            throw new LedgerException($"{Path.GetFileName(program)} {string.Join(' ', args.Take(3))} ... exited with {result.ExitCode}: {stderr.ToString().Trim()}");
+            throw Failed(program, args, result.ExitCode, stderr.ToString());
         }
 
         return (seconds, peak);
+    }
+
+    /// <summary>A non-zero exit: the workload cannot go on without what the program should have done.</summary>
+    private static LedgerException Failed(string program, IReadOnlyList<string> args, int exitCode, string standardError) =>
+        new($"{Path.GetFileName(program)} {string.Join(' ', args.Take(3))} ... exited with {exitCode}: {standardError.Trim()}");
+
+    /// <summary>The extra environment variables, with LEDGER_HOME when a home is given.</summary>
+    private static Dictionary<string, string?> EnvironmentOf(string? ledgerHome, IReadOnlyDictionary<string, string?>? extra)
+    {
+        var environment = new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
+        if (ledgerHome is not null)
+        {
+            environment["LEDGER_HOME"] = ledgerHome;
+        }
+
+        return environment;
     }
 
     /// <summary>VmHWM of a running process in bytes, or null (it has ended, or no /proc).</summary>
