@@ -13,7 +13,7 @@ public static class MartenConfig
     public const string Schema = "ledger";
 
     /// <summary>Bump when the configuration below changes the database schema.</summary>
-    public const int SchemaVersion = 6;
+    public const int SchemaVersion = 7;
 
     public static DocumentStore Create(string connectionString, bool manageSchema)
     {

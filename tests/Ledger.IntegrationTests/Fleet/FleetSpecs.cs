@@ -235,6 +235,78 @@ public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralSer
         (await CountAsync()).ShouldBe(before + 1);
     }
 
+    [Fact]
+    public async Task A_statement_of_many_events_with_one_about_another_host_stores_none_of_them()
+    {
+        // Arrange: a host that has recorded something, and its own connection.
+        var db = await AddHostAsync("many");
+        using var repo = new GitRepo();
+        repo.Write("configuration.nix", "{ }\n");
+        repo.Commit("many: first");
+        var host = new CliRun(db, _home.Path, host: "many");
+        (await host.RunAsync("import-git", "--repo", repo.Path)).ExitCode.ShouldBe(0);
+        await using var conn = new NpgsqlConnection(db);
+        await conn.OpenAsync();
+        var before = await CountAsync();
+
+        // Act: one INSERT of three rows and one COPY of three rows, the middle one about another host;
+        // the same three rows about the host itself; and an import of five commits for another host
+        // (one batch of appends).
+        var mixed = await InsertCopiesAsync(conn, "many", "elsewhere", "many");
+        var own = await InsertCopiesAsync(conn, "many", "many", "many");
+        var copied = await CopyRowsAsync(conn, "many", "elsewhere", "many");
+        for (int i = 0; i < 5; i++)
+        {
+            repo.Write("configuration.nix", $"{{ networking.hostName = \"n{i}\"; }}\n");
+            repo.Commit($"many: {i}");
+        }
+
+        var import = await host.RunAsync("import-git", "--repo", repo.Path, "--host", "other");
+
+        // Assert
+        mixed.ShouldNotBeNull().SqlState.ShouldBe(FleetSchema.WrongHostState);
+        mixed.MessageText.ShouldContain("only for host many, not for elsewhere");
+        own.ShouldBeNull("rows about the host itself are accepted (then rolled back)");
+        copied.ShouldNotBeNull().SqlState.ShouldBe(FleetSchema.WrongHostState, "COPY is checked as INSERT is");
+        import.ExitCode.ShouldBe(2, import.Out + import.Err);
+        import.Err.ShouldContain("may record events only for host many, not for other");
+        (await CountAsync()).ShouldBe(before, "nothing of a refused statement is stored");
+        (await ScalarAsync<long>("select count(*) from ledger.mt_events where data->>'host' in ('elsewhere', 'other')")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_ledger_whose_host_check_ran_per_row_gets_the_per_statement_check_when_it_is_upgraded_and_it_still_refuses()
+    {
+        // Arrange: the owner puts back the per-row trigger of schema version 6 and marks the schema 6.
+        var db = await AddHostAsync("upgraded");
+        await using (var owner = new NpgsqlConnection(central.Pg.OwnerConnectionString))
+        {
+            await owner.OpenAsync();
+            await using var old = new NpgsqlCommand(
+                """
+                drop trigger ledger_host_only on ledger.mt_events;
+                create function ledger.ledger_host_only() returns trigger language plpgsql security definer as $fn$
+                begin return new; end $fn$;
+                create trigger ledger_host_only before insert on ledger.mt_events for each row execute function ledger.ledger_host_only();
+                update ledger.ledger_meta set schema_version = 6;
+                """,
+                owner);
+            await old.ExecuteNonQueryAsync();
+        }
+
+        // Act: the owner opens the ledger (which upgrades it); the host then writes about another host.
+        await (await LedgerStore.OpenAsync(central.Pg.OwnerConnectionString)).DisposeAsync();
+        await using var conn = new NpgsqlConnection(db);
+        await conn.OpenAsync();
+        var refused = await InsertCopiesAsync(conn, "upgraded", "elsewhere");
+
+        // Assert: one statement-level trigger (tgtype 4: after insert, per statement), the old function gone.
+        (await ScalarAsync<string>("select string_agg(tgname || ':' || tgtype, ',') from pg_trigger where tgrelid = 'ledger.mt_events'::regclass and tgname = 'ledger_host_only'")).ShouldBe("ledger_host_only:4");
+        (await ScalarAsync<long>("select count(*) from pg_proc where proname = 'ledger_host_only'")).ShouldBe(0);
+        (await ScalarAsync<int>("select schema_version from ledger.ledger_meta")).ShouldBe(MartenConfig.SchemaVersion);
+        refused.ShouldNotBeNull().SqlState.ShouldBe(FleetSchema.WrongHostState);
+    }
+
     /// <summary>Adds a host with the owner's connection and returns the connection string add-host printed for it.</summary>
     private async Task<string> AddHostAsync(string host)
     {
@@ -272,6 +344,73 @@ public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralSer
                 conn,
                 tx);
             await cmd.ExecuteNonQueryAsync();
+            return null;
+        }
+        catch (PostgresException e)
+        {
+            return e;
+        }
+        finally
+        {
+            await tx.RollbackAsync();
+        }
+    }
+
+    /// <summary>Inserts copies of an existing event, one about each of <paramref name="hosts"/>, in one statement in a transaction that is rolled back; the refusal, or null.</summary>
+    private static async Task<PostgresException?> InsertCopiesAsync(NpgsqlConnection conn, params string[] hosts)
+    {
+        await using var tx = await conn.BeginTransactionAsync();
+        try
+        {
+            await using var cmd = new NpgsqlCommand(
+                """
+                insert into ledger.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, is_archived)
+                select nextval('ledger.mt_events_sequence'), gen_random_uuid(), e.stream_id, e.version + 1000 + h.n, jsonb_set(e.data, '{host}', to_jsonb(h.host)),
+                       e.type, e.timestamp, e.tenant_id, e.mt_dotnet_type, false
+                from (select * from ledger.mt_events order by seq_id limit 1) e, unnest($1::text[]) with ordinality h(host, n)
+                order by h.n
+                """,
+                conn,
+                tx);
+            cmd.Parameters.AddWithValue(hosts);
+            await cmd.ExecuteNonQueryAsync();
+            return null;
+        }
+        catch (PostgresException e)
+        {
+            return e;
+        }
+        finally
+        {
+            await tx.RollbackAsync();
+        }
+    }
+
+    /// <summary>COPYs copies of an existing event, one about each of <paramref name="hosts"/>, in a transaction that is rolled back; the refusal, or null.</summary>
+    private static async Task<PostgresException?> CopyRowsAsync(NpgsqlConnection conn, params string[] hosts)
+    {
+        await using var tx = await conn.BeginTransactionAsync();
+        try
+        {
+            string streamId, type, data;
+            long version;
+            await using (var read = new NpgsqlCommand("select stream_id, version, type, data::text from ledger.mt_events order by seq_id limit 1", conn, tx))
+            await using (var row = await read.ExecuteReaderAsync())
+            {
+                await row.ReadAsync();
+                (streamId, version, type, data) = (row.GetString(0), row.GetInt64(1), row.GetString(2), row.GetString(3));
+            }
+
+            await using (var writer = await conn.BeginTextImportAsync("copy ledger.mt_events (seq_id, id, stream_id, version, data, type) from stdin"))
+            {
+                for (int i = 0; i < hosts.Length; i++)
+                {
+                    var json = System.Text.Json.Nodes.JsonNode.Parse(data)!;
+                    json["host"] = hosts[i];
+                    await writer.WriteLineAsync(string.Join('\t', 900_000_000 + i, Guid.NewGuid(), streamId, version + 2000 + i, json.ToJsonString().Replace("\\", "\\\\"), type));
+                }
+            }
+
             return null;
         }
         catch (PostgresException e)
