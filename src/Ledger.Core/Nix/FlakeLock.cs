@@ -37,9 +37,14 @@ public static class FlakeLock
 
     /// <summary>
     /// <see cref="Parse(string)"/> of the file's bytes as git stores them, without making a string
-    /// of them first (an import reads every lock file a history held). Null when the bytes are not
-    /// plain UTF-8 JSON (a byte-order mark, invalid UTF-8, not JSON at all): the caller then decodes
-    /// the text as before and parses that, which says what is wrong with it.
+    /// of them first (an import reads every lock file a history held), and without a document model:
+    /// one pass checks the JSON and notes where each node's value lies, then only the root node and
+    /// the nodes it names are read (a tenth of an import's reading went into building documents of
+    /// lock files with dozens of nodes, to look at a few). The same answer as <see cref="Parse(string)"/>
+    /// for every text, duplicate names included (the last one counts, as a document's lookup finds it;
+    /// FlakeLockSpecs compares both). Null when the bytes are not plain UTF-8 JSON (a byte-order mark,
+    /// invalid UTF-8, not JSON at all): the caller then decodes the text as before and parses that,
+    /// which says what is wrong with it.
     /// </summary>
     public static (IReadOnlyDictionary<string, Pin>? Pins, string? Problem)? ParseUtf8(ReadOnlyMemory<byte> utf8)
     {
@@ -56,11 +61,12 @@ public static class FlakeLock
 
         try
         {
-            using var doc = JsonDocument.Parse(utf8);
-            return Read(doc);
+            return ReadStreaming(bytes);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Not JSON; or a name or value escaping half a surrogate pair, which has no string:
+            // the text's way says what the document's way says of it.
             return null;
         }
     }
@@ -104,6 +110,213 @@ public static class FlakeLock
     }
 
     /// <summary>
+    /// What <see cref="Read(JsonDocument)"/> finds, read from the bytes: the whole text is checked
+    /// as the document's parser checks it (a <see cref="JsonException"/> where it would throw).
+    /// </summary>
+    private static (IReadOnlyDictionary<string, Pin>? Pins, string? Problem) ReadStreaming(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, isFinalBlock: true, state: default);
+        reader.Read();
+        bool isObject = reader.TokenType == JsonTokenType.StartObject;
+        Dictionary<string, Range>? nodes = null;
+        int? version = null;
+        string rootName = "root";
+        if (!isObject)
+        {
+            reader.Skip();
+        }
+        else
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("nodes"u8))
+                {
+                    reader.Read();
+                    nodes = null;
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        nodes = NodeRanges(ref reader);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals("version"u8))
+                {
+                    reader.Read();
+                    version = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var v) ? v : null;
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("root"u8))
+                {
+                    reader.Read();
+                    rootName = reader.TokenType == JsonTokenType.String ? reader.GetString()! : "root";
+                    reader.Skip();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+
+        // Nothing may follow the one value (the document's parser refuses it too).
+        if (reader.Read())
+        {
+            throw new JsonException("More than one JSON value.");
+        }
+
+        if (!isObject || nodes is null)
+        {
+            return (null, "flake.lock has no \"nodes\" object");
+        }
+
+        if (version is < 5)
+        {
+            return (null, $"flake.lock version {version} is older than this reads (5 to 7)");
+        }
+
+        if (!nodes.TryGetValue(rootName, out var rootRange) || utf8[rootRange][0] != (byte)'{')
+        {
+            return (null, $"flake.lock has no root node \"{rootName}\"");
+        }
+
+        var pins = new SortedDictionary<string, Pin>(StringComparer.Ordinal);
+        var root = new Utf8JsonReader(utf8[rootRange]);
+        root.Read();
+        while (root.Read() && root.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isInputs = root.ValueTextEquals("inputs"u8);
+            root.Read();
+            if (!isInputs)
+            {
+                root.Skip();
+                continue;
+            }
+
+            // Each "inputs" read in turn: a later one stands for the earlier, as in the document.
+            pins.Clear();
+            if (root.TokenType != JsonTokenType.StartObject)
+            {
+                root.Skip();
+                continue;
+            }
+
+            while (root.Read() && root.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = root.GetString()!;
+                root.Read();
+                if (root.TokenType == JsonTokenType.String && nodes.TryGetValue(root.GetString()!, out var node) && utf8[node][0] == (byte)'{')
+                {
+                    pins[name] = PinOf(utf8[node]);
+                }
+                else
+                {
+                    root.Skip();
+                }
+            }
+        }
+
+        return (pins, null);
+    }
+
+    /// <summary>The nodes object's members, by name, as where their values lie (the last of a name counts).</summary>
+    private static Dictionary<string, Range> NodeRanges(ref Utf8JsonReader reader)
+    {
+        var ranges = new Dictionary<string, Range>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            ranges[name] = start..(int)reader.BytesConsumed;
+        }
+
+        return ranges;
+    }
+
+    /// <summary><see cref="PinOf(JsonElement)"/> of a node's object, from its bytes.</summary>
+    private static Pin PinOf(ReadOnlySpan<byte> node)
+    {
+        string? rev = null, narHash = null, lastModified = null, reference = null;
+        var reader = new Utf8JsonReader(node);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("locked"u8))
+            {
+                reader.Read();
+                (rev, narHash, lastModified) = (null, null, null);
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("rev"u8))
+                    {
+                        reader.Read();
+                        rev = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    else if (reader.ValueTextEquals("narHash"u8))
+                    {
+                        reader.Read();
+                        narHash = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    else if (reader.ValueTextEquals("lastModified"u8))
+                    {
+                        reader.Read();
+                        lastModified = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds) ? Timestamp(seconds) : null;
+                    }
+                    else
+                    {
+                        reader.Read();
+                    }
+
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("original"u8))
+            {
+                reader.Read();
+                reference = null;
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    bool isRef = reader.ValueTextEquals("ref"u8);
+                    reader.Read();
+                    if (isRef)
+                    {
+                        reference = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return new Pin(rev ?? narHash, lastModified, reference);
+    }
+
+    private static string Timestamp(long seconds) =>
+        DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
     /// The direct inputs that changed from <paramref name="before"/> to <paramref name="after"/>
     /// (either null: no lock file on that side), sorted by input name.
     /// </summary>
@@ -140,7 +353,7 @@ public static class FlakeLock
             rev = Str(locked, "rev") ?? Str(locked, "narHash");
             if (locked.TryGetProperty("lastModified", out var lm) && lm.ValueKind == JsonValueKind.Number && lm.TryGetInt64(out var seconds))
             {
-                lastModified = DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                lastModified = Timestamp(seconds);
             }
         }
 

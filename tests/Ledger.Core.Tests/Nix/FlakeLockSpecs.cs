@@ -96,6 +96,77 @@ public class FlakeLockSpecs
         FlakeInputText.Summary(null).ShouldBe("");
     }
 
+    [Fact]
+    public void Bytes_read_without_a_document_give_what_the_document_gives_for_every_lock_duplicates_and_damage_included()
+    {
+        // Arrange: locks of every shape: real-looking ones, names given twice with values of every
+        // kind at every level (the last one counts in a document), escaped names, numbers out of
+        // range, trailing text, and all of these cut short.
+        var random = new Random(19);
+        var texts = Enumerable.Range(0, 15_000).Select(_ => RandomLock(random)).ToList();
+        texts.AddRange(texts.Take(4_000).Select(t => t[..random.Next(t.Length)]).ToList());
+        texts.AddRange(texts.Take(2_000).Select(t => t + (random.Next(3) switch { 0 => " {}", 1 => "\n\n", _ => "x" })).ToList());
+
+        // Act and assert
+        int pinned = 0, refused = 0;
+        foreach (var text in texts)
+        {
+            var fromBytes = FlakeLock.ParseUtf8(System.Text.Encoding.UTF8.GetBytes(text));
+            var fromText = FlakeLock.Parse(text);
+            if (fromBytes is not { } read)
+            {
+                fromText.Problem.ShouldNotBeNull(text).ShouldStartWith("flake.lock is not valid JSON", Case.Sensitive, text);
+                refused++;
+                continue;
+            }
+
+            read.Problem.ShouldBe(fromText.Problem, text);
+            (read.Pins?.ToArray()).ShouldBe(fromText.Pins?.ToArray(), text);
+            pinned += read.Pins?.Count > 0 ? 1 : 0;
+        }
+
+        pinned.ShouldBeGreaterThan(1_000, "many locks pin inputs");
+        refused.ShouldBeGreaterThan(1_000, "many are not JSON");
+    }
+
+    private static string RandomLock(Random random)
+    {
+        string[] names = ["nixpkgs", "home-manager", "utils", "root", "sops", "n\\u006fdes", "r\\u00e9v"];
+        string Pick(params string[] from) => from[random.Next(from.Length)];
+        string Name() => Pick(names);
+        string Any(int depth) => random.Next(depth > 2 ? 5 : 7) switch
+        {
+            0 => $"\"{Name()}\"",
+            1 => Pick("1700000000", "-1", "5", "4", "99999999999999999999", "1.5", "1e3", "0"),
+            2 => Pick("null", "true", "false"),
+            3 => "\"a\\\"b\"",
+            4 => "[]",
+            5 => $"[{Any(depth + 1)}, \"{Name()}\"]",
+            _ => $"{{\"{Name()}\": {Any(depth + 1)}}}",
+        };
+        string Maybe(string member) => random.Next(5) == 0 ? $"{member}, {member.Split(':')[0]}: {Any(2)}" : member;
+        string Locked() => random.Next(6) == 0 ? Any(2) :
+            "{" + string.Join(", ", new[]
+            {
+                Maybe($"\"rev\": \"{Pick("aaa", "bbb", "ccc")}\""),
+                Maybe($"\"narHash\": \"sha256-{Pick("x", "y")}\""),
+                Maybe($"\"lastModified\": {Pick("1700000000", "1600000000", "-5", "1.0", "\"1700000000\"", "99999999999999999999")}"),
+                "\"type\": \"github\"",
+            }.Where(_ => random.Next(4) > 0)) + "}";
+        string Original() => random.Next(6) == 0 ? Any(2) : "{" + string.Join(", ", new[] { Maybe($"\"ref\": {Pick("\"nixos-24.11\"", "\"main\"", "3", "null")}"), "\"type\": \"github\"" }.Where(_ => random.Next(4) > 0)) + "}";
+        string Node() => random.Next(8) == 0 ? Any(1) : "{" + string.Join(", ", new[] { Maybe($"\"locked\": {Locked()}"), Maybe($"\"original\": {Original()}"), $"\"{Name()}\": {Any(2)}" }.Where(_ => random.Next(4) > 0)) + "}";
+        string Inputs() => random.Next(8) == 0 ? Any(1) : "{" + string.Join(", ", Enumerable.Range(0, random.Next(5)).Select(_ => $"\"{Name()}\": {(random.Next(4) == 0 ? $"[\"{Name()}\"]" : random.Next(6) == 0 ? Any(2) : $"\"{Name()}\"")}")) + "}";
+        var nodes = Enumerable.Range(0, random.Next(6)).Select(_ => $"\"{Name()}\": {(random.Next(3) == 0 ? $"{{\"inputs\": {Inputs()}}}" : Node())}")
+            .Append(Maybe($"\"root\": {{{Maybe($"\"inputs\": {Inputs()}")}}}"));
+        var members = new[]
+        {
+            Maybe($"\"nodes\": {(random.Next(10) == 0 ? Any(1) : "{" + string.Join(", ", nodes) + "}")}"),
+            Maybe($"\"root\": {(random.Next(5) == 0 ? Any(1) : $"\"{Pick("root", "root", "nixpkgs")}\"")}"),
+            Maybe($"\"version\": {Pick("7", "7", "5", "4", "7.0", "\"7\"", "99999999999")}"),
+        }.Where(_ => random.Next(8) > 0).OrderBy(_ => random.Next());
+        return random.Next(30) == 0 ? Any(0) : "{\n  " + string.Join(",\n  ", members) + "\n}";
+    }
+
     /// <summary>A version 7 lock with the given direct inputs, and a follows input that must not be listed.</summary>
     private static string Lock(params (string Name, string Rev, long LastModified, string? Ref)[] inputs)
     {
