@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ledger.App.Recording;
 using Ledger.Core.Events;
 using Ledger.Core.Timeline;
 using Ledger.IntegrationTests.Support;
@@ -262,6 +263,52 @@ public sealed class ImportGitSpecs : IClassFixture<DatabaseFixture>, IDisposable
         show.Out.ShouldNotContain("hunter2-very-secret");
         show.Out.ShouldContain("admin_password = \"[REDACTED:");
     }
+
+    [Fact]
+    public async Task Commits_read_while_the_history_is_walked_are_recorded_as_they_are_when_read_in_their_turn()
+    {
+        // Arrange: a generated history of merges, renames and deletions, with a secret in a
+        // commit near the tip, imported once with the walk held long enough for commits to be
+        // read ahead, and once without.
+        using var dir = new TempDirectory("ledger-ahead");
+        var target = Path.Combine(dir.Path, "repo");
+        await GeneratedHistory.WriteAsync(target, 60, 11);
+        var repo = new GitRepoView(target);
+        File.WriteAllText(Path.Combine(target, "secrets.nix"), "{ password = \"hunter2-is-not-a-password\"; }\n");
+        repo.Git("add", "secrets.nix");
+        Commit("Add a secret near the tip");
+        Commit("The tip");
+        var firstParents = int.Parse(repo.Git("rev-list", "--first-parent", "--count", "HEAD").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var shas = repo.RevList().Reverse().ToList();
+        using var reader = Ledger.Capture.Git.GitHistoryReader.Open(target);
+
+        // Act
+        var ahead = await GitImport.RunAsync(_db.Store.Appender, reader, "ahead-host", "alice", null, null, Task.Delay(TimeSpan.FromSeconds(3)), CancellationToken.None);
+        var inTurn = await GitImport.RunAsync(_db.Store.Appender, reader, "turn-host", "alice", null, null, null, CancellationToken.None);
+        var first = await EventsAsync("ahead-host");
+        Commit("After the import");
+        Commit("And one more");
+        using var later = Ledger.Capture.Git.GitHistoryReader.Open(target);
+        var again = await GitImport.RunAsync(_db.Store.Appender, later, "ahead-host", "alice", null, null, Task.Delay(TimeSpan.FromSeconds(3)), CancellationToken.None);
+
+        // Assert: the head start was taken (HEAD and its first parents, none of them recorded),
+        // and the events are the same, commit for commit and in the same order, as those read in
+        // their turn; the next import reads ahead only what is new.
+        ahead.ReadWhileWalking.ShouldBe(Math.Min(firstParents, 128));
+        (ahead.Recorded, inTurn.Recorded).ShouldBe((shas.Count, shas.Count));
+        first.Select(e => e.Sha).ShouldBe(shas);
+        first.Select(e => Json(e with { Host = "turn-host" })).ShouldBe((await EventsAsync("turn-host")).Select(Json));
+        first[^2].Files.ShouldHaveSingleItem().Patch.ShouldNotBeNull().ShouldNotContain("hunter2-is-not-a-password");
+        (again.ReadWhileWalking, again.Recorded).ShouldBe((2, 2), "only what is not recorded is read ahead: it stops at the first recorded commit");
+        (await EventsAsync("ahead-host")).Select(e => e.Sha).ShouldBe(repo.RevList().Reverse());
+
+        static string Json(ConfigEdited e) => JsonSerializer.Serialize(e, EventJson.Options);
+        void Commit(string message) => repo.Git("-c", "user.name=Alice", "-c", "user.email=alice@example.org", "commit", "-q", "--allow-empty", "-m", message);
+    }
+
+    private async Task<List<ConfigEdited>> EventsAsync(string host) =>
+        (await _db.Store.TimelineAsync(new TimelineQuery { Host = host, Kinds = ["config-edit"], Limit = null }))
+            .Select(e => (ConfigEdited)e.Data).Reverse().ToList();
 
     [Fact]
     public async Task A_long_generated_history_imports_one_event_per_commit_with_gits_counts_and_reimports_nothing()

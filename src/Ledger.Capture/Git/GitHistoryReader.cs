@@ -171,6 +171,9 @@ public sealed partial class GitHistoryReader : IDisposable
     /// <summary>Resolves a revision (sha, branch, HEAD~2, ...) to the full sha of a commit.</summary>
     public string Resolve(string revision) => Lookup(revision).Sha;
 
+    /// <summary>The sha of the first parent of the commit <paramref name="revision"/> names, or null for a root commit.</summary>
+    public string? FirstParentOf(string revision) => Lookup(revision).Parents.FirstOrDefault()?.Sha;
+
     /// <summary>The commit <paramref name="revision"/> names, as the event that records it (no LibGit2Sharp type leaves Capture).</summary>
     public ConfigEdited Read(string revision, string host, string actor, string? purpose = null, string? notes = null) =>
         ReadPending(revision, host, actor, purpose, notes).Finish();
