@@ -27,6 +27,9 @@ internal sealed class RecordingHttpServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Stops listening without closing, as a test's server may be before it is disposed.</summary>
+    public void StopListening() => _listener.Stop();
+
     public Uri Url => new($"http://127.0.0.1:{Port}");
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
@@ -35,8 +38,17 @@ internal sealed class RecordingHttpServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        // Close alone, not Stop then Close: on Linux a stopped HttpListener that is closed looks its
+        // port up again and binds it anew, and fails with "Address already in use" when another
+        // test has taken that port meanwhile (a CI run failed so).
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+        }
+
         try
         {
             await _loop;
