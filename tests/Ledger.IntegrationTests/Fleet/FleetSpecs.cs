@@ -85,8 +85,8 @@ public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralSer
         // Raw SQL with alpha's credentials: an event about beta is refused, the same row about alpha is not.
         await using var conn = new NpgsqlConnection(alphaDb);
         await conn.OpenAsync();
-        var aboutBeta = await InsertCopyAsync(conn, "beta");
-        var aboutAlpha = await InsertCopyAsync(conn, "alpha");
+        var aboutBeta = await InsertCopiesAsync(conn, "beta");
+        var aboutAlpha = await InsertCopiesAsync(conn, "alpha");
         aboutBeta.ShouldNotBeNull().SqlState.ShouldBe(FleetSchema.WrongHostState);
         aboutBeta.MessageText.ShouldContain("only for host alpha, not for beta");
         aboutAlpha.ShouldBeNull("the same row about its own host is accepted (then rolled back)");
@@ -328,39 +328,9 @@ public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralSer
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Inserts a copy of an existing event about <paramref name="host"/> in a transaction that is rolled back; the refusal, or null.</summary>
-    private static async Task<PostgresException?> InsertCopyAsync(NpgsqlConnection conn, string host)
-    {
-        await using var tx = await conn.BeginTransactionAsync();
-        try
-        {
-            await using var cmd = new NpgsqlCommand(
-                $$"""
-                create temp table forged on commit drop as select * from ledger.mt_events order by seq_id limit 1;
-                update forged set seq_id = nextval('ledger.mt_events_sequence'), id = gen_random_uuid(), version = version + 1000,
-                                  data = jsonb_set(data, '{host}', to_jsonb('{{host}}'::text));
-                insert into ledger.mt_events select * from forged;
-                """,
-                conn,
-                tx);
-            await cmd.ExecuteNonQueryAsync();
-            return null;
-        }
-        catch (PostgresException e)
-        {
-            return e;
-        }
-        finally
-        {
-            await tx.RollbackAsync();
-        }
-    }
-
     /// <summary>Inserts copies of an existing event, one about each of <paramref name="hosts"/>, in one statement in a transaction that is rolled back; the refusal, or null.</summary>
-    private static async Task<PostgresException?> InsertCopiesAsync(NpgsqlConnection conn, params string[] hosts)
-    {
-        await using var tx = await conn.BeginTransactionAsync();
-        try
+    private static Task<PostgresException?> InsertCopiesAsync(NpgsqlConnection conn, params string[] hosts) =>
+        RolledBackAsync(conn, async tx =>
         {
             await using var cmd = new NpgsqlCommand(
                 """
@@ -374,23 +344,11 @@ public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralSer
                 tx);
             cmd.Parameters.AddWithValue(hosts);
             await cmd.ExecuteNonQueryAsync();
-            return null;
-        }
-        catch (PostgresException e)
-        {
-            return e;
-        }
-        finally
-        {
-            await tx.RollbackAsync();
-        }
-    }
+        });
 
     /// <summary>COPYs copies of an existing event, one about each of <paramref name="hosts"/>, in a transaction that is rolled back; the refusal, or null.</summary>
-    private static async Task<PostgresException?> CopyRowsAsync(NpgsqlConnection conn, params string[] hosts)
-    {
-        await using var tx = await conn.BeginTransactionAsync();
-        try
+    private static Task<PostgresException?> CopyRowsAsync(NpgsqlConnection conn, params string[] hosts) =>
+        RolledBackAsync(conn, async tx =>
         {
             string streamId, type, data;
             long version;
@@ -401,16 +359,22 @@ public sealed class FleetSpecs(CentralServer central) : IClassFixture<CentralSer
                 (streamId, version, type, data) = (row.GetString(0), row.GetInt64(1), row.GetString(2), row.GetString(3));
             }
 
-            await using (var writer = await conn.BeginTextImportAsync("copy ledger.mt_events (seq_id, id, stream_id, version, data, type) from stdin"))
+            await using var writer = await conn.BeginTextImportAsync("copy ledger.mt_events (seq_id, id, stream_id, version, data, type) from stdin");
+            for (int i = 0; i < hosts.Length; i++)
             {
-                for (int i = 0; i < hosts.Length; i++)
-                {
-                    var json = System.Text.Json.Nodes.JsonNode.Parse(data)!;
-                    json["host"] = hosts[i];
-                    await writer.WriteLineAsync(string.Join('\t', 900_000_000 + i, Guid.NewGuid(), streamId, version + 2000 + i, json.ToJsonString().Replace("\\", "\\\\"), type));
-                }
+                var json = System.Text.Json.Nodes.JsonNode.Parse(data)!;
+                json["host"] = hosts[i];
+                await writer.WriteLineAsync(string.Join('\t', 900_000_000 + i, Guid.NewGuid(), streamId, version + 2000 + i, json.ToJsonString().Replace("\\", "\\\\"), type));
             }
+        });
 
+    /// <summary>Runs <paramref name="act"/> in a transaction that is rolled back; the database's refusal, or null.</summary>
+    private static async Task<PostgresException?> RolledBackAsync(NpgsqlConnection conn, Func<NpgsqlTransaction, Task> act)
+    {
+        await using var tx = await conn.BeginTransactionAsync();
+        try
+        {
+            await act(tx);
             return null;
         }
         catch (PostgresException e)
