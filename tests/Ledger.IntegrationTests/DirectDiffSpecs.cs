@@ -38,8 +38,69 @@ public sealed class DirectDiffSpecs : IDisposable
             events.Add(a);
         }
 
-        (throughLibGit2Sharp.DirectReads, throughLibGit2Sharp.DirectBlobReads).ShouldBe((0, 0));
+        (throughLibGit2Sharp.DirectReads, throughLibGit2Sharp.DirectBlobReads, throughLibGit2Sharp.DirectCommitReads).ShouldBe((0, 0, 0));
+        _directCommitReads = direct.DirectCommitReads;
         return (events, direct.DirectReads, direct.DirectBlobReads);
+    }
+
+    /// <summary>How many commits the last <see cref="ReadBothWays"/> read straight from libgit2 (the rest it read through LibGit2Sharp too).</summary>
+    private int _directCommitReads;
+
+    /// <summary>Writes a commit object exactly as given (git would refuse or tidy some of these) and returns its sha.</summary>
+    private string RawCommit(byte[] content)
+    {
+        var file = Path.Combine(_repo.Path, ".git", "raw-commit");
+        File.WriteAllBytes(file, content);
+        return _repo.Git("hash-object", "-t", "commit", "-w", "--literally", file).Trim();
+    }
+
+    [Fact]
+    public void Commit_facts_read_the_same_straight_from_libgit2_as_through_LibGit2Sharp()
+    {
+        // Arrange: commits git itself writes (a root, a merge), and commits written by hand: an
+        // author name that is not UTF-8, time zones east and west, a message after blank lines,
+        // and a message in a declared encoding.
+        _repo.Write("flake.lock", Lock("aaa", 1_700_000_000));
+        _repo.Write("hosts/media/default.nix", "{ }\n");
+        var root = _repo.Commit("Root");
+        var main = _repo.Git("rev-parse", "--abbrev-ref", "HEAD").Trim();
+        _repo.Git("checkout", "-q", "-b", "topic");
+        _repo.Write("topic.nix", "{ }\n");
+        var topic = _repo.Commit("Topic");
+        _repo.Git("checkout", "-q", main);
+        _repo.Write("flake.lock", Lock("bbb", 1_700_100_000));
+        var onMain = _repo.Commit("nixpkgs moves");
+        _repo.Git("merge", "-q", "--no-ff", "-m", "Merge topic", "topic");
+        var merge = _repo.Head();
+        var tree = _repo.Git("rev-parse", "HEAD^{tree}").Trim();
+        byte[] Raw(string headers, byte[] message) => [.. Encoding.UTF8.GetBytes(headers + "\n"), .. message];
+        var latinAuthor = RawCommit(Raw(
+            $"tree {tree}\nparent {merge}\nauthor Ren" + "\u0001" + $" <rene@example.org> 1700000000 +0530\ncommitter Bob <bob@example.org> 1700003600 -0800\n",
+            Encoding.UTF8.GetBytes("\n\nAfter two blank lines\n\nand a body\n")).Select(b => b == 1 ? (byte)0xE9 : b).ToArray());
+        var declared = RawCommit(Raw(
+            $"tree {tree}\nparent {latinAuthor}\nauthor Ann <ann@example.org> 1700007200 +0000\ncommitter Ann <ann@example.org> 1700007200 +1400\nencoding ISO-8859-1\n",
+            Encoding.Latin1.GetBytes("Caf\u00e9 au lait\n")));
+        var shas = new[] { root, topic, onMain, merge, latinAuthor, declared };
+
+        // Act
+        var (events, _, _) = ReadBothWays(shas);
+
+        // Assert: both ways agreed (ReadBothWays); the plain ones were read straight from libgit2
+        // (all but the declared encoding); and what they agreed on is what
+        // the objects say.
+        _directCommitReads.ShouldBe(5);
+        events[0].Parents.ShouldBeEmpty();
+        events[3].Parents.ShouldBe([onMain, topic]);
+        events[0].Hosts.ShouldBe(["media"]);
+        events[2].FlakeInputs!.Single().NewRev.ShouldBe("bbb");
+        events[4].Author.ShouldBe("Ren\uFFFD");
+        events[4].AuthorEmail.ShouldBe("rene@example.org");
+        events[4].CommittedAt.ShouldBe(new DateTimeOffset(2023, 11, 14, 15, 13, 20, TimeSpan.FromHours(-8)));
+        events[4].CommittedAt.Offset.ShouldBe(TimeSpan.FromHours(-8));
+        events[4].Message.ShouldBe("After two blank lines\n\nand a body\n");
+        events[4].Purpose.ShouldBe("After two blank lines");
+        events[5].Message.ShouldBe("Caf\u00e9 au lait\n");
+        events[5].CommittedAt.Offset.ShouldBe(TimeSpan.FromHours(14));
     }
 
     private static string Lock(string rev, long lastModified, string reference = "nixos-24.11") => FlakeLockText.Of(rev, lastModified, reference);

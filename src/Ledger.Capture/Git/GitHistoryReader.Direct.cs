@@ -52,7 +52,7 @@ public sealed partial class GitHistoryReader
     /// the same one, and that is what is recorded). With <paramref name="only"/>, only those exact
     /// paths are diffed, as LibGit2Sharp does with <see cref="ExplicitPathsOptions"/>.
     /// </summary>
-    private unsafe List<PatchFile>? DirectPatch(Tree? oldTree, Tree newTree, bool renames, List<string>? only = null)
+    private unsafe List<PatchFile>? DirectPatch(ObjectId? oldTree, ObjectId newTree, bool renames, List<string>? only = null)
     {
         if (Direct() is not { } api)
         {
@@ -63,7 +63,7 @@ public sealed partial class GitHistoryReader
         IntPtr[]? pathspec = null;
         try
         {
-            if ((oldTree is not null && !LookupTree(api, oldTree.Id, &oldHandle)) || !LookupTree(api, newTree.Id, &newHandle))
+            if ((oldTree is not null && !LookupTree(api, oldTree, &oldHandle)) || !LookupTree(api, newTree, &newHandle))
             {
                 return null;
             }

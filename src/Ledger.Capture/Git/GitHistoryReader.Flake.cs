@@ -21,7 +21,11 @@ public sealed partial class GitHistoryReader
     /// top of the repository when it changed several), or why that lock could not be read. A bad
     /// lock never stops the commit from being recorded.
     /// </summary>
-    private (IReadOnlyList<FlakeInputChange>? Inputs, string? Problem) FlakeInputsOf(Commit commit, IReadOnlyList<FileChange> files)
+    private (IReadOnlyList<FlakeInputChange>? Inputs, string? Problem) FlakeInputsOf(Commit commit, IReadOnlyList<FileChange> files) =>
+        FlakeInputsOf(files, () => commit.Parents.FirstOrDefault() is { } parent ? new TreeRef(() => parent.Tree) : null, () => new TreeRef(() => commit.Tree));
+
+    /// <summary><see cref="FlakeInputsOf(Commit, IReadOnlyList{FileChange})"/> with the trees on both sides given (each made only when a lock file needs it).</summary>
+    private (IReadOnlyList<FlakeInputChange>? Inputs, string? Problem) FlakeInputsOf(IReadOnlyList<FileChange> files, Func<TreeRef?> parentTree, Func<TreeRef> tree)
     {
         var lockFile = files
             .Where(f => IsLockFile(f.Path) || (f.OldPath is not null && IsLockFile(f.OldPath)))
@@ -35,8 +39,8 @@ public sealed partial class GitHistoryReader
 
         try
         {
-            var (old, oldProblem) = lockFile.Kind == FileChangeKind.Added ? (null, null) : LockAt(commit.Parents.FirstOrDefault()?.Tree, lockFile.OldPath ?? lockFile.Path);
-            var (now, newProblem) = lockFile.Kind == FileChangeKind.Deleted ? (null, null) : LockAt(commit.Tree, lockFile.Path);
+            var (old, oldProblem) = lockFile.Kind == FileChangeKind.Added ? (null, null) : LockAt(parentTree(), lockFile.OldPath ?? lockFile.Path);
+            var (now, newProblem) = lockFile.Kind == FileChangeKind.Deleted ? (null, null) : LockAt(tree(), lockFile.Path);
             if (newProblem is not null)
             {
                 return (null, $"{lockFile.Path}: {newProblem}; its inputs are not recorded for this commit");
@@ -62,18 +66,39 @@ public sealed partial class GitHistoryReader
     /// it is not a file). Parsed once per content: the lock before a commit is usually the one after
     /// the commit that last changed it, read a moment ago.
     /// </summary>
-    private (IReadOnlyDictionary<string, FlakeLock.Pin>? Pins, string? Problem) LockAt(Tree? tree, string path)
+    private (IReadOnlyDictionary<string, FlakeLock.Pin>? Pins, string? Problem) LockAt(TreeRef? tree, string path)
     {
-        if (tree?[path]?.Target is not Blob blob)
+        Func<string> text;
+        ObjectId id;
+        if (tree is null)
+        {
+            return (null, null);
+        }
+        else if (tree.Direct)
+        {
+            if (BlobAt(tree.Id, path) is not { } found)
+            {
+                return (null, null);
+            }
+
+            id = found;
+            text = () => _repo.Lookup<Blob>(found)?.GetContentText() ?? throw new NotPlainException();
+        }
+        else if (tree.Tree[path]?.Target is Blob blob)
+        {
+            id = blob.Id;
+            text = blob.GetContentText;
+        }
+        else
         {
             return (null, null);
         }
 
         // Its bytes parsed as they are where they can be (no string of a lock file that is mostly
         // hashes), else its text as LibGit2Sharp decodes it.
-        return Remembered(_locks, blob.Id, () =>
-            (Direct() is { } api && ReadObject(api, blob.Id) is { } bytes ? FlakeLock.ParseUtf8(bytes) : null)
-            ?? FlakeLock.Parse(blob.GetContentText()),
+        return Remembered(_locks, id, () =>
+            (Direct() is { } api && ReadObject(api, id) is { } bytes ? FlakeLock.ParseUtf8(bytes) : null)
+            ?? FlakeLock.Parse(text()),
             LocksRemembered);
     }
 }

@@ -30,11 +30,17 @@ public sealed partial class GitHistoryReader
     /// the configured one (<see cref="HostDirectories"/>) or the one found in the commit's tree and
     /// its first parent's, so a commit that removes a host still names it.
     /// </summary>
-    private (IReadOnlyList<string>? Hosts, bool? Shared) HostsOf(Commit commit, IReadOnlyList<FileChange> files)
+    private (IReadOnlyList<string>? Hosts, bool? Shared) HostsOf(Commit commit, IReadOnlyList<FileChange> files) =>
+        HostsOf(files, () => commit.Parents.FirstOrDefault() is { } parent
+            ? (commit.Id, new TreeRef(() => commit.Tree), parent.Id, new TreeRef(() => parent.Tree))
+            : (commit.Id, new TreeRef(() => commit.Tree), null, null));
+
+    /// <summary><see cref="HostsOf(Commit, IReadOnlyList{FileChange})"/> with the commit's id and tree and its first parent's given (asked for only when no layout is configured).</summary>
+    private (IReadOnlyList<string>? Hosts, bool? Shared) HostsOf(IReadOnlyList<FileChange> files, Func<(ObjectId Id, TreeRef Tree, ObjectId? Parent, TreeRef? ParentTree)> sides)
     {
         try
         {
-            var layout = HostDirectories.Configured ?? LayoutAt(commit, files);
+            var layout = HostDirectories.Configured ?? LayoutAt(sides(), files);
             if (layout.IsEmpty)
             {
                 return (null, null);
@@ -76,19 +82,18 @@ public sealed partial class GitHistoryReader
     /// not the one from both sides: a commit that changed the layout (flake.nix stopped naming
     /// hosts, a host folder left) does not hand its parent's names or folders on to its children.
     /// </summary>
-    private HostLayout LayoutAt(Commit commit, IReadOnlyList<FileChange> files)
+    private HostLayout LayoutAt((ObjectId Id, TreeRef Tree, ObjectId? Parent, TreeRef? ParentTree) commit, IReadOnlyList<FileChange> files)
     {
-        var parent = commit.Parents.FirstOrDefault();
         var moves = files.Any(MayMoveLayout);
         HostLayout layout, own;
-        if (parent is not null && !moves && _layoutOfCommit.TryGetValue(parent.Id, out var inherited))
+        if (commit.Parent is { } parent && !moves && _layoutOfCommit.TryGetValue(parent, out var inherited))
         {
             layout = own = inherited;
         }
         else
         {
-            layout = LayoutOf(commit.Tree, parent?.Tree);
-            own = parent is not null && moves ? LayoutOf(commit.Tree, null) : layout;
+            layout = LayoutOf(commit.Tree, commit.ParentTree);
+            own = commit.Parent is not null && moves ? LayoutOf(commit.Tree, null) : layout;
         }
 
         if (_layoutOfCommit.Count >= LayoutsOfCommits)
@@ -111,11 +116,11 @@ public sealed partial class GitHistoryReader
 
     private static bool MayMoveLayout(string path) => path.Split('/', 4).Take(3).Any(segment => HostLayout.Roots.Contains(segment));
 
-    private HostLayout LayoutOf(Tree tree, Tree? parent)
+    private HostLayout LayoutOf(TreeRef tree, TreeRef? parent)
     {
         var sides = parent is null ? new[] { tree } : [tree, parent];
         var roots = sides.SelectMany(RootsOf).ToArray();
-        var flakes = sides.Select(t => t["flake.nix"]).Where(e => e?.TargetType == TreeEntryTargetType.Blob).Select(e => e!.Target.Id).ToArray();
+        var flakes = sides.Select(FlakeNixOf).OfType<ObjectId>().ToArray();
         var key = string.Join(' ', roots.Select(r => r.Path + "=" + r.Id.Sha).Concat(flakes.Select(f => f.Sha)));
         return Remembered(_layouts, key, () => HostLayout.Detect(
             flakes.SelectMany(FlakeNamesOf).ToHashSet(StringComparer.Ordinal),
@@ -123,8 +128,13 @@ public sealed partial class GitHistoryReader
     }
 
     /// <summary>The host folders of a tree (<see cref="HostRoots"/>), remembered by the tree's id: a commit's tree is its child's parent side.</summary>
-    private (string Path, ObjectId Id)[] RootsOf(Tree tree) =>
-        Remembered(_rootsOfTree, tree.Id, () => (Direct() is { } api ? HostRootsDirect(api, tree.Id) : null) ?? HostRoots(tree).ToArray());
+    private (string Path, ObjectId Id)[] RootsOf(TreeRef tree) =>
+        Remembered(_rootsOfTree, tree.Id, () => (Direct() is { } api ? HostRootsDirect(api, tree.Id) : null) ?? HostRoots(tree.Tree).ToArray());
+
+    /// <summary>The blob at flake.nix in a tree, if there is one.</summary>
+    private ObjectId? FlakeNixOf(TreeRef tree) =>
+        tree.Direct ? BlobAt(tree.Id, "flake.nix")
+        : tree.Tree["flake.nix"] is { TargetType: TreeEntryTargetType.Blob } entry ? entry.Target.Id : null;
 
     /// <summary>The host names flake.nix declares, remembered by the file's content id.</summary>
     private IReadOnlySet<string> FlakeNamesOf(ObjectId flake) => Remembered(_flakeNames, flake, () => FlakeHosts.Names(_repo.Lookup<Blob>(flake).GetContentText()));

@@ -86,7 +86,7 @@ public sealed partial class GitHistoryReader
     /// <summary>The patch of the files beside the large ones: straight from libgit2 when it can, else through LibGit2Sharp.</summary>
     private IEnumerable<PatchFile> OthersPatch(Tree? oldTree, Tree newTree, List<string> others, bool renames)
     {
-        if (DirectPatch(oldTree, newTree, renames, others) is { } direct)
+        if (DirectPatch(oldTree?.Id, newTree.Id, renames, others) is { } direct)
         {
             return direct;
         }

@@ -1,3 +1,4 @@
+using Ledger.Core.Nix;
 using Ledger.Core.Text;
 using LibGit2Sharp;
 
@@ -135,7 +136,7 @@ public sealed partial class GitHistoryReader : IDisposable
     /// thread (an import reads commits on one thread and finishes them on others).
     /// </summary>
     public PendingEdit ReadPending(string revision, string host, string actor, string? purpose = null, string? notes = null) =>
-        ReadPending(Lookup(revision), host, actor, purpose, notes);
+        ReadPendingDirect(revision, host, actor, purpose, notes) ?? ReadPending(Lookup(revision), host, actor, purpose, notes);
 
     private Commit Lookup(string revision)
     {
@@ -159,30 +160,33 @@ public sealed partial class GitHistoryReader : IDisposable
         var files = pending.Select(p => p.File).ToList();
         var (inputs, lockProblem) = FlakeInputsOf(commit, files);
         var (hosts, shared) = HostsOf(commit, files);
-        var (text, encoding) = MessageOf(commit);
-        var edit = new ConfigEdited(
+        var message = MessageOf(commit);
+        var edit = Edit(host, actor, commit.Sha, commit.Parents.Select(p => p.Sha).ToArray(), commit.Author.Name, commit.Author.Email, commit.Committer.When, message, purpose, notes, files, added, removed, incomplete, inputs, lockProblem, hosts, shared);
+        return new PendingEdit(edit, pending, this);
+    }
+
+    private ConfigEdited Edit(string host, string actor, string sha, string[] parents, string author, string authorEmail, DateTimeOffset committedAt, (string Text, string? Encoding) message, string? purpose, string? notes, List<FileChange> files, int added, int removed, string? incomplete, IReadOnlyList<FlakeInputChange>? inputs, string? lockProblem, IReadOnlyList<string>? hosts, bool? shared) =>
+        new(
             Host: host,
             Actor: actor,
             Repo: RepoKey,
-            Sha: commit.Sha,
-            Parents: commit.Parents.Select(p => p.Sha).ToArray(),
-            Author: commit.Author.Name,
-            AuthorEmail: commit.Author.Email,
-            CommittedAt: commit.Committer.When,
-            Message: text,
+            Sha: sha,
+            Parents: parents,
+            Author: author,
+            AuthorEmail: authorEmail,
+            CommittedAt: committedAt,
+            Message: message.Text,
             Purpose: purpose ?? "",
             Files: files,
             LinesAdded: added,
             LinesRemoved: removed,
             Notes: notes,
             Incomplete: incomplete,
-            MessageEncoding: encoding,
+            MessageEncoding: message.Encoding,
             FlakeInputs: inputs,
             FlakeLockProblem: lockProblem,
             Hosts: hosts,
             Shared: shared);
-        return new PendingEdit(edit, pending, this);
-    }
 
     /// <summary>
     /// A commit read from the repository, its texts not yet redacted: the patches, the message, and
@@ -324,7 +328,7 @@ public sealed partial class GitHistoryReader : IDisposable
     /// </summary>
     private (List<PendingFile> Files, int Added, int Removed, string? Incomplete) Diffed(Tree? oldTree, Tree newTree, bool renames)
     {
-        if (DirectPatch(oldTree, newTree, renames) is { } direct)
+        if (DirectPatch(oldTree?.Id, newTree.Id, renames) is { } direct)
         {
             return FromPatch(direct);
         }

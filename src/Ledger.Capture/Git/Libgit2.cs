@@ -34,6 +34,16 @@ internal sealed unsafe class Libgit2
     public delegate* unmanaged[Cdecl]<IntPtr, byte*> TreeEntryName;
     public delegate* unmanaged[Cdecl]<IntPtr, byte*> TreeEntryId;
     public delegate* unmanaged[Cdecl]<IntPtr, int> TreeEntryFilemode;
+    public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int> TreeEntryByPath;
+    public delegate* unmanaged[Cdecl]<IntPtr, void> TreeEntryFree;
+    public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int> CommitLookup;
+    public delegate* unmanaged[Cdecl]<IntPtr, void> CommitFree;
+    public delegate* unmanaged[Cdecl]<IntPtr, byte*> CommitTreeId;
+    public delegate* unmanaged[Cdecl]<IntPtr, uint> CommitParentCount;
+    public delegate* unmanaged[Cdecl]<IntPtr, uint, byte*> CommitParentId;
+    public delegate* unmanaged[Cdecl]<IntPtr, GitSignature*> CommitAuthor;
+    public delegate* unmanaged[Cdecl]<IntPtr, GitSignature*> CommitCommitter;
+    public delegate* unmanaged[Cdecl]<IntPtr, byte*> CommitMessage;
     public delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, IntPtr, IntPtr, GitDiffOptions*, int> DiffTreeToTree;
     public delegate* unmanaged[Cdecl]<IntPtr, GitDiffFindOptions*, int> DiffFindSimilar;
     public delegate* unmanaged[Cdecl]<IntPtr, nuint> DiffNumDeltas;
@@ -120,6 +130,16 @@ internal sealed unsafe class Libgit2
         api.TreeEntryName = (delegate* unmanaged[Cdecl]<IntPtr, byte*>)Export("git_tree_entry_name");
         api.TreeEntryId = (delegate* unmanaged[Cdecl]<IntPtr, byte*>)Export("git_tree_entry_id");
         api.TreeEntryFilemode = (delegate* unmanaged[Cdecl]<IntPtr, int>)Export("git_tree_entry_filemode");
+        api.TreeEntryByPath = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int>)Export("git_tree_entry_bypath");
+        api.TreeEntryFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_tree_entry_free");
+        api.CommitLookup = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, int>)Export("git_commit_lookup");
+        api.CommitFree = (delegate* unmanaged[Cdecl]<IntPtr, void>)Export("git_commit_free");
+        api.CommitTreeId = (delegate* unmanaged[Cdecl]<IntPtr, byte*>)Export("git_commit_tree_id");
+        api.CommitParentCount = (delegate* unmanaged[Cdecl]<IntPtr, uint>)Export("git_commit_parentcount");
+        api.CommitParentId = (delegate* unmanaged[Cdecl]<IntPtr, uint, byte*>)Export("git_commit_parent_id");
+        api.CommitAuthor = (delegate* unmanaged[Cdecl]<IntPtr, GitSignature*>)Export("git_commit_author");
+        api.CommitCommitter = (delegate* unmanaged[Cdecl]<IntPtr, GitSignature*>)Export("git_commit_committer");
+        api.CommitMessage = (delegate* unmanaged[Cdecl]<IntPtr, byte*>)Export("git_commit_message");
         api.DiffTreeToTree = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, IntPtr, IntPtr, GitDiffOptions*, int>)Export("git_diff_tree_to_tree");
         api.DiffFindSimilar = (delegate* unmanaged[Cdecl]<IntPtr, GitDiffFindOptions*, int>)Export("git_diff_find_similar");
         api.DiffNumDeltas = (delegate* unmanaged[Cdecl]<IntPtr, nuint>)Export("git_diff_num_deltas");
@@ -288,6 +308,22 @@ internal unsafe struct GitError
 {
     public byte* Message;
     public int Class;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct GitTime
+{
+    public long Time;
+    public int Offset;
+    public byte Sign;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GitSignature
+{
+    public byte* Name;
+    public byte* Email;
+    public GitTime When;
 }
 
 [StructLayout(LayoutKind.Sequential)]
