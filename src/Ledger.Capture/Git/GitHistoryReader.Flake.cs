@@ -22,7 +22,7 @@ public sealed partial class GitHistoryReader
     /// lock never stops the commit from being recorded.
     /// </summary>
     private (IReadOnlyList<FlakeInputChange>? Inputs, string? Problem) FlakeInputsOf(Commit commit, IReadOnlyList<FileChange> files) =>
-        FlakeInputsOf(files, () => commit.Parents.FirstOrDefault() is { } parent ? new TreeRef(() => parent.Tree) : null, () => new TreeRef(() => commit.Tree));
+        FlakeInputsOf(files, () => commit.Parents.FirstOrDefault() is { } parent ? new TreeRef(() => TreeOf(parent)) : null, () => new TreeRef(() => commit.Tree));
 
     /// <summary><see cref="FlakeInputsOf(Commit, IReadOnlyList{FileChange})"/> with the trees on both sides given (each made only when a lock file needs it).</summary>
     private (IReadOnlyList<FlakeInputChange>? Inputs, string? Problem) FlakeInputsOf(IReadOnlyList<FileChange> files, Func<TreeRef?> parentTree, Func<TreeRef> tree)

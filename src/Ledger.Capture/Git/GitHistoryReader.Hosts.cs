@@ -32,7 +32,7 @@ public sealed partial class GitHistoryReader
     /// </summary>
     private (IReadOnlyList<string>? Hosts, bool? Shared) HostsOf(Commit commit, IReadOnlyList<FileChange> files) =>
         HostsOf(files, () => commit.Parents.FirstOrDefault() is { } parent
-            ? (commit.Id, new TreeRef(() => commit.Tree), parent.Id, new TreeRef(() => parent.Tree))
+            ? (commit.Id, new TreeRef(() => commit.Tree), parent.Id, new TreeRef(() => TreeOf(parent)))
             : (commit.Id, new TreeRef(() => commit.Tree), null, null));
 
     /// <summary><see cref="HostsOf(Commit, IReadOnlyList{FileChange})"/> with the commit's id and tree and its first parent's given (asked for only when no layout is configured).</summary>

@@ -278,7 +278,7 @@ public sealed partial class GitHistoryReader : IDisposable
         Tree? oldTree, newTree;
         try
         {
-            oldTree = commit.Parents.FirstOrDefault()?.Tree;
+            oldTree = commit.Parents.FirstOrDefault() is { } parent ? TreeOf(parent) : null;
             newTree = commit.Tree;
         }
         catch (Exception e) when (IsReadFailure(e))
@@ -342,6 +342,14 @@ public sealed partial class GitHistoryReader : IDisposable
 
         return changes.Large.Count == 0 ? FromPatch(Entries(_repo.Diff.Compare<Patch>(oldTree, newTree, options))) : WithLargeFiles(oldTree, newTree, changes, renames);
     }
+
+    /// <summary>
+    /// A parent's tree. A parent lost from a damaged repository raises libgit2's not-found error
+    /// here, a read failure like any other: LibGit2Sharp itself fails on it with a null reference,
+    /// which stopped the hook with a stack trace.
+    /// </summary>
+    private Tree TreeOf(Commit parent) =>
+        _repo.ObjectDatabase.Contains(parent.Id) ? parent.Tree : throw new NotFoundException($"object not found - no match for id ({parent.Sha})");
 
     // Failures of reading one commit's content, which must not stop the others: libgit2's errors
     // and the argument errors LibGit2Sharp throws on some real histories.

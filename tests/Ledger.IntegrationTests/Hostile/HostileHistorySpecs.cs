@@ -140,6 +140,33 @@ public sealed class HostileHistorySpecs : IClassFixture<DatabaseFixture>, IDispo
         edits.Where(e => e.Sha != damaged).ShouldAllBe(e => e.Incomplete == null);
     }
 
+    [Fact]
+    public async Task A_commit_whose_first_parent_is_lost_is_recorded_with_its_metadata_and_why_issue_19()
+    {
+        // Arrange: three commits; the first one's object deleted, so the second one's first
+        // parent is not in the repository (LibGit2Sharp failed on it with a null reference, and
+        // the hook stopped with a stack trace).
+        _repo.Write("flake.lock", FlakeLockText.Of("aaa", 1_700_000_000, "nixos-24.11"));
+        _repo.Write("hosts/media/default.nix", "{ }\n");
+        var first = _repo.Commit("First");
+        _repo.Write("flake.lock", FlakeLockText.Of("bbb", 1_700_100_000, "nixos-24.11"));
+        _repo.Write("hosts/media/default.nix", "{ services.jellyfin.enable = true; }\n");
+        var second = _repo.Commit("media: jellyfin, and nixpkgs moves");
+        File.Delete(LooseObject(first));
+
+        // Act
+        var run = await Cli("orphan-host").RunAsync("record", "commit", second, "--repo", _repo.Path);
+
+        // Assert: recorded, saying what could not be read; its parent is still named.
+        run.ExitCode.ShouldBe(0, run.Err);
+        var edit = (await EditsOf("orphan-host")).Single();
+        edit.Sha.ShouldBe(second);
+        edit.Parents.ShouldBe([first]);
+        edit.Message.ShouldBe("media: jellyfin, and nixpkgs moves\n");
+        edit.Incomplete.ShouldNotBeNull().ShouldContain("trees cannot be read");
+        edit.Incomplete.ShouldContain(first);
+    }
+
     private string LooseObject(string id)
     {
         var path = Path.Combine(_repo.Path, ".git", "objects", id[..2], id[2..]);
