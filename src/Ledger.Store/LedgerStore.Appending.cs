@@ -75,8 +75,10 @@ public sealed partial class LedgerStore
         return await FirstSeqOfStreamAsync(e.StreamKey, ct);
     }
 
-    /// <summary>The CLR type name Marten stores in <c>mt_dotnet_type</c>.</summary>
-    public static string DotnetTypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> DotnetTypeNames = new();
+
+    /// <summary>The CLR type name Marten stores in <c>mt_dotnet_type</c> (made once per type: an import asks once per event).</summary>
+    public static string DotnetTypeName(Type type) => DotnetTypeNames.GetOrAdd(type, static t => $"{t.FullName}, {t.Assembly.GetName().Name}");
 
     /// <summary>The sequence number of the event with this id in this stream, if it is stored.</summary>
     private async Task<long?> CommittedSeqAsync(string streamKey, Guid id, CancellationToken ct)

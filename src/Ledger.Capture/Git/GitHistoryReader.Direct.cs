@@ -200,9 +200,6 @@ public sealed partial class GitHistoryReader
         return api;
     }
 
-    /// <summary>An object's content as git stores it (a blob's bytes), or null when it cannot be read this way.</summary>
-    private byte[]? ReadObject(Libgit2 api, ObjectId id) => api.ReadObject(_odb, id);
-
     /// <summary>A blob's bytes as a stream, inflated once: straight from libgit2 when it can, else through LibGit2Sharp.</summary>
     private Stream BlobContent(ObjectId id) =>
         (Direct() is { } api ? api.OpenObject(_odb, id) : null) ?? _repo.Lookup<Blob>(id).GetContentStream();

@@ -97,7 +97,7 @@ public sealed partial class GitHistoryReader
         // Its bytes parsed as they are where they can be (no string of a lock file that is mostly
         // hashes), else its text as LibGit2Sharp decodes it.
         return Remembered(_locks, id, () =>
-            (Direct() is { } api && ReadObject(api, id) is { } bytes ? FlakeLock.ParseUtf8(bytes) : null)
+            (Direct() is { } api && api.TryReadObject(_odb, id, static bytes => FlakeLock.ParseUtf8(bytes), out var parsed) ? parsed : null)
             ?? FlakeLock.Parse(text()),
             LocksRemembered);
     }

@@ -359,7 +359,8 @@ public sealed partial class GitHistoryReader : IDisposable
 
     private static string FirstLine(string message)
     {
-        var line = message.Split('\n', 2)[0].Trim();
-        return line.Length == 0 ? "(no commit message)" : line;
+        var end = message.IndexOf('\n', StringComparison.Ordinal);
+        var line = message.AsSpan(0, end < 0 ? message.Length : end).Trim();
+        return line.IsEmpty ? "(no commit message)" : line.ToString();
     }
 }

@@ -243,6 +243,42 @@ internal sealed unsafe class Libgit2
         }
     }
 
+    /// <summary>Reads an object's content where libgit2 holds it, without a copy (<see cref="TryReadObject{T}"/>).</summary>
+    public delegate T ContentReader<T>(ReadOnlySpan<byte> content);
+
+    /// <summary>
+    /// <paramref name="read"/>'s answer for an object's content, handed over in libgit2's own buffer
+    /// (freed as soon as it returns, so nothing of it may be kept); false when the object cannot be read.
+    /// </summary>
+    public bool TryReadObject<T>(IntPtr odb, ObjectId id, ContentReader<T> read, out T result)
+    {
+        result = default!;
+        IntPtr obj;
+        fixed (byte* oid = id.RawId)
+        {
+            if (OdbRead(&obj, odb, oid) != 0)
+            {
+                return false;
+            }
+        }
+
+        try
+        {
+            var size = OdbObjectSize(obj);
+            if (size > int.MaxValue)
+            {
+                return false;
+            }
+
+            result = read(new ReadOnlySpan<byte>((void*)OdbObjectData(obj), (int)size));
+            return true;
+        }
+        finally
+        {
+            OdbObjectFree(obj);
+        }
+    }
+
     /// <summary>
     /// An object's content as a stream over libgit2's own copy, read (inflated) once and freed when
     /// the stream is disposed; null when it cannot be read. A large blob read through LibGit2Sharp

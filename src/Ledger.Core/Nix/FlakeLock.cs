@@ -46,9 +46,11 @@ public static class FlakeLock
     /// invalid UTF-8, not JSON at all): the caller then decodes the text as before and parses that,
     /// which says what is wrong with it.
     /// </summary>
-    public static (IReadOnlyDictionary<string, Pin>? Pins, string? Problem)? ParseUtf8(ReadOnlyMemory<byte> utf8)
+    public static (IReadOnlyDictionary<string, Pin>? Pins, string? Problem)? ParseUtf8(ReadOnlyMemory<byte> utf8) => ParseUtf8(utf8.Span);
+
+    /// <inheritdoc cref="ParseUtf8(ReadOnlyMemory{byte})"/>
+    public static (IReadOnlyDictionary<string, Pin>? Pins, string? Problem)? ParseUtf8(ReadOnlySpan<byte> bytes)
     {
-        var bytes = utf8.Span;
         if (bytes.StartsWith("\uFEFF"u8) || !System.Text.Unicode.Utf8.IsValid(bytes))
         {
             return null;
