@@ -221,27 +221,8 @@ internal sealed unsafe class Libgit2
         ErrorLast() is var e && e != null && e->Message != null ? Marshal.PtrToStringUTF8((IntPtr)e->Message) ?? "unknown error" : "unknown error";
 
     /// <summary>An object's content from an object database, as git stores it (a commit's raw text, a blob's bytes), or null when it cannot be read.</summary>
-    public byte[]? ReadObject(IntPtr odb, ObjectId id)
-    {
-        IntPtr obj;
-        fixed (byte* oid = id.RawId)
-        {
-            if (OdbRead(&obj, odb, oid) != 0)
-            {
-                return null;
-            }
-        }
-
-        try
-        {
-            var size = OdbObjectSize(obj);
-            return size > int.MaxValue ? null : new ReadOnlySpan<byte>((void*)OdbObjectData(obj), (int)size).ToArray();
-        }
-        finally
-        {
-            OdbObjectFree(obj);
-        }
-    }
+    public byte[]? ReadObject(IntPtr odb, ObjectId id) =>
+        TryReadObject(odb, id, static content => content.ToArray(), out var bytes) ? bytes : null;
 
     /// <summary>Reads an object's content where libgit2 holds it, without a copy (<see cref="TryReadObject{T}"/>).</summary>
     public delegate T ContentReader<T>(ReadOnlySpan<byte> content);
