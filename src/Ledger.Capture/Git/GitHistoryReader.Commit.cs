@@ -94,12 +94,9 @@ public sealed partial class GitHistoryReader
     {
         var id = new ObjectId(sha);
         IntPtr commit;
-        fixed (byte* oid = id.RawId)
+        if (!LookupCommit(api, id, &commit))
         {
-            if (api.CommitLookup(&commit, _repoHandle, oid) != 0)
-            {
-                return null;
-            }
+            return null;
         }
 
         try
@@ -130,7 +127,7 @@ public sealed partial class GitHistoryReader
 
             // As LibGit2Sharp's Signature makes it, for both (a date it cannot make fails the read there).
             _ = When(author->When);
-            return new DirectCommit(id, sha, new ObjectId(new ReadOnlySpan<byte>(api.CommitTreeId(commit), 20).ToArray()), first, firstTree, parents, Lax(author->Name)!, Lax(author->Email)!, When(committer->When), message);
+            return new DirectCommit(id, sha, IdAt(api.CommitTreeId(commit)), first, firstTree, parents, Lax(author->Name)!, Lax(author->Email)!, When(committer->When), message);
         }
         catch (ArgumentOutOfRangeException)
         {
@@ -145,21 +142,26 @@ public sealed partial class GitHistoryReader
     private unsafe ObjectId? TreeOfCommit(Libgit2 api, ObjectId id)
     {
         IntPtr commit;
-        fixed (byte* oid = id.RawId)
+        if (!LookupCommit(api, id, &commit))
         {
-            if (api.CommitLookup(&commit, _repoHandle, oid) != 0)
-            {
-                return null;
-            }
+            return null;
         }
 
         try
         {
-            return new ObjectId(new ReadOnlySpan<byte>(api.CommitTreeId(commit), 20).ToArray());
+            return IdAt(api.CommitTreeId(commit));
         }
         finally
         {
             api.CommitFree(commit);
+        }
+    }
+
+    private unsafe bool LookupCommit(Libgit2 api, ObjectId id, IntPtr* commit)
+    {
+        fixed (byte* oid = id.RawId)
+        {
+            return api.CommitLookup(commit, _repoHandle, oid) == 0;
         }
     }
 
@@ -209,7 +211,7 @@ public sealed partial class GitHistoryReader
             try
             {
                 var mode = api.TreeEntryFilemode(entry) & 0xF000;
-                return mode is TreeMode or GitLinkMode ? null : new ObjectId(new ReadOnlySpan<byte>(api.TreeEntryId(entry), 20).ToArray());
+                return mode is TreeMode or GitLinkMode ? null : IdAt(api.TreeEntryId(entry));
             }
             finally
             {

@@ -288,7 +288,10 @@ public sealed partial class GitHistoryReader
     private static unsafe string PathOf(GitDiffFile* file) =>
         file->Path is null ? "" : Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(file->Path));
 
-    private static unsafe ObjectId IdOf(GitDiffFile* file) => new(new ReadOnlySpan<byte>(file->Id, 20).ToArray());
+    private static unsafe ObjectId IdOf(GitDiffFile* file) => IdAt(file->Id);
+
+    /// <summary>The object id libgit2 holds at <paramref name="oid"/> (20 bytes), as LibGit2Sharp's type.</summary>
+    private static unsafe ObjectId IdAt(byte* oid) => new(new ReadOnlySpan<byte>(oid, 20).ToArray());
 
     private void CloseDirect()
     {

@@ -303,7 +303,7 @@ public sealed partial class GitHistoryReader
                 var entry = api.TreeEntryByIndex(sub, i);
                 if (api.TreeEntryFilemode(entry) == TreeMode && RootIndex(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(api.TreeEntryName(entry))) is var root and >= 0)
                 {
-                    (found ??= new ObjectId?[RootNames.Length])[root] = new ObjectId(new ReadOnlySpan<byte>(api.TreeEntryId(entry), 20).ToArray());
+                    (found ??= new ObjectId?[RootNames.Length])[root] = IdAt(api.TreeEntryId(entry));
                 }
             }
 
