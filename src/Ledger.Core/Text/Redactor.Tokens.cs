@@ -1,14 +1,15 @@
 using System.Buffers;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Ledger.Core.Text;
 
 // Provider tokens, recognised by their shape without a name: a prefix of the provider's own, then
-// the characters its tokens are made of (the shapes gitleaks and trufflehog document). One rule
-// per family of prefixes, each built the first time a text holds one of its prefixes: a
-// NonBacktracking regex costs time to build in proportion to the letters it spells out, and a
-// history that holds "sk-" (FIDO ssh keys) or "pypi-" never needs the other families.
+// the characters its tokens are made of (the shapes gitleaks and trufflehog document). Each family
+// of prefixes is found by hand (Redactor.TokenScanners.cs), exactly as its rule's pattern finds it
+// (RedactorTokenScannerSpecs compares them match for match): building a family's NonBacktracking
+// regex cost a process about 3 ms of CPU and kept some 0.4 MB of the regex engine's tables alive
+// (issue 19; Mic92/dotfiles built seven). The patterns stay as the definition, and run only where
+// every rule runs over the whole text (RedactEverywhere).
 public sealed partial class Redactor
 {
     /// <summary>
@@ -17,15 +18,19 @@ public sealed partial class Redactor
     /// </summary>
     private sealed class TokenFamily
     {
-        public TokenFamily(string[] words, string shape, bool afterBoundary = true)
+        public TokenFamily(string[] words, string shape, Func<SearchValues<string>, TokenScanner> scanner, bool afterBoundary = true)
         {
             Words = words;
             WordsToFind = SearchValues.Create(words, StringComparison.Ordinal);
             Pattern = afterBoundary ? $"""\b(?<secret>{shape})""" : shape;
             AfterBoundary = afterBoundary;
             Shape = shape;
+            Scan = scanner(WordsToFind);
             Rule = new LazyRule(() => Redactor.Rule(Pattern));
         }
+
+        /// <summary>The family's next token from a place on, found by hand as <see cref="Rule"/> finds it.</summary>
+        public TokenScanner Scan { get; }
 
         public string[] Words { get; }
 
@@ -47,29 +52,31 @@ public sealed partial class Redactor
     // RedactorTokenWordsSpecs against the one rule of them all, KnownTokenShapesRule).
     private static readonly TokenFamily[] TokenFamilies =
     [
-        new(["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], """gh[pousr]_[A-Za-z0-9]+|github_pat_[A-Za-z0-9_]+"""),
+        new(["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], """gh[pousr]_[A-Za-z0-9]+|github_pat_[A-Za-z0-9_]+""", AfterWord(GitHubToken)),
         new(
             ["glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "glsoat-", "glffct-", "glimt-", "gloas-", "glagent-", "glsa_", "glc_"],
-            """gl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|oas|agent)-[A-Za-z0-9_-]+|glsa_[A-Za-z0-9]+_[A-Fa-f0-9]+|glc_[A-Za-z0-9+/]+=?=?"""),
-        new(["tskey-", "hskey-"], """tskey-[A-Za-z0-9-]+|hskey-[a-z]+-[A-Za-z0-9_-]+"""),
-        new(["AKIA", "ASIA", "ABIA", "ACCA", "A3T"], """(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]+"""),
-        new(["xox", "xapp-"], """xox[abposre]-[A-Za-z0-9-]+|xapp-[0-9]+-[A-Za-z0-9-]+"""),
-        new(["sk-", "sk_", "rk_", "whsec_"], """sk-(?:proj|svcacct|admin|ant)-[A-Za-z0-9_-]+|sk-[A-Za-z0-9]+|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]+|whsec_[A-Za-z0-9]+"""),
-        new(["SG."], """SG\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"""),
-        new(["eyJ"], """eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"""),
-        new(["npm_", "pypi-", "hf_", "dop_v1_", "syt_"], """npm_[A-Za-z0-9]+|pypi-AgE[A-Za-z0-9_-]+|hf_[A-Za-z0-9]+|dop_v1_[a-f0-9]+|syt_[A-Za-z0-9_]+"""),
-        new(["AGE-"], """AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]+|AGE-PLUGIN-[A-Z0-9-]+-1[02-9AC-HJ-NP-Z]+"""),
-        new(["v1.0-"], """v1\.0-[a-f0-9]+-[a-f0-9]+"""),
+            """gl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|oas|agent)-[A-Za-z0-9_-]+|glsa_[A-Za-z0-9]+_[A-Fa-f0-9]+|glc_[A-Za-z0-9+/]+=?=?""",
+            AfterWord(GitLabToken)),
+        new(["tskey-", "hskey-"], """tskey-[A-Za-z0-9-]+|hskey-[a-z]+-[A-Za-z0-9_-]+""", AfterWord(TailscaleKey)),
+        new(["AKIA", "ASIA", "ABIA", "ACCA", "A3T"], """(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]+""", AfterWord(AwsKeyId)),
+        new(["xox", "xapp-"], """xox[abposre]-[A-Za-z0-9-]+|xapp-[0-9]+-[A-Za-z0-9-]+""", AfterWord(SlackToken)),
+        new(["sk-", "sk_", "rk_", "whsec_"], """sk-(?:proj|svcacct|admin|ant)-[A-Za-z0-9_-]+|sk-[A-Za-z0-9]+|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]+|whsec_[A-Za-z0-9]+""", AfterWord(SecretKey)),
+        new(["SG."], """SG\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+""", AfterWord(SendGridKey)),
+        new(["eyJ"], """eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*""", AfterWord(JsonWebToken)),
+        new(["npm_", "pypi-", "hf_", "dop_v1_", "syt_"], """npm_[A-Za-z0-9]+|pypi-AgE[A-Za-z0-9_-]+|hf_[A-Za-z0-9]+|dop_v1_[a-f0-9]+|syt_[A-Za-z0-9_]+""", AfterWord(RegistryToken)),
+        new(["AGE-"], """AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]+|AGE-PLUGIN-[A-Z0-9-]+-1[02-9AC-HJ-NP-Z]+""", AfterWord(AgeKey)),
+        new(["v1.0-"], """v1\.0-[a-f0-9]+-[a-f0-9]+""", AfterWord(ShopifyStyleToken)),
 
         // A Telegram bot token: digits, ':', then AA and more.
-        new([":AA"], """[0-9]+:AA[A-Za-z0-9_-]+"""),
+        new([":AA"], """[0-9]+:AA[A-Za-z0-9_-]+""", Alone(NextBotToken)),
 
         // Webhook URLs: the secret is the path after the host's webhook prefix.
         new(
             ["hooks.slack.com", "/api/webhooks/"],
             """https://(?:hooks\.slack\.com/(?:services|workflows|triggers)/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/)(?<secret>[A-Za-z0-9/_+-]+)""",
+            Alone(NextWebhook),
             afterBoundary: false),
-        new(["api.telegram.org"], """api\.telegram\.org/(?:file/)?bot(?<secret>[0-9]+:[A-Za-z0-9_-]+)""", afterBoundary: false),
+        new(["api.telegram.org"], """api\.telegram\.org/(?:file/)?bot(?<secret>[0-9]+:[A-Za-z0-9_-]+)""", Alone(NextTelegramUrl), afterBoundary: false),
     ];
 
     private static readonly SearchValues<string> TokenWords = SearchValues.Create(TokenFamilies.SelectMany(f => f.Words).ToArray(), StringComparison.Ordinal);
@@ -90,74 +97,59 @@ public sealed partial class Redactor
             + string.Join('|', TokenFamilies.Where(f => !f.AfterBoundary).Select(f => f.Pattern))));
 
     /// <summary>
-    /// The token rule over a run of lines: the rule of each family whose words the run holds. With
-    /// several, their matches are taken leftmost first, each rule searching on from where the last
-    /// match taken ended, which is how the one rule of them all would find them (two families
-    /// never match at the same place).
+    /// The token families over a run of lines: the scanner of each family whose words the run
+    /// holds. With several, their tokens are taken leftmost first, each family searching on from
+    /// where the last token taken ended, which is how the one rule of them all would find them
+    /// (two families never match at the same place).
     /// </summary>
     private static string ReplaceTokens(string segment)
     {
-        TokenFamily? only = null;
-        List<TokenFamily>? several = null;
+        List<TokenFamily>? holding = null;
         foreach (var family in TokenFamilies)
         {
-            if (!segment.AsSpan().ContainsAny(family.WordsToFind))
+            if (segment.AsSpan().ContainsAny(family.WordsToFind))
             {
-                continue;
-            }
-
-            if (only is null)
-            {
-                only = family;
-            }
-            else
-            {
-                (several ??= [only]).Add(family);
+                (holding ??= []).Add(family);
             }
         }
 
-        if (only is null)
+        if (holding is null)
         {
             return segment;
         }
 
-        if (several is null)
+        if (holding.Count == 1)
         {
-            return Replace(only.Rule, segment, TokenValue);
+            var only = holding[0].Scan;
+            return ReplaceFound(segment, (input, from) => only(input, from), TokenValue);
         }
 
-        var next = new Match?[several.Count];
-        StringBuilder? sb = null;
-        var done = 0; // segment[..done] is in sb, and the search goes on from there
-        while (true)
-        {
-            Match? first = null;
-            for (int i = 0; i < next.Length; i++)
+        // A family's next token stays good until the search has passed its start; one that found
+        // nothing finds nothing further on either.
+        var next = new Token?[holding.Count];
+        var searched = new bool[holding.Count];
+        return ReplaceFound(
+            segment,
+            (input, from) =>
             {
-                // A family's next match stays good until the search has passed its start; one that
-                // found nothing finds nothing further on either.
-                if (next[i] is not { } known || (known.Success && known.Index < done))
+                Token? first = null;
+                for (int i = 0; i < next.Length; i++)
                 {
-                    next[i] = several[i].Rule.Regex.Match(segment, done);
+                    if (!searched[i] || (next[i] is { } known && known.Index < from))
+                    {
+                        next[i] = holding[i].Scan(input, from);
+                        searched[i] = true;
+                    }
+
+                    if (next[i] is { } t && (first is null || t.Index < first.Value.Index))
+                    {
+                        first = t;
+                    }
                 }
 
-                if (next[i] is { Success: true } m && (first is null || m.Index < first.Index))
-                {
-                    first = m;
-                }
-            }
-
-            if (first is null)
-            {
-                break;
-            }
-
-            sb ??= new StringBuilder(segment.Length + 64);
-            sb.Append(segment, done, first.Index - done).Append(TokenValue(segment, first));
-            done = first.Index + first.Length; // never empty: every shape spells out its words
-        }
-
-        return sb is null ? segment : sb.Append(segment, done, segment.Length - done).ToString();
+                return first;
+            },
+            TokenValue);
     }
 
     // The shortest real token after each prefix (gitleaks and trufflehog give the lengths); a
@@ -186,17 +178,20 @@ public sealed partial class Redactor
         return colon is >= 5 and <= 16 && token.Length - colon - 1 >= 35;
     }
 
-    private static string TokenValue(string input, Match m)
+    private static string TokenValue(string input, Match m) => TokenValue(input, new Token(m.Index, m.Length, Place.Of(m.Groups["secret"])));
+
+    private static string TokenValue(string input, Token token)
     {
-        var secret = m.Groups["secret"];
-        if (m.ValueSpan.StartsWith("api.telegram.org", StringComparison.Ordinal))
+        var secret = token.Secret.In(input);
+        var whole = input.AsSpan(token.Index, token.Length);
+        if (whole.StartsWith("api.telegram.org", StringComparison.Ordinal))
         {
             // In the API URL, anything after "bot" that has a colon is the bot's token.
-            var colon = secret.ValueSpan.IndexOf(':');
-            return colon >= 5 && secret.Length - colon - 1 >= 30 ? Secret(input, m, secret) : m.Value;
+            var colon = secret.IndexOf(':');
+            return colon >= 5 && secret.Length - colon - 1 >= 30 ? Secret(input, token.Index, token.Length, token.Secret) : whole.ToString();
         }
 
-        var isWebhook = secret.Index > m.Index;
-        return isWebhook || TokenLongEnough(secret.ValueSpan) ? Secret(input, m, secret) : m.Value;
+        var isWebhook = token.Secret.Index > token.Index;
+        return isWebhook || TokenLongEnough(secret) ? Secret(input, token.Index, token.Length, token.Secret) : whole.ToString();
     }
 }
