@@ -142,4 +142,49 @@ public sealed class DiffAttributesSpecs : IDisposable
 
         ReadsTheSameAsLibGit2Sharp(shas).ShouldBeFalse();
     }
+
+    [Fact]
+    public void Folder_symlinks_into_the_working_tree_leave_it_out()
+    {
+        // Arrange: sops-nix's layout (Mic92/dotfiles holds 647 of these): each secret's folder
+        // links to the users and machines that may read it, elsewhere in the same tree.
+        _repo.Write("sops/users/joerg/key.json", "{ \"age\": 1 }\n");
+        Directory.CreateDirectory(Path.Combine(_repo.Path, "sops", "secrets", "db-password", "users"));
+        Directory.CreateSymbolicLink(Path.Combine(_repo.Path, "sops", "secrets", "db-password", "users", "joerg"), "../../../users/joerg");
+        var shas = History();
+
+        // Act + Assert: the diff goes without the working tree, and reads the same.
+        ReadsTheSameAsLibGit2Sharp(shas).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_folder_symlink_out_of_the_working_tree_keeps_it()
+    {
+        // Arrange: a link to a folder the walk does not search, which could hold attributes that
+        // change diffs under it (libgit2 would read them through the link).
+        var outside = Directory.CreateTempSubdirectory("ledger-attributes-");
+        try
+        {
+            File.WriteAllText(Path.Combine(outside.FullName, ".gitattributes"), "*.dat -diff\n");
+            Directory.CreateSymbolicLink(Path.Combine(_repo.Path, "vendored"), outside.FullName);
+            var shas = History();
+
+            // Act + Assert
+            ReadsTheSameAsLibGit2Sharp(shas).ShouldBeFalse();
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_folder_symlink_into_the_git_folder_keeps_the_working_tree()
+    {
+        // The walk skips .git folders, so attributes reached through such a link are not known.
+        Directory.CreateSymbolicLink(Path.Combine(_repo.Path, "info"), ".git/info");
+        var shas = History();
+
+        ReadsTheSameAsLibGit2Sharp(shas).ShouldBeFalse();
+    }
 }

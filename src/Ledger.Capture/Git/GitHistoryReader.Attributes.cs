@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using LibGit2Sharp;
 
@@ -159,6 +160,11 @@ public sealed partial class GitHistoryReader
     /// <summary>The .gitattributes files of the working tree (outside .git folders), or null when it cannot be searched completely.</summary>
     private static List<string>? WorkTreeAttributes(string workTree)
     {
+        if (RealPathOf(workTree) is not { } root)
+        {
+            return null;
+        }
+
         var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false };
         var folders = new Stack<string>([workTree]);
         var found = new List<string>();
@@ -176,7 +182,15 @@ public sealed partial class GitHistoryReader
                 {
                     if (Directory.Exists(entry.FullName))
                     {
-                        // A folder symlink: libgit2 would follow it to wherever it points.
+                        // A folder symlink: libgit2 follows it to wherever it points. Where that is
+                        // a folder of this working tree (sops-nix's secrets/NAME/users/joerg ->
+                        // ../../../users/joerg, hundreds in some histories), the walk finds its
+                        // attributes files where the folder really is; anywhere else it may not.
+                        if (RealPathOf(entry.FullName) is { } target && Walked(target, root))
+                        {
+                            continue;
+                        }
+
                         return null;
                     }
 
@@ -201,4 +215,35 @@ public sealed partial class GitHistoryReader
 
         return found;
     }
+
+    /// <summary>Whether a real path is one the walk goes through: the working tree's or below it, outside any .git folder.</summary>
+    private static bool Walked(string target, string root) =>
+        target == root
+        || (target.StartsWith(root.EndsWith('/') ? root : root + "/", StringComparison.Ordinal)
+            && !target[root.Length..].Split('/').Contains(".git", StringComparer.Ordinal));
+
+    /// <summary>The path with every symlink and . or .. resolved (realpath(3)), or null when it cannot be.</summary>
+    private static string? RealPathOf(string path)
+    {
+        var real = RealPath(path, IntPtr.Zero);
+        if (real == IntPtr.Zero)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Marshal.PtrToStringUTF8(real);
+        }
+        finally
+        {
+            Free(real);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr RealPath(string path, IntPtr resolved);
+
+    [LibraryImport("libc", EntryPoint = "free")]
+    private static partial void Free(IntPtr pointer);
 }
