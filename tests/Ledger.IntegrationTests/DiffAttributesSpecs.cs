@@ -187,4 +187,25 @@ public sealed class DiffAttributesSpecs : IDisposable
 
         ReadsTheSameAsLibGit2Sharp(shas).ShouldBeFalse();
     }
+
+    [Fact]
+    public void Readers_opened_from_a_reader_take_its_decision_instead_of_walking_the_tree_again()
+    {
+        // Arrange: the first reader decides (no attributes file); then one appears.
+        var shas = History();
+        using var first = GitHistoryReader.Open(_repo.Path);
+        first.Read(shas[1], "host", "actor");
+        _repo.Write(".gitattributes", "*.dat -diff\n");
+
+        // Act
+        using var another = first.OpenAnother();
+        another.Read(shas[1], "host", "actor");
+        using var fresh = GitHistoryReader.Open(_repo.Path);
+        fresh.Read(shas[1], "host", "actor");
+
+        // Assert: an import's readers decide once, at its start; a reader opened later decides anew.
+        first.DiffsWithoutWorkTree.ShouldBeTrue();
+        another.DiffsWithoutWorkTree.ShouldBeTrue();
+        fresh.DiffsWithoutWorkTree.ShouldBeFalse();
+    }
 }

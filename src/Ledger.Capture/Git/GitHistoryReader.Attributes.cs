@@ -20,13 +20,34 @@ public sealed partial class GitHistoryReader
 
     private bool _ownsHandle;
 
+    /// <summary>
+    /// Whether attributes may change a diff, decided once for a reader and every reader opened from
+    /// it (<see cref="OpenAnother"/>): an import's readers would each walk the same working tree.
+    /// Each asks with its own repository handle (LibGit2Sharp's are not thread-safe); the first decides.
+    /// </summary>
+    private sealed class AttributesDecision
+    {
+        private readonly Lock _gate = new();
+        private bool? _mayApply;
+
+        public bool MayApply(Func<bool> decide)
+        {
+            lock (_gate)
+            {
+                return _mayApply ??= decide();
+            }
+        }
+    }
+
+    private AttributesDecision _attributes = new();
+
     /// <summary>Whether direct diffs are read on a handle without the working tree (tests check which way was taken).</summary>
     internal bool DiffsWithoutWorkTree { get; private set; }
 
     /// <summary>The handle for direct diffs: one without the working tree when attributes cannot apply, else LibGit2Sharp's own.</summary>
     private unsafe IntPtr DiffHandle(Libgit2 api)
     {
-        if (_repo.Info.WorkingDirectory is { } workTree && !AttributesMayApply(workTree))
+        if (_repo.Info.WorkingDirectory is { } workTree && !_attributes.MayApply(() => AttributesMayApply(workTree)))
         {
             IntPtr handle;
             var gitDir = Encoding.UTF8.GetBytes(_repo.Info.Path + "\0");

@@ -120,6 +120,7 @@ public sealed partial class GitHistoryReader : IDisposable
         another.LargeFileBytes = LargeFileBytes;
         another.CountedByLibgit2Bytes = CountedByLibgit2Bytes;
         another.DirectDiff = DirectDiff;
+        another._attributes = _attributes;
         return another;
     }
 
