@@ -38,9 +38,11 @@ public static class FlakeLock
     /// <summary>
     /// <see cref="Parse(string)"/> of the file's bytes as git stores them, without making a string
     /// of them first (an import reads every lock file a history held), and without a document model:
-    /// one pass checks the JSON and notes where each node's value lies, then only the root node and
-    /// the nodes it names are read (building documents of lock files with dozens of nodes, to look
-    /// at a few, was 5-7% of srvos' import CPU). The same answer as <see cref="Parse(string)"/>
+    /// one pass checks the JSON and notes where each node's value and the parts of its pin lie,
+    /// then only the root node is read, and the pins of the nodes it names are made (building
+    /// documents of lock files with dozens of nodes, to look at a few, was 5-7% of srvos' import
+    /// CPU; reading each named node a second time, 4% of Mic92/dotfiles', whose root names 48 of
+    /// its 53). The same answer as <see cref="Parse(string)"/>
     /// for every text, duplicate names included (the last one counts, as a document's lookup finds it;
     /// FlakeLockSpecs compares both). Null when the bytes are not plain UTF-8 JSON (a byte-order mark,
     /// invalid UTF-8, not JSON at all): the caller then decodes the text as before and parses that,
@@ -120,7 +122,7 @@ public static class FlakeLock
         var reader = new Utf8JsonReader(utf8, isFinalBlock: true, state: default);
         reader.Read();
         bool isObject = reader.TokenType == JsonTokenType.StartObject;
-        Dictionary<string, Range>? nodes = null;
+        Dictionary<string, Node>? nodes = null;
         int? version = null;
         string rootName = "root";
         if (!isObject)
@@ -178,13 +180,13 @@ public static class FlakeLock
             return (null, $"flake.lock version {version} is older than this reads (5 to 7)");
         }
 
-        if (!nodes.TryGetValue(rootName, out var rootRange) || utf8[rootRange][0] != (byte)'{')
+        if (!nodes.TryGetValue(rootName, out var rootNode) || !rootNode.IsObject)
         {
             return (null, $"flake.lock has no root node \"{rootName}\"");
         }
 
         var pins = new SortedDictionary<string, Pin>(StringComparer.Ordinal);
-        var root = new Utf8JsonReader(utf8[rootRange]);
+        var root = new Utf8JsonReader(utf8[rootNode.Value]);
         root.Read();
         while (root.Read() && root.TokenType == JsonTokenType.PropertyName)
         {
@@ -208,9 +210,9 @@ public static class FlakeLock
             {
                 var name = root.GetString()!;
                 root.Read();
-                if (root.TokenType == JsonTokenType.String && nodes.TryGetValue(root.GetString()!, out var node) && utf8[node][0] == (byte)'{')
+                if (root.TokenType == JsonTokenType.String && nodes.TryGetValue(root.GetString()!, out var node) && node.IsObject)
                 {
-                    pins[name] = PinOf(utf8[node]);
+                    pins[name] = node.Pin(utf8);
                 }
                 else
                 {
@@ -222,95 +224,120 @@ public static class FlakeLock
         return (pins, null);
     }
 
-    /// <summary>The nodes object's members, by name, as where their values lie (the last of a name counts).</summary>
-    private static Dictionary<string, Range> NodeRanges(ref Utf8JsonReader reader)
+    /// <summary>
+    /// A string value as the reader met it: where its bytes lie when they are plain ASCII (decoded
+    /// only for the nodes the root names), else the string itself; Length -1 when there is none.
+    /// </summary>
+    private readonly record struct Text(int Start, int Length, string? Decoded)
     {
-        var ranges = new Dictionary<string, Range>(StringComparer.Ordinal);
+        public static Text None => new(0, -1, null);
+
+        public static Text Of(ref Utf8JsonReader reader) =>
+            reader.TokenType != JsonTokenType.String ? None
+            : !reader.ValueIsEscaped && System.Text.Ascii.IsValid(reader.ValueSpan) ? new((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, null)
+            : new(0, 0, reader.GetString());
+
+        public string? In(ReadOnlySpan<byte> utf8) => Decoded ?? (Length < 0 ? null : System.Text.Encoding.ASCII.GetString(utf8.Slice(Start, Length)));
+    }
+
+    /// <summary>A member of the nodes object: where its value lies and, for an object, what its pin is made of.</summary>
+    private readonly record struct Node(Range Value, bool IsObject, Text Rev, Text NarHash, long? LastModified, Text Ref)
+    {
+        public Pin Pin(ReadOnlySpan<byte> utf8) =>
+            new(Rev.In(utf8) ?? NarHash.In(utf8), LastModified is { } seconds ? Timestamp(seconds) : null, Ref.In(utf8));
+    }
+
+    /// <summary>
+    /// The nodes object's members, by name (the last of a name counts), each object read for its
+    /// pin as <see cref="PinOf(JsonElement)"/> reads it, in the one pass that checks the JSON.
+    /// </summary>
+    private static Dictionary<string, Node> NodeRanges(ref Utf8JsonReader reader)
+    {
+        var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.GetString()!;
             reader.Read();
             var start = (int)reader.TokenStartIndex;
-            reader.Skip();
-            ranges[name] = start..(int)reader.BytesConsumed;
-        }
-
-        return ranges;
-    }
-
-    /// <summary><see cref="PinOf(JsonElement)"/> of a node's object, from its bytes.</summary>
-    private static Pin PinOf(ReadOnlySpan<byte> node)
-    {
-        string? rev = null, narHash = null, lastModified = null, reference = null;
-        var reader = new Utf8JsonReader(node);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("locked"u8))
+            if (reader.TokenType != JsonTokenType.StartObject)
             {
-                reader.Read();
-                (rev, narHash, lastModified) = (null, null, null);
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals("rev"u8))
-                    {
-                        reader.Read();
-                        rev = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    }
-                    else if (reader.ValueTextEquals("narHash"u8))
-                    {
-                        reader.Read();
-                        narHash = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    }
-                    else if (reader.ValueTextEquals("lastModified"u8))
-                    {
-                        reader.Read();
-                        lastModified = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds) ? Timestamp(seconds) : null;
-                    }
-                    else
-                    {
-                        reader.Read();
-                    }
-
-                    reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals("original"u8))
-            {
-                reader.Read();
-                reference = null;
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    bool isRef = reader.ValueTextEquals("ref"u8);
-                    reader.Read();
-                    if (isRef)
-                    {
-                        reference = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    }
-
-                    reader.Skip();
-                }
-            }
-            else
-            {
-                reader.Read();
                 reader.Skip();
+                nodes[name] = new Node(start..(int)reader.BytesConsumed, false, Text.None, Text.None, null, Text.None);
+                continue;
             }
+
+            Text rev = Text.None, narHash = Text.None, reference = Text.None;
+            long? lastModified = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("locked"u8))
+                {
+                    reader.Read();
+                    (rev, narHash, lastModified) = (Text.None, Text.None, null);
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("rev"u8))
+                        {
+                            reader.Read();
+                            rev = Text.Of(ref reader);
+                        }
+                        else if (reader.ValueTextEquals("narHash"u8))
+                        {
+                            reader.Read();
+                            narHash = Text.Of(ref reader);
+                        }
+                        else if (reader.ValueTextEquals("lastModified"u8))
+                        {
+                            reader.Read();
+                            lastModified = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds) ? seconds : null;
+                        }
+                        else
+                        {
+                            reader.Read();
+                        }
+
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals("original"u8))
+                {
+                    reader.Read();
+                    reference = Text.None;
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        bool isRef = reader.ValueTextEquals("ref"u8);
+                        reader.Read();
+                        if (isRef)
+                        {
+                            reference = Text.Of(ref reader);
+                        }
+
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            nodes[name] = new Node(start..(int)reader.BytesConsumed, true, rev, narHash, lastModified, reference);
         }
 
-        return new Pin(rev ?? narHash, lastModified, reference);
+        return nodes;
     }
 
     private static string Timestamp(long seconds) =>
