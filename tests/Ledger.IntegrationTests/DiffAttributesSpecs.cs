@@ -35,6 +35,7 @@ public sealed class DiffAttributesSpecs : IDisposable
     private bool ReadsTheSameAsLibGit2Sharp(IEnumerable<string> shas)
     {
         using var direct = GitHistoryReader.Open(_repo.Path);
+        direct.ReadsManyCommits = true;
         using var through = GitHistoryReader.Open(_repo.Path);
         through.DirectDiff = false;
         foreach (var sha in shas)
@@ -116,6 +117,7 @@ public sealed class DiffAttributesSpecs : IDisposable
 
         // Act
         using var reader = GitHistoryReader.Open(_repo.Path);
+        reader.ReadsManyCommits = true;
         var tool = reader.Read(shas[1], "host", "actor").Files.Single(f => f.Path == "tool.py");
 
         // Assert: git's own prefixes, as any other user's import records them.
@@ -194,6 +196,7 @@ public sealed class DiffAttributesSpecs : IDisposable
         // Arrange: the first reader decides (no attributes file); then one appears.
         var shas = History();
         using var first = GitHistoryReader.Open(_repo.Path);
+        first.ReadsManyCommits = true;
         first.Read(shas[1], "host", "actor");
         _repo.Write(".gitattributes", "*.dat -diff\n");
 
@@ -201,11 +204,30 @@ public sealed class DiffAttributesSpecs : IDisposable
         using var another = first.OpenAnother();
         another.Read(shas[1], "host", "actor");
         using var fresh = GitHistoryReader.Open(_repo.Path);
+        fresh.ReadsManyCommits = true;
         fresh.Read(shas[1], "host", "actor");
 
         // Assert: an import's readers decide once, at its start; a reader opened later decides anew.
         first.DiffsWithoutWorkTree.ShouldBeTrue();
         another.DiffsWithoutWorkTree.ShouldBeTrue();
         fresh.DiffsWithoutWorkTree.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_reader_of_one_commit_keeps_the_working_tree_without_searching_it_and_reads_the_same()
+    {
+        // Arrange: nothing that could change a diff, so an import's readers would go without it.
+        var shas = History();
+
+        // Act
+        using var one = GitHistoryReader.Open(_repo.Path);
+        var direct = one.Read(shas[1], "host", "actor");
+        using var through = GitHistoryReader.Open(_repo.Path);
+        through.DirectDiff = false;
+
+        // Assert
+        one.DirectReads.ShouldBeGreaterThan(0);
+        one.DiffsWithoutWorkTree.ShouldBeFalse();
+        JsonSerializer.Serialize(direct).ShouldBe(JsonSerializer.Serialize(through.Read(shas[1], "host", "actor")));
     }
 }

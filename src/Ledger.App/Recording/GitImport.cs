@@ -162,6 +162,7 @@ public static class GitImport
     internal static async Task<ImportResult> RunAsync(EventAppender store, GitHistoryReader reader, string host, string actor, IProgress<(int Done, int Total)>? progress, Func<string, CancellationToken, Task<(bool Recorded, string? Incomplete)>>? recordElsewhere, Task? walkLastsAtLeast, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
+        reader.ReadsManyCommits = true;
         // The history is walked (libgit2) while the recorded commits are read (the database).
         var walk = reader.CommitsFromHeadAsync();
         var existing = await store.StreamKeysAsync(StreamKeys.CommitPrefix(host, reader.RepoKey), ct);

@@ -121,6 +121,7 @@ public sealed partial class GitHistoryReader : IDisposable
         another.CountedByLibgit2Bytes = CountedByLibgit2Bytes;
         another.DirectDiff = DirectDiff;
         another._attributes = _attributes;
+        another.ReadsManyCommits = ReadsManyCommits;
         return another;
     }
 
