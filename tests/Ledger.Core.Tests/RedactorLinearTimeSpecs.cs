@@ -25,6 +25,24 @@ public class RedactorLinearTimeSpecs
         redacted.ShouldNotContain("hunter2-very-secret");
     }
 
+    [Theory(Timeout = Generous)]
+    [InlineData("AGE-PLUGIN-")]
+    [InlineData("eyJ-")]
+    [InlineData("eyJa.eyJ-")]
+    public async Task A_token_word_repeated_inside_its_own_run_is_scanned_in_linear_time_issue_19(string word)
+    {
+        // Arrange: a token shape whose first run can hold the family's word after a dash, and no
+        // token anywhere (8 MB): trying every place again would read the rest of the run each time.
+        var text = string.Concat(Enumerable.Repeat(word, 8_000_000 / word.Length)) + " ghp_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ12";
+
+        // Act
+        var redacted = await Task.Run(() => Redactor.TokenShapesWhereTheirWordsAre(text));
+
+        // Assert
+        redacted.ShouldNotContain("ghp_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ12");
+        redacted.ShouldStartWith(word + word);
+    }
+
     [Fact(Timeout = Generous)]
     public async Task A_long_run_of_dots_and_letters_is_redacted_quickly_issue_15()
     {

@@ -39,8 +39,13 @@ public sealed partial class Redactor
     /// <summary>
     /// A family whose tokens start with one of its words, right after a word boundary: each place
     /// the text holds a word, tried with <paramref name="at"/> (the end of the token there, or -1).
+    /// After a place that holds no token, the search goes on from <paramref name="nextAfterNone"/>
+    /// when the family gives one: where a shape's first run can hold the family's word after a
+    /// character that is no word character ("eyJ-eyJ-...", "AGE-PLUGIN-AGE-PLUGIN-..."), every
+    /// place inside that run would read the same run to the same end and fail the same way, and
+    /// trying each would take time in the square of the run's length; the regex takes linear time.
     /// </summary>
-    private static Func<SearchValues<string>, TokenScanner> AfterWord(Func<string, int, int> at) =>
+    private static Func<SearchValues<string>, TokenScanner> AfterWord(Func<string, int, int> at, Func<string, int, int>? nextAfterNone = null) =>
         words => (input, from) =>
         {
             while (from < input.Length)
@@ -52,9 +57,15 @@ public sealed partial class Redactor
                 }
 
                 var start = from + found;
-                if (IsBoundary(input, start) && at(input, start) is var end and >= 0)
+                if (IsBoundary(input, start))
                 {
-                    return new Token(start, end - start, new Place(start, end - start));
+                    if (at(input, start) is var end and >= 0)
+                    {
+                        return new Token(start, end - start, new Place(start, end - start));
+                    }
+
+                    from = Math.Max(start + 1, nextAfterNone?.Invoke(input, start) ?? 0);
+                    continue;
                 }
 
                 from = start + 1;
@@ -138,6 +149,9 @@ public sealed partial class Redactor
     private static int JsonWebToken(string s, int at) =>
         Run(s, Lit(s, Run(s, Lit(s, Run(s, Lit(s, at, "eyJ"), AlnumUnderscoreDash), ".eyJ"), AlnumUnderscoreDash), "."), AlnumUnderscoreDash, least: 0);
 
+    /// <summary>Past the header's run: every "eyJ" inside it reads the same run to the same end.</summary>
+    private static int PastJsonWebTokenHeader(string s, int at) => Run(s, Lit(s, at, "eyJ"), AlnumUnderscoreDash);
+
     private static int RegistryToken(string s, int at) =>
         First(
             Run(s, Lit(s, at, "npm_"), Alnum),
@@ -169,6 +183,12 @@ public sealed partial class Redactor
 
         return -1;
     }
+
+    /// <summary>
+    /// Past a plugin key's run when none of it was a key: every "AGE-" inside the run would end at
+    /// the same place and find no later "-1" (a secret key inside it would have been one).
+    /// </summary>
+    private static int PastAgePluginRun(string s, int at) => Run(s, Lit(s, at, "AGE-PLUGIN-"), UpperDigitDash);
 
     private static int ShopifyStyleToken(string s, int at) => Run(s, Lit(s, Run(s, Lit(s, at, "v1.0-"), LowerHex), "-"), LowerHex);
 

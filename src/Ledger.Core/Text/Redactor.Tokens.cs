@@ -62,9 +62,9 @@ public sealed partial class Redactor
         new(["xox", "xapp-"], """xox[abposre]-[A-Za-z0-9-]+|xapp-[0-9]+-[A-Za-z0-9-]+""", AfterWord(SlackToken)),
         new(["sk-", "sk_", "rk_", "whsec_"], """sk-(?:proj|svcacct|admin|ant)-[A-Za-z0-9_-]+|sk-[A-Za-z0-9]+|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]+|whsec_[A-Za-z0-9]+""", AfterWord(SecretKey)),
         new(["SG."], """SG\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+""", AfterWord(SendGridKey)),
-        new(["eyJ"], """eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*""", AfterWord(JsonWebToken)),
+        new(["eyJ"], """eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*""", AfterWord(JsonWebToken, PastJsonWebTokenHeader)),
         new(["npm_", "pypi-", "hf_", "dop_v1_", "syt_"], """npm_[A-Za-z0-9]+|pypi-AgE[A-Za-z0-9_-]+|hf_[A-Za-z0-9]+|dop_v1_[a-f0-9]+|syt_[A-Za-z0-9_]+""", AfterWord(RegistryToken)),
-        new(["AGE-"], """AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]+|AGE-PLUGIN-[A-Z0-9-]+-1[02-9AC-HJ-NP-Z]+""", AfterWord(AgeKey)),
+        new(["AGE-"], """AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]+|AGE-PLUGIN-[A-Z0-9-]+-1[02-9AC-HJ-NP-Z]+""", AfterWord(AgeKey, PastAgePluginRun)),
         new(["v1.0-"], """v1\.0-[a-f0-9]+-[a-f0-9]+""", AfterWord(ShopifyStyleToken)),
 
         // A Telegram bot token: digits, ':', then AA and more.
