@@ -139,7 +139,7 @@ public static class FlakeLock
                     nodes = null;
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
-                        nodes = NodeRanges(ref reader);
+                        nodes = ReadNodes(ref reader);
                     }
                     else
                     {
@@ -251,7 +251,7 @@ public static class FlakeLock
     /// The nodes object's members, by name (the last of a name counts), each object read for its
     /// pin as <see cref="PinOf(JsonElement)"/> reads it, in the one pass that checks the JSON.
     /// </summary>
-    private static Dictionary<string, Node> NodeRanges(ref Utf8JsonReader reader)
+    private static Dictionary<string, Node> ReadNodes(ref Utf8JsonReader reader)
     {
         var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

@@ -118,12 +118,6 @@ public sealed partial class Redactor
             return segment;
         }
 
-        if (holding.Count == 1)
-        {
-            var only = holding[0].Scan;
-            return ReplaceFound(segment, (input, from) => only(input, from), TokenValue);
-        }
-
         // A family's next token stays good until the search has passed its start; one that found
         // nothing finds nothing further on either.
         var next = new Token?[holding.Count];
